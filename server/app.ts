@@ -1,0 +1,97 @@
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import cookieParser from 'cookie-parser';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import type { DocumentStore } from './store/document-store.js';
+import { HttpError } from './http-error.js';
+import { documentsApi } from './routes/documents-api.js';
+import { documentsPages } from './routes/documents-pages.js';
+import { actorOf } from './routes/actor.js';
+import { reviewerRoutes } from './routes/reviewer.js';
+import { labelsApi } from './routes/labels-api.js';
+import { revisionRoutes } from './routes/revisions.js';
+import { exportRoutes } from './routes/export.js';
+import { importRoutes } from './routes/import.js';
+import { compareRoutes } from './routes/compare.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Largest request body accepted, before it is buffered (checked against Content-Length). */
+export const MAX_BODY = '5mb';
+
+export interface AppDeps {
+  store: DocumentStore;
+}
+
+/** Builds the express app over injected stores; does no IO of its own at import. */
+export function createApp({ store }: AppDeps): Express {
+  const app = express();
+  app.set('views', join(root, 'views'));
+  app.set('view engine', 'ejs');
+  app.set('query parser', 'simple');
+  app.disable('x-powered-by');
+
+  app.use((_req, res, next) => {
+    res.set('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+    res.set('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+  app.use('/public', express.static(join(root, 'public'), { maxAge: '1h' }));
+  app.use(express.json({ limit: MAX_BODY, strict: true }));
+  app.use(express.urlencoded({ limit: MAX_BODY, extended: false }));
+  app.use(cookieParser());
+  app.use((req, res, next) => {
+    res.locals.user = actorOf(req);
+    res.locals.path = req.path;
+    next();
+  });
+
+  // Route table: every route of the app is reachable from here.
+  app.use('/api/documents', documentsApi(store));
+  app.use('/api/documents/:id/labels', labelsApi(store));
+  app.use('/', reviewerRoutes());
+  app.use('/', revisionRoutes(store)); // /api/documents/:id/text|revisions|diff, /documents/:id/revisions, /documents/:id/edit
+  app.use('/', exportRoutes(store)); // /api/export, /export
+  app.use('/', importRoutes(store)); // /api/import, /import
+  app.use('/', compareRoutes(store)); // /api/compare, /compare, /outlets/:name, /speakers/:name
+  app.use('/', documentsPages(store));
+
+  app.use((req) => {
+    throw new HttpError(404, 'not_found', `nothing at ${req.method} ${req.path}`);
+  });
+  app.use(errorHandler);
+  return app;
+}
+
+const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const httpError = toHttpError(err);
+  if (httpError.status >= 500) console.error(err);
+  if (res.headersSent) return res.destroy();
+  res.status(httpError.status);
+  if (req.path.startsWith('/api/')) {
+    res.json({ error: { code: httpError.code, message: httpError.message, ...(httpError.details ? { details: httpError.details } : {}) } });
+  } else {
+    res.render('errors/error', { title: `Error ${httpError.status}`, error: httpError });
+  }
+};
+
+/** Maps body-parser and unknown errors to HttpErrors with a message a user can act on. */
+function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  const e = err as { type?: string; status?: number; limit?: number; message?: string };
+  switch (e.type) {
+    case 'entity.parse.failed':
+      return new HttpError(400, 'invalid_json', `the request body is not valid JSON: ${e.message}`);
+    case 'entity.too.large':
+      return new HttpError(413, 'too_large', `the request body is larger than the ${MAX_BODY} limit`);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new HttpError(415, 'unsupported_encoding', e.message ?? 'unsupported encoding');
+    case 'parameters.too.many':
+      return new HttpError(413, 'too_many_parameters', 'the form has too many fields');
+  }
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    return new HttpError(e.status, 'bad_request', e.message ?? 'bad request');
+  }
+  return new HttpError(500, 'internal', 'something went wrong on the server; the error was logged');
+}

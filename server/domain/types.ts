@@ -1,0 +1,108 @@
+/**
+ * The data model of one document file (see ../shared/DESIGN.md).
+ * All `start`/`end` offsets in this model are UTF-16 code unit indices (JavaScript string
+ * indices) into the exact text of revision `rev`, end exclusive.
+ */
+
+export const BUILT_IN_LABEL_TYPES = ['direct-quote', 'reported-claim', 'opinion'] as const;
+export type BuiltInLabelType = (typeof BUILT_IN_LABEL_TYPES)[number];
+
+export const SOURCINGS = ['named', 'anonymous', 'document', 'unattributed'] as const;
+export type Sourcing = (typeof SOURCINGS)[number];
+
+export const ANCHOR_STATES = ['exact', 'moved', 'fuzzy', 'orphaned'] as const;
+export type AnchorState = (typeof ANCHOR_STATES)[number];
+
+export interface DocumentMeta {
+  title: string;
+  outlet?: string;
+  author?: string;
+  url?: string;
+  /** ISO date, `YYYY-MM-DD`. */
+  publishedAt?: string;
+  language?: string;
+  sourceFile?: string;
+}
+
+export interface Revision {
+  rev: number;
+  text: string;
+  createdAt: string;
+  author: string;
+  message: string;
+}
+
+/** W3C TextQuoteSelector: the span's exact text with up to 32 characters of context each side. */
+export interface TextQuote {
+  exact: string;
+  prefix: string;
+  suffix: string;
+}
+
+export interface Anchor {
+  state: AnchorState;
+  method: string;
+  score?: number;
+  fromRev: number;
+}
+
+export interface Label {
+  id: string;
+  type: string;
+  /** UTF-16 code units into revisions[rev-1].text. */
+  start: number;
+  end: number;
+  rev: number;
+  quote: TextQuote;
+  speaker?: string;
+  cue?: string;
+  sourcing?: Sourcing;
+  note?: string;
+  annotator: string;
+  createdAt: string;
+  updatedAt: string;
+  anchor: Anchor;
+}
+
+export interface DocEvent {
+  at: string;
+  actor: string;
+  kind: string;
+  labelId?: string;
+  rev?: number;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface LabelTypeDef {
+  id: string;
+  name: string;
+  color: string;
+  key?: string;
+}
+
+export interface DocumentRecord {
+  id: string;
+  meta: DocumentMeta;
+  revisions: Revision[];
+  labels: Label[];
+  events: DocEvent[];
+}
+
+/** What the document list shows; rebuilt from the document files at start. */
+export interface CatalogEntry {
+  id: string;
+  title: string;
+  outlet?: string;
+  publishedAt?: string;
+  rev: number;
+  labelCount: number;
+  /** Lower-cased title, outlet and text, for the list's search box. */
+  searchText: string;
+}
+
+export function latestRevision(doc: DocumentRecord): Revision {
+  const last = doc.revisions[doc.revisions.length - 1];
+  if (!last) throw new Error(`document ${doc.id} has no revision`);
+  return last;
+}

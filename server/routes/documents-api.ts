@@ -1,0 +1,64 @@
+import { Router, type Request } from 'express';
+import type { DocumentStore } from '../store/document-store.js';
+import { createFromBody, newDocumentSchema } from '../services/documents.js';
+import { latestRevision, type DocumentRecord } from '../domain/types.js';
+import { isDocumentId } from '../domain/schema.js';
+import { badRequest, notFound } from '../http-error.js';
+import { parseWith } from './validate.js';
+import { actorOf } from './actor.js';
+
+/** Finds the document named by `:id`, or throws 400 for a malformed id and 404 for an unknown one. */
+export function loadDocument(store: DocumentStore, req: Request): DocumentRecord {
+  const id = String(req.params.id);
+  if (!isDocumentId(id)) throw badRequest(`"${id.slice(0, 100)}" is not a valid document id`, 'invalid_id');
+  const doc = store.get(id);
+  if (!doc) throw notFound(`no document with id "${id}"`);
+  return doc;
+}
+
+/** The JSON view of a document: meta, latest rev and text, labels. */
+export function documentJson(doc: DocumentRecord) {
+  const latest = latestRevision(doc);
+  return { id: doc.id, meta: doc.meta, rev: latest.rev, text: latest.text, labels: doc.labels };
+}
+
+const metaPatchSchema = newDocumentSchema.pick({ title: true, outlet: true, author: true, url: true, publishedAt: true, language: true }).strict();
+
+export function documentsApi(store: DocumentStore): Router {
+  const router = Router();
+
+  router.get('/', (_req, res) => {
+    res.json(
+      store.list().map(({ id, title, outlet, publishedAt, rev, labelCount }) => ({ id, title, outlet, publishedAt, rev, labelCount })),
+    );
+  });
+
+  router.post('/', async (req, res) => {
+    const body = parseWith(newDocumentSchema, req.body ?? {});
+    const doc = await createFromBody(store, body, actorOf(req));
+    res.status(201).location(`/api/documents/${doc.id}`).json(documentJson(doc));
+  });
+
+  router.get('/:id', (req, res) => {
+    res.json(documentJson(loadDocument(store, req)));
+  });
+
+  router.patch('/:id', async (req, res) => {
+    const doc = loadDocument(store, req);
+    const patch = parseWith(metaPatchSchema, req.body ?? {});
+    const actor = actorOf(req);
+    const updated = await store.update(doc.id, (draft) => {
+      const before = { ...draft.meta };
+      for (const [key, value] of Object.entries(patch)) {
+        const meta = draft.meta as unknown as Record<string, string | undefined>;
+        if (value === '' && key !== 'title') delete meta[key];
+        else if (value !== undefined && value !== '') meta[key] = value.trim();
+      }
+      draft.events.push({ at: new Date().toISOString(), actor, kind: 'document.meta-updated', before, after: { ...draft.meta } });
+    });
+    res.json(documentJson(updated!.doc));
+  });
+
+  return router;
+}
+

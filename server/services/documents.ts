@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { createDocument, type SourceFormat } from '../domain/documents.js';
+import type { DocumentRecord } from '../domain/types.js';
+import type { DocumentStore } from '../store/document-store.js';
+import { badRequest, tooLarge } from '../http-error.js';
+
+/** Longest source accepted for one document (text, HTML or Markdown), in UTF-16 code units. */
+export const MAX_SOURCE_LENGTH = 2_000_000;
+
+const metaString = (max: number) => z.string().max(max, `must be at most ${max} characters`).optional();
+const httpUrl = z
+  .string()
+  .max(2000)
+  .refine((s) => /^https?:\/\/[^\s]+$/i.test(s), 'must be an http:// or https:// URL')
+  .optional();
+
+export const newDocumentSchema = z.object({
+  title: metaString(500),
+  outlet: metaString(200),
+  author: metaString(200),
+  url: z.union([httpUrl, z.literal('')]).optional(),
+  publishedAt: z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'), z.literal('')]).optional(),
+  language: metaString(35),
+  text: z.string().optional(),
+  html: z.string().optional(),
+  markdown: z.string().optional(),
+});
+export type NewDocumentBody = z.infer<typeof newDocumentSchema>;
+
+/** Which one of text / html / markdown the body carries; exactly one must be non-empty. */
+export function pickSource(body: NewDocumentBody): { source: string; format: SourceFormat } {
+  const given = (['text', 'html', 'markdown'] as const).filter((k) => typeof body[k] === 'string' && body[k]!.trim() !== '');
+  if (given.length === 0) throw badRequest('the document needs its content: give one of "text", "html" or "markdown"', 'missing_text');
+  if (given.length > 1) throw badRequest(`give only one of "text", "html" or "markdown", not ${given.join(' and ')}`, 'ambiguous_source');
+  const key = given[0];
+  const source = body[key]!;
+  if (source.length > MAX_SOURCE_LENGTH) {
+    throw tooLarge(`"${key}" is ${source.length.toLocaleString('en')} characters; the limit is ${MAX_SOURCE_LENGTH.toLocaleString('en')}`);
+  }
+  return { source, format: key === 'text' ? 'text' : key };
+}
+
+/** Creates a document from a validated request body; returns the stored record. */
+export async function createFromBody(store: DocumentStore, body: NewDocumentBody, author: string): Promise<DocumentRecord> {
+  const { source, format } = pickSource(body);
+  const doc = createDocument({
+    id: randomUUID(),
+    body: source,
+    format,
+    meta: { title: body.title, outlet: body.outlet, author: body.author, url: body.url, publishedAt: body.publishedAt, language: body.language },
+    author,
+    now: new Date().toISOString(),
+  });
+  if (doc.revisions[0].text.trim() === '') throw badRequest(`the ${format} has no readable text once cleaned`, 'missing_text');
+  await store.create(doc);
+  return doc;
+}

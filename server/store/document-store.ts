@@ -1,0 +1,131 @@
+import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import { AtomicJSONFile, TEMP_PREFIX } from './atomic-json-file.js';
+import type { CatalogEntry, DocumentRecord } from '../domain/types.js';
+import { catalogEntry } from '../domain/documents.js';
+import { documentFileSchema, isDocumentId } from '../domain/schema.js';
+
+export interface StartupProblem {
+  file: string;
+  reason: string;
+  movedTo: string;
+}
+
+/**
+ * One lowdb file per document under `<dataDir>/documents/`, one `Low` instance per file.
+ * Updates run a synchronous mutator on a copy, so a mutator that throws changes nothing, then
+ * swap the copy in and write it; the JS event loop serialises mutators per document and the
+ * adapter serialises the writes. The catalogue is rebuilt from the files at open.
+ */
+export class DocumentStore {
+  private readonly dbs = new Map<string, Low<DocumentRecord>>();
+  private readonly catalog = new Map<string, CatalogEntry>();
+  readonly problems: StartupProblem[] = [];
+
+  private constructor(readonly dataDir: string) {}
+
+  get documentsDir(): string {
+    return join(this.dataDir, 'documents');
+  }
+
+  static async open(dataDir: string): Promise<DocumentStore> {
+    const store = new DocumentStore(dataDir);
+    await mkdir(store.documentsDir, { recursive: true });
+    await store.load();
+    return store;
+  }
+
+  private async load(): Promise<void> {
+    const names = (await readdir(this.documentsDir)).sort();
+    for (const name of names) {
+      if (name.startsWith(TEMP_PREFIX)) {
+        await unlink(join(this.documentsDir, name));
+        continue;
+      }
+      if (!name.endsWith('.json')) continue;
+      const id = name.slice(0, -'.json'.length);
+      const db = new Low<DocumentRecord>(new AtomicJSONFile(join(this.documentsDir, name)), null as never);
+      const reason = await readAndCheck(db, id);
+      if (reason) {
+        await this.quarantine(name, reason);
+        continue;
+      }
+      this.dbs.set(id, db);
+      this.catalog.set(id, catalogEntry(db.data));
+    }
+  }
+
+  private async quarantine(name: string, reason: string): Promise<void> {
+    const dir = join(this.dataDir, 'quarantine');
+    await mkdir(dir, { recursive: true });
+    const movedTo = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${name}`);
+    await rename(join(this.documentsDir, name), movedTo);
+    this.problems.push({ file: join(this.documentsDir, name), reason, movedTo });
+  }
+
+  list(): CatalogEntry[] {
+    return [...this.catalog.values()];
+  }
+
+  has(id: string): boolean {
+    return this.dbs.has(id);
+  }
+
+  /** A copy of the document, or `null` when there is none with that id. */
+  get(id: string): DocumentRecord | null {
+    const db = this.dbs.get(id);
+    return db ? structuredClone(db.data) : null;
+  }
+
+  /** Stores a new document; throws if the id is taken or not a safe id. */
+  async create(doc: DocumentRecord): Promise<void> {
+    assertSafeId(doc.id);
+    if (this.dbs.has(doc.id)) throw new Error(`document ${doc.id} already exists`);
+    const db = new Low<DocumentRecord>(new AtomicJSONFile(join(this.documentsDir, `${doc.id}.json`)), doc);
+    this.dbs.set(doc.id, db);
+    this.catalog.set(doc.id, catalogEntry(doc));
+    try {
+      await db.write();
+    } catch (err) {
+      this.dbs.delete(doc.id);
+      this.catalog.delete(doc.id);
+      throw err;
+    }
+  }
+
+  /**
+   * Applies `mutate` to a copy of the document and persists it; resolves once it is on disk.
+   * Returns what `mutate` returns, or `null` when there is no such document.
+   */
+  async update<T>(id: string, mutate: (draft: DocumentRecord) => T): Promise<{ result: T; doc: DocumentRecord } | null> {
+    const db = this.dbs.get(id);
+    if (!db) return null;
+    const draft = structuredClone(db.data);
+    const result = mutate(draft);
+    db.data = draft;
+    this.catalog.set(id, catalogEntry(draft));
+    await db.write();
+    return { result, doc: structuredClone(draft) };
+  }
+}
+
+async function readAndCheck(db: Low<DocumentRecord>, id: string): Promise<string | null> {
+  try {
+    await db.read();
+  } catch (err) {
+    return `not valid JSON: ${(err as Error).message}`;
+  }
+  if (!isDocumentId(id)) return `file name ${id}.json is not a valid document id`;
+  const parsed = documentFileSchema.safeParse(db.data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return `does not match the document schema: ${issue.path.join('.') || '(root)'}: ${issue.message}`;
+  }
+  if (db.data.id !== id) return `its id "${db.data.id}" does not match its file name`;
+  return null;
+}
+
+function assertSafeId(id: string): void {
+  if (!isDocumentId(id)) throw new Error(`unsafe document id ${JSON.stringify(id)}`);
+}

@@ -1,0 +1,35 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseSeed, type SeedSidecar } from '../domain/seeds.js';
+import { createDocument } from '../domain/documents.js';
+import type { DocumentStore } from './document-store.js';
+
+const MARKER = 'seeded.json';
+
+/**
+ * Loads the seed articles once per data folder: a marker file records that it happened, so a
+ * second start (or a user who deleted a seed) never gets them again.
+ * Returns the ids it created.
+ */
+export async function loadSeedsOnce(store: DocumentStore, seedsDir: string, now = new Date().toISOString()): Promise<string[]> {
+  const marker = join(store.dataDir, MARKER);
+  if (existsSync(marker)) return [];
+  const files = (await readdir(seedsDir)).filter((f) => f.endsWith('.txt')).sort();
+  const created: string[] = [];
+  for (const file of files) {
+    const content = await readFile(join(seedsDir, file), 'utf8');
+    const seed = parseSeed(file, content, await readSidecar(seedsDir, file));
+    if (store.has(seed.id)) continue;
+    await store.create(createDocument({ id: seed.id, body: seed.body, format: seed.format, meta: seed.meta, author: 'seed', now, message: `Loaded from seeds/${file}` }));
+    created.push(seed.id);
+  }
+  await writeFile(marker, JSON.stringify({ seededAt: now, files }, null, 2));
+  return created;
+}
+
+async function readSidecar(dir: string, file: string): Promise<SeedSidecar> {
+  const path = join(dir, file.replace(/\.txt$/, '.meta.json'));
+  if (!existsSync(path)) return {};
+  return JSON.parse(await readFile(path, 'utf8')) as SeedSidecar;
+}

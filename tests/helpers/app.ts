@@ -1,0 +1,50 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import supertest from 'supertest';
+import { DocumentStore } from '../../server/store/document-store.js';
+import { loadSeedsOnce } from '../../server/store/seed-loader.js';
+import { createApp } from '../../server/app.js';
+import type { DocumentRecord } from '../../server/domain/types.js';
+
+export const SEEDS_DIR = resolve('seeds');
+export const SHARED_DIR = resolve('..', 'shared');
+export const FIRST_SEED = '000_b5b79bfe33936fda';
+
+export async function tempDataDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'framewise-test-'));
+}
+
+/** A real app over a real store in a fresh temporary DATA_DIR, optionally with the seeds loaded. */
+export async function startTestApp(options: { seeds?: boolean; dataDir?: string } = {}) {
+  const dataDir = options.dataDir ?? (await tempDataDir());
+  const store = await DocumentStore.open(dataDir);
+  if (options.seeds) await loadSeedsOnce(store, SEEDS_DIR);
+  const app = createApp({ store });
+  return {
+    dataDir,
+    store,
+    app,
+    http: supertest(app),
+    cleanup: () => rm(dataDir, { recursive: true, force: true }),
+  };
+}
+
+/** The document file as it is on disk. */
+export async function readDocFile(dataDir: string, id: string): Promise<DocumentRecord> {
+  return JSON.parse(await readFile(join(dataDir, 'documents', `${id}.json`), 'utf8')) as DocumentRecord;
+}
+
+/** Every file under DATA_DIR with its exact bytes, to prove an error changed nothing. */
+export async function snapshotDir(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  async function walk(d: string, prefix: string) {
+    for (const entry of await readdir(d, { withFileTypes: true })) {
+      const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) await walk(join(d, entry.name), rel);
+      else out[rel] = (await readFile(join(d, entry.name))).toString('base64');
+    }
+  }
+  await walk(dir, '');
+  return out;
+}
