@@ -3,6 +3,7 @@ import cookieParser from 'cookie-parser';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { DocumentStore } from './store/document-store.js';
+import type { ProjectStore } from './store/project-store.js';
 import { HttpError } from './http-error.js';
 import { documentsApi } from './routes/documents-api.js';
 import { documentsPages } from './routes/documents-pages.js';
@@ -21,10 +22,11 @@ export const MAX_BODY = '5mb';
 
 export interface AppDeps {
   store: DocumentStore;
+  project: ProjectStore;
 }
 
 /** Builds the express app over injected stores; does no IO of its own at import. */
-export function createApp({ store }: AppDeps): Express {
+export function createApp({ store, project }: AppDeps): Express {
   const app = express();
   app.set('views', join(root, 'views'));
   app.set('view engine', 'ejs');
@@ -48,13 +50,13 @@ export function createApp({ store }: AppDeps): Express {
 
   // Route table: every route of the app is reachable from here.
   app.use('/api/documents', documentsApi(store));
-  app.use('/api/documents/:id/labels', labelsApi(store));
+  app.use('/api/documents/:id/labels', labelsApi(store, project));
   app.use('/', reviewerRoutes());
-  app.use('/', revisionRoutes(store)); // /api/documents/:id/text|revisions|diff, /documents/:id/revisions, /documents/:id/edit
-  app.use('/', exportRoutes(store)); // /api/export, /export
-  app.use('/', importRoutes(store)); // /api/import, /import
-  app.use('/', compareRoutes(store)); // /api/compare, /compare, /outlets/:name, /speakers/:name
-  app.use('/', documentsPages(store));
+  app.use('/', revisionRoutes(store, project)); // /api/documents/:id/text|revisions|diff, /documents/:id/revisions, /documents/:id/edit
+  app.use('/', exportRoutes(store, project)); // /api/export, /export
+  app.use('/', importRoutes(store, project)); // /api/import, /import
+  app.use('/', compareRoutes(store, project)); // /api/compare, /compare, /outlets/:name, /speakers/:name
+  app.use('/', documentsPages(store, project));
 
   app.use((req) => {
     throw new HttpError(404, 'not_found', `nothing at ${req.method} ${req.path}`);

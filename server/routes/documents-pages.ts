@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { DocumentStore } from '../store/document-store.js';
+import type { ProjectStore } from '../store/project-store.js';
 import { searchCatalog } from '../domain/documents.js';
 import { createFromBody, newDocumentSchema, type NewDocumentBody } from '../services/documents.js';
 import { HttpError } from '../http-error.js';
@@ -8,7 +9,7 @@ import { actorOf } from './actor.js';
 import { loadDocument } from './documents-api.js';
 import { editorView } from './editor-view.js';
 
-export function documentsPages(store: DocumentStore): Router {
+export function documentsPages(store: DocumentStore, project: ProjectStore): Router {
   const router = Router();
 
   router.get('/', (req, res) => {
@@ -39,7 +40,7 @@ export function documentsPages(store: DocumentStore): Router {
 
   router.get('/documents/:id', (req, res) => {
     const doc = loadDocument(store, req);
-    res.render('documents/show', editorView(doc, store, actorOf(req)));
+    res.render('documents/show', editorView(doc, project.labelTypes(), actorOf(req)));
   });
 
   return router;

@@ -1,10 +1,9 @@
-import type { DocumentStore } from '../store/document-store.js';
 import { latestRevision, type DocumentRecord, type Label } from '../domain/types.js';
 import { assignLanes, segmentText } from '../domain/segments.js';
-import { BUILT_IN_TYPES } from '../domain/label-types.js';
+import type { LabelTypeDef } from '../domain/types.js';
 
 /** Everything the editor template needs, computed here so the view stays free of logic. */
-export function editorView(doc: DocumentRecord, _store: DocumentStore, user: string) {
+export function editorView(doc: DocumentRecord, types: LabelTypeDef[], user: string) {
   const latest = latestRevision(doc);
   const labels = [...doc.labels].sort((a, b) => a.start - b.start || b.end - a.end);
   const anchored = labels.filter((l) => l.anchor.state !== 'orphaned');
@@ -26,7 +25,7 @@ export function editorView(doc: DocumentRecord, _store: DocumentStore, user: str
     rev: latest.rev,
     text: latest.text,
     user,
-    types: BUILT_IN_TYPES,
+    types,
     labels: anchored,
     orphaned: labels.filter((l) => l.anchor.state === 'orphaned'),
     events: [...doc.events].reverse().slice(0, 100),

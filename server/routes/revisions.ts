@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import type { DocumentStore } from '../store/document-store.js';
+import type { ProjectStore } from '../store/project-store.js';
 
 /** Placeholder: filled in by the revisions work. */
-export function revisionRoutes(_store: DocumentStore): Router {
+export function revisionRoutes(_store: DocumentStore, _project: ProjectStore): Router {
   return Router();
 }

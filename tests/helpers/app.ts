@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import supertest from 'supertest';
 import { DocumentStore } from '../../server/store/document-store.js';
+import { ProjectStore } from '../../server/store/project-store.js';
 import { loadSeedsOnce } from '../../server/store/seed-loader.js';
 import { createApp } from '../../server/app.js';
 import type { DocumentRecord } from '../../server/domain/types.js';
@@ -20,10 +21,12 @@ export async function startTestApp(options: { seeds?: boolean; dataDir?: string 
   const dataDir = options.dataDir ?? (await tempDataDir());
   const store = await DocumentStore.open(dataDir);
   if (options.seeds) await loadSeedsOnce(store, SEEDS_DIR);
-  const app = createApp({ store });
+  const project = await ProjectStore.open(dataDir);
+  const app = createApp({ store, project });
   return {
     dataDir,
     store,
+    project,
     app,
     http: supertest(app),
     cleanup: () => rm(dataDir, { recursive: true, force: true }),
