@@ -30,6 +30,11 @@ export interface Revision {
   createdAt: string;
   author: string;
   message: string;
+  /**
+   * The labels as they stood on this revision when the next one replaced it (offsets into this
+   * revision's text). Absent on the latest revision, whose labels are `DocumentRecord.labels`.
+   */
+  labels?: Label[];
 }
 
 /** W3C TextQuoteSelector: the span's exact text with up to 32 characters of context each side. */
