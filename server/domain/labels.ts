@@ -27,10 +27,11 @@ export function spanProblem(text: string, start: number, end: number): string | 
   return null;
 }
 
+/** Attribute values; an empty string means "remove", `undefined` means "leave as it is". */
 export interface LabelAttributes {
   speaker?: string;
   cue?: string;
-  sourcing?: Sourcing;
+  sourcing?: Sourcing | '';
   note?: string;
 }
 
@@ -79,4 +80,42 @@ export function labelEvent(kind: 'label.created' | 'label.updated' | 'label.dele
 
 export function isKnownType(types: LabelTypeDef[], type: string): boolean {
   return types.some((t) => t.id === type);
+}
+
+const WORD_CHAR = /[\p{L}\p{N}\p{M}_'’-]/u;
+
+/**
+ * Snaps a selection (UTF-16 offsets) to whole words and trims surrounding whitespace: a start or
+ * end that falls inside a word moves outward to the word's edge. Returns `null` when the selection
+ * holds only whitespace.
+ */
+export function snapToWords(text: string, start: number, end: number): { start: number; end: number } | null {
+  let s = Math.max(0, Math.min(start, text.length));
+  let e = Math.max(s, Math.min(end, text.length));
+  while (s < e && /\s/.test(text[s])) s++;
+  while (e > s && /\s/.test(text[e - 1])) e--;
+  if (s === e) return null;
+  while (s > 0 && WORD_CHAR.test(text[s - 1]) && WORD_CHAR.test(text[s])) s--;
+  while (e < text.length && WORD_CHAR.test(text[e]) && WORD_CHAR.test(text[e - 1])) e++;
+  if (splitsSurrogatePair(text, s)) s--;
+  if (splitsSurrogatePair(text, e)) e++;
+  return { start: s, end: e };
+}
+
+/** UTF-16 start of the `occurrence`-th (1-based) appearance of `exact` in `text`, or `null`. */
+export function findOccurrence(text: string, exact: string, occurrence: number): number | null {
+  let from = 0;
+  for (let n = 1; ; n++) {
+    const at = text.indexOf(exact, from);
+    if (at === -1) return null;
+    if (n === occurrence) return at;
+    from = at + 1;
+  }
+}
+
+/** How many times `exact` appears in `text` (overlapping appearances counted). */
+export function countOccurrences(text: string, exact: string): number {
+  let n = 0;
+  for (let at = text.indexOf(exact); at !== -1; at = text.indexOf(exact, at + 1)) n++;
+  return n;
 }
