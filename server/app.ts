@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import cookieParser from 'cookie-parser';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -19,6 +19,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Largest request body accepted, before it is buffered (checked against Content-Length). */
 export const MAX_BODY = '5mb';
+/** Deepest nesting of arrays and objects accepted in a JSON body (deeper bodies overflow the stack later). */
+export const MAX_JSON_DEPTH = 64;
+/** Keys refused anywhere in a request body: they could reach an object's prototype. */
+export const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
 
 export interface AppDeps {
   store: DocumentStore;
@@ -39,8 +43,9 @@ export function createApp({ store, project }: AppDeps): Express {
     next();
   });
   app.use('/public', express.static(join(root, 'public'), { maxAge: '1h' }));
-  app.use(express.json({ limit: MAX_BODY, strict: true }));
-  app.use(express.urlencoded({ limit: MAX_BODY, extended: false }));
+  app.use(express.json({ limit: MAX_BODY, strict: true, verify: checkJsonDepth }));
+  app.use(express.urlencoded({ limit: MAX_BODY, extended: false, parameterLimit: 1000 }));
+  app.use(refuseForbiddenKeys);
   app.use(cookieParser());
   app.use((req, res, next) => {
     res.locals.user = actorOf(req);
@@ -65,6 +70,40 @@ export function createApp({ store, project }: AppDeps): Express {
   return app;
 }
 
+/** body-parser `verify` hook: refuses JSON nested deeper than MAX_JSON_DEPTH, before it is parsed. */
+function checkJsonDepth(_req: unknown, _res: unknown, buf: Buffer): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_JSON_DEPTH) {
+        throw Object.assign(new Error(`the JSON body is nested more than ${MAX_JSON_DEPTH} levels deep`), { status: 400, type: 'json.too.deep' });
+      }
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+}
+
+/** Refuses a parsed body (JSON or form) holding a key such as `__proto__` at any depth. */
+const refuseForbiddenKeys: RequestHandler = (req, _res, next) => {
+  const stack: unknown[] = [req.body];
+  while (stack.length) {
+    const value = stack.pop();
+    if (value === null || typeof value !== 'object') continue;
+    for (const key of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.includes(key)) {
+        throw new HttpError(400, 'forbidden_key', `the request body may not contain the key "${key}"`);
+      }
+      stack.push((value as Record<string, unknown>)[key]);
+    }
+  }
+  next();
+};
+
 const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const httpError = toHttpError(err);
   if (httpError.status >= 500) console.error(err);
@@ -80,8 +119,11 @@ const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
 /** Maps body-parser and unknown errors to HttpErrors with a message a user can act on. */
 function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
-  const e = err as { type?: string; status?: number; limit?: number; message?: string };
+  const e = err as { type?: string; status?: number; limit?: number; message?: string; name?: string; code?: string; field?: string };
+  if (e.name === 'MulterError') return multerError(e.code, e.field);
   switch (e.type) {
+    case 'json.too.deep':
+      return new HttpError(400, 'too_deep', e.message ?? 'the JSON body is nested too deeply');
     case 'entity.parse.failed':
       return new HttpError(400, 'invalid_json', `the request body is not valid JSON: ${e.message}`);
     case 'entity.too.large':
@@ -96,4 +138,22 @@ function toHttpError(err: unknown): HttpError {
     return new HttpError(e.status, 'bad_request', e.message ?? 'bad request');
   }
   return new HttpError(500, 'internal', 'something went wrong on the server; the error was logged');
+}
+
+/** Upload limits hit while multer streams a multipart body: 413, nothing buffered past the limit. */
+function multerError(code: string | undefined, field: string | undefined): HttpError {
+  const what = field ? ` (field "${field}")` : '';
+  switch (code) {
+    case 'LIMIT_FILE_SIZE':
+      return new HttpError(413, 'too_large', `the uploaded file is larger than the limit${what}`);
+    case 'LIMIT_FIELD_VALUE':
+    case 'LIMIT_FIELD_KEY':
+      return new HttpError(413, 'too_large', `a form field is longer than the limit${what}`);
+    case 'LIMIT_PART_COUNT':
+    case 'LIMIT_FILE_COUNT':
+    case 'LIMIT_FIELD_COUNT':
+      return new HttpError(413, 'too_many_parts', 'the upload has too many files or fields');
+    default:
+      return new HttpError(400, 'bad_upload', `the upload was refused${what}`);
+  }
 }

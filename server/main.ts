@@ -2,17 +2,34 @@ import { loadConfig } from './config.js';
 import { DocumentStore } from './store/document-store.js';
 import { ProjectStore } from './store/project-store.js';
 import { loadSeedsOnce } from './store/seed-loader.js';
+import { DataDirLock, DataDirLockedError } from './store/lock.js';
 import { createApp } from './app.js';
 
 const config = loadConfig(process.env);
+
+// The lock comes first: opening the store deletes temporary files and quarantines damaged ones,
+// which only the folder's single writer may do.
+let lock: DataDirLock;
+try {
+  lock = await DataDirLock.acquire(config.dataDir);
+} catch (err) {
+  if (!(err instanceof DataDirLockedError)) throw err;
+  console.error(`Framewise cannot start: ${err.message}`);
+  process.exit(1);
+}
+process.on('exit', () => lock.releaseSync());
+
 const store = await DocumentStore.open(config.dataDir);
+if (store.removedTempFiles.length) console.warn(`removed ${store.removedTempFiles.length} temporary file(s) left by an interrupted write`);
 for (const p of store.problems) console.warn(`quarantined ${p.file}: ${p.reason} (moved to ${p.movedTo})`);
 const project = await ProjectStore.open(config.dataDir);
 const seeded = await loadSeedsOnce(store, config.seedsDir);
 if (seeded.length) console.log(`loaded ${seeded.length} seed documents from ${config.seedsDir}`);
 
 const server = createApp({ store, project }).listen(config.port, () => {
-  console.log(`Framewise on http://localhost:${config.port} (data in ${config.dataDir})`);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  console.log(`Framewise on http://localhost:${port} (data in ${config.dataDir})`);
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => server.close(() => process.exit(0)));

@@ -1,16 +1,27 @@
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 
+/** Temporary files start with this prefix; anything left with it after a crash is garbage. */
+export const TEMP_PREFIX = '.tmp-';
+
+interface Waiter {
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
 /**
  * A lowdb adapter like `JSONFile`, but durable: each write goes to a fresh temporary file in the
  * same folder, is fsynced, then renamed over the target, and the folder is fsynced so the rename
- * itself survives a power cut. Writes through one instance run one after another.
- * A missing file reads as `null`; any other read error is rethrown.
+ * itself survives a power cut. A write's promise resolves only once its data is on disk.
+ * Writes through one instance never overlap; writes asked for while one is running are coalesced
+ * into one, with the newest data (each snapshot of a store contains every earlier one).
+ * A missing file reads as `null`; any other read error (including invalid JSON) is rethrown.
  */
 export class AtomicJSONFile<T> implements Adapter<T> {
-  private queue: Promise<void> = Promise.resolve();
+  private pending: { json: string; waiters: Waiter[] } | null = null;
+  private running = false;
 
   constructor(readonly filename: string) {}
 
@@ -25,35 +36,73 @@ export class AtomicJSONFile<T> implements Adapter<T> {
 
   write(data: T): Promise<void> {
     const json = JSON.stringify(data);
-    const next = this.queue.then(() => writeDurably(this.filename, json));
-    this.queue = next.catch(() => undefined);
-    return next;
+    return new Promise<void>((resolve, reject) => {
+      if (this.pending) {
+        this.pending.json = json;
+        this.pending.waiters.push({ resolve, reject });
+      } else {
+        this.pending = { json, waiters: [{ resolve, reject }] };
+      }
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    while (this.pending) {
+      const batch = this.pending;
+      this.pending = null;
+      try {
+        await writeDurably(this.filename, batch.json);
+        for (const w of batch.waiters) w.resolve();
+      } catch (err) {
+        for (const w of batch.waiters) w.reject(err);
+      }
+    }
+    this.running = false;
   }
 }
-
-/** Temporary files start with this prefix; anything left with it after a crash is garbage. */
-export const TEMP_PREFIX = '.tmp-';
 
 async function writeDurably(filename: string, json: string): Promise<void> {
   const dir = dirname(filename);
   const temp = join(dir, `${TEMP_PREFIX}${basename(filename)}.${randomBytes(6).toString('hex')}`);
-  const handle = await open(temp, 'w');
   try {
-    await handle.writeFile(json);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    const handle = await open(temp, 'wx');
+    try {
+      await handle.writeFile(json);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temp, filename);
   } catch (err) {
     await unlink(temp).catch(() => undefined);
     throw err;
   }
-  const dirHandle = await open(dir, 'r');
+  await syncDir(dir);
+}
+
+/** fsyncs a folder, so that a rename or unlink in it survives a power cut. */
+export async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
   try {
-    await dirHandle.sync();
+    await handle.sync();
   } finally {
-    await dirHandle.close();
+    await handle.close();
   }
+}
+
+/**
+ * Deletes the temporary files a crash left in `dir` (only files named with TEMP_PREFIX, never a
+ * data file). Call it only while holding the data folder's lock. Returns the names removed.
+ */
+export async function removeTempFiles(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(dir)) {
+    if (!name.startsWith(TEMP_PREFIX)) continue;
+    await unlink(join(dir, name));
+    removed.push(name);
+  }
+  if (removed.length) await syncDir(dir);
+  return removed;
 }

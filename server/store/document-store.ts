@@ -1,14 +1,18 @@
-import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { AtomicJSONFile, TEMP_PREFIX } from './atomic-json-file.js';
+import { AtomicJSONFile, removeTempFiles } from './atomic-json-file.js';
+import { moveToQuarantine } from './quarantine.js';
 import type { CatalogEntry, DocumentRecord } from '../domain/types.js';
 import { catalogEntry } from '../domain/documents.js';
 import { documentFileSchema, isDocumentId } from '../domain/schema.js';
 
 export interface StartupProblem {
+  /** The damaged file, as it was named under `documents/`. */
   file: string;
+  /** Why it was refused: invalid JSON, schema mismatch (with the field), or a bad file name. */
   reason: string;
+  /** Where it is now, under `<dataDir>/quarantine/`. */
   movedTo: string;
 }
 
@@ -21,7 +25,10 @@ export interface StartupProblem {
 export class DocumentStore {
   private readonly dbs = new Map<string, Low<DocumentRecord>>();
   private readonly catalog = new Map<string, CatalogEntry>();
+  /** Document files moved to quarantine at open. */
   readonly problems: StartupProblem[] = [];
+  /** Temporary files (from writes cut short by a crash) deleted at open. */
+  readonly removedTempFiles: string[] = [];
 
   private constructor(readonly dataDir: string) {}
 
@@ -29,6 +36,11 @@ export class DocumentStore {
     return join(this.dataDir, 'documents');
   }
 
+  /**
+   * Opens the store: deletes leftover temporary files, loads every document file, and moves the
+   * ones that are not valid JSON or do not match the schema to `<dataDir>/quarantine/`.
+   * Only one store may be open on a data folder at a time (see lock.ts).
+   */
   static async open(dataDir: string): Promise<DocumentStore> {
     const store = new DocumentStore(dataDir);
     await mkdir(store.documentsDir, { recursive: true });
@@ -37,12 +49,9 @@ export class DocumentStore {
   }
 
   private async load(): Promise<void> {
+    this.removedTempFiles.push(...(await removeTempFiles(this.documentsDir)));
     const names = (await readdir(this.documentsDir)).sort();
     for (const name of names) {
-      if (name.startsWith(TEMP_PREFIX)) {
-        await unlink(join(this.documentsDir, name));
-        continue;
-      }
       if (!name.endsWith('.json')) continue;
       const id = name.slice(0, -'.json'.length);
       const db = new Low<DocumentRecord>(new AtomicJSONFile(join(this.documentsDir, name)), null as never);
@@ -57,11 +66,9 @@ export class DocumentStore {
   }
 
   private async quarantine(name: string, reason: string): Promise<void> {
-    const dir = join(this.dataDir, 'quarantine');
-    await mkdir(dir, { recursive: true });
-    const movedTo = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${name}`);
-    await rename(join(this.documentsDir, name), movedTo);
-    this.problems.push({ file: join(this.documentsDir, name), reason, movedTo });
+    const file = join(this.documentsDir, name);
+    const movedTo = await moveToQuarantine(this.dataDir, file);
+    this.problems.push({ file, reason, movedTo });
   }
 
   list(): CatalogEntry[] {
@@ -114,7 +121,9 @@ async function readAndCheck(db: Low<DocumentRecord>, id: string): Promise<string
   try {
     await db.read();
   } catch (err) {
-    return `not valid JSON: ${(err as Error).message}`;
+    // Only a parse failure is damage; an IO error (permissions, EIO) stops the start instead.
+    if (err instanceof SyntaxError) return `not valid JSON: ${err.message}`;
+    throw err;
   }
   if (!isDocumentId(id)) return `file name ${id}.json is not a valid document id`;
   const parsed = documentFileSchema.safeParse(db.data);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { AtomicJSONFile } from './atomic-json-file.js';
+import { AtomicJSONFile, removeTempFiles } from './atomic-json-file.js';
 import type { LabelTypeDef } from '../domain/types.js';
 import { BUILT_IN_TYPES } from '../domain/label-types.js';
 
@@ -15,9 +15,22 @@ interface ProjectData {
 export class ProjectStore {
   private constructor(private readonly db: Low<ProjectData>) {}
 
+  /**
+   * Reads `project.json` (absent means no added types). A damaged file stops the start with a
+   * message naming it, rather than being set aside: labels in every document may use its types.
+   */
   static async open(dataDir: string): Promise<ProjectStore> {
-    const db = new Low<ProjectData>(new AtomicJSONFile(join(dataDir, 'project.json')), { labelTypes: [] });
-    await db.read();
+    await removeTempFiles(dataDir);
+    const file = join(dataDir, 'project.json');
+    const db = new Low<ProjectData>(new AtomicJSONFile(file), { labelTypes: [] });
+    try {
+      await db.read();
+    } catch (err) {
+      throw new Error(`${file} is damaged (${(err as Error).message}); restore it from a backup or fix it by hand`);
+    }
+    if (db.data !== null && (typeof db.data !== 'object' || !Array.isArray(db.data.labelTypes ?? []))) {
+      throw new Error(`${file} is damaged (labelTypes is not a list); restore it from a backup or fix it by hand`);
+    }
     db.data ??= { labelTypes: [] };
     db.data.labelTypes ??= [];
     return new ProjectStore(db);

@@ -1,9 +1,10 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSeed, type SeedSidecar } from '../domain/seeds.js';
 import { createDocument } from '../domain/documents.js';
 import type { DocumentStore } from './document-store.js';
+import { AtomicJSONFile } from './atomic-json-file.js';
 
 const MARKER = 'seeded.json';
 
@@ -24,7 +25,7 @@ export async function loadSeedsOnce(store: DocumentStore, seedsDir: string, now 
     await store.create(createDocument({ id: seed.id, body: seed.body, format: seed.format, meta: seed.meta, author: 'seed', now, message: `Loaded from seeds/${file}` }));
     created.push(seed.id);
   }
-  await writeFile(marker, JSON.stringify({ seededAt: now, files }, null, 2));
+  await new AtomicJSONFile(marker).write({ seededAt: now, files });
   return created;
 }
 
