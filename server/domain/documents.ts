@@ -74,6 +74,7 @@ export function catalogEntry(doc: DocumentRecord): CatalogEntry {
     publishedAt: doc.meta.publishedAt,
     rev: latest.rev,
     labelCount: doc.labels.length,
+    speakers: [...new Set(doc.labels.map((l) => l.speaker).filter((s): s is string => !!s))],
     searchText: `${doc.meta.title}\n${doc.meta.outlet ?? ''}\n${latest.text}`.toLowerCase(),
   };
 }
@@ -84,4 +85,11 @@ export function searchCatalog(entries: CatalogEntry[], query: string): CatalogEn
   return entries
     .filter((e) => words.every((w) => e.searchText.includes(w)))
     .sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? '') || a.title.localeCompare(b.title));
+}
+
+/** Every speaker used across the corpus, most used first, then alphabetically. */
+export function corpusSpeakers(entries: CatalogEntry[]): string[] {
+  const counts = new Map<string, number>();
+  for (const e of entries) for (const s of e.speakers) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([s]) => s);
 }

@@ -102,6 +102,8 @@ export interface CatalogEntry {
   publishedAt?: string;
   rev: number;
   labelCount: number;
+  /** Distinct speakers named on the document's labels, for the editor's suggestions. */
+  speakers: string[];
   /** Lower-cased title, outlet and text, for the list's search box. */
   searchText: string;
 }

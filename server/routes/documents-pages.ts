@@ -6,8 +6,7 @@ import { createFromBody, newDocumentSchema, type NewDocumentBody } from '../serv
 import { HttpError } from '../http-error.js';
 import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
-import { loadDocument } from './documents-api.js';
-import { editorView } from './editor-view.js';
+import { editorPages } from './editor-pages.js';
 
 export function documentsPages(store: DocumentStore, project: ProjectStore): Router {
   const router = Router();
@@ -38,10 +37,7 @@ export function documentsPages(store: DocumentStore, project: ProjectStore): Rou
     }
   });
 
-  router.get('/documents/:id', (req, res) => {
-    const doc = loadDocument(store, req);
-    res.render('documents/show', editorView(doc, project.labelTypes(), actorOf(req)));
-  });
+  router.use(editorPages(store, project));
 
   return router;
 }

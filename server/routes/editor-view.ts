@@ -1,9 +1,10 @@
-import { latestRevision, type DocumentRecord, type Label } from '../domain/types.js';
+import { latestRevision, SOURCINGS, type DocumentRecord, type Label, type LabelTypeDef } from '../domain/types.js';
 import { assignLanes, segmentText } from '../domain/segments.js';
-import type { LabelTypeDef } from '../domain/types.js';
+import { historyLines } from '../domain/history.js';
+import { typeName } from '../domain/label-types.js';
 
-/** Everything the editor template needs, computed here so the view stays free of logic. */
-export function editorView(doc: DocumentRecord, types: LabelTypeDef[], user: string) {
+/** Everything the editor templates need, computed here so the views stay free of logic. */
+export function editorView(doc: DocumentRecord, types: LabelTypeDef[], user: string, speakers: string[]) {
   const latest = latestRevision(doc);
   const labels = [...doc.labels].sort((a, b) => a.start - b.start || b.end - a.end);
   const anchored = labels.filter((l) => l.anchor.state !== 'orphaned');
@@ -14,7 +15,7 @@ export function editorView(doc: DocumentRecord, types: LabelTypeDef[], user: str
     segments: p.segments.map((s) => ({
       ...s,
       layers: s.spanIds
-        .map((id) => ({ id, type: byId.get(id)!.type, lane: lanes.get(id)!, needsReview: byId.get(id)!.anchor.state === 'fuzzy' }))
+        .map((id) => ({ id, type: byId.get(id)!.type, lane: Math.min(lanes.get(id)!, 5), needsReview: byId.get(id)!.anchor.state === 'fuzzy' }))
         .sort((a, b) => b.lane - a.lane),
     })),
   }));
@@ -23,12 +24,15 @@ export function editorView(doc: DocumentRecord, types: LabelTypeDef[], user: str
     mainClass: 'wide',
     doc,
     rev: latest.rev,
-    text: latest.text,
     user,
     types,
+    typeName: (id: string) => typeName(types, id),
+    sourcings: SOURCINGS,
+    speakers,
     labels: anchored,
+    needsReview: anchored.filter((l) => l.anchor.state === 'fuzzy').length,
     orphaned: labels.filter((l) => l.anchor.state === 'orphaned'),
-    events: [...doc.events].reverse().slice(0, 100),
+    history: historyLines(doc.events, types, 50),
     paragraphs,
   };
 }

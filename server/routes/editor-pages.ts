@@ -1,0 +1,77 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { DocumentStore } from '../store/document-store.js';
+import type { ProjectStore } from '../store/project-store.js';
+import { corpusSpeakers } from '../domain/documents.js';
+import { countOccurrences, findOccurrence } from '../domain/labels.js';
+import { latestRevision } from '../domain/types.js';
+import { createLabel, deleteLabel, labelPatchSchema, newLabelSchema, updateLabel } from '../services/labels.js';
+import { badRequest } from '../http-error.js';
+import { parseWith } from './validate.js';
+import { actorOf } from './actor.js';
+import { loadDocument } from './documents-api.js';
+import { editorView } from './editor-view.js';
+
+const quoteFormSchema = z.object({
+  exact: z.string().min(1, 'type the exact words to label').max(20000),
+  occurrence: z.coerce.number().int().min(1, 'occurrence counts from 1').default(1),
+  rev: z.coerce.number().int().positive(),
+});
+
+/** Form fields arrive as strings; empty optional fields mean "not set". */
+function formAttributes(body: Record<string, unknown>) {
+  const pick = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
+  return { type: pick('type'), speaker: pick('speaker'), cue: pick('cue'), sourcing: pick('sourcing'), note: pick('note') };
+}
+
+/** The editor page, its live fragment, and the plain-HTML forms that work without JavaScript. */
+export function editorPages(store: DocumentStore, project: ProjectStore): Router {
+  const router = Router();
+  const view = (req: Request) => {
+    const doc = loadDocument(store, req);
+    return editorView(doc, project.labelTypes(), actorOf(req), corpusSpeakers(store.list()));
+  };
+  const renderPartial = (res: Response, name: string, locals: object) =>
+    new Promise<string>((resolve, reject) => res.render(name, locals, (err, html) => (err ? reject(err) : resolve(html))));
+
+  router.get('/documents/:id', (req, res) => {
+    res.render('documents/show', view(req));
+  });
+
+  /** The article and the side panel re-rendered, for the editor script to swap in after a change. */
+  router.get('/documents/:id/fragment', async (req, res) => {
+    const locals = { ...view(req), path: req.path };
+    const [article, panel] = await Promise.all([renderPartial(res, 'documents/_article', locals), renderPartial(res, 'documents/_panel', locals)]);
+    res.json({ rev: locals.rev, article, panel });
+  });
+
+  router.post('/documents/:id/labels', async (req, res) => {
+    const doc = loadDocument(store, req);
+    const form = parseWith(quoteFormSchema, req.body ?? {}, 'form');
+    const text = latestRevision(doc).text;
+    const start = findOccurrence(text, form.exact, form.occurrence);
+    if (start === null) {
+      const n = countOccurrences(text, form.exact);
+      throw badRequest(n === 0 ? `the words “${form.exact.slice(0, 80)}” are not in the text of revision ${latestRevision(doc).rev}` : `the words “${form.exact.slice(0, 80)}” occur ${n} time${n === 1 ? '' : 's'}; there is no occurrence ${form.occurrence}`, 'quote_not_found');
+    }
+    const attrs = formAttributes(req.body);
+    const body = parseWith(newLabelSchema, { ...attrs, type: attrs.type ?? '', start, end: start + form.exact.length, rev: form.rev }, 'form');
+    const label = await createLabel(store, project, doc.id, body, actorOf(req));
+    res.redirect(303, `/documents/${doc.id}#label-${label.id}`);
+  });
+
+  router.post('/documents/:id/labels/:labelId', async (req, res) => {
+    const doc = loadDocument(store, req);
+    const patch = parseWith(labelPatchSchema, { ...formAttributes(req.body ?? {}), ...(req.body?.confirm ? { confirm: true } : {}) }, 'form');
+    const label = await updateLabel(store, project, doc.id, String(req.params.labelId), patch, actorOf(req));
+    res.redirect(303, `/documents/${doc.id}#label-${label.id}`);
+  });
+
+  router.post('/documents/:id/labels/:labelId/delete', async (req, res) => {
+    const doc = loadDocument(store, req);
+    await deleteLabel(store, doc.id, String(req.params.labelId), actorOf(req));
+    res.redirect(303, `/documents/${doc.id}`);
+  });
+
+  return router;
+}
