@@ -32,7 +32,7 @@ export const newLabelSchema = z
 export type NewLabelBody = z.infer<typeof newLabelSchema>;
 
 export const labelPatchSchema = z
-  .object({ type: typeId.optional(), start: offset.optional(), end: offset.optional(), rev: z.number().int().positive().optional(), confirm: z.literal(true).optional(), ...attributes })
+  .object({ type: typeId.optional(), start: offset.optional(), end: offset.optional(), rev: z.number().int().positive().optional(), snap: z.boolean().optional(), confirm: z.literal(true).optional(), ...attributes })
   .strict()
   .refine((p) => (p.start === undefined && p.end === undefined) || p.rev !== undefined, { message: 'changing start/end needs the rev they refer to', path: ['rev'] });
 export type LabelPatchBody = z.infer<typeof labelPatchSchema>;
@@ -54,6 +54,12 @@ function checkSpan(doc: DocumentRecord, start: number, end: number): void {
   if (problem) throw badRequest(problem, 'invalid_span');
 }
 
+function snapOrRefuse(doc: DocumentRecord, start: number, end: number): { start: number; end: number } {
+  const snapped = snapToWords(latestRevision(doc).text, start, end);
+  if (!snapped) throw badRequest('the selection holds only whitespace', 'invalid_span');
+  return snapped;
+}
+
 function findLabel(doc: DocumentRecord, labelId: string): Label {
   const label = doc.labels.find((l) => l.id === labelId);
   if (!label) throw notFound(`no label with id "${labelId.slice(0, 100)}" in document "${doc.id}"`);
@@ -71,11 +77,7 @@ export async function createLabel(store: DocumentStore, project: ProjectStore, d
   return mutate(store, docId, (draft) => {
     checkRev(draft, body.rev);
     let { start, end } = body;
-    if (body.snap) {
-      const snapped = snapToWords(latestRevision(draft).text, start, end);
-      if (!snapped) throw badRequest('the selection holds only whitespace', 'invalid_span');
-      ({ start, end } = snapped);
-    }
+    if (body.snap) ({ start, end } = snapOrRefuse(draft, start, end));
     checkSpan(draft, start, end);
     const now = new Date().toISOString();
     const label = makeLabel(draft, { id: randomUUID(), type: body.type, start, end, speaker: body.speaker, cue: body.cue, sourcing: body.sourcing || undefined, note: body.note }, actor, now);
@@ -94,8 +96,9 @@ export async function updateLabel(store: DocumentStore, project: ProjectStore, d
     if (patch.type !== undefined) after.type = patch.type;
     if (patch.start !== undefined || patch.end !== undefined) {
       checkRev(draft, patch.rev!);
-      const start = patch.start ?? before.start;
-      const end = patch.end ?? before.end;
+      let start = patch.start ?? before.start;
+      let end = patch.end ?? before.end;
+      if (patch.snap) ({ start, end } = snapOrRefuse(draft, start, end));
       checkSpan(draft, start, end);
       after = { ...after, start, end, rev: patch.rev!, quote: quoteOf(latestRevision(draft).text, start, end), anchor: { state: 'exact', method: 'edited', fromRev: patch.rev! } };
     }
