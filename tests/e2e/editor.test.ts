@@ -1,0 +1,153 @@
+import type { Browser, Page } from 'playwright-core';
+import { FIRST_SEED, readDocFile, startTestApp } from '../helpers/app.js';
+import { launchChromium, listen } from '../helpers/browser.js';
+
+const PHRASE = 'rest, refit, regroup, reattack';
+type TestApp = Awaited<ReturnType<typeof startTestApp>>;
+let t: TestApp;
+let browser: Browser;
+let server: { base: string; close: () => Promise<void> };
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
+  t = await startTestApp({ seeds: true });
+  server = await listen(t.app);
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on('pageerror', (err) => {
+    throw err;
+  });
+});
+afterEach(async () => {
+  await page.close();
+  await server.close();
+  await t.cleanup();
+});
+
+/** Drags the mouse over the n-th appearance of `words` in the article, as a reader would. */
+async function dragOver(words: string, occurrence = 1) {
+  const box = await page.evaluate(([w, n]) => {
+    const root = document.getElementById('article-text')!;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    let seen = 0;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      let at = node.textContent!.indexOf(w as string);
+      while (at !== -1) {
+        if (++seen === n) {
+          const range = document.createRange();
+          range.setStart(node, at);
+          range.setEnd(node, at + (w as string).length);
+          const rects = [...range.getClientRects()];
+          const first = rects[0];
+          const last = rects[rects.length - 1];
+          return { x1: first.left + 2, y1: first.top + first.height / 2, x2: last.right - 2, y2: last.top + last.height / 2 };
+        }
+        at = node.textContent!.indexOf(w as string, at + 1);
+      }
+    }
+    throw new Error(`"${w}" not found in the article`);
+  }, [words, occurrence] as const);
+  await page.mouse.move(box.x1, box.y1);
+  await page.mouse.down();
+  await page.mouse.move(box.x2, box.y2, { steps: 8 });
+  await page.mouse.up();
+}
+
+test('when a reviewer selects "rest, refit, regroup, reattack", presses 1 and names the speaker, then after a reload the label covers exactly those words and is on disk', async () => {
+  await page.goto(`${server.base}/documents/${FIRST_SEED}`);
+  await dragOver(PHRASE);
+  await page.keyboard.press('1');
+  const speaker = page.locator('.label-item.selected details[open] input[name="speaker"]');
+  await speaker.waitFor();
+  expect(await speaker.evaluate((el) => el === document.activeElement)).toBe(true);
+  await speaker.fill('Antony Blinken');
+  await speaker.press('Enter');
+  await page.locator('#status', { hasText: 'Saved.' }).waitFor();
+
+  await page.reload();
+  const highlighted = page.locator('#article-text .hl.t-direct-quote');
+  expect(await highlighted.allTextContents()).toEqual([PHRASE]);
+  expect(await page.locator('.label-item .speaker').allTextContents()).toEqual(['Antony Blinken']);
+
+  const disk = await readDocFile(t.dataDir, FIRST_SEED);
+  const text = disk.revisions[0].text;
+  expect(disk.labels).toHaveLength(1);
+  expect(disk.labels[0]).toMatchObject({ type: 'direct-quote', start: text.indexOf(PHRASE), end: text.indexOf(PHRASE) + PHRASE.length, speaker: 'Antony Blinken', rev: 1 });
+});
+
+test('when a label is deleted with the Delete key, then u brings it back', async () => {
+  await page.goto(`${server.base}/documents/${FIRST_SEED}`);
+  await dragOver('phony peace');
+  await page.keyboard.press('3');
+  await page.locator('.label-item.selected').waitFor();
+  await page.keyboard.press('Escape');
+  await page.locator('.label-item.selected').click({ position: { x: 10, y: 10 } });
+  await page.keyboard.press('Delete');
+  await page.locator('#status', { hasText: 'Deleted' }).waitFor();
+  expect((await readDocFile(t.dataDir, FIRST_SEED)).labels).toHaveLength(0);
+  await page.keyboard.press('u');
+  await page.locator('#status', { hasText: 'Label restored.' }).waitFor();
+  const disk = await readDocFile(t.dataDir, FIRST_SEED);
+  expect(disk.labels.map((l) => [l.type, l.quote.exact])).toEqual([['opinion', 'phony peace']]);
+  expect(await page.locator('#article-text .hl.t-opinion').allTextContents()).toEqual(['phony peace']);
+});
+
+test('when a selection crosses two paragraphs and shift+arrow grows it by a word, then the label covers both paragraphs', async () => {
+  await page.goto(`${server.base}/documents/${FIRST_SEED}`);
+  const ok = await page.evaluate(() => {
+    const paras = document.querySelectorAll('#article-text p');
+    const a = paras[0].querySelector('.tx')!.firstChild!;
+    const b = paras[1].querySelector('.tx')!.firstChild!;
+    const range = document.createRange();
+    range.setStart(a, a.textContent!.indexOf('regroup'));
+    range.setEnd(b, 'Blinken'.length);
+    const sel = window.getSelection()!;
+    sel.removeAllRanges();
+    sel.addRange(range);
+    return sel.toString().length > 0;
+  });
+  expect(ok).toBe(true);
+  // Chromium's word steps stop after the comma first, then after the next word.
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('2');
+  await page.locator('.label-item.selected').waitFor();
+  const [label] = (await readDocFile(t.dataDir, FIRST_SEED)).labels;
+  expect(label.type).toBe('reported-claim');
+  expect(label.quote.exact).toBe('regroup, reattack.”\n\nBlinken, speaking');
+  expect(await page.locator(`#article-text .hl[data-label="${label.id}"]`).count()).toBeGreaterThan(1);
+});
+
+test('when a label in the side panel is clicked, then its span is scrolled to and flashes', async () => {
+  await page.goto(`${server.base}/documents/${FIRST_SEED}`);
+  await dragOver('a just and durable peace');
+  await page.keyboard.press('1');
+  await page.locator('.label-item.selected').waitFor();
+  await page.keyboard.press('Escape');
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await page.locator('.label-item q.snippet').first().click();
+  const span = page.locator('#article-text .hl.active');
+  await span.first().waitFor();
+  expect(await span.first().evaluate((el) => el.classList.contains('flash'))).toBe(true);
+  await page.waitForFunction(() => {
+    const r = document.querySelector('#article-text .hl.active')!.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+  });
+});
+
+test('when the reviewer types a name in the top bar, then new labels carry it', async () => {
+  await page.goto(`${server.base}/documents/${FIRST_SEED}`);
+  await page.fill('.whoami input[name="name"]', 'Grace Reviewer');
+  await page.press('.whoami input[name="name"]', 'Enter');
+  await page.waitForURL(`${server.base}/documents/${FIRST_SEED}`);
+  await dragOver('phony off-ramp', 2);
+  await page.keyboard.press('1');
+  await page.locator('.label-item.selected').waitFor();
+  expect((await readDocFile(t.dataDir, FIRST_SEED)).labels[0].annotator).toBe('Grace Reviewer');
+  expect(await page.locator('.label-item .by').allTextContents()).toEqual(['by Grace Reviewer']);
+});
