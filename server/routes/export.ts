@@ -1,8 +1,43 @@
 import { Router } from 'express';
+import { pipeline } from 'node:stream/promises';
 import type { DocumentStore } from '../store/document-store.js';
 import type { ProjectStore } from '../store/project-store.js';
+import { ANCHOR_STATES } from '../domain/types.js';
+import { ARCHIVES, EXPORT_FORMATS, exportOptionsOf, exportQuerySchema, exportStream } from '../services/export.js';
+import { parseWith } from './validate.js';
+import { badRequest } from '../http-error.js';
 
-/** Placeholder: filled in by the export work. */
-export function exportRoutes(_store: DocumentStore, _project: ProjectStore): Router {
-  return Router();
+/** GET /api/export (streamed download) and GET /export (the page with filters). */
+export function exportRoutes(store: DocumentStore, project: ProjectStore): Router {
+  const router = Router();
+
+  router.get('/api/export', async (req, res) => {
+    const options = exportOptionsOf(parseWith(exportQuerySchema, req.query, 'query'));
+    if (options.filter.from && options.filter.to && options.filter.from > options.filter.to) {
+      throw badRequest(`from: ${options.filter.from} is after to (${options.filter.to})`, 'invalid_input');
+    }
+    const out = exportStream(store, project, options);
+    res.set('Content-Type', out.contentType);
+    res.set('Content-Disposition', `attachment; filename="${out.filename}"`);
+    res.set('Cache-Control', 'no-store');
+    await pipeline(out.stream, res);
+  });
+
+  router.get('/export', (_req, res) => {
+    const catalog = store.list();
+    const outlets = [...new Set(catalog.map((e) => e.outlet).filter((o): o is string => !!o))].sort();
+    const documents = [...catalog].sort((a, b) => a.title.localeCompare(b.title));
+    res.render('export/index', {
+      title: 'Export',
+      formats: EXPORT_FORMATS,
+      archives: ARCHIVES,
+      states: ANCHOR_STATES,
+      types: project.labelTypes(),
+      outlets,
+      documents,
+      labelCount: catalog.reduce((n, e) => n + e.labelCount, 0),
+    });
+  });
+
+  return router;
 }

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { latestRevision, type DocumentRecord, type Label, type Revision } from '../types.js';
+import { documentFileSchema, isDocumentId } from '../schema.js';
+import { sourceToText } from '../documents.js';
+import { spanProblem } from '../labels.js';
+import type { DocumentDraftBody } from './drafts.js';
+import type { ImportError } from './report.js';
+
+/**
+ * The native JSONL line: one whole document, lossless. `text` and `rev` are the latest revision's;
+ * `revisions` holds every revision, the latest one without its `text` (it is `text`), and the
+ * events are the document's audit trail. Key order is fixed so that an export, imported into an
+ * empty folder and exported again, is byte-identical.
+ */
+export function encodeNativeLine(doc: DocumentRecord): string {
+  const latest = latestRevision(doc);
+  const revisions = doc.revisions.map((r) => (r === latest ? withoutText(r) : r));
+  return `${JSON.stringify({ id: doc.id, rev: latest.rev, meta: doc.meta, text: latest.text, labels: doc.labels, revisions, events: doc.events })}\n`;
+}
+
+function withoutText(r: Revision): Omit<Revision, 'text'> {
+  const { text: _text, ...rest } = r;
+  return rest;
+}
+
+/** The simple line the bulk import takes: metadata and one of text, html or markdown. */
+const simpleLineSchema = z
+  .object({
+    id: z.string().refine(isDocumentId, 'must be letters, digits, "_" or "-" (at most 100)').optional(),
+    title: z.string().max(500).optional(),
+    outlet: z.string().max(200).optional(),
+    author: z.string().max(200).optional(),
+    url: z.string().max(2000).regex(/^https?:\/\/\S+$/i, 'must be an http:// or https:// URL').optional(),
+    publishedAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').optional(),
+    language: z.string().max(35).optional(),
+    text: z.string().optional(),
+    html: z.string().optional(),
+    markdown: z.string().optional(),
+  })
+  .strict();
+
+const nativeLineSchema = z.object({
+  id: z.string().refine(isDocumentId, 'must be letters, digits, "_" or "-" (at most 100)'),
+  rev: z.number().int().positive(),
+  text: z.string(),
+  meta: z.unknown(),
+  labels: z.unknown(),
+  revisions: z.array(z.record(z.string(), z.unknown())).min(1),
+  events: z.unknown(),
+});
+
+/** Reads one JSONL line (already JSON-parsed) into a draft, or a message saying what is wrong. */
+export function decodeJsonlValue(value: unknown, maxTextLength: number): { draft: DocumentDraftBody } | { error: string } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { error: 'a line must be a JSON object' };
+  if ('revisions' in value) return decodeNative(value);
+  const parsed = simpleLineSchema.safeParse(value);
+  if (!parsed.success) return { error: zodMessage(parsed.error) };
+  const body = parsed.data;
+  const given = (['text', 'html', 'markdown'] as const).filter((k) => (body[k] ?? '').trim() !== '');
+  if (given.length !== 1) return { error: given.length ? `give only one of "text", "html" or "markdown", not ${given.join(' and ')}` : 'the line needs one of "text", "html" or "markdown"' };
+  const source = body[given[0]]!;
+  if (source.length > maxTextLength) return { error: `"${given[0]}" is ${source.length} characters; the limit is ${maxTextLength}` };
+  const text = sourceToText(source, given[0] === 'text' ? 'text' : given[0]);
+  if (text.trim() === '') return { error: `the ${given[0]} has no readable text once cleaned` };
+  const { id, text: _t, html: _h, markdown: _m, ...meta } = body;
+  return { draft: { kind: 'text', id, text, meta, labels: [] } };
+}
+
+function decodeNative(value: object): { draft: DocumentDraftBody } | { error: string } {
+  const line = nativeLineSchema.safeParse(value);
+  if (!line.success) return { error: zodMessage(line.error) };
+  const { id, rev, text, meta, labels, revisions, events } = line.data;
+  const last = revisions[revisions.length - 1];
+  if (last.rev !== rev) return { error: `"rev" is ${rev} but the last revision is ${String(last.rev)}` };
+  if ('text' in last) return { error: 'the last revision must not repeat its text (it is the line\'s "text")' };
+  const record = { id, meta, revisions: revisions.map((r) => (r === last ? { ...r, text } : r)), labels, events };
+  const checked = documentFileSchema.safeParse(record);
+  if (!checked.success) return { error: zodMessage(checked.error) };
+  const problem = nativeProblem(record as unknown as DocumentRecord);
+  if (problem) return { error: problem };
+  // Keep the record as written (not zod's output), so key order and unknown keys survive.
+  return { draft: { kind: 'native', record: record as unknown as DocumentRecord } };
+}
+
+/** Checks the schema cannot express: revision numbering, unique label ids, spans inside their text. */
+function nativeProblem(doc: DocumentRecord): string | null {
+  for (let i = 0; i < doc.revisions.length; i++) {
+    if (doc.revisions[i].rev !== i + 1) return `revisions must be numbered 1, 2, 3…; found ${doc.revisions[i].rev} at position ${i + 1}`;
+  }
+  const ids = new Set<string>();
+  for (const [i, label] of doc.labels.entries()) {
+    if (ids.has(label.id)) return `labels.${i}: the label id ${label.id} appears twice`;
+    ids.add(label.id);
+    const problem = labelProblem(doc, label);
+    if (problem) return `labels.${i} (${label.id}): ${problem}`;
+  }
+  return null;
+}
+
+function labelProblem(doc: DocumentRecord, label: Label): string | null {
+  const revision = doc.revisions[label.rev - 1];
+  if (!revision) return `it refers to revision ${label.rev}, which the document does not have`;
+  if (label.anchor.state === 'orphaned') return null;
+  return spanProblem(revision.text, label.start, label.end);
+}
+
+export function zodMessage(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return `${issue.path.length ? issue.path.join('.') : 'line'}: ${issue.message}`;
+}
+
+/**
+ * Splits JSONL content into parsed values with their 1-based line numbers; blank lines are
+ * ignored, a line that is not JSON becomes an error with its line number.
+ */
+export function parseJsonLines(content: string, file: string): { values: { line: number; value: unknown }[]; errors: ImportError[] } {
+  const values: { line: number; value: unknown }[] = [];
+  const errors: ImportError[] = [];
+  const lines = content.replace(/^\uFEFF/, '').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i].trim();
+    if (raw === '') continue;
+    try {
+      values.push({ line: i + 1, value: JSON.parse(raw) });
+    } catch (err) {
+      errors.push({ file, line: i + 1, message: `not valid JSON: ${(err as Error).message}` });
+    }
+  }
+  return { values, errors };
+}
