@@ -1,0 +1,106 @@
+import type { Label } from '../types.js';
+import type { CorpusDocument, Rendering, RenderingLabel, StatementCluster } from './types.js';
+import type { Region } from './group-regions.js';
+import { enclosingSentences, sentences, type TextRange } from './sentences.js';
+import { isInsideQuote, quotedRanges } from './quotes.js';
+import { pickReference } from './reference.js';
+import { wordDiff } from './word-diff.js';
+import { tokenize } from './tokens.js';
+import { hashHex64 } from './hash.js';
+
+/** Sentences and quotations of a document, computed once per document that has a rendering. */
+export interface DocumentLayout {
+  sentences: TextRange[];
+  quotes: TextRange[];
+}
+
+export function layoutOf(text: string): DocumentLayout {
+  return { sentences: sentences(text), quotes: quotedRanges(text) };
+}
+
+/** A label covers a rendering when they overlap by at least half of the shorter of the two. */
+const LABEL_OVERLAP = 0.5;
+
+/** One statement, ready to show: its renderings with context, labels, the reference and the diffs. */
+export function buildCluster(docs: CorpusDocument[], regions: Region[], layout: (doc: number) => DocumentLayout): StatementCluster {
+  const base = regions.map((r) => {
+    const doc = docs[r.doc];
+    const { sentences: all, quotes } = layout(r.doc);
+    const context = enclosingSentences(all, r.start, r.end);
+    const label = bestLabel(doc.labels, r.start, r.end);
+    return {
+      doc,
+      start: r.start,
+      end: r.end,
+      text: doc.text.slice(r.start, r.end),
+      context: { ...context, text: doc.text.slice(context.start, context.end) },
+      quoted: isInsideQuote(quotes, r.start, r.end),
+      label,
+    };
+  });
+  const ref = pickReference(
+    base.map((b) => ({ text: b.text, quoted: b.quoted, directQuote: b.label?.type === 'direct-quote', publishedAt: b.doc.publishedAt })),
+  );
+  const renderings: Rendering[] = base.map((b, i) => {
+    const diff = wordDiff(base[ref].text, b.text);
+    return {
+      documentId: b.doc.id,
+      title: b.doc.title,
+      ...(b.doc.outlet ? { outlet: b.doc.outlet } : {}),
+      ...(b.doc.publishedAt ? { publishedAt: b.doc.publishedAt } : {}),
+      rev: b.doc.rev,
+      start: b.start,
+      end: b.end,
+      text: b.text,
+      context: b.context,
+      quoted: b.quoted,
+      label: b.label,
+      isReference: i === ref,
+      kind: diff.kind,
+      similarity: diff.similarity,
+      diff: diff.parts,
+      words: tokenize(b.text).map((t) => t.norm),
+    };
+  });
+  return summarize(renderings);
+}
+
+function summarize(renderings: Rendering[]): StatementCluster {
+  const speakerCounts = new Map<string, number>();
+  for (const r of renderings) {
+    const s = r.label?.speaker?.trim();
+    if (s) speakerCounts.set(s, (speakerCounts.get(s) ?? 0) + 1);
+  }
+  const dates = renderings.map((r) => r.publishedAt).filter((d): d is string => !!d).sort();
+  const identity = renderings.map((r) => `${r.documentId}\u0000${r.words.join(' ')}`).sort().join('\u0001');
+  return {
+    id: `s${hashHex64(identity).slice(0, 12)}`,
+    renderings,
+    documentCount: new Set(renderings.map((r) => r.documentId)).size,
+    labelledCount: renderings.filter((r) => r.label).length,
+    speakers: [...speakerCounts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([s]) => s),
+    outlets: [...new Set(renderings.map((r) => r.outlet).filter((o): o is string => !!o))].sort(),
+    types: [...new Set(renderings.map((r) => r.label?.type).filter((t): t is string => !!t))].sort(),
+    ...(dates.length ? { firstDate: dates[0], lastDate: dates[dates.length - 1] } : {}),
+  };
+}
+
+/** The label that best covers [start, end) (UTF-16), or `null` when none covers it enough. */
+export function bestLabel(labels: Label[], start: number, end: number): RenderingLabel | null {
+  let best: Label | null = null;
+  let bestShare = 0;
+  for (const l of labels) {
+    if (l.anchor.state === 'orphaned') continue;
+    const overlap = Math.min(l.end, end) - Math.max(l.start, start);
+    if (overlap <= 0) continue;
+    const share = overlap / Math.min(l.end - l.start, end - start);
+    const fit = overlap / (Math.max(l.end, end) - Math.min(l.start, start));
+    if (share >= LABEL_OVERLAP && (!best || fit > bestShare)) {
+      best = l;
+      bestShare = fit;
+    }
+  }
+  if (!best) return null;
+  const { id, type, start: ls, end: le, speaker, cue, sourcing } = best;
+  return { id, type, start: ls, end: le, ...(speaker ? { speaker } : {}), ...(cue ? { cue } : {}), ...(sourcing ? { sourcing } : {}) };
+}

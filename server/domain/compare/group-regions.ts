@@ -1,0 +1,71 @@
+import type { Passage, PassageMatch } from './types.js';
+import { UnionFind } from './union-find.js';
+
+/** A stretch of one document that renders a statement: UTF-16 offsets, end exclusive. */
+export interface Region {
+  doc: number;
+  start: number;
+  end: number;
+}
+
+/** Two regions of one document are one rendering when they overlap by at least this share of the shorter. */
+export const SAME_RENDERING_OVERLAP = 0.5;
+
+/**
+ * Turns passage matches into statements: each match gives one region in each of its two
+ * passages; regions of one document that overlap enough are one rendering (its range is their
+ * union); renderings linked by a match, directly or through others, are one statement.
+ * Returns the statements with at least two renderings, each as its renderings sorted by document
+ * and offset.
+ */
+export function groupRegions(passages: Passage[], matches: PassageMatch[]): Region[][] {
+  const regions: Region[] = [];
+  for (const m of matches) {
+    regions.push(regionOf(passages[m.a], m.aFrom, m.aTo), regionOf(passages[m.b], m.bFrom, m.bTo));
+  }
+  const sets = new UnionFind(regions.length);
+  for (let i = 0; i < regions.length; i += 2) sets.union(i, i + 1);
+  const byDoc = new Map<number, number[]>();
+  regions.forEach((r, i) => {
+    const ids = byDoc.get(r.doc);
+    if (ids) ids.push(i);
+    else byDoc.set(r.doc, [i]);
+  });
+  const sameRendering = new UnionFind(regions.length);
+  for (const ids of byDoc.values()) {
+    ids.sort((x, y) => regions[x].start - regions[y].start);
+    for (let x = 0; x < ids.length; x++) {
+      for (let y = x + 1; y < ids.length && regions[ids[y]].start < regions[ids[x]].end; y++) {
+        if (overlapShare(regions[ids[x]], regions[ids[y]]) >= SAME_RENDERING_OVERLAP) {
+          sets.union(ids[x], ids[y]);
+          sameRendering.union(ids[x], ids[y]);
+        }
+      }
+    }
+  }
+  const renderings = new Map<number, Region>();
+  regions.forEach((r, i) => {
+    const key = sameRendering.find(i);
+    const seen = renderings.get(key);
+    renderings.set(key, seen ? { doc: r.doc, start: Math.min(seen.start, r.start), end: Math.max(seen.end, r.end) } : { ...r });
+  });
+  const statements = new Map<number, Region[]>();
+  for (const [key, rendering] of renderings) {
+    const root = sets.find(key);
+    const members = statements.get(root);
+    if (members) members.push(rendering);
+    else statements.set(root, [rendering]);
+  }
+  return [...statements.values()]
+    .filter((rs) => rs.length >= 2)
+    .map((rs) => rs.sort((x, y) => x.doc - y.doc || x.start - y.start));
+}
+
+function regionOf(p: Passage, from: number, to: number): Region {
+  return { doc: p.doc, start: p.tokens[from].start, end: p.tokens[to - 1].end };
+}
+
+function overlapShare(x: Region, y: Region): number {
+  const overlap = Math.min(x.end, y.end) - Math.max(x.start, y.start);
+  return overlap / Math.min(x.end - x.start, y.end - y.start);
+}

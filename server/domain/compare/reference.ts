@@ -1,0 +1,40 @@
+import { wordDiff } from './word-diff.js';
+
+/** What choosing the closest-to-verbatim rendering looks at. */
+export interface ReferenceCandidate {
+  text: string;
+  /** Labelled as a direct quote by an annotator. */
+  directQuote: boolean;
+  /** Inside quotation marks. */
+  quoted: boolean;
+  publishedAt?: string;
+}
+
+/**
+ * Index of the rendering closest to verbatim: one labelled as a direct quote, else one inside
+ * quotation marks; among those, the one whose words agree most with all the others (the
+ * medoid: a cut or paraphrased rendering agrees less with the rest), then the longer, then the
+ * earlier published, then the first in corpus order.
+ */
+export function pickReference(candidates: ReferenceCandidate[]): number {
+  const agreement = candidates.map((c, i) =>
+    candidates.reduce((sum, other, j) => (i === j ? sum : sum + wordDiff(other.text, c.text).similarity), 0),
+  );
+  const order = candidates.map((_, i) => i);
+  order.sort((x, y) => {
+    const a = candidates[x];
+    const b = candidates[y];
+    return (
+      rank(b) - rank(a) ||
+      agreement[y] - agreement[x] ||
+      b.text.length - a.text.length ||
+      (a.publishedAt ?? '9999').localeCompare(b.publishedAt ?? '9999') ||
+      x - y
+    );
+  });
+  return order[0];
+}
+
+function rank(c: ReferenceCandidate): number {
+  return (c.directQuote ? 2 : 0) + (c.quoted ? 1 : 0);
+}

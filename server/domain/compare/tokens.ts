@@ -1,0 +1,62 @@
+/**
+ * Statement tokens: the words of a text, normalised so that renderings of the same statement that
+ * differ only in typography compare equal. Offsets are UTF-16 code units into the original text.
+ *
+ * Normalisation, in order: Unicode compatibility forms and accents folded (NFKD, marks dropped),
+ * lower case, curly apostrophes made straight, hyphens inside a word removed ("re-attack" →
+ * "reattack"), contractions expanded ("we've" → "we have", "won't" → "will not", "it's" → "it is"),
+ * a possessive "'s" dropped ("Ukraine's" → "ukraine"). Punctuation, quotation marks, dashes ("--",
+ * "–", "—"), ellipses ("...", "…", "[...]") and brackets are not words, so they never take part.
+ */
+export interface Token {
+  /** The normalised word. */
+  norm: string;
+  /** UTF-16 offsets of the raw word in the text, end exclusive; both halves of a contraction share them. */
+  start: number;
+  end: number;
+}
+
+/** A word: letters/digits joined by apostrophes or hyphens; an acronym with dots; a number with separators. */
+const WORD = /(?:\p{L}\.){2,}|\p{N}+(?:[.,]\p{N}+)*|[\p{L}\p{N}]+(?:['’‘ʼ\-‐‑][\p{L}\p{N}]+)*/gu;
+
+const IRREGULAR: Record<string, string[]> = {
+  "can't": ['can', 'not'],
+  "won't": ['will', 'not'],
+  "shan't": ['shall', 'not'],
+  "ain't": ['is', 'not'],
+  "let's": ['let', 'us'],
+};
+const IS_BEFORE_S = new Set(['it', 'that', 'there', 'he', 'she', 'what', 'who', 'here', 'where', 'how', 'this']);
+const SUFFIXES: [string, string][] = [["'ve", 'have'], ["'re", 'are'], ["'ll", 'will'], ["'m", 'am'], ["'d", 'would']];
+
+/** The normalised words of `text` with their UTF-16 offsets. */
+export function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  for (const m of text.matchAll(WORD)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    for (const norm of normalizeWord(m[0])) out.push({ norm, start, end });
+  }
+  return out;
+}
+
+/** One raw word as one or more normalised words (a contraction gives two). */
+export function normalizeWord(raw: string): string[] {
+  const w = raw
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[’‘ʼ]/g, "'")
+    .replace(/[-‐‑]/g, '')
+    .replace(/^((?:\p{L}\.)+)$/u, (acronym) => acronym.replace(/\./g, ''));
+  if (IRREGULAR[w]) return IRREGULAR[w];
+  if (w.endsWith("n't")) return [w.slice(0, -3), 'not'];
+  for (const [suffix, expansion] of SUFFIXES) {
+    if (w.endsWith(suffix) && w.length > suffix.length) return [w.slice(0, -suffix.length), expansion];
+  }
+  if (w.endsWith("'s") && w.length > 2) {
+    const stem = w.slice(0, -2);
+    return IS_BEFORE_S.has(stem) ? [stem, 'is'] : [stem];
+  }
+  return [w.replace(/'/g, '')];
+}
