@@ -1,0 +1,218 @@
+/**
+ * Crash safety: the real server runs as a child process; clients save labels at it concurrently;
+ * it is killed with SIGKILL at a random moment, 20 times, and restarted over the same DATA_DIR.
+ * After every restart: every save acknowledged with a 2xx is there, every file parses, and no
+ * temporary file is left. The randomness is seeded: rerun a failure with CRASH_SEED=<printed seed>.
+ */
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FIRST_SEED, tempDataDir } from '../helpers/app.js';
+import type { DocumentRecord, Label } from '../../server/domain/types.js';
+import { killHard, prng, spawnServer, whenListening, type ServerProcess } from './server-process.js';
+
+const ROUNDS = 20;
+const CLIENTS = 6;
+const SEED = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
+
+/** What the clients know for sure about one label, from acknowledged responses only. */
+interface Known {
+  id: string;
+  deleted: boolean;
+  note: string;
+  /** A request about this label got no answer: either outcome is allowed, then the disk decides. */
+  inDoubt?: { kind: 'patch'; note: string } | { kind: 'delete' };
+}
+
+describe('crash safety', () => {
+  let dataDir: string;
+  let server: ServerProcess | undefined;
+
+  beforeAll(async () => {
+    dataDir = await tempDataDir();
+    console.log(`crash test: CRASH_SEED=${SEED} DATA_DIR=${dataDir}`);
+  });
+  afterAll(async () => {
+    if (server) await killHard(server);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it(`when the server is SIGKILLed ${ROUNDS} times during concurrent saves, then every acknowledged save survives`, async () => {
+    const random = prng(SEED);
+    const known = new Map<string, Known>();
+    /** Creates that got no answer, by the unique note they carried. */
+    const createsInDoubt = new Set<string>();
+    let acknowledged = 0;
+    let unanswered = 0;
+    let tempFilesFound = 0;
+
+    // Each start first checks the disk against what was acknowledged before the last kill, then
+    // drives saves until the next kill. The last start only checks.
+    for (let round = 0; round <= ROUNDS; round++) {
+      const names = await readdir(join(dataDir, 'documents')).catch(() => [] as string[]);
+      tempFilesFound += names.filter((n) => n.startsWith('.tmp-')).length;
+      for (const n of names.filter((n) => n.endsWith('.json'))) JSON.parse(await readFile(join(dataDir, 'documents', n), 'utf8'));
+
+      server = spawnServer(dataDir);
+      if (round > 0 && round < ROUNDS && random() < 0.2) {
+        await sleep(Math.floor(random() * 600)); // killed while starting, maybe while loading seeds
+        await killHard(server);
+        continue;
+      }
+      const url = await whenListening(server);
+      expect(server.output()).not.toMatch(/quarantined/);
+      expect((await readdir(join(dataDir, 'documents'))).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
+      if (round > 0) {
+        const doc = JSON.parse(await readFile(join(dataDir, 'documents', `${FIRST_SEED}.json`), 'utf8')) as DocumentRecord;
+        const served = (await (await fetch(`${url}/api/documents/${FIRST_SEED}/labels`)).json()) as Label[];
+        expect(served).toEqual(doc.labels);
+        checkAgainstModel(doc, known, createsInDoubt);
+        settle(doc, known, createsInDoubt);
+      }
+      if (round === ROUNDS) break;
+
+      const words = wordsOf(await textOf(url));
+      const stop = { killed: false };
+      const clients = Array.from({ length: CLIENTS }, (_, c) => client(url, words, round, c, prng(SEED + round * 100 + c), stop));
+      await sleep(50 + Math.floor(random() * 400));
+      stop.killed = true;
+      await killHard(server);
+      for (const r of await Promise.all(clients)) {
+        acknowledged += r.acknowledged;
+        unanswered += r.unanswered;
+      }
+    }
+    if (server) await killHard(server);
+    server = undefined;
+
+    console.log(`crash test: ${ROUNDS} kills, ${acknowledged} acknowledged saves checked, ${unanswered} unanswered requests, ${tempFilesFound} temp files found after kills and cleaned at start`);
+    expect(acknowledged).toBeGreaterThan(ROUNDS * 5);
+  }, 120_000);
+});
+
+type Outcome =
+  | { op: 'create'; note: string; label?: Label }
+  | { op: 'patch'; id: string; note: string; ok: boolean | null }
+  | { op: 'delete'; id: string; ok: boolean | null };
+
+/** Outcomes of the current round, applied to the model once the disk has been checked. */
+const pendingResults: Outcome[] = [];
+
+/** One client: creates labels, edits their notes, deletes some, one request at a time, until killed. */
+async function client(url: string, words: { start: number; end: number }[], round: number, c: number, random: () => number, stop: { killed: boolean }) {
+  const mine: Label[] = [];
+  let acknowledged = 0;
+  let unanswered = 0;
+  for (let n = 0; !stop.killed; n++) {
+    const tag = `r${round}-c${c}-${n}`;
+    const roll = random();
+    let outcome: Outcome;
+    if (mine.length === 0 || roll < 0.5) {
+      const { start, end } = words[Math.floor(random() * words.length)];
+      const res = await send(`${url}/api/documents/${FIRST_SEED}/labels`, 'POST', { start, end, type: 'opinion', rev: 1, note: `create ${tag}` });
+      outcome = { op: 'create', note: `create ${tag}`, label: res?.status === 201 ? ((await res.json()) as Label) : undefined };
+      if (res && res.status !== 201) throw new Error(`create answered ${res.status}: ${await res.text()}`);
+      if (outcome.label) mine.push(outcome.label);
+      if (res) acknowledged++;
+      else unanswered++;
+    } else if (roll < 0.8) {
+      const label = mine[Math.floor(random() * mine.length)];
+      const res = await send(`${url}/api/documents/${FIRST_SEED}/labels/${label.id}`, 'PATCH', { note: `patch ${tag}` });
+      if (res && res.status !== 200) throw new Error(`patch answered ${res.status}: ${await res.text()}`);
+      outcome = { op: 'patch', id: label.id, note: `patch ${tag}`, ok: res ? true : null };
+      if (res) acknowledged++;
+      else unanswered++;
+    } else {
+      const label = mine.splice(Math.floor(random() * mine.length), 1)[0];
+      const res = await send(`${url}/api/documents/${FIRST_SEED}/labels/${label.id}`, 'DELETE');
+      if (res && res.status !== 200) throw new Error(`delete answered ${res.status}: ${await res.text()}`);
+      outcome = { op: 'delete', id: label.id, ok: res ? true : null };
+      if (res) acknowledged++;
+      else unanswered++;
+    }
+    pendingResults.push(outcome);
+    const answered = outcome.op === 'create' ? outcome.label !== undefined : outcome.ok === true;
+    if (!answered) break; // the server is gone
+  }
+  return { acknowledged, unanswered };
+}
+
+/** The response, or `null` when the connection died before an answer (the server was killed). */
+async function send(url: string, method: string, body?: unknown): Promise<Response | null> {
+  try {
+    const res = await fetch(url, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+    await res.clone().arrayBuffer(); // the whole answer arrived
+    return res;
+  } catch {
+    return null;
+  }
+}
+
+function apply(o: Outcome, known: Map<string, Known>, createsInDoubt: Set<string>): void {
+  if (o.op === 'create') {
+    if (o.label) known.set(o.label.id, { id: o.label.id, deleted: false, note: o.note });
+    else createsInDoubt.add(o.note);
+  } else if (o.op === 'patch') {
+    const k = known.get(o.id)!;
+    if (o.ok) k.note = o.note;
+    else k.inDoubt = { kind: 'patch', note: o.note };
+  } else {
+    const k = known.get(o.id)!;
+    if (o.ok) k.deleted = true;
+    else k.inDoubt = { kind: 'delete' };
+  }
+}
+
+/** Asserts the file holds every acknowledged outcome, and nothing that no request could have made. */
+function checkAgainstModel(doc: DocumentRecord, known: Map<string, Known>, createsInDoubt: Set<string>): void {
+  const model = new Map([...known].map(([id, k]) => [id, { ...k }]));
+  for (const o of pendingResults) apply(o, model, createsInDoubt);
+  const onDisk = new Map(doc.labels.map((l) => [l.id, l]));
+  expect(onDisk.size).toBe(doc.labels.length); // no duplicate ids
+  for (const k of model.values()) {
+    const label = onDisk.get(k.id);
+    if (k.inDoubt?.kind === 'delete') {
+      if (label) expect(label.note).toBe(k.note);
+    } else if (k.deleted) {
+      expect(label).toBeUndefined();
+    } else {
+      expect(label?.note).toBe(k.inDoubt?.kind === 'patch' && label?.note === k.inDoubt.note ? k.inDoubt.note : k.note);
+    }
+  }
+  for (const label of doc.labels) {
+    if (!model.has(label.id)) expect(createsInDoubt.has(label.note!)).toBe(true);
+  }
+  const createdEvents = doc.events.filter((e) => e.kind === 'label.created').map((e) => e.labelId);
+  expect(new Set(createdEvents).size).toBe(createdEvents.length);
+  for (const k of model.values()) expect(createdEvents).toContain(k.id);
+}
+
+/** After a check, unanswered requests are resolved by what the disk holds. */
+function settle(doc: DocumentRecord, known: Map<string, Known>, createsInDoubt: Set<string>): void {
+  const model = known;
+  for (const o of pendingResults) apply(o, model, createsInDoubt);
+  pendingResults.length = 0;
+  const onDisk = new Map(doc.labels.map((l) => [l.id, l]));
+  for (const k of model.values()) {
+    if (!k.inDoubt) continue;
+    const label = onDisk.get(k.id);
+    if (label) k.note = label.note!;
+    else k.deleted = true;
+    delete k.inDoubt;
+  }
+  for (const label of doc.labels) {
+    if (!model.has(label.id)) model.set(label.id, { id: label.id, deleted: false, note: label.note! });
+  }
+  createsInDoubt.clear();
+}
+
+async function textOf(url: string): Promise<string> {
+  const res = await fetch(`${url}/api/documents/${FIRST_SEED}`);
+  return ((await res.json()) as { text: string }).text;
+}
+
+/** Every run of non-space characters, as UTF-16 [start, end) offsets: always a valid span. */
+function wordsOf(text: string): { start: number; end: number }[] {
+  return [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => ({ start: m.index!, end: m.index! + m[0].length }));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

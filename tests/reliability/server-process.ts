@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+
+/** A real Framewise server (`server/main.ts`) running as a child process over a DATA_DIR. */
+export interface ServerProcess {
+  child: ChildProcess;
+  /** Resolves with the exit code (or the signal name) once the process has ended. */
+  exited: Promise<number | string>;
+  /** Everything it printed so far, stdout and stderr interleaved. */
+  output(): string;
+}
+
+const MAIN = resolve('server/main.ts');
+
+/** Spawns the server with PORT=0; does not wait for it to listen. */
+export function spawnServer(dataDir: string): ServerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | string>((done) => child.on('exit', (code, signal) => done(code ?? signal ?? 'unknown')));
+  return { child, exited, output: () => out };
+}
+
+/** Resolves with the base URL once the server says it listens; rejects with its output if it exits first. */
+export function whenListening(server: ServerProcess, timeoutMs = 20000): Promise<string> {
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server did not start in ${timeoutMs} ms:\n${server.output()}`)), timeoutMs);
+    const check = () => {
+      const m = /Framewise on (http:\/\/localhost:\d+)/.exec(server.output());
+      if (m) {
+        clearTimeout(timer);
+        server.child.stdout!.off('data', check);
+        done(m[1]);
+      }
+    };
+    server.child.stdout!.on('data', check);
+    void server.exited.then((code) => {
+      clearTimeout(timer);
+      fail(new Error(`server exited (${code}) before listening:\n${server.output()}`));
+    });
+    check();
+  });
+}
+
+/** Starts a server and waits until it listens. */
+export async function startServer(dataDir: string): Promise<{ server: ServerProcess; url: string }> {
+  const server = spawnServer(dataDir);
+  return { server, url: await whenListening(server) };
+}
+
+/** SIGKILLs the server (no chance to clean up) and waits until it is gone. */
+export async function killHard(server: ServerProcess): Promise<void> {
+  if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
+  await server.exited;
+}
+
+/** A small seeded PRNG (mulberry32), so a failing run can be replayed from its printed seed. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
