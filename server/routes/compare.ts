@@ -1,8 +1,136 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
+import { z } from 'zod';
 import type { DocumentStore } from '../store/document-store.js';
 import type { ProjectStore } from '../store/project-store.js';
+import { CompareService } from '../services/compare.js';
+import { filterClusters, type ClusterFilter } from '../domain/compare/filters.js';
+import { outletList, outletStats } from '../domain/compare/outlet-stats.js';
+import { speakerList, speakerStatements } from '../domain/compare/speakers.js';
+import type { StatementCluster } from '../domain/compare/types.js';
+import { barChart } from '../domain/compare/bar-chart.js';
+import { typeName } from '../domain/label-types.js';
+import { badRequest, notFound } from '../http-error.js';
+import { parseWith } from './validate.js';
 
-/** Placeholder: filled in by the compare work. */
-export function compareRoutes(_store: DocumentStore, _project: ProjectStore): Router {
-  return Router();
+const optionalName = z
+  .string()
+  .max(200, 'must be at most 200 characters')
+  .transform((s) => s.trim())
+  .optional()
+  .transform((s) => (s ? s : undefined));
+
+const filterSchema = z.object({
+  speaker: optionalName,
+  outlet: optionalName,
+  type: optionalName,
+  minDocuments: z.enum(['1', '2'], { message: 'must be 1 (also repeats inside one document) or 2' }).optional(),
+});
+
+/** Statement ids are "s" and 12 hex digits (see build-cluster.ts). */
+const CLUSTER_ID = /^s[0-9a-f]{12}$/;
+
+/** The cluster as the JSON API gives it; offsets are UTF-16 code units into revision `rev`. */
+export function clusterJson(c: StatementCluster) {
+  return {
+    id: c.id,
+    url: `/compare/${c.id}`,
+    documentCount: c.documentCount,
+    renderingCount: c.renderings.length,
+    labelledCount: c.labelledCount,
+    speakers: c.speakers,
+    outlets: c.outlets,
+    types: c.types,
+    firstDate: c.firstDate ?? null,
+    lastDate: c.lastDate ?? null,
+    renderings: c.renderings.map(({ words: _words, ...r }) => ({ ...r, outlet: r.outlet ?? null, publishedAt: r.publishedAt ?? null })),
+  };
+}
+
+export function compareRoutes(store: DocumentStore, project: ProjectStore): Router {
+  const router = Router();
+  const service = new CompareService(store);
+
+  const filterOf = (req: Request): ClusterFilter => {
+    const q = parseWith(filterSchema, req.query, 'query');
+    if (q.type && !project.hasType(q.type)) {
+      throw badRequest(`type: unknown label type "${q.type}"; known types: ${project.labelTypes().map((t) => t.id).join(', ')}`, 'invalid_input');
+    }
+    return { speaker: q.speaker, outlet: q.outlet, type: q.type, minDocuments: Number(q.minDocuments ?? '2') };
+  };
+
+  const clusterOf = (req: Request): StatementCluster => {
+    const id = String(req.params.clusterId);
+    const cluster = CLUSTER_ID.test(id) ? service.snapshot().byId.get(id) : undefined;
+    if (!cluster) throw notFound(`no statement with id "${id.slice(0, 100)}": the documents may have changed since the link was made`);
+    return cluster;
+  };
+
+  router.get('/api/compare', (req, res) => {
+    const filter = filterOf(req);
+    res.json(filterClusters(service.snapshot().clusters, filter).map(clusterJson));
+  });
+
+  router.get('/api/compare/:clusterId', (req, res) => {
+    res.json(clusterJson(clusterOf(req)));
+  });
+
+  router.get('/compare', (req, res) => {
+    const filter = filterOf(req);
+    const snap = service.snapshot();
+    res.render('compare/index', {
+      title: 'Compare framing',
+      filter,
+      clusters: filterClusters(snap.clusters, filter),
+      total: snap.clusters.filter((c) => c.documentCount >= 2).length,
+      stats: snap.stats,
+      outlets: outletList(snap.docs),
+      speakers: speakerList(snap.docs),
+      types: project.labelTypes(),
+    });
+  });
+
+  router.get('/compare/:clusterId', (req, res) => {
+    const cluster = clusterOf(req);
+    const types = project.labelTypes();
+    res.render('compare/show', { title: 'Statement', mainClass: 'wide', cluster, typeName: (id: string) => typeName(types, id) });
+  });
+
+  router.get('/outlets', (_req, res) => {
+    res.render('outlets/index', { title: 'Outlets', outlets: outletList(service.snapshot().docs) });
+  });
+
+  router.get('/outlets/:name', (req, res) => {
+    const snap = service.snapshot();
+    const types = project.labelTypes();
+    const name = String(req.params.name);
+    const stats = outletStats(snap.docs, snap.clusters, name, types.map((t) => t.id));
+    if (!stats) throw notFound(`no document has the outlet "${name.slice(0, 200)}"`);
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    res.render('outlets/show', {
+      title: stats.outlet,
+      stats,
+      typeName: (id: string) => typeName(types, id),
+      charts: {
+        textShare: barChart(stats.textShare.map((s) => ({ label: typeName(types, s.type), value: s.share, valueText: pct(s.share), cls: `bar t-${s.type}` }))),
+        sourcing: barChart(stats.claimSourcing.map((s) => ({ label: s.sourcing === 'unset' ? 'not set' : s.sourcing, value: s.count, cls: `bar s-${s.sourcing}` }))),
+        cues: barChart(stats.cues.map((c) => ({ label: c.cue, value: c.count, cls: 'bar cue' }))),
+        shared: barChart(stats.shared.map((s) => ({ label: s.kind, value: s.count, cls: `bar k-${s.kind}` }))),
+      },
+    });
+  });
+
+  router.get('/speakers', (_req, res) => {
+    res.render('speakers/index', { title: 'Speakers', speakers: speakerList(service.snapshot().docs) });
+  });
+
+  router.get('/speakers/:name', (req, res) => {
+    const snap = service.snapshot();
+    const name = String(req.params.name);
+    const found = speakerStatements(snap.docs, snap.clusters, name);
+    if (!found) throw notFound(`no label names the speaker "${name.slice(0, 200)}"`);
+    const types = project.labelTypes();
+    res.render('speakers/show', { title: found.speaker, ...found, typeName: (id: string) => typeName(types, id) });
+  });
+
+  return router;
 }
