@@ -41,7 +41,7 @@ export interface ExportStream {
 const TEXT_TYPES: Record<Exclude<ExportFormat, 'brat'>, [string, string]> = {
   jsonl: ['jsonl', 'application/x-ndjson; charset=utf-8'],
   csv: ['csv', 'text/csv; charset=utf-8; header=present'],
-  w3c: ['jsonld', 'application/ld+json; charset=utf-8'],
+  w3c: ['jsonl', 'application/x-ndjson; charset=utf-8'],
   doccano: ['jsonl', 'application/x-ndjson; charset=utf-8'],
   conll: ['conll', 'text/plain; charset=utf-8'],
 };

@@ -28,13 +28,6 @@ export type DocumentDraftBody =
 
 export type DocumentDraft = DocumentDraftBody & { place: Place };
 
-/** Label drafts for a document that must already exist (W3C annotations point at a document). */
-export interface AttachedLabels {
-  place: Place;
-  /** A Framewise document id, or a URL to look up in `meta.url`. */
-  target: { id?: string; url?: string };
-  labels: LabelDraft[];
-}
 
 /**
  * A document id from a file name: the name without folders and extension, with every run of

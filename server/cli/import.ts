@@ -1,0 +1,90 @@
+/**
+ * Bulk import: `npm run import -- <folder or file>... [--format jsonl|brat|doccano|w3c|files]
+ * [--map theirs=ours,...] [--annotator NAME] [--skip-bad]`. Writes into DATA_DIR (default ./data);
+ * stop the server first, or restart it afterwards, so it sees the new documents.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { DocumentStore } from '../store/document-store.js';
+import { ProjectStore } from '../store/project-store.js';
+import { importFiles, IMPORT_FORMATS, parseTypeMap, type ImportFormat } from '../services/import.js';
+import { placeOf, type ImportReport } from '../domain/formats/report.js';
+import type { NamedFile } from '../domain/formats/archive.js';
+import { HttpError } from '../http-error.js';
+
+const USAGE = `usage: npm run import -- <folder or file>... [--format ${IMPORT_FORMATS.join('|')}] [--map theirs=ours,...] [--annotator NAME] [--skip-bad]`;
+
+async function filesUnder(path: string): Promise<NamedFile[]> {
+  if (!(await stat(path)).isDirectory()) return [{ name: basename(path), content: await readFile(path) }];
+  const out: NamedFile[] = [];
+  const walk = async (dir: string) => {
+    for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (entry.name.startsWith('.')) continue;
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else out.push({ name: relative(path, full).split('\\').join('/'), content: await readFile(full) });
+    }
+  };
+  await walk(path);
+  return out;
+}
+
+/** jsonl for .jsonl/.json files, brat for archives and folders with .ann files, otherwise text/Markdown/HTML files. */
+function guessFormat(files: NamedFile[]): ImportFormat {
+  if (files.some((f) => /\.(ann|tar|tgz|tar\.gz|zip)$/i.test(f.name))) return 'brat';
+  if (files.length > 0 && files.every((f) => /\.(jsonl|ndjson|json)$/i.test(f.name))) return 'jsonl';
+  return 'files';
+}
+
+export function summary(report: ImportReport): string {
+  const lines = [
+    report.committed
+      ? `imported: ${report.documents.imported} new documents, ${report.documents.revised} revised, ${report.documents.unchanged} unchanged, ${report.labels.imported} labels`
+      : `nothing imported: ${report.errors.length} error(s)${report.errors.length ? ' (use --skip-bad to import the rest)' : ''}`,
+  ];
+  if (report.typesAdded.length) lines.push(`label types added: ${report.typesAdded.join(', ')}`);
+  if (report.skipped.length) lines.push(`skipped: ${report.skipped.length}`, ...report.skipped.map((s) => `  ${placeOf(s)}: ${s.item}: ${s.reason}`));
+  if (report.errors.length) lines.push(`failed: ${report.errors.length}`, ...report.errors.map((e) => `  ${placeOf(e)}: ${e.message}`));
+  if (report.notes.length) lines.push(`notes: ${report.notes.length}`, ...report.notes.map((n) => `  ${n}`));
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { format: { type: 'string' }, map: { type: 'string' }, annotator: { type: 'string' }, 'skip-bad': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help || positionals.length === 0) {
+    process.stderr.write(`${USAGE}\n`);
+    return values.help ? 0 : 2;
+  }
+  if (values.format && !(IMPORT_FORMATS as readonly string[]).includes(values.format)) {
+    process.stderr.write(`--format must be one of ${IMPORT_FORMATS.join(', ')}\n${USAGE}\n`);
+    return 2;
+  }
+  const files = (await Promise.all(positionals.map(filesUnder))).flat();
+  const format = (values.format as ImportFormat | undefined) ?? guessFormat(files);
+  const config = loadConfig(process.env);
+  const store = await DocumentStore.open(config.dataDir);
+  const project = await ProjectStore.open(config.dataDir);
+  process.stderr.write(`importing ${files.length} file(s) as ${format} into ${config.dataDir}\n`);
+  const report = await importFiles(store, project, files, {
+    format,
+    annotator: values.annotator?.trim() || process.env.USER || 'import',
+    skipBad: values['skip-bad'] ?? false,
+    map: parseTypeMap(values.map),
+    onProgress: (done, total, id) => process.stderr.write(`[${done}/${total}] ${id}\n`),
+  });
+  process.stdout.write(summary(report));
+  return report.committed ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`import failed: ${err instanceof HttpError || err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);
