@@ -11,6 +11,7 @@
   const statusEl = document.getElementById('status');
   let rev = Number(editor.dataset.rev);
   let selectedId = null;
+  let selectedSugg = null;
   let lastDeleted = null;
   let busy = false;
 
@@ -58,7 +59,7 @@
     editor.dataset.rev = String(rev);
     document.getElementById('article-slot').innerHTML = data.article;
     document.getElementById('side-slot').innerHTML = data.panel;
-    if (selectedId) markSelected(selectedId, { scroll: false });
+    if (selectedId) markSelected(selectedId, { scroll: false, flash: false });
   }
 
   /** Runs one change at a time; shows the server's message when it fails. */
@@ -214,6 +215,43 @@
     });
   }
 
+  // ---- suggestions ----
+  function markSuggestion(id) {
+    selectedSugg = id;
+    for (const el of document.querySelectorAll('.sugg.active, .sugg-item.selected')) el.classList.remove('active', 'selected');
+    const item = document.querySelector(`.sugg-item[data-sugg="${CSS.escape(id)}"]`);
+    item?.classList.add('selected');
+    item?.scrollIntoView({ block: 'nearest' });
+    const spans = article()?.querySelectorAll(`.sugg[data-sugg="${CSS.escape(id)}"]`) ?? [];
+    for (const s of spans) s.classList.add('active');
+    spans[0]?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  }
+
+  function suggestionIds() {
+    return [...document.querySelectorAll('.sugg-item[data-sugg]')].map((el) => el.dataset.sugg);
+  }
+
+  async function acceptSuggestion(id) {
+    await act(async () => {
+      const next = suggestionIds()[suggestionIds().indexOf(id) + 1];
+      const label = await call('POST', `${api}/suggestions/${encodeURIComponent(id)}/accept`, { rev });
+      selectedId = label.id;
+      await refresh();
+      if (next) markSuggestion(next);
+      say(`Accepted “${short(label.quote.exact)}”.`, 'ok');
+    });
+  }
+
+  async function rejectSuggestion(id) {
+    await act(async () => {
+      const next = suggestionIds()[suggestionIds().indexOf(id) + 1];
+      await call('POST', `${api}/suggestions/${encodeURIComponent(id)}/reject`);
+      await refresh();
+      if (next) markSuggestion(next);
+      say('Suggestion rejected; it will not come back.', 'info');
+    });
+  }
+
   function short(s) {
     return s.length > 60 ? `${s.slice(0, 57)}…` : s;
   }
@@ -228,12 +266,18 @@
     }
     const hl = e.target.closest('.hl[data-label]');
     if (hl && window.getSelection()?.isCollapsed) return void markSelected(hl.dataset.label, { scroll: false });
+    const sugg = e.target.closest('.sugg-item[data-sugg]');
+    if (sugg && !e.target.closest('form, button')) return void markSuggestion(sugg.dataset.sugg);
     const item = e.target.closest('.label-item[data-label]');
     if (item && !e.target.closest('details, form, button, a')) markSelected(item.dataset.label);
   });
 
   editor.addEventListener('submit', (e) => {
     const form = e.target;
+    if (form.dataset.sugg) {
+      e.preventDefault();
+      return void (form.matches('.sugg-accept') ? acceptSuggestion(form.dataset.sugg) : rejectSuggestion(form.dataset.sugg));
+    }
     const id = form.dataset.label;
     if (!id) return;
     e.preventDefault();
@@ -314,6 +358,17 @@
         return;
       case 'u':
         return void undo();
+      case 'n': {
+        const sids = suggestionIds();
+        if (!sids.length) return say('No suggestions left.', 'info');
+        return markSuggestion(sids[(sids.indexOf(selectedSugg) + 1) % sids.length]);
+      }
+      case 'a':
+        if (selectedSugg) void acceptSuggestion(selectedSugg);
+        return;
+      case 'x':
+        if (selectedSugg) void rejectSuggestion(selectedSugg);
+        return;
       case 'Escape':
         window.getSelection()?.removeAllRanges();
         for (const d of document.querySelectorAll('details.label-edit[open]')) d.open = false;

@@ -15,6 +15,7 @@ import { exportRoutes } from './routes/export.js';
 import { importRoutes } from './routes/import.js';
 import { compareRoutes } from './routes/compare.js';
 import { labelTypeRoutes } from './routes/label-types.js';
+import { suggestionRoutes } from './routes/suggestions.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -62,6 +63,7 @@ export function createApp({ store, project }: AppDeps): Express {
   app.use('/', exportRoutes(store, project)); // /api/export, /export
   app.use('/', importRoutes(store, project)); // /api/import, /import
   app.use('/', compareRoutes(store, project)); // /api/compare, /compare, /outlets/:name, /speakers/:name
+  app.use('/', suggestionRoutes(store, project)); // /api/documents/:id/suggestions, /documents/:id/suggestions/:sid/accept|reject
   app.use('/', labelTypeRoutes(project)); // /api/label-types, /label-types, /label-types.css
   app.use('/', documentsPages(store, project));
 

@@ -92,6 +92,8 @@ export interface DocumentRecord {
   revisions: Revision[];
   labels: Label[];
   events: DocEvent[];
+  /** Suggestions a reviewer turned down, as `<type>|<exact words>` (see domain/suggestions.ts). */
+  rejectedSuggestions?: string[];
 }
 
 /** What the document list shows; rebuilt from the document files at start. */

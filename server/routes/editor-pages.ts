@@ -11,6 +11,7 @@ import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
 import { loadDocument } from './documents-api.js';
 import { editorView } from './editor-view.js';
+import { suggestionsFor } from '../services/suggestions.js';
 
 const quoteFormSchema = z.object({
   exact: z.string().min(1, 'type the exact words to label').max(20000),
@@ -29,7 +30,7 @@ export function editorPages(store: DocumentStore, project: ProjectStore): Router
   const router = Router();
   const view = (req: Request) => {
     const doc = loadDocument(store, req);
-    return editorView(doc, project.labelTypes(), actorOf(req), corpusSpeakers(store.list()));
+    return editorView(doc, project.labelTypes(), actorOf(req), corpusSpeakers(store.list()), suggestionsFor(doc));
   };
   const renderPartial = (res: Response, name: string, locals: object) =>
     new Promise<string>((resolve, reject) => res.render(name, locals, (err, html) => (err ? reject(err) : resolve(html))));

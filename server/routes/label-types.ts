@@ -6,7 +6,7 @@ import { badRequest, HttpError } from '../http-error.js';
 import { parseWith } from './validate.js';
 
 /** Keys the editor uses for its own commands; a label type cannot take them. */
-export const EDITOR_KEYS = ['j', 'k', 'c', 's', 'u'];
+export const EDITOR_KEYS = ['j', 'k', 'c', 's', 'u', 'n', 'a', 'x'];
 
 const newTypeSchema = z
   .object({

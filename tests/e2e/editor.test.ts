@@ -101,7 +101,7 @@ test('when a selection crosses two paragraphs and shift+arrow grows it by a word
   await page.goto(`${server.base}/documents/${FIRST_SEED}`);
   const ok = await page.evaluate(() => {
     const paras = document.querySelectorAll('#article-text p');
-    const a = paras[0].querySelector('.tx')!.firstChild!;
+    const a = [...paras[0].querySelectorAll('.tx')].find((el) => el.textContent!.includes('regroup'))!.firstChild!;
     const b = paras[1].querySelector('.tx')!.firstChild!;
     const range = document.createRange();
     range.setStart(a, a.textContent!.indexOf('regroup'));
@@ -150,4 +150,20 @@ test('when the reviewer types a name in the top bar, then new labels carry it', 
   await page.locator('.label-item.selected').waitFor();
   expect((await readDocFile(t.dataDir, FIRST_SEED)).labels[0].annotator).toBe('Grace Reviewer');
   expect(await page.locator('.label-item .by').allTextContents()).toEqual(['by Grace Reviewer']);
+});
+
+test('when the reviewer presses n then a, then the first suggestion becomes a label; x rejects the next', async () => {
+  await page.goto(`${server.base}/documents/${FIRST_SEED}`);
+  const first = await page.locator('.sugg-item').first().getAttribute('data-sugg');
+  const second = await page.locator('.sugg-item').nth(1).getAttribute('data-sugg');
+  await page.keyboard.press('n');
+  await page.locator(`.sugg.active[data-sugg="${first}"]`).first().waitFor();
+  await page.keyboard.press('a');
+  await page.locator('#status', { hasText: 'Accepted' }).waitFor();
+  await page.locator(`.sugg-item.selected[data-sugg="${second}"]`).waitFor();
+  await page.keyboard.press('x');
+  await page.locator('#status', { hasText: 'Suggestion rejected' }).waitFor();
+  const disk = await readDocFile(t.dataDir, FIRST_SEED);
+  expect(disk.labels.map((l) => `${l.type}:${l.start}-${l.end}`)).toEqual([first]);
+  expect(disk.rejectedSuggestions).toHaveLength(1);
 });

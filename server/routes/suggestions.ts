@@ -1,0 +1,45 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { DocumentStore } from '../store/document-store.js';
+import type { ProjectStore } from '../store/project-store.js';
+import { acceptSuggestion, rejectSuggestion, suggestionsFor } from '../services/suggestions.js';
+import { parseWith } from './validate.js';
+import { actorOf } from './actor.js';
+import { loadDocument } from './documents-api.js';
+
+const acceptSchema = z.object({ rev: z.coerce.number().int().positive() });
+
+/** Rule-based suggestions: listed, accepted as labels, or rejected (JSON API and plain forms). */
+export function suggestionRoutes(store: DocumentStore, project: ProjectStore): Router {
+  const router = Router();
+
+  router.get('/api/documents/:id/suggestions', (req, res) => {
+    res.json(suggestionsFor(loadDocument(store, req)));
+  });
+
+  router.post('/api/documents/:id/suggestions/:sid/accept', async (req, res) => {
+    const doc = loadDocument(store, req);
+    const { rev } = parseWith(acceptSchema, req.body ?? {});
+    res.status(201).json(await acceptSuggestion(store, project, doc, String(req.params.sid), rev, actorOf(req)));
+  });
+
+  router.post('/api/documents/:id/suggestions/:sid/reject', async (req, res) => {
+    const doc = loadDocument(store, req);
+    res.json({ rejected: await rejectSuggestion(store, doc, String(req.params.sid), actorOf(req)) });
+  });
+
+  router.post('/documents/:id/suggestions/:sid/accept', async (req, res) => {
+    const doc = loadDocument(store, req);
+    const { rev } = parseWith(acceptSchema, req.body ?? {}, 'form');
+    const label = await acceptSuggestion(store, project, doc, String(req.params.sid), rev, actorOf(req));
+    res.redirect(303, `/documents/${doc.id}#label-${label.id}`);
+  });
+
+  router.post('/documents/:id/suggestions/:sid/reject', async (req, res) => {
+    const doc = loadDocument(store, req);
+    await rejectSuggestion(store, doc, String(req.params.sid), actorOf(req));
+    res.redirect(303, `/documents/${doc.id}`);
+  });
+
+  return router;
+}

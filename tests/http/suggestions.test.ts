@@ -1,0 +1,54 @@
+import { FIRST_SEED, readDocFile, snapshotDir, startTestApp } from '../helpers/app.js';
+
+type TestApp = Awaited<ReturnType<typeof startTestApp>>;
+let t: TestApp;
+beforeEach(async () => {
+  t = await startTestApp({ seeds: true });
+});
+afterEach(() => t.cleanup());
+const base = `/api/documents/${FIRST_SEED}/suggestions`;
+const ONE_OF = 'One of the things that you can imagine is the Russians trying to find an off-ramp [to peace]';
+
+describe('suggestions', () => {
+  test('when the first seed is read, then Blinken’s attributed quote is suggested with speaker and cue', async () => {
+    const res = await t.http.get(base).expect(200);
+    const s = res.body.find((x: { exact: string }) => x.exact === ONE_OF);
+    expect(s).toMatchObject({ type: 'direct-quote', speaker: 'Blinken', cue: 'said', sourcing: 'named', score: 0.9, rule: 'quote-with-attribution' });
+  });
+
+  test('when a suggestion is accepted, then it becomes a label with its attributes and leaves the list', async () => {
+    const s = (await t.http.get(base)).body.find((x: { exact: string }) => x.exact === ONE_OF);
+    const res = await t.http.post(`${base}/${s.id}/accept`).send({ rev: 1 }).expect(201);
+    expect(res.body).toMatchObject({ type: 'direct-quote', start: s.start, end: s.end, speaker: 'Blinken', cue: 'said', sourcing: 'named' });
+    expect((await readDocFile(t.dataDir, FIRST_SEED)).labels).toEqual([res.body]);
+    expect((await t.http.get(base)).body.map((x: { id: string }) => x.id)).not.toContain(s.id);
+  });
+
+  test('when a suggestion is rejected, then it is remembered on disk and not offered again', async () => {
+    const s = (await t.http.get(base)).body[0];
+    await t.http.post(`${base}/${s.id}/reject`).expect(200);
+    const disk = await readDocFile(t.dataDir, FIRST_SEED);
+    expect(disk.rejectedSuggestions).toEqual([`${s.type}|${s.exact}`]);
+    expect(disk.events.at(-1)).toMatchObject({ kind: 'suggestion.rejected' });
+    expect((await t.http.get(base)).body.map((x: { id: string }) => x.id)).not.toContain(s.id);
+  });
+
+  test.each([
+    ['an unknown suggestion', 'direct-quote:1-2', { rev: 1 }, 404, /^no open suggestion "direct-quote:1-2"/],
+    ['a stale rev', null, { rev: 9 }, 409, /^revision 9 is not the latest/],
+    ['no rev', null, {}, 400, /^rev: /],
+  ])('when accepting %s, then it is refused and nothing changes', async (_what, id, body, status, message) => {
+    const sid = id ?? (await t.http.get(base)).body[0].id;
+    const before = await snapshotDir(t.dataDir);
+    const res = await t.http.post(`${base}/${sid}/accept`).send(body).expect(status);
+    expect(res.body.error.message).toMatch(message);
+    expect(await snapshotDir(t.dataDir)).toEqual(before);
+  });
+
+  test('when the no-JS accept form is posted, then the label is made and the browser returns to it', async () => {
+    const s = (await t.http.get(base)).body[0];
+    const res = await t.http.post(`/documents/${FIRST_SEED}/suggestions/${s.id}/accept`).type('form').send({ rev: '1' }).expect(303);
+    const [label] = (await readDocFile(t.dataDir, FIRST_SEED)).labels;
+    expect(res.headers.location).toBe(`/documents/${FIRST_SEED}#label-${label.id}`);
+  });
+});
