@@ -57,7 +57,7 @@ export function matchQuote(text: string, quote: TextQuote, options: MatchOptions
   for (const start of exactOccurrences(text, exact)) {
     if (!touchesAny(blocked, start, start + exact.length)) candidates.push({ start, end: start + exact.length, errors: 0 });
   }
-  candidates.push(...approximateCandidates(text, exact, blocked, options));
+  candidates.push(...approximateCandidates(text, quote, blocked, options));
 
   let best: QuoteMatch | null = null;
   let bestDistance = Infinity;
@@ -91,7 +91,8 @@ function exactOccurrences(text: string, exact: string): number[] {
  * the quote does not contain, so they can never match: the search (which keeps only the
  * lowest-error matches) is not captured by a blocked exact copy of the quote.
  */
-function approximateCandidates(text: string, exact: string, blocked: Range[], options: MatchOptions) {
+function approximateCandidates(text: string, quote: TextQuote, blocked: Range[], options: MatchOptions) {
+  const exact = quote.exact;
   const radius = Math.max(options.radius ?? SEARCH_RADIUS, 2 * exact.length);
   const from = Math.max(0, options.hint - radius);
   const to = Math.min(text.length, (options.hintEnd ?? options.hint + exact.length) + radius);
@@ -99,8 +100,30 @@ function approximateCandidates(text: string, exact: string, blocked: Range[], op
   const windowText = mask(text, from, to, blocked, exact.includes('\uffff') ? '\ufffe' : '\uffff');
   const maxErrors = Math.min(256, Math.floor(exact.length * (1 - MIN_QUOTE_SIMILARITY)));
   return approxSearch(windowText, exact, maxErrors)
-    .map((m) => ({ start: m.start + from, end: m.end + from, errors: m.errors }))
+    .map((m) => snapToWords(text, { start: m.start + from, end: m.end + from, errors: m.errors }, quote))
     .filter((m) => m.end > m.start && !touchesAny(blocked, m.start, m.end) && !splitsSurrogatePair(text, m.start) && !splitsSurrogatePair(text, m.end));
+}
+
+const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+
+/**
+ * Widens an approximate match that cuts a word in two to the whole word, when the quote itself
+ * starts (ends) with a whole word: "we will win" matched in "we will lose" ends at "los", since
+ * dropping the "e" costs one edit less, but the label was on whole words (the quote's context
+ * does not continue the word).
+ */
+function snapToWords(text: string, m: Range & { errors: number }, quote: TextQuote): Range & { errors: number } {
+  const out = { ...m };
+  const { exact, prefix, suffix } = quote;
+  if (WORD_CHAR.test(exact[exact.length - 1]) && !WORD_CHAR.test(suffix[0] ?? ' ')) {
+    for (let n = 0; n < 32 && out.end < text.length && WORD_CHAR.test(text[out.end]) && WORD_CHAR.test(text[out.end - 1]); n++) out.end++;
+  }
+  if (WORD_CHAR.test(exact[0]) && !WORD_CHAR.test(prefix[prefix.length - 1] ?? ' ')) {
+    for (let n = 0; n < 32 && out.start > 0 && WORD_CHAR.test(text[out.start - 1]) && WORD_CHAR.test(text[out.start]); n++) out.start--;
+  }
+  // Each added character costs at most one more edit.
+  out.errors += m.start - out.start + (out.end - m.end);
+  return out;
 }
 
 function mask(text: string, from: number, to: number, blocked: Range[], filler: string): string {

@@ -59,7 +59,7 @@ function reanchorOne(label: Label, texts: Revisions, map: ChangeMap): Label {
   const quote = orphaned ? label.quote : quoteOf(oldText, own.start, own.end);
   const found = matchQuote(newText, quote, {
     hint: mapHint(map, own.start),
-    hintEnd: orphaned ? undefined : mapEnd(map, own.end),
+    hintEnd: orphaned ? undefined : mapHint(map, own.end),
     blocked: textFromElsewhere(map, own, Math.min(MIN_BLOCKED_RUN, quote.exact.length)),
   });
   const from = orphaned ? label.anchor.fromRev : fromRev;
@@ -88,6 +88,7 @@ function keepReview(label: Label, anchor: Anchor): Anchor {
  * trimmed of whitespace at both ends; `null` when words changed.
  */
 function whitespaceOnlyChange(exact: string, newText: string, start: number, end: number): Range | null {
+  if (end - start > 2 * exact.length + 64) return null; // far longer: words were added, not just spaces
   const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
   const candidate = newText.slice(start, end);
   if (squash(candidate) === '' || squash(candidate) !== squash(exact)) return null;
