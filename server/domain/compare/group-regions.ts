@@ -8,20 +8,35 @@ export interface Region {
   end: number;
 }
 
+/**
+ * How specific the evidence for a region is: a region found in a labelled span beats one found in a
+ * quotation, which beats one found in a plain sentence; on a tie, the kind of the passage it was
+ * matched with decides.
+ */
+const KIND_PRIORITY: Record<Passage['kind'], number> = { label: 3, quote: 2, sentence: 1 };
+
+interface RankedRegion extends Region {
+  priority: number;
+}
+
 /** Two regions of one document are one rendering when they overlap by at least this share of the shorter. */
 export const SAME_RENDERING_OVERLAP = 0.5;
 
 /**
  * Turns passage matches into statements: each match gives one region in each of its two
- * passages; regions of one document that overlap enough are one rendering (its range is their
- * union); renderings linked by a match, directly or through others, are one statement.
+ * passages; regions of one document that overlap enough are one rendering; renderings linked by
+ * a match, directly or through others, are one statement. A rendering's range is the union of its
+ * regions from the most specific matches (labelled spans first, then quotations, then sentences),
+ * so a quotation matched as such is not widened by the attribution around it ("…," the mayor said).
  * Returns the statements with at least two renderings, each as its renderings sorted by document
  * and offset.
  */
 export function groupRegions(passages: Passage[], matches: PassageMatch[]): Region[][] {
-  const regions: Region[] = [];
+  const regions: RankedRegion[] = [];
   for (const m of matches) {
-    regions.push(regionOf(passages[m.a], m.aFrom, m.aTo), regionOf(passages[m.b], m.bFrom, m.bTo));
+    const a = KIND_PRIORITY[passages[m.a].kind];
+    const b = KIND_PRIORITY[passages[m.b].kind];
+    regions.push(regionOf(passages[m.a], m.aFrom, m.aTo, a * 4 + b), regionOf(passages[m.b], m.bFrom, m.bTo, b * 4 + a));
   }
   const sets = new UnionFind(regions.length);
   for (let i = 0; i < regions.length; i += 2) sets.union(i, i + 1);
@@ -43,26 +58,28 @@ export function groupRegions(passages: Passage[], matches: PassageMatch[]): Regi
       }
     }
   }
-  const renderings = new Map<number, Region>();
+  const renderings = new Map<number, RankedRegion>();
   regions.forEach((r, i) => {
     const key = sameRendering.find(i);
     const seen = renderings.get(key);
-    renderings.set(key, seen ? { doc: r.doc, start: Math.min(seen.start, r.start), end: Math.max(seen.end, r.end) } : { ...r });
+    if (!seen || r.priority > seen.priority) renderings.set(key, { ...r });
+    else if (r.priority === seen.priority) renderings.set(key, { ...seen, start: Math.min(seen.start, r.start), end: Math.max(seen.end, r.end) });
   });
   const statements = new Map<number, Region[]>();
   for (const [key, rendering] of renderings) {
     const root = sets.find(key);
+    const plain: Region = { doc: rendering.doc, start: rendering.start, end: rendering.end };
     const members = statements.get(root);
-    if (members) members.push(rendering);
-    else statements.set(root, [rendering]);
+    if (members) members.push(plain);
+    else statements.set(root, [plain]);
   }
   return [...statements.values()]
     .filter((rs) => rs.length >= 2)
     .map((rs) => rs.sort((x, y) => x.doc - y.doc || x.start - y.start));
 }
 
-function regionOf(p: Passage, from: number, to: number): Region {
-  return { doc: p.doc, start: p.tokens[from].start, end: p.tokens[to - 1].end };
+function regionOf(p: Passage, from: number, to: number, priority: number): RankedRegion {
+  return { doc: p.doc, start: p.tokens[from].start, end: p.tokens[to - 1].end, priority };
 }
 
 function overlapShare(x: Region, y: Region): number {
