@@ -101,20 +101,21 @@ async function* textChunks(format: Exclude<ExportFormat, 'brat'>, docs: AsyncGen
   }
 }
 
-/** The `.txt` and `.ann` of one document, with the modification time of its latest revision. */
+/** Every archive entry gets this modification time, so the same data always exports to the same bytes. */
+const ENTRY_MTIME = new Date('2000-01-01T00:00:00Z');
+
+/** The `.txt` and `.ann` of one document. */
 function bratFiles(doc: DocumentRecord, report: ExportReport): { name: string; content: Buffer; mtime: Date }[] {
   const latest = latestRevision(doc);
   const labels = anchoredLabels(doc, report);
   report.labels += labels.length;
-  const mtime = new Date(latest.createdAt);
+  const mtime = ENTRY_MTIME;
   const ix = new CodePointIndex(latest.text);
   return [
     { name: `${doc.id}.txt`, content: Buffer.from(latest.text), mtime },
     { name: `${doc.id}.ann`, content: Buffer.from(encodeBratAnn(labels, ix)), mtime },
   ];
 }
-
-const CONF_MTIME = new Date('2000-01-01T00:00:00Z');
 
 function bratTar(docs: AsyncGenerator<DocumentRecord>, project: ProjectStore, report: ExportReport): Readable {
   const pack = tar.pack();
@@ -124,7 +125,7 @@ function bratTar(docs: AsyncGenerator<DocumentRecord>, project: ProjectStore, re
   pack.pipe(out);
   (async () => {
     for await (const doc of docs) for (const f of bratFiles(doc, report)) await add(f.name, f.content, f.mtime);
-    await add('annotation.conf', Buffer.from(bratAnnotationConf(project.labelTypes())), CONF_MTIME);
+    await add('annotation.conf', Buffer.from(bratAnnotationConf(project.labelTypes())), ENTRY_MTIME);
     pack.finalize();
   })().catch((err: Error) => out.destroy(err));
   return out;
@@ -154,7 +155,7 @@ function bratZip(docs: AsyncGenerator<DocumentRecord>, project: ProjectStore, re
       if (failed) return;
       if (out.writableNeedDrain) await once(out, 'drain');
     }
-    add('annotation.conf', Buffer.from(bratAnnotationConf(project.labelTypes())), CONF_MTIME);
+    add('annotation.conf', Buffer.from(bratAnnotationConf(project.labelTypes())), ENTRY_MTIME);
     zip.end();
   })().catch((err: Error) => out.destroy(err));
   return out;
