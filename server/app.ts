@@ -16,6 +16,7 @@ import { importRoutes } from './routes/import.js';
 import { compareRoutes } from './routes/compare.js';
 import { labelTypeRoutes } from './routes/label-types.js';
 import { suggestionRoutes } from './routes/suggestions.js';
+import { agreementRoutes } from './routes/agreement.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -64,6 +65,7 @@ export function createApp({ store, project }: AppDeps): Express {
   app.use('/', importRoutes(store, project)); // /api/import, /import
   app.use('/', compareRoutes(store, project)); // /api/compare, /compare, /outlets/:name, /speakers/:name
   app.use('/', suggestionRoutes(store, project)); // /api/documents/:id/suggestions, /documents/:id/suggestions/:sid/accept|reject
+  app.use('/', agreementRoutes(store)); // /api/agreement, /agreement
   app.use('/', labelTypeRoutes(project)); // /api/label-types, /label-types, /label-types.css
   app.use('/', documentsPages(store, project));
 

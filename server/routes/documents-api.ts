@@ -9,7 +9,11 @@ import { actorOf } from './actor.js';
 
 /** Finds the document named by `:id`, or throws 400 for a malformed id and 404 for an unknown one. */
 export function loadDocument(store: DocumentStore, req: Request): DocumentRecord {
-  const id = String(req.params.id);
+  return loadDocumentById(store, String(req.params.id));
+}
+
+/** Same as loadDocument, for an id that comes from elsewhere than the path (a query, a form). */
+export function loadDocumentById(store: DocumentStore, id: string): DocumentRecord {
   if (!isDocumentId(id)) throw badRequest(`"${id.slice(0, 100)}" is not a valid document id`, 'invalid_id');
   const doc = store.get(id);
   if (!doc) throw notFound(`no document with id "${id}"`);
