@@ -73,7 +73,7 @@ function decodeNative(value: object): { draft: DocumentDraftBody } | { error: st
   const last = revisions[revisions.length - 1];
   if (last.rev !== rev) return { error: `"rev" is ${rev} but the last revision is ${String(last.rev)}` };
   if ('text' in last) return { error: 'the last revision must not repeat its text (it is the line\'s "text")' };
-  const record = { id, meta, revisions: revisions.map((r) => (r === last ? { ...r, text } : r)), labels, events };
+  const record = { id, meta, revisions: revisions.map((r) => (r === last ? { rev: r.rev, text, ...r } : r)), labels, events };
   const checked = documentFileSchema.safeParse(record);
   if (!checked.success) return { error: zodMessage(checked.error) };
   const problem = nativeProblem(record as unknown as DocumentRecord);
