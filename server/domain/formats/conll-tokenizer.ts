@@ -8,9 +8,9 @@ export interface Token {
  * Word tokens for CoNLL: a run of letters, marks and digits (with inner apostrophes, hyphens,
  * dots and commas between digits: "don't", "well-known", "3.5", "1,000"), or any other single
  * non-space character with its combining marks (punctuation, symbols; an emoji with its variation
- * selector or zero-width-joiner sequence is one token). Whitespace separates tokens.
+ * selector, skin tone or zero-width-joiner sequence is one token). Whitespace separates tokens.
  */
-const TOKEN = /[\p{L}\p{M}\p{N}]+(?:['’\-.,][\p{L}\p{M}\p{N}]+)*|\S\p{M}*(?:\u200D\S\p{M}*)*/gu;
+const TOKEN = /[\p{L}\p{M}\p{N}]+(?:['’\-.,][\p{L}\p{M}\p{N}]+)*|\S[\p{M}\p{Emoji_Modifier}]*(?:\u200D\S[\p{M}\p{Emoji_Modifier}]*)*/gu;
 
 export function tokenize(text: string, from = 0, to = text.length): Token[] {
   const out: Token[] = [];
