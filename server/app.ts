@@ -20,8 +20,9 @@ import { agreementRoutes } from './routes/agreement.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Largest request body accepted, before it is buffered (checked against Content-Length). */
+/** Largest JSON or form body accepted, before it is buffered (checked against Content-Length). */
 export const MAX_BODY = '5mb';
+const MAX_BODY_BYTES = 5 * 1024 * 1024;
 /** Deepest nesting of arrays and objects accepted in a JSON body (deeper bodies overflow the stack later). */
 export const MAX_JSON_DEPTH = 64;
 /** Keys refused anywhere in a request body: they could reach an object's prototype. */
@@ -46,6 +47,7 @@ export function createApp({ store, project }: AppDeps): Express {
     next();
   });
   app.use('/public', express.static(join(root, 'public'), { maxAge: '1h' }));
+  app.use(refuseAnnouncedLargeBodies);
   app.use(express.json({ limit: MAX_BODY, strict: true, verify: checkJsonDepth }));
   app.use(express.urlencoded({ limit: MAX_BODY, extended: false, parameterLimit: 1000 }));
   app.use(refuseForbiddenKeys);
@@ -75,6 +77,20 @@ export function createApp({ store, project }: AppDeps): Express {
   app.use(errorHandler);
   return app;
 }
+
+/**
+ * A JSON or form body whose Content-Length is over the limit gets its 413 at once, and the
+ * connection is closed: body-parser would read (and discard) the whole upload before answering.
+ * Other content types (file uploads) are left to the routes that accept them.
+ */
+const refuseAnnouncedLargeBodies: RequestHandler = (req, res, next) => {
+  const length = Number(req.headers['content-length'] ?? 0);
+  if (length > MAX_BODY_BYTES && req.is(['json', '+json', 'urlencoded'])) {
+    res.set('Connection', 'close');
+    throw new HttpError(413, 'too_large', `the request body is larger than the ${MAX_BODY} limit`);
+  }
+  next();
+};
 
 /** body-parser `verify` hook: refuses JSON nested deeper than MAX_JSON_DEPTH, before it is parsed. */
 function checkJsonDepth(_req: unknown, _res: unknown, buf: Buffer): void {
@@ -117,9 +133,19 @@ const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   res.status(httpError.status);
   if (req.path.startsWith('/api/')) {
     res.json({ error: { code: httpError.code, message: httpError.message, ...(httpError.details ? { details: httpError.details } : {}) } });
-  } else {
-    res.render('errors/error', { title: `Error ${httpError.status}`, error: httpError });
+    return;
   }
+  // The body may have been refused before the middleware that sets these ran.
+  res.locals.path ??= req.path;
+  res.locals.user ??= 'anonymous';
+  res.render('errors/error', { title: `Error ${httpError.status}`, error: httpError }, (renderError, html) => {
+    if (renderError) {
+      console.error(renderError);
+      res.type('text/plain').send(`Error ${httpError.status}: ${httpError.message}`);
+    } else {
+      res.send(html);
+    }
+  });
 };
 
 /** Maps body-parser and unknown errors to HttpErrors with a message a user can act on. */
