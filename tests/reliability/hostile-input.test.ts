@@ -125,7 +125,7 @@ describe('hostile input', () => {
     it('when the new-document form carries __proto__ and constructor fields, then the form parser drops them and nothing is polluted', async () => {
       const res = await t.http.post('/documents').type('form').send('title=Form+doc&content=Some+text&__proto__%5Bpolluted%5D=1&__proto__=1&constructor%5Bprototype%5D%5Bpolluted%5D=1');
       expect(res.status).toBe(303);
-      const id = res.headers.location.split('/').pop();
+      const id = String(res.headers.location).split('/').pop()!;
       expect(t.store.get(id)!.meta).toEqual({ title: 'Form doc' });
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       before = await snapshotDir(t.dataDir); // this one was meant to succeed
