@@ -4,7 +4,7 @@ import type { DocumentStore } from '../store/document-store.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { latestRevision, type DocumentRecord, type Revision } from '../domain/types.js';
 import { drawSide, labelChanges, labelsAtRevision, textDiff } from '../domain/revision-diff.js';
-import { MAX_MESSAGE_LENGTH, reviseDocument } from '../services/revisions.js';
+import { MAX_MESSAGE_LENGTH, WORKER_THRESHOLD, reviseDocument, warmUpReanchorWorker } from '../services/revisions.js';
 import { badRequest, HttpError, notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
@@ -116,6 +116,8 @@ export function revisionRoutes(store: DocumentStore, project: ProjectStore): Rou
   router.get('/documents/:id/edit', (req, res) => {
     const doc = loadDocument(store, req);
     const latest = latestRevision(doc);
+    // A large text will be re-anchored on the worker thread: start it while the user edits.
+    if (2 * latest.text.length > WORKER_THRESHOLD) warmUpReanchorWorker();
     renderEdit(res, doc, { text: latest.text, message: '', baseRev: latest.rev });
   });
 

@@ -138,13 +138,21 @@ function run(job: Job): Computed {
   return reanchorLabels(job.labels, { oldText: job.oldText, newText: job.newText, fromRev: job.fromRev, toRev: job.toRev }, map);
 }
 
+/** Jobs answered by the worker thread, and jobs run inline because it could not start. */
+export const workerStats = { jobs: 0, fallbacks: 0 };
+
 /** Runs the job inline when small, else on the worker thread (inline if the worker cannot start). */
 async function compute(job: Job): Promise<Computed> {
   if (job.oldText.length + job.newText.length <= WORKER_THRESHOLD) return run(job);
   try {
-    return await worker().run(job);
+    const result = await worker().run(job);
+    workerStats.jobs++;
+    return result;
   } catch (err) {
-    if ((err as { code?: string }).code === 'WORKER_UNAVAILABLE') return run(job);
+    if ((err as { code?: string }).code !== 'WORKER_UNAVAILABLE') throw err;
+    workerStats.fallbacks++;
+    if (workerStats.fallbacks === 1) console.warn(`${(err as Error).message}; re-anchoring runs on the main thread`);
+    return run(job);
     throw err;
   }
 }
@@ -172,7 +180,11 @@ class ReanchorWorker {
   broken = false;
 
   constructor() {
-    const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+    // The ESM entry of tsx's API where import.meta.resolve exists (node, tsx); jest's module
+    // system lacks it, and there the CommonJS entry works.
+    const tsxApi = typeof import.meta.resolve === 'function' ? import.meta.resolve('tsx/esm/api') : pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+    // Workers do not inherit the loader hooks of tsx: the worker registers them before importing
+    // this (TypeScript) module.
     const boot = `const { workerData } = require('node:worker_threads');
 import(workerData.tsxApi).then((m) => { m.register(); return import(workerData.entry); });`;
     this.thread = new Worker(boot, { eval: true, workerData: { [WORKER_FLAG]: true, tsxApi, entry: import.meta.url } });
@@ -206,6 +218,11 @@ import(workerData.tsxApi).then((m) => { m.register(); return import(workerData.e
 }
 
 let shared: ReanchorWorker | null = null;
+
+/** Starts the worker thread ahead of the first large revision (it takes a moment to load). */
+export function warmUpReanchorWorker(): void {
+  worker();
+}
 
 function worker(): ReanchorWorker {
   if (!shared || shared.broken) shared = new ReanchorWorker();

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { startTestApp, readDocFile } from '../helpers/app.js';
 import { makeLabel } from '../../server/domain/labels.js';
 import { bigFixture, prng } from '../fixtures/reanchor/big-document.js';
+import { workerStats } from '../../server/services/revisions.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -55,6 +56,7 @@ describe('a hostile revision: the whole 200 KB text replaced by unrelated text',
       return { status: res.status, body: (await res.json()) as { report: { counts: Record<string, number>; labels: { method: string }[] } } };
     });
 
+    expect(workerStats).toEqual({ jobs: 1, fallbacks: 0 });
     expect(await during).toEqual([1]);
     expect(order).toEqual(['get', 'put']);
     expect(status).toBe(201);
