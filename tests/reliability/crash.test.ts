@@ -1,8 +1,9 @@
 /**
  * Crash safety: the real server runs as a child process; clients save labels at it concurrently;
  * it is killed with SIGKILL at a random moment, 20 times, and restarted over the same DATA_DIR.
- * After every restart: every save acknowledged with a 2xx is there, every file parses, and no
- * temporary file is left. The randomness is seeded: rerun a failure with CRASH_SEED=<printed seed>.
+ * One more client revises the text (a paragraph prepended, so every label moves) meanwhile.
+ * After every restart: every save and revision acknowledged with a 2xx is there, every file
+ * parses, and no temporary file is left. The randomness is seeded: rerun a failure with CRASH_SEED=<printed seed>.
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -33,7 +34,7 @@ describe('crash safety', () => {
   });
   afterAll(async () => {
     if (server) await killHard(server);
-    await rm(dataDir, { recursive: true, force: true });
+    if (!process.env.KEEP) await rm(dataDir, { recursive: true, force: true });
   });
 
   it(`when the server is SIGKILLed ${ROUNDS} times during concurrent saves, then every acknowledged save survives`, async () => {
@@ -44,6 +45,8 @@ describe('crash safety', () => {
     let acknowledged = 0;
     let unanswered = 0;
     let tempFilesFound = 0;
+    /** Tags of acknowledged revisions: each must be on disk after every restart. */
+    const revisionsAcked: string[] = [];
 
     // Each start first checks the disk against what was acknowledged before the last kill, then
     // drives saves until the next kill. The last start only checks.
@@ -67,16 +70,22 @@ describe('crash safety', () => {
         expect(served).toEqual(doc.labels);
         checkAgainstModel(doc, known, createsInDoubt);
         settle(doc, known, createsInDoubt);
+        expect(doc.revisions.map((r) => r.rev)).toEqual(doc.revisions.map((_, i) => i + 1));
+        for (const tag of revisionsAcked) expect(doc.revisions.some((r) => r.text.startsWith(`Update ${tag}.`))).toBe(true);
+        const latest = doc.revisions[doc.revisions.length - 1];
+        for (const l of doc.labels) {
+          if (l.anchor.state !== 'orphaned') expect([l.rev, latest.text.slice(l.start, l.end)]).toEqual([latest.rev, l.quote.exact]);
+        }
       }
       if (round === ROUNDS) break;
 
-      const words = wordsOf(await textOf(url));
       const stop = { killed: false };
-      const clients = Array.from({ length: CLIENTS }, (_, c) => client(url, words, round, c, prng(SEED + round * 100 + c), stop));
-      await sleep(50 + Math.floor(random() * 400));
+      const clients = Array.from({ length: CLIENTS }, (_, c) => client(url, round, c, prng(SEED + round * 100 + c), stop));
+      const reviser = revise(url, round, stop, revisionsAcked);
+      await sleep(150 + Math.floor(random() * 450));
       stop.killed = true;
       await killHard(server);
-      for (const r of await Promise.all(clients)) {
+      for (const r of [...(await Promise.all(clients)), await reviser]) {
         acknowledged += r.acknowledged;
         unanswered += r.unanswered;
       }
@@ -84,8 +93,9 @@ describe('crash safety', () => {
     if (server) await killHard(server);
     server = undefined;
 
-    console.log(`crash test: ${ROUNDS} kills, ${acknowledged} acknowledged saves checked, ${unanswered} unanswered requests, ${tempFilesFound} temp files found after kills and cleaned at start`);
-    expect(acknowledged).toBeGreaterThan(ROUNDS * 5);
+    console.log(`crash test: ${ROUNDS} kills, ${acknowledged} acknowledged saves checked (${revisionsAcked.length} of them text revisions), ${unanswered} unanswered requests, ${tempFilesFound} temp files found after kills and cleaned at start`);
+    expect(acknowledged).toBeGreaterThan(ROUNDS * 3); // the run really exercised saves
+    expect(revisionsAcked.length).toBeGreaterThan(0);
   }, 120_000);
 });
 
@@ -97,18 +107,48 @@ type Outcome =
 /** Outcomes of the current round, applied to the model once the disk has been checked. */
 const pendingResults: Outcome[] = [];
 
+/** The reviser: prepends a tagged paragraph to the text every ~40 ms, until killed. */
+async function revise(url: string, round: number, stop: { killed: boolean }, acked: string[]) {
+  let acknowledged = 0;
+  let unanswered = 0;
+  for (let n = 0; !stop.killed; n++) {
+    const current = await send(`${url}/api/documents/${FIRST_SEED}`, 'GET');
+    if (!current) break;
+    const { text, rev } = (await current.json()) as { text: string; rev: number };
+    const tag = `r${round}-${n}`;
+    const res = await send(`${url}/api/documents/${FIRST_SEED}/text`, 'PUT', { text: `Update ${tag}.\n\n${text}`, baseRev: rev });
+    if (!res) {
+      unanswered++;
+      break;
+    }
+    if (res.status === 201) {
+      acked.push(tag);
+      acknowledged++;
+    } else if (res.status !== 409) throw new Error(`revision answered ${res.status}: ${await res.text()}`);
+    await sleep(40);
+  }
+  return { acknowledged, unanswered };
+}
+
 /** One client: creates labels, edits their notes, deletes some, one request at a time, until killed. */
-async function client(url: string, words: { start: number; end: number }[], round: number, c: number, random: () => number, stop: { killed: boolean }) {
+async function client(url: string, round: number, c: number, random: () => number, stop: { killed: boolean }) {
   const mine: Label[] = [];
   let acknowledged = 0;
   let unanswered = 0;
+  let current: { rev: number; words: { start: number; end: number }[] } | null = null;
   for (let n = 0; !stop.killed; n++) {
     const tag = `r${round}-c${c}-${n}`;
     const roll = random();
     let outcome: Outcome;
     if (mine.length === 0 || roll < 0.5) {
-      const { start, end } = words[Math.floor(random() * words.length)];
-      const res = await send(`${url}/api/documents/${FIRST_SEED}/labels`, 'POST', { start, end, type: 'opinion', rev: 1, note: `create ${tag}` });
+      current ??= await load(url);
+      if (!current) break;
+      const { start, end } = current.words[Math.floor(random() * current.words.length)];
+      const res = await send(`${url}/api/documents/${FIRST_SEED}/labels`, 'POST', { start, end, type: 'opinion', rev: current.rev, note: `create ${tag}` });
+      if (res?.status === 409) {
+        current = null; // the text was revised meanwhile: reload, as the editor does
+        continue;
+      }
       outcome = { op: 'create', note: `create ${tag}`, label: res?.status === 201 ? ((await res.json()) as Label) : undefined };
       if (res && res.status !== 201) throw new Error(`create answered ${res.status}: ${await res.text()}`);
       if (outcome.label) mine.push(outcome.label);
@@ -205,9 +245,12 @@ function settle(doc: DocumentRecord, known: Map<string, Known>, createsInDoubt: 
   createsInDoubt.clear();
 }
 
-async function textOf(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/documents/${FIRST_SEED}`);
-  return ((await res.json()) as { text: string }).text;
+/** The latest revision and its words, or `null` if the server is gone. */
+async function load(url: string): Promise<{ rev: number; words: { start: number; end: number }[] } | null> {
+  const res = await send(`${url}/api/documents/${FIRST_SEED}`, 'GET');
+  if (!res) return null;
+  const { text, rev } = (await res.json()) as { text: string; rev: number };
+  return { rev, words: wordsOf(text) };
 }
 
 /** Every run of non-space characters, as UTF-16 [start, end) offsets: always a valid span. */
