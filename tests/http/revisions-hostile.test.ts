@@ -69,3 +69,45 @@ describe('a hostile revision: the whole 200 KB text replaced by unrelated text',
     expect(file.revisions[0].labels).toHaveLength(500);
   });
 });
+
+describe('a label added while a large revision is being re-anchored', () => {
+  test('when the labels change during the off-thread computation, then it is redone and the new label is re-anchored too', async () => {
+    const t = await startTestApp();
+    const server = t.app.listen(0);
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const fx = bigFixture(21);
+      const created = await fetch(`${base}/api/documents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Big', text: fx.oldText }) });
+      const id = ((await created.json()) as { id: string }).id;
+      const [first, second] = fx.labels;
+      await t.store.update(id, (d) => {
+        d.labels.push(makeLabel(d, { id: first.id, type: 'opinion', start: first.start, end: first.end }, 'tester', 'then'));
+      });
+      let added: Promise<unknown> | null = null;
+      server.on('request', (req) => {
+        if (req.method !== 'PUT') return;
+        req.on('end', () => {
+          added = t.store.update(id, (d) => {
+            d.labels.push(makeLabel(d, { id: second.id, type: 'opinion', start: second.start, end: second.end }, 'tester', 'meanwhile'));
+          });
+        });
+      });
+
+      const jobsBefore = workerStats.jobs;
+      const res = await fetch(`${base}/api/documents/${id}/text`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: fx.newText, baseRev: 1 }) });
+      await added;
+
+      expect(res.status).toBe(201);
+      expect(workerStats.jobs - jobsBefore).toBe(2); // computed, found stale, computed again
+      const file = await readDocFile(t.dataDir, id);
+      const expected = new Map(fx.expected.map((e) => [e.id, e]));
+      expect(file.labels.map((l) => [l.id, l.rev, l.start, l.end])).toEqual(
+        [first, second].map((p) => [p.id, 2, expected.get(p.id)!.start, expected.get(p.id)!.end]),
+      );
+      expect(file.revisions[0].labels!.map((l) => l.id)).toEqual([first.id, second.id]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await t.cleanup();
+    }
+  });
+});
