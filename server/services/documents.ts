@@ -4,11 +4,22 @@ import { createDocument, type SourceFormat } from '../domain/documents.js';
 import type { DocumentRecord } from '../domain/types.js';
 import type { DocumentStore } from '../store/document-store.js';
 import { badRequest, tooLarge } from '../http-error.js';
+import { hasLoneSurrogate } from '../domain/text.js';
 
 /** Longest source accepted for one document (text, HTML or Markdown), in UTF-16 code units. */
 export const MAX_SOURCE_LENGTH = 2_000_000;
 
-const metaString = (max: number) => z.string().max(max, `must be at most ${max} characters`).optional();
+/** Control characters never belong in a one-line field; in text only tab and line breaks do. */
+const LINE_CONTROL = /[\u0000-\u001f\u007f]/;
+const TEXT_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+const metaString = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !LINE_CONTROL.test(s), 'contains a control character')
+    .refine((s) => !hasLoneSurrogate(s), 'contains an unpaired surrogate (invalid Unicode)')
+    .optional();
 const httpUrl = z
   .string()
   .max(2000)
@@ -38,7 +49,17 @@ export function pickSource(body: NewDocumentBody): { source: string; format: Sou
   if (source.length > MAX_SOURCE_LENGTH) {
     throw tooLarge(`"${key}" is ${source.length.toLocaleString('en')} characters; the limit is ${MAX_SOURCE_LENGTH.toLocaleString('en')}`);
   }
+  const problem = textProblem(source);
+  if (problem) throw badRequest(`"${key}" ${problem}`, 'invalid_text');
   return { source, format: key === 'text' ? 'text' : key };
+}
+
+/** Why a document's text cannot be stored, or `null`: lone surrogates and control characters are refused. */
+export function textProblem(text: string): string | null {
+  if (hasLoneSurrogate(text)) return 'contains an unpaired surrogate (invalid Unicode)';
+  const control = TEXT_CONTROL.exec(text);
+  if (control) return `contains a control character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}) at position ${control.index}`;
+  return null;
 }
 
 /** Creates a document from a validated request body; returns the stored record. */
