@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import { createGunzip, createGzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
+import tar from 'tar-stream';
+import { documentFileSchema, isDocumentId } from '../domain/schema.js';
+
+/**
+ * The backup format: a gzipped tar holding the data folder's files under their relative paths
+ * (`documents/<id>.json`, `project.json`, `seeded.json`, `quarantine/<name>`) and, last,
+ * `manifest.json` with the size and SHA-256 of each, so a damaged or tampered archive is refused.
+ */
+export const MANIFEST = 'manifest.json';
+export const FORMAT = 'framewise-backup/1';
+
+export interface ManifestEntry {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface Manifest {
+  format: typeof FORMAT;
+  createdAt: string;
+  documents: number;
+  files: ManifestEntry[];
+}
+
+export interface ArchiveFile {
+  path: string;
+  data: Buffer;
+}
+
+/** True for the only paths an archive may hold: no `..`, no absolute paths, no other folders. */
+export function isAllowedPath(path: string): boolean {
+  if (path === 'project.json' || path === 'seeded.json') return true;
+  const doc = /^documents\/([^/]+)\.json$/.exec(path);
+  if (doc) return isDocumentId(doc[1]);
+  return /^quarantine\/[A-Za-z0-9][A-Za-z0-9._-]{0,250}$/.test(path);
+}
+
+export const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** Writes the files, then the manifest, as a .tar.gz to `out`. */
+export async function packArchive(files: ArchiveFile[], out: Writable, createdAt: string): Promise<Manifest> {
+  const manifest: Manifest = {
+    format: FORMAT,
+    createdAt,
+    documents: files.filter((f) => f.path.startsWith('documents/')).length,
+    files: files.map((f) => ({ path: f.path, bytes: f.data.length, sha256: sha256(f.data) })),
+  };
+  const pack = tar.pack();
+  const done = pipeline(pack, createGzip(), out);
+  for (const f of [...files, { path: MANIFEST, data: Buffer.from(JSON.stringify(manifest, null, 2)) }]) {
+    pack.entry({ name: f.path, size: f.data.length, mtime: new Date(createdAt), mode: 0o644 }, f.data);
+  }
+  pack.finalize();
+  await done;
+  return manifest;
+}
+
+/**
+ * Reads and checks an archive: every entry a regular file at an allowed path, listed in the
+ * manifest with its size and hash, every document file a valid document whose id matches its name.
+ * Throws an Error that says what is wrong; nothing is written anywhere.
+ */
+export async function unpackArchive(input: Readable, maxBytes = 2 * 1024 ** 3): Promise<{ manifest: Manifest; files: ArchiveFile[] }> {
+  const extract = tar.extract();
+  const reading = pipeline(input, createGunzip(), extract).catch((err: Error) => {
+    throw new Error(`not a readable .tar.gz backup: ${err.message}`);
+  });
+  const entries = new Map<string, Buffer>();
+  let total = 0;
+  for await (const entry of extract) {
+    const { name, type } = entry.header;
+    if (type !== 'file') throw new Error(`the archive holds "${name}", which is not a plain file`);
+    if (name !== MANIFEST && !isAllowedPath(name)) throw new Error(`the archive holds "${name}", which is not a path a backup may contain`);
+    if (entries.has(name)) throw new Error(`the archive holds "${name}" twice`);
+    const chunks: Buffer[] = [];
+    for await (const chunk of entry) {
+      total += (chunk as Buffer).length;
+      if (total > maxBytes) throw new Error(`the archive unpacks to more than ${maxBytes} bytes`);
+      chunks.push(chunk as Buffer);
+    }
+    entries.set(name, Buffer.concat(chunks));
+  }
+  await reading;
+  const manifest = parseManifest(entries.get(MANIFEST));
+  entries.delete(MANIFEST);
+  const listed = new Set(manifest.files.map((f) => f.path));
+  for (const name of entries.keys()) if (!listed.has(name)) throw new Error(`"${name}" is in the archive but not in its manifest`);
+  const files: ArchiveFile[] = [];
+  for (const m of manifest.files) {
+    const data = entries.get(m.path);
+    if (!data) throw new Error(`"${m.path}" is listed in the manifest but missing from the archive`);
+    if (data.length !== m.bytes || sha256(data) !== m.sha256) throw new Error(`"${m.path}" does not match its manifest checksum: the archive is damaged`);
+    if (m.path.startsWith('documents/')) checkDocument(m.path, data);
+    files.push({ path: m.path, data });
+  }
+  return { manifest, files };
+}
+
+function parseManifest(data: Buffer | undefined): Manifest {
+  if (!data) throw new Error(`the archive has no ${MANIFEST}: it is not a Framewise backup`);
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(data.toString('utf8')) as Manifest;
+  } catch {
+    throw new Error(`${MANIFEST} is not valid JSON`);
+  }
+  if (manifest.format !== FORMAT || !Array.isArray(manifest.files)) throw new Error(`${MANIFEST} is not a ${FORMAT} manifest`);
+  for (const f of manifest.files) {
+    if (typeof f.path !== 'string' || !isAllowedPath(f.path)) throw new Error(`the manifest lists "${String(f.path)}", which is not a path a backup may contain`);
+  }
+  return manifest;
+}
+
+function checkDocument(path: string, data: Buffer): void {
+  const id = path.slice('documents/'.length, -'.json'.length);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(data.toString('utf8'));
+  } catch (err) {
+    throw new Error(`${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = documentFileSchema.safeParse(doc);
+  if (!parsed.success) throw new Error(`${path} does not match the document schema: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
+  if (parsed.data.id !== id) throw new Error(`${path} holds document "${parsed.data.id}", not "${id}"`);
+}
+
+/** A readable stream over a buffer, for tests and in-memory archives. */
+export const fromBuffer = (buf: Buffer) => Readable.from([buf]);
