@@ -14,6 +14,9 @@ import { documentFileSchema, isDocumentId } from '../domain/schema.js';
 export const MANIFEST = 'manifest.json';
 export const FORMAT = 'framewise-backup/1';
 
+/** A problem with the archive's content, as opposed to a failure to read it. */
+export class ArchiveError extends Error {}
+
 export interface ManifestEntry {
   path: string;
   bytes: number;
@@ -67,51 +70,60 @@ export async function packArchive(files: ArchiveFile[], out: Writable, createdAt
  */
 export async function unpackArchive(input: Readable, maxBytes = 2 * 1024 ** 3): Promise<{ manifest: Manifest; files: ArchiveFile[] }> {
   const extract = tar.extract();
-  const reading = pipeline(input, createGunzip(), extract).catch((err: Error) => {
-    throw new Error(`not a readable .tar.gz backup: ${err.message}`);
-  });
+  // Settles with the stream error (or null) and never rejects: the loop below reports it.
+  const streamError = pipeline(input, createGunzip(), extract).then(() => null, (err: Error) => err);
   const entries = new Map<string, Buffer>();
-  let total = 0;
-  for await (const entry of extract) {
-    const { name, type } = entry.header;
-    if (type !== 'file') throw new Error(`the archive holds "${name}", which is not a plain file`);
-    if (name !== MANIFEST && !isAllowedPath(name)) throw new Error(`the archive holds "${name}", which is not a path a backup may contain`);
-    if (entries.has(name)) throw new Error(`the archive holds "${name}" twice`);
-    const chunks: Buffer[] = [];
-    for await (const chunk of entry) {
-      total += (chunk as Buffer).length;
-      if (total > maxBytes) throw new Error(`the archive unpacks to more than ${maxBytes} bytes`);
-      chunks.push(chunk as Buffer);
-    }
-    entries.set(name, Buffer.concat(chunks));
+  try {
+    await readEntries(extract, entries, maxBytes);
+  } catch (err) {
+    if (err instanceof ArchiveError) throw err;
+    throw new ArchiveError(`not a readable .tar.gz backup: ${((await streamError) ?? (err as Error)).message}`);
   }
-  await reading;
+  const failed = await streamError;
+  if (failed) throw new ArchiveError(`not a readable .tar.gz backup: ${failed.message}`);
   const manifest = parseManifest(entries.get(MANIFEST));
   entries.delete(MANIFEST);
   const listed = new Set(manifest.files.map((f) => f.path));
-  for (const name of entries.keys()) if (!listed.has(name)) throw new Error(`"${name}" is in the archive but not in its manifest`);
+  for (const name of entries.keys()) if (!listed.has(name)) throw new ArchiveError(`"${name}" is in the archive but not in its manifest`);
   const files: ArchiveFile[] = [];
   for (const m of manifest.files) {
     const data = entries.get(m.path);
-    if (!data) throw new Error(`"${m.path}" is listed in the manifest but missing from the archive`);
-    if (data.length !== m.bytes || sha256(data) !== m.sha256) throw new Error(`"${m.path}" does not match its manifest checksum: the archive is damaged`);
+    if (!data) throw new ArchiveError(`"${m.path}" is listed in the manifest but missing from the archive`);
+    if (data.length !== m.bytes || sha256(data) !== m.sha256) throw new ArchiveError(`"${m.path}" does not match its manifest checksum: the archive is damaged`);
     if (m.path.startsWith('documents/')) checkDocument(m.path, data);
     files.push({ path: m.path, data });
   }
   return { manifest, files };
 }
 
+async function readEntries(extract: tar.Extract, entries: Map<string, Buffer>, maxBytes: number): Promise<void> {
+  let total = 0;
+  for await (const entry of extract) {
+    const { name, type } = entry.header;
+    if (type !== 'file') throw new ArchiveError(`the archive holds "${name}", which is not a plain file`);
+    if (name !== MANIFEST && !isAllowedPath(name)) throw new ArchiveError(`the archive holds "${name}", which is not a path a backup may contain`);
+    if (entries.has(name)) throw new ArchiveError(`the archive holds "${name}" twice`);
+    const chunks: Buffer[] = [];
+    for await (const chunk of entry) {
+      total += (chunk as Buffer).length;
+      if (total > maxBytes) throw new ArchiveError(`the archive unpacks to more than ${maxBytes} bytes`);
+      chunks.push(chunk as Buffer);
+    }
+    entries.set(name, Buffer.concat(chunks));
+  }
+}
+
 function parseManifest(data: Buffer | undefined): Manifest {
-  if (!data) throw new Error(`the archive has no ${MANIFEST}: it is not a Framewise backup`);
+  if (!data) throw new ArchiveError(`the archive has no ${MANIFEST}: it is not a Framewise backup`);
   let manifest: Manifest;
   try {
     manifest = JSON.parse(data.toString('utf8')) as Manifest;
   } catch {
-    throw new Error(`${MANIFEST} is not valid JSON`);
+    throw new ArchiveError(`${MANIFEST} is not valid JSON`);
   }
-  if (manifest.format !== FORMAT || !Array.isArray(manifest.files)) throw new Error(`${MANIFEST} is not a ${FORMAT} manifest`);
+  if (manifest.format !== FORMAT || !Array.isArray(manifest.files)) throw new ArchiveError(`${MANIFEST} is not a ${FORMAT} manifest`);
   for (const f of manifest.files) {
-    if (typeof f.path !== 'string' || !isAllowedPath(f.path)) throw new Error(`the manifest lists "${String(f.path)}", which is not a path a backup may contain`);
+    if (typeof f.path !== 'string' || !isAllowedPath(f.path)) throw new ArchiveError(`the manifest lists "${String(f.path)}", which is not a path a backup may contain`);
   }
   return manifest;
 }
@@ -122,11 +134,11 @@ function checkDocument(path: string, data: Buffer): void {
   try {
     doc = JSON.parse(data.toString('utf8'));
   } catch (err) {
-    throw new Error(`${path} is not valid JSON: ${(err as Error).message}`);
+    throw new ArchiveError(`${path} is not valid JSON: ${(err as Error).message}`);
   }
   const parsed = documentFileSchema.safeParse(doc);
-  if (!parsed.success) throw new Error(`${path} does not match the document schema: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
-  if (parsed.data.id !== id) throw new Error(`${path} holds document "${parsed.data.id}", not "${id}"`);
+  if (!parsed.success) throw new ArchiveError(`${path} does not match the document schema: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
+  if (parsed.data.id !== id) throw new ArchiveError(`${path} holds document "${parsed.data.id}", not "${id}"`);
 }
 
 /** A readable stream over a buffer, for tests and in-memory archives. */
