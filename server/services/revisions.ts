@@ -4,12 +4,12 @@ import { pathToFileURL } from 'node:url';
 import type { DocumentStore } from '../store/document-store.js';
 import type { DocEvent, DocumentRecord, Label } from '../domain/types.js';
 import { ANCHOR_STATES, latestRevision } from '../domain/types.js';
-import { hasLoneSurrogate, normalizeText } from '../domain/text.js';
+import { normalizeText } from '../domain/text.js';
 import { computeChangeMap } from '../domain/reanchor/bounded-diff.js';
 import { reanchorLabels } from '../domain/reanchor/reanchor.js';
 import type { LabelOutcome, ReanchorReport, StateCounts } from '../domain/reanchor/types.js';
 import { badRequest, conflict, notFound, tooLarge } from '../http-error.js';
-import { MAX_SOURCE_LENGTH } from './documents.js';
+import { MAX_SOURCE_LENGTH, textProblem } from './documents.js';
 
 /** Longest revision message, in UTF-16 code units. */
 export const MAX_MESSAGE_LENGTH = 500;
@@ -40,7 +40,8 @@ interface Job {
 
 /**
  * Replaces the text of document `id` with `input.text` as a new revision and re-anchors its labels.
- * The text is normalised first; identical text creates nothing (`created: false`). With `baseRev`,
+ * Text that a new document would refuse (too long, lone surrogates, control characters) is refused
+ * the same way. The text is normalised first; identical text creates nothing (`created: false`). With `baseRev`,
  * a document revised meanwhile is a 409 naming the latest rev; the check runs inside the store's
  * update, so two concurrent revisions cannot both pass it. The superseded revision keeps a
  * snapshot of its labels; every label is moved to the new revision with its anchor recorded, and
@@ -55,7 +56,8 @@ export async function reviseDocument(
   if (input.text.length > MAX_SOURCE_LENGTH) {
     throw tooLarge(`"text" is ${input.text.length.toLocaleString('en')} characters; the limit is ${MAX_SOURCE_LENGTH.toLocaleString('en')}`);
   }
-  if (hasLoneSurrogate(input.text)) throw badRequest('"text" holds an unpaired surrogate (not a valid Unicode character)', 'invalid_text');
+  const problem = textProblem(input.text);
+  if (problem) throw badRequest(`"text" ${problem}`, 'invalid_text');
   const text = normalizeText(input.text);
   if (text.trim() === '') throw badRequest('"text" is empty: a revision needs some text', 'missing_text');
   const message = (input.message ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, MAX_MESSAGE_LENGTH);
