@@ -1,0 +1,91 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FIRST_SEED, snapshotDir, startTestApp } from '../helpers/app.js';
+import { createDocument } from '../../server/domain/documents.js';
+import { encodeNativeLine } from '../../server/domain/formats/jsonl.js';
+
+/** Hostile imports: each gets a clear 4xx, the data folder stays byte-identical, the server keeps answering. */
+describe('hostile imports', () => {
+  let t: Awaited<ReturnType<typeof startTestApp>>;
+  let before: Record<string, string>;
+  beforeAll(async () => {
+    t = await startTestApp({ seeds: true });
+  });
+  afterAll(() => t.cleanup());
+  beforeEach(async () => {
+    before = await snapshotDir(t.dataDir);
+  });
+  afterEach(async () => {
+    const after = await snapshotDir(t.dataDir);
+    expect(Object.keys(after).filter((k) => after[k] !== before[k]).concat(Object.keys(before).filter((k) => !(k in after)))).toEqual([]);
+    expect((await t.http.get('/api/documents')).status).toBe(200);
+  });
+
+  const importJsonl = (body: string) => t.http.post('/api/import?format=jsonl').set('content-type', 'application/x-ndjson').send(body);
+
+  it('when a JSONL file holds a million tiny records, then 413 too_many_records', async () => {
+    const res = await importJsonl('{}\n'.repeat(1_000_000));
+    expect([res.status, res.body.error.code]).toEqual([413, 'too_many_records']);
+    expect(res.body.error.message).toMatch(/limit is 10000 documents/);
+  });
+
+  it('when a JSONL line is nested 100,000 levels deep, then 400 names the line and nothing is imported', async () => {
+    const res = await importJsonl('['.repeat(100_000) + ']'.repeat(100_000) + '\n');
+    expect([res.status, res.body.error.message]).toEqual([400, 'nothing was imported: upload.jsonl:1: a line must be a JSON object']);
+  });
+
+  it('when a simple JSONL line carries a __proto__ key, then 400 and nothing is polluted', async () => {
+    const res = await importJsonl('{"__proto__":{"polluted":true},"id":"simple-doc","title":"t","text":"Hello there."}\n');
+    expect([res.status, res.body.error.code]).toEqual([400, 'invalid_import']);
+    expect(res.body.error.message).toContain('"__proto__"');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('when a native JSONL line carries __proto__ and constructor keys in its meta, then 400 and they never reach a document file', async () => {
+    const doc = createDocument({ id: 'proto-doc', body: 'Some text here.', format: 'text', meta: { title: 'x' }, author: 'a', now: '2026-01-01T00:00:00.000Z' });
+    const line = encodeNativeLine(doc).replace('"meta":{', '"meta":{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},');
+    const res = await importJsonl(line);
+    expect([res.status, res.body.error?.code]).toEqual([400, 'invalid_import']);
+    expect(res.body.error.message).toMatch(/"__proto__"|"constructor"/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('when a JSONL record names a document id with path traversal, then it is refused with a 4xx', async () => {
+    const res = await importJsonl(JSON.stringify({ id: '../../escape', text: 'Some text.', meta: { title: 'x' } }) + '\n');
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_import');
+  });
+
+  it('when a 51 MB upload is announced, then 413 comes back before the body is sent', async () => {
+    const server = t.app.listen(0);
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const status = await new Promise<number>((done, fail) => {
+        const req = httpRequest({ port: (server.address() as AddressInfo).port, method: 'POST', path: '/api/import?format=jsonl', headers: { 'content-type': 'application/x-ndjson', 'content-length': 51 * 1024 * 1024 } });
+        req.on('response', (res) => {
+          done(res.statusCode!);
+          req.destroy();
+        });
+        req.on('error', fail);
+        req.write('{"text": "');
+      });
+      expect(status).toBe(413);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('when the import file is not JSON at all, then 400 names the line', async () => {
+    const res = await importJsonl('<script>alert(1)</script>\n');
+    expect([res.status, res.body.error.code]).toEqual([400, 'invalid_import']);
+    expect(res.body.error.message).toMatch(/^nothing was imported: upload\.jsonl:1: /);
+  });
+
+  it('when a native line holds a label past the end of its text, then 400 and nothing is imported', async () => {
+    const doc = createDocument({ id: FIRST_SEED, body: 'Short.', format: 'text', meta: { title: 'x' }, author: 'a', now: '2026-01-01T00:00:00.000Z' });
+    const label = { id: 'l1', type: 'opinion', start: 0, end: 10 ** 9, rev: 1, quote: { exact: 'x', prefix: '', suffix: '' }, annotator: 'a', createdAt: 'x', updatedAt: 'x', anchor: { state: 'exact', method: 'created', fromRev: 1 } };
+    const res = await importJsonl(encodeNativeLine({ ...doc, labels: [label as never] }));
+    expect([res.status, res.body.error.code]).toEqual([400, 'invalid_import']);
+  });
+});
