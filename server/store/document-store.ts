@@ -1,7 +1,7 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { AtomicJSONFile, removeTempFiles } from './atomic-json-file.js';
+import { AtomicJSONFile, removeTempFiles, TEMP_PREFIX } from './atomic-json-file.js';
 import { moveToQuarantine } from './quarantine.js';
 import type { CatalogEntry, DocumentRecord } from '../domain/types.js';
 import { catalogEntry } from '../domain/documents.js';
@@ -12,8 +12,8 @@ export interface StartupProblem {
   file: string;
   /** Why it was refused: invalid JSON, schema mismatch (with the field), or a bad file name. */
   reason: string;
-  /** Where it is now, under `<dataDir>/quarantine/`. */
-  movedTo: string;
+  /** Where it is now, under `<dataDir>/quarantine/`; `null` when opened read-only (left in place, skipped). */
+  movedTo: string | null;
 }
 
 /**
@@ -30,7 +30,10 @@ export class DocumentStore {
   /** Temporary files (from writes cut short by a crash) deleted at open. */
   readonly removedTempFiles: string[] = [];
 
-  private constructor(readonly dataDir: string) {}
+  private constructor(
+    readonly dataDir: string,
+    private readonly readOnly: boolean,
+  ) {}
 
   get documentsDir(): string {
     return join(this.dataDir, 'documents');
@@ -39,20 +42,27 @@ export class DocumentStore {
   /**
    * Opens the store: deletes leftover temporary files, loads every document file, and moves the
    * ones that are not valid JSON or do not match the schema to `<dataDir>/quarantine/`.
-   * Only one store may be open on a data folder at a time (see lock.ts).
+   * Only one writable store may be open on a data folder at a time (see lock.ts). `readOnly`
+   * (for exports next to a running server) touches nothing: temporary and damaged files are
+   * skipped, and create/update throw.
    */
-  static async open(dataDir: string): Promise<DocumentStore> {
-    const store = new DocumentStore(dataDir);
-    await mkdir(store.documentsDir, { recursive: true });
+  static async open(dataDir: string, options: { readOnly?: boolean } = {}): Promise<DocumentStore> {
+    const store = new DocumentStore(dataDir, options.readOnly ?? false);
+    if (!store.readOnly) await mkdir(store.documentsDir, { recursive: true });
     await store.load();
     return store;
   }
 
   private async load(): Promise<void> {
-    this.removedTempFiles.push(...(await removeTempFiles(this.documentsDir)));
-    const names = (await readdir(this.documentsDir)).sort();
+    if (!this.readOnly) this.removedTempFiles.push(...(await removeTempFiles(this.documentsDir)));
+    const names = (
+      await readdir(this.documentsDir).catch((err: NodeJS.ErrnoException) => {
+        if (this.readOnly && err.code === 'ENOENT') return [] as string[];
+        throw err;
+      })
+    ).sort();
     for (const name of names) {
-      if (!name.endsWith('.json')) continue;
+      if (!name.endsWith('.json') || name.startsWith(TEMP_PREFIX)) continue;
       const id = name.slice(0, -'.json'.length);
       const db = new Low<DocumentRecord>(new AtomicJSONFile(join(this.documentsDir, name)), null as never);
       const reason = await readAndCheck(db, id);
@@ -67,7 +77,7 @@ export class DocumentStore {
 
   private async quarantine(name: string, reason: string): Promise<void> {
     const file = join(this.documentsDir, name);
-    const movedTo = await moveToQuarantine(this.dataDir, file);
+    const movedTo = this.readOnly ? null : await moveToQuarantine(this.dataDir, file);
     this.problems.push({ file, reason, movedTo });
   }
 
@@ -87,6 +97,7 @@ export class DocumentStore {
 
   /** Stores a new document; throws if the id is taken or not a safe id. */
   async create(doc: DocumentRecord): Promise<void> {
+    this.assertWritable();
     assertSafeId(doc.id);
     if (this.dbs.has(doc.id)) throw new Error(`document ${doc.id} already exists`);
     const db = new Low<DocumentRecord>(new AtomicJSONFile(join(this.documentsDir, `${doc.id}.json`)), doc);
@@ -106,6 +117,7 @@ export class DocumentStore {
    * Returns what `mutate` returns, or `null` when there is no such document.
    */
   async update<T>(id: string, mutate: (draft: DocumentRecord) => T): Promise<{ result: T; doc: DocumentRecord } | null> {
+    this.assertWritable();
     const db = this.dbs.get(id);
     if (!db) return null;
     const draft = structuredClone(db.data);
@@ -114,6 +126,10 @@ export class DocumentStore {
     this.catalog.set(id, catalogEntry(draft));
     await db.write();
     return { result, doc: structuredClone(draft) };
+  }
+
+  private assertWritable(): void {
+    if (this.readOnly) throw new Error(`the document store over ${this.dataDir} was opened read-only`);
   }
 }
 

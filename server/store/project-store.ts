@@ -18,9 +18,10 @@ export class ProjectStore {
   /**
    * Reads `project.json` (absent means no added types). A damaged file stops the start with a
    * message naming it, rather than being set aside: labels in every document may use its types.
+   * `readOnly` leaves temporary files alone (another process may own them); it does not stop writes.
    */
-  static async open(dataDir: string): Promise<ProjectStore> {
-    await removeTempFiles(dataDir);
+  static async open(dataDir: string, options: { readOnly?: boolean } = {}): Promise<ProjectStore> {
+    if (!options.readOnly) await removeTempFiles(dataDir);
     const file = join(dataDir, 'project.json');
     const db = new Low<ProjectData>(new AtomicJSONFile(file), { labelTypes: [] });
     try {

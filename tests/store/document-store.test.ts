@@ -54,8 +54,8 @@ describe('DocumentStore', () => {
       const store = await DocumentStore.open(dataDir);
       expect(await readdir(join(dataDir, 'documents'))).toEqual(['good.json']);
       for (const p of store.problems) {
-        expect(p.movedTo.startsWith(join(dataDir, 'quarantine') + '/')).toBe(true);
-        expect(await readFile(p.movedTo, 'utf8')).toBe(damaged[p.file.split('/').pop() as keyof typeof damaged]);
+        expect(p.movedTo!.startsWith(join(dataDir, 'quarantine') + '/')).toBe(true);
+        expect(await readFile(p.movedTo!, 'utf8')).toBe(damaged[p.file.split('/').pop() as keyof typeof damaged]);
       }
       expect((await readdir(join(dataDir, 'quarantine'))).length).toBe(6);
     });
@@ -68,6 +68,26 @@ describe('DocumentStore', () => {
     expect(store.removedTempFiles).toEqual(['.tmp-good.json.a1b2c3d4e5f6']);
     expect(await readdir(join(dataDir, 'documents'))).toEqual(['good.json']);
     expect(store.problems).toEqual([]);
+  });
+
+  it('when opened read-only, then temporary and damaged files stay where they are, are skipped, and writes are refused', async () => {
+    await writeDocFile(dataDir, 'good.json', JSON.stringify(doc('good')));
+    await writeDocFile(dataDir, 'broken.json', '{ broken');
+    await writeDocFile(dataDir, '.tmp-good.json.a1b2c3d4e5f6', '{"id":"good"');
+    const before = await snapshotDir(dataDir);
+    const store = await DocumentStore.open(dataDir, { readOnly: true });
+    expect(store.list().map((e) => e.id)).toEqual(['good']);
+    expect(store.problems).toEqual([{ file: join(dataDir, 'documents', 'broken.json'), reason: expect.stringMatching(/^not valid JSON: /), movedTo: null }]);
+    await expect(store.update('good', () => undefined)).rejects.toThrow(`the document store over ${dataDir} was opened read-only`);
+    await expect(store.create(doc('new'))).rejects.toThrow('read-only');
+    expect(await snapshotDir(dataDir)).toEqual(before);
+  });
+
+  it('when opened read-only over a folder that does not exist, then it is empty and creates nothing', async () => {
+    const missing = join(dataDir, 'nothing-here');
+    const store = await DocumentStore.open(missing, { readOnly: true });
+    expect(store.list()).toEqual([]);
+    expect(await readdir(dataDir)).toEqual([]);
   });
 
   it('when a mutator throws, then neither the memory copy nor the file changes', async () => {
