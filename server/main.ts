@@ -4,6 +4,7 @@ import { ProjectStore } from './store/project-store.js';
 import { loadSeedsOnce } from './store/seed-loader.js';
 import { DataDirLock, DataDirLockedError } from './store/lock.js';
 import { createApp } from './app.js';
+import { warmUpReanchorWorker } from './services/revisions.js';
 
 const config = loadConfig(process.env);
 
@@ -30,6 +31,8 @@ const server = createApp({ store, project }).listen(config.port, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   console.log(`Framewise on http://localhost:${port} (data in ${config.dataDir})`);
+  // Start the re-anchoring worker now, so the first large revision does not pay for its start.
+  warmUpReanchorWorker();
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => server.close(() => process.exit(0)));
