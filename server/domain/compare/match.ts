@@ -1,6 +1,6 @@
 import type { Passage, PassageMatch } from './types.js';
 import { alignLocally } from './align.js';
-import { isContentWord, NEGATIONS } from './stopwords.js';
+import { NEGATIONS } from './stopwords.js';
 import type { Token } from './tokens.js';
 
 /**
@@ -19,20 +19,32 @@ export const MATCH_THRESHOLDS = { minContent: 3, minDensity: 0.5, minCoverage: 0
 
 /** The match between two passages, or `null` when they do not render the same statement. */
 export function matchPassages(p: Passage, q: Passage, ai: number, bi: number): PassageMatch | null {
+  const shared = sharedCount(p.content, q.content);
+  if (shared < MATCH_THRESHOLDS.minContent || shared < MATCH_THRESHOLDS.minCoverage * Math.min(p.content.length, q.content.length)) return null;
   const al = alignLocally(p.tokens, q.tokens);
   if (!al || al.matchedContent < MATCH_THRESHOLDS.minContent) return null;
   const aLen = al.aTo - al.aFrom;
   const bLen = al.bTo - al.bFrom;
   if (al.matched / Math.max(aLen, bLen) < MATCH_THRESHOLDS.minDensity) return null;
-  const coverage = al.matchedContent / Math.min(contentWords(p.tokens), contentWords(q.tokens));
+  const coverage = al.matchedContent / Math.min(p.content.length, q.content.length);
   if (coverage < MATCH_THRESHOLDS.minCoverage) return null;
   if (negations(p.tokens, al.aFrom, al.aTo) !== negations(q.tokens, al.bFrom, al.bTo)) return null;
   return { a: ai, b: bi, aFrom: al.aFrom, aTo: al.aTo, bFrom: al.bFrom, bTo: al.bTo, matched: al.matched };
 }
 
-function contentWords(tokens: Token[]): number {
+/** Size of the multiset intersection of two sorted id arrays: an upper bound on aligned content words. */
+function sharedCount(a: Int32Array, b: Int32Array): number {
+  let i = 0;
+  let j = 0;
   let n = 0;
-  for (const t of tokens) if (isContentWord(t.norm)) n++;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      n++;
+      i++;
+      j++;
+    } else if (a[i] < b[j]) i++;
+    else j++;
+  }
   return n;
 }
 

@@ -1,4 +1,4 @@
-import { wordDiff } from './word-diff.js';
+import { diffWordLists, diffWords } from './word-diff.js';
 
 /** What choosing the closest-to-verbatim rendering looks at. */
 export interface ReferenceCandidate {
@@ -10,6 +10,9 @@ export interface ReferenceCandidate {
   publishedAt?: string;
 }
 
+/** Agreement is measured against at most this many renderings, so a huge statement costs O(n), not O(n²). */
+const MAX_PEERS = 24;
+
 /**
  * Index of the rendering closest to verbatim: one labelled as a direct quote, else one inside
  * quotation marks; among those, the one whose words agree most with all the others (the
@@ -17,9 +20,9 @@ export interface ReferenceCandidate {
  * earlier published, then the first in corpus order.
  */
 export function pickReference(candidates: ReferenceCandidate[]): number {
-  const agreement = candidates.map((c, i) =>
-    candidates.reduce((sum, other, j) => (i === j ? sum : sum + wordDiff(other.text, c.text).similarity), 0),
-  );
+  const words = candidates.map((c) => diffWords(c.text));
+  const peers = words.slice(0, MAX_PEERS);
+  const agreement = words.map((mine, i) => peers.reduce((sum, other, j) => (i === j ? sum : sum + diffWordLists(other, mine).similarity), 0));
   const order = candidates.map((_, i) => i);
   order.sort((x, y) => {
     const a = candidates[x];

@@ -10,18 +10,23 @@ import { fnv1a32 } from './hash.js';
  * "eventually reattack"). An inverted index maps each shingle to the passages holding it. Two
  * passages become a candidate pair when they share a shingle:
  * - a shingle held by at most `maxPosting` passages pairs all of them (at most maxPosting²/2 pairs);
- * - a more common one ("vladimir putin", boilerplate) only pairs each passage with the next
- *   `window` passages of its list, which still chains the renderings of a widely repeated
- *   statement together while costing `window` pairs per occurrence.
+ * - a more common one only pairs each passage with the next `window` passages of its list, which
+ *   still chains the renderings of a widely repeated statement together while costing `window`
+ *   pairs per occurrence;
+ * - a stop-shingle, held by more than `max(minCommon, commonShare × passages)` passages ("united
+ *   states", "vladimir putin" in a news corpus, boilerplate), pairs nothing: a phrase that common is
+ *   not evidence of a shared statement.
  * So the number of pairs is bounded by a constant times the number of shingle occurrences: it grows
  * linearly with the corpus, never with its square.
  */
 export interface IndexOptions {
   maxPosting: number;
   window: number;
+  minCommon: number;
+  commonShare: number;
 }
 
-export const DEFAULT_INDEX_OPTIONS: IndexOptions = { maxPosting: 32, window: 4 };
+export const DEFAULT_INDEX_OPTIONS: IndexOptions = { maxPosting: 32, window: 4, minCommon: 200, commonShare: 0.005 };
 
 /** The distinct shingles of a passage. */
 export function shingles(p: Passage): number[] {
@@ -52,8 +57,9 @@ export function candidatePairs(passages: Passage[], options: IndexOptions = DEFA
     seen.add(key);
     out.push([a, b]);
   };
+  const common = Math.max(options.minCommon, Math.ceil(options.commonShare * passages.length));
   for (const list of postings.values()) {
-    if (list.length < 2) continue;
+    if (list.length < 2 || list.length > common) continue;
     const reach = list.length <= options.maxPosting ? list.length : options.window + 1;
     for (let i = 0; i < list.length; i++) {
       for (let j = i + 1; j < Math.min(list.length, i + reach); j++) pair(list[i], list[j]);

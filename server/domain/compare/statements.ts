@@ -1,5 +1,5 @@
 import type { CorpusDocument, PassageMatch, StatementCluster } from './types.js';
-import { documentPassages } from './passages.js';
+import { documentPassages, WordIds } from './passages.js';
 import { candidatePairs, DEFAULT_INDEX_OPTIONS, type IndexOptions } from './shingle-index.js';
 import { matchPassages } from './match.js';
 import { groupRegions } from './group-regions.js';
@@ -12,6 +12,8 @@ export interface MatchingStats {
   candidatePairs: number;
   matches: number;
   clusters: number;
+  /** Milliseconds spent extracting passages, generating candidates, aligning them and building statements. */
+  ms: { passages: number; candidates: number; align: number; build: number };
 }
 
 /**
@@ -20,13 +22,18 @@ export interface MatchingStats {
  * statements. Biggest first: most documents, then most renderings. Offsets are UTF-16.
  */
 export function findStatements(docs: CorpusDocument[], options: IndexOptions = DEFAULT_INDEX_OPTIONS): { clusters: StatementCluster[]; stats: MatchingStats } {
-  const passages = docs.flatMap((d, i) => documentPassages(d, i));
+  const t0 = performance.now();
+  const ids = new WordIds();
+  const passages = docs.flatMap((d, i) => documentPassages(d, i, ids));
+  const t1 = performance.now();
   const pairs = candidatePairs(passages, options);
+  const t2 = performance.now();
   const matches: PassageMatch[] = [];
   for (const [a, b] of pairs) {
     const m = matchPassages(passages[a], passages[b], a, b);
     if (m) matches.push(m);
   }
+  const t3 = performance.now();
   const layouts = new Map<number, DocumentLayout>();
   const layout = (doc: number) => {
     let l = layouts.get(doc);
@@ -44,6 +51,13 @@ export function findStatements(docs: CorpusDocument[], options: IndexOptions = D
     );
   return {
     clusters,
-    stats: { documents: docs.length, passages: passages.length, candidatePairs: pairs.length, matches: matches.length, clusters: clusters.length },
+    stats: {
+      documents: docs.length,
+      passages: passages.length,
+      candidatePairs: pairs.length,
+      matches: matches.length,
+      clusters: clusters.length,
+      ms: { passages: t1 - t0, candidates: t2 - t1, align: t3 - t2, build: performance.now() - t3 },
+    },
   };
 }

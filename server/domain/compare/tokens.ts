@@ -40,8 +40,21 @@ export function tokenize(text: string): Token[] {
   return out;
 }
 
-/** One raw word as one or more normalised words (a contraction gives two). */
+/** Normalised forms of raw words already seen: news text repeats its words, and this is the hot path. */
+const memo = new Map<string, string[]>();
+const MEMO_LIMIT = 200_000;
+
+/** One raw word as one or more normalised words (a contraction gives two). Do not mutate the result. */
 export function normalizeWord(raw: string): string[] {
+  let out = memo.get(raw);
+  if (!out) {
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(raw, (out = normalizeUncached(raw)));
+  }
+  return out;
+}
+
+function normalizeUncached(raw: string): string[] {
   const w = raw
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')

@@ -25,6 +25,8 @@ export interface Passage {
   start: number;
   end: number;
   tokens: Token[];
+  /** Ids of its content words (see `WordIds`), sorted, repeats kept: a cheap bound before aligning. */
+  content: Int32Array;
   labelId?: string;
 }
 

@@ -3,7 +3,7 @@ import type { DiffPart, RenderingKind } from './types.js';
 import { tokenize } from './tokens.js';
 
 /** A word of a rendering as the diff sees it: its normalised form and its raw text with what follows it. */
-interface DiffWord {
+export interface DiffWord {
   norm: string;
   text: string;
 }
@@ -36,8 +36,11 @@ export interface WordDiff {
  * the reference's, so reading same + added gives the rendering back exactly (from its first word).
  */
 export function wordDiff(reference: string, rendering: string): WordDiff {
-  const from = diffWords(reference);
-  const to = diffWords(rendering);
+  return diffWordLists(diffWords(reference), diffWords(rendering));
+}
+
+/** `wordDiff` over words already split with `diffWords`. */
+export function diffWordLists(from: DiffWord[], to: DiffWord[]): WordDiff {
   const changes = diffArrays(from, to, { comparator: (x, y) => x.norm === y.norm, maxEditLength: MAX_EDIT }) ?? [
     { removed: true, added: false, count: from.length, value: from },
     { removed: false, added: true, count: to.length, value: to },

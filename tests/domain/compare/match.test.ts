@@ -1,9 +1,11 @@
 import { alignLocally } from '../../../server/domain/compare/align.js';
 import { matchPassages } from '../../../server/domain/compare/match.js';
 import { tokenize } from '../../../server/domain/compare/tokens.js';
+import { toPassage, WordIds } from '../../../server/domain/compare/passages.js';
 import type { Passage } from '../../../server/domain/compare/types.js';
 
-const passage = (text: string, doc = 0): Passage => ({ doc, kind: 'sentence', start: 0, end: text.length, tokens: tokenize(text) });
+const ids = new WordIds();
+const passage = (text: string, doc = 0): Passage => toPassage(doc, 'sentence', 0, text.length, tokenize(text), ids)!;
 const words = (p: Passage, from: number, to: number) => p.tokens.slice(from, to).map((t) => t.norm).join(' ');
 
 describe('local alignment and the match rule', () => {

@@ -1,17 +1,19 @@
 import { candidatePairs, shingles } from '../../../server/domain/compare/shingle-index.js';
 import { tokenize } from '../../../server/domain/compare/tokens.js';
+import { toPassage, WordIds } from '../../../server/domain/compare/passages.js';
 import type { Passage } from '../../../server/domain/compare/types.js';
 
-const passage = (doc: number, text: string, start = 0): Passage => ({ doc, kind: 'sentence', start, end: start + text.length, tokens: tokenize(text) });
+const ids = new WordIds();
+const passage = (doc: number, text: string, start = 0): Passage => toPassage(doc, 'sentence', start, start + text.length, tokenize(text), ids)!;
 
 describe('shingle index', () => {
   test('when function words sit between content words, then shingles skip them', () => {
     expect(shingles(passage(0, 'rest, refit, and eventually re-attack'))).toHaveLength(3);
-    expect(shingles(passage(0, 'the of and'))).toEqual([]);
+    expect(shingles(passage(0, 'the rest of refit and the reattack of'))).toHaveLength(2);
   });
 
   test('when two passages share one content bigram, then they are a candidate pair; unrelated ones are not', () => {
-    const ps = [passage(0, 'rest, refit, regroup, reattack'), passage(1, 'seek to rest, refit, and eventually re-attack'), passage(2, 'nothing in common here')];
+    const ps = [passage(0, 'rest, refit, regroup, reattack'), passage(1, 'seek to rest, refit, and eventually re-attack'), passage(2, 'nothing in common with other words')];
     expect(candidatePairs(ps)).toEqual([[0, 1]]);
   });
 
@@ -22,9 +24,14 @@ describe('shingle index', () => {
 
   test('when a shingle is in more passages than the cap, then each passage is paired only with its next neighbours', () => {
     const ps = Array.from({ length: 100 }, (_, i) => passage(i, `vladimir putin word${i}`));
-    const pairs = candidatePairs(ps, { maxPosting: 32, window: 4 });
+    const pairs = candidatePairs(ps, { maxPosting: 32, window: 4, minCommon: 200, commonShare: 0 });
     expect(pairs.length).toBe(99 + 98 + 97 + 96);
-    const few = candidatePairs(ps.slice(0, 10), { maxPosting: 32, window: 4 });
+    const few = candidatePairs(ps.slice(0, 10), { maxPosting: 32, window: 4, minCommon: 200, commonShare: 0 });
     expect(few.length).toBe(45);
+  });
+
+  test('when a shingle is in more passages than the stop-shingle limit, then it pairs nothing', () => {
+    const ps = Array.from({ length: 100 }, (_, i) => passage(i, `vladimir putin word${i}`));
+    expect(candidatePairs(ps, { maxPosting: 32, window: 4, minCommon: 99, commonShare: 0 })).toEqual([]);
   });
 });
