@@ -82,6 +82,12 @@ async function runImport(store: DocumentStore, project: ProjectStore, req: Reque
   return importFiles(store, project, files, { format: params.format, annotator, skipBad: params.skipBad, map: parseTypeMap(params.map) });
 }
 
+/** The reviewer's name for the form, empty when nobody has given one. */
+function namedActor(req: Request): string {
+  const actor = actorOf(req);
+  return actor === 'anonymous' ? '' : actor;
+}
+
 function failure(report: ImportReport): HttpError {
   const first = report.errors[0];
   const where = first.line === undefined ? first.file : `${first.file}:${first.line}`;
@@ -100,11 +106,11 @@ export function importRoutes(store: DocumentStore, project: ProjectStore): Route
   });
 
   router.get('/import', (req, res) => {
-    res.render('import/index', { title: 'Import', values: { format: 'jsonl', annotator: actorOf(req) }, report: null, error: null, limits: { ...IMPORT_LIMITS, bytes: MAX_IMPORT_BYTES } });
+    res.render('import/index', { title: 'Import', values: { format: 'jsonl', annotator: namedActor(req) }, report: null, error: null, limits: { ...IMPORT_LIMITS, bytes: MAX_IMPORT_BYTES } });
   });
 
   router.post('/import', refuseLargeBodies, receiveFiles, async (req, res) => {
-    const values = { format: 'jsonl', annotator: actorOf(req), ...(req.body as Record<string, string>) };
+    const values = { format: 'jsonl', annotator: namedActor(req), ...(req.body as Record<string, string>) };
     const limits = { ...IMPORT_LIMITS, bytes: MAX_IMPORT_BYTES };
     try {
       const report = await runImport(store, project, req);

@@ -1,5 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import { once } from 'node:events';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import tar from 'tar-stream';
 import { Zip, ZipDeflate } from 'fflate';
 import type { DocumentStore } from '../store/document-store.js';
@@ -64,8 +65,13 @@ export function exportStream(store: DocumentStore, project: ProjectStore, option
   return { filename: `framewise-${options.format}.${ext}`, contentType, stream: Readable.from(chunks, { objectMode: false }), report };
 }
 
-/** The documents the filter keeps, labels filtered, read from the store one at a time. */
+/**
+ * The documents the filter keeps, labels filtered, read from the store one at a time. Each document
+ * waits for a turn of the event loop, so a long export never holds up other requests and its bytes
+ * leave as they are made.
+ */
 async function* selectedDocuments(store: DocumentStore, filter: ExportFilter, report: ExportReport): AsyncGenerator<DocumentRecord> {
+  await nextTurn();
   const ids = store.list().filter((e) => includesDocument(filter, e)).map((e) => e.id).sort();
   for (const id of ids) {
     const doc = store.get(id);
@@ -73,6 +79,7 @@ async function* selectedDocuments(store: DocumentStore, filter: ExportFilter, re
     const filtered = filterLabels(filter, doc);
     report.documents++;
     yield filtered;
+    await nextTurn();
   }
 }
 

@@ -1,10 +1,11 @@
 import { startTestApp, snapshotDir } from '../helpers/app.js';
 import { EMOJI_DOC, startLabelledApp } from '../domain/formats/labelled-corpus.js';
 
-function binary(res: NodeJS.ReadableStream, cb: (err: Error | null, body: Buffer) => void) {
+function binary(res: unknown, cb: (err: Error | null, body: Buffer) => void) {
+  const stream = res as NodeJS.ReadableStream;
   const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => cb(null, Buffer.concat(chunks)));
 }
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
