@@ -15,7 +15,8 @@ import { pairBratFiles, parseBrat } from '../domain/formats/brat.js';
 import { annotationSchema, annotationTarget, annotationToDraft, type W3cAnnotation } from '../domain/formats/w3c.js';
 import { newTypeDefs } from '../domain/formats/type-colors.js';
 import { ArchiveTooLarge, isArchiveName, readArchive, type NamedFile } from '../domain/formats/archive.js';
-import { MAX_SOURCE_LENGTH } from './documents.js';
+import { MAX_SOURCE_LENGTH, textProblem } from './documents.js';
+import { reviseDocument } from './revisions.js';
 import { badRequest, HttpError, tooLarge } from '../http-error.js';
 
 export const IMPORT_FORMATS = ['jsonl', 'brat', 'doccano', 'w3c', 'files'] as const;
@@ -43,19 +44,6 @@ export interface ImportOptions {
   now?: string;
   /** Called after each document is written, for the CLI's progress line. */
   onProgress?: (done: number, total: number, id: string) => void;
-}
-
-/** The revision service, when it is present: `reviseDocument(store, id, { text, author, message })`. */
-type Reviser = (store: DocumentStore, id: string, input: { text: string; author: string; message: string }) => Promise<{ doc: DocumentRecord; created: boolean }>;
-
-async function loadReviser(): Promise<Reviser | null> {
-  try {
-    const specifier: string = './revisions.js';
-    const mod = (await import(specifier)) as { reviseDocument?: Reviser };
-    return mod.reviseDocument ?? null;
-  } catch {
-    return null;
-  }
 }
 
 /** Parses `brat=ours,Other=opinion` into a mapping; a malformed pair is a 400. */
@@ -288,6 +276,14 @@ function planImport(store: DocumentStore, project: ProjectStore, decoded: Decode
     if (draft.kind === 'native') {
       const { record } = draft;
       if (claimed.has(record.id)) fail(`the document id ${record.id} appears twice in this import`);
+      for (const r of record.revisions) {
+        const problem = textProblem(r.text);
+        if (problem) fail(`revision ${r.rev}: the text ${problem}`);
+      }
+      if (errors.length) {
+        report.errors.push(...errors);
+        continue;
+      }
       claimed.add(record.id);
       if (store.has(record.id)) {
         const latest = latestRevision(record);
@@ -301,6 +297,9 @@ function planImport(store: DocumentStore, project: ProjectStore, decoded: Decode
       }
       continue;
     }
+    const textError = textProblem(draft.text);
+    if (textError) fail(`the text ${textError}`);
+    if (draft.text.length > MAX_SOURCE_LENGTH) fail(`the text is ${draft.text.length} characters; the limit is ${MAX_SOURCE_LENGTH}`);
     const labelErrors = draft.labels.map((l) => labelProblem(draft.text, l)).filter((p): p is string => p !== null);
     labelErrors.forEach(fail);
     const existing = (draft.id && store.has(draft.id) ? draft.id : undefined) ?? (draft.meta.url ? byUrl.get(draft.meta.url) : undefined);
@@ -392,7 +391,6 @@ async function commit(store: DocumentStore, project: ProjectStore, plan: Plan, o
   const now = options.now ?? new Date().toISOString();
   const newTypes = plan.types.filter((t) => !project.hasType(t));
   if (newTypes.length) report.typesAdded = (await project.addTypes(newTypeDefs(newTypes, project.labelTypes()))).map((t) => t.id);
-  const reviser = plan.steps.some((s) => s.kind === 'update' && s.text !== null) ? await loadReviser() : null;
   let done = 0;
   for (const step of plan.steps) {
     if (step.kind === 'create') {
@@ -400,20 +398,17 @@ async function commit(store: DocumentStore, project: ProjectStore, plan: Plan, o
       report.documents.imported++;
       report.labels.imported += step.record.labels.length;
     } else {
-      await updateExisting(store, step, reviser, options, now, report);
+      await updateExisting(store, step, options, now, report);
     }
     options.onProgress?.(++done, plan.steps.length, step.kind === 'create' ? step.record.id : step.id);
   }
 }
 
-async function updateExisting(store: DocumentStore, step: Extract<Step, { kind: 'update' }>, reviser: Reviser | null, options: ImportOptions, now: string, report: ImportReport): Promise<void> {
+/** A document that exists already: a new revision when the text differs (labels re-anchored), then the new labels. */
+async function updateExisting(store: DocumentStore, step: Extract<Step, { kind: 'update' }>, options: ImportOptions, now: string, report: ImportReport): Promise<void> {
   const current = store.get(step.id)!;
   if (step.text !== null && step.text !== latestRevision(current).text) {
-    if (!reviser) {
-      report.skipped.push({ ...step.place, item: step.id, reason: 'already exists (with a different text; revisions are not available to import it as a new revision)' });
-      return;
-    }
-    await reviser(store, step.id, { text: step.text, author: options.annotator, message: `Re-imported from ${step.place.file} (${options.format})` });
+    await reviseDocument(store, step.id, { text: step.text, author: options.annotator, message: `Re-imported from ${step.place.file} (${options.format})` });
     report.documents.revised++;
   } else if (step.text !== null) report.documents.unchanged++;
   const result = await store.update(step.id, (draft) => {

@@ -168,3 +168,35 @@ describe('the /import page', () => {
     await app.cleanup();
   });
 });
+
+describe('re-importing documents that exist', () => {
+  test('when a doccano line has the id of a document with another text, then it becomes a new revision and its labels are added to it', async () => {
+    const app = await startTestApp({ seeds: true });
+    const res = await app.http.post('/api/import?format=doccano&annotator=rita').set('Content-Type', 'application/x-ndjson').send(line({ id: FIRST_SEED, text: 'Rewritten: Blinken warned.', label: [[11, 18, 'opinion']] }));
+    expect(res.status).toBe(200);
+    expect(res.body.documents).toEqual({ imported: 0, revised: 1, unchanged: 0 });
+    const doc = app.store.get(FIRST_SEED)!;
+    expect(doc.revisions.map((r) => [r.rev, r.author, r.message])).toEqual([[1, 'seed', 'Loaded from seeds/000_b5b79bfe33936fda.txt'], [2, 'rita', 'Re-imported from upload.jsonl (doccano)']]);
+    expect(doc.labels.map((l) => [l.rev, l.type, l.quote.exact, l.annotator])).toEqual([[2, 'opinion', 'Blinken', 'rita']]);
+    await app.cleanup();
+  });
+
+  test('when a jsonl line has the url of a document, then that document gets the new text as a revision', async () => {
+    const app = await startTestApp();
+    await app.http.post('/api/import?format=jsonl').set('Content-Type', 'application/x-ndjson').send(line({ url: 'https://example.com/a', title: 'A', text: 'First version.' }));
+    const res = await app.http.post('/api/import?format=jsonl').set('Content-Type', 'application/x-ndjson').send(line({ url: 'https://example.com/a', text: 'Second version.' }));
+    expect(res.body.documents).toEqual({ imported: 0, revised: 1, unchanged: 0 });
+    const [entry] = app.store.list();
+    expect(app.store.get(entry.id)!.revisions.map((r) => r.text)).toEqual(['First version.', 'Second version.']);
+    await app.cleanup();
+  });
+
+  test('when a text has a control character, then nothing is imported and the error says where', async () => {
+    const app = await startTestApp();
+    await expectRefused(app, '/api/import?format=doccano', line({ text: 'bad \u0007 bell', label: [] }), 'application/x-ndjson', 400, {
+      code: 'invalid_import',
+      message: 'nothing was imported: upload.jsonl:1: the text contains a control character (U+0007) at position 4',
+    });
+    await app.cleanup();
+  });
+});
