@@ -109,3 +109,21 @@ describe('npm run export', () => {
     expect(r.stderr.split('\n')[0]).toBe('--format: must be one of jsonl, csv, w3c, brat, doccano, conll');
   });
 });
+
+describe('npm run import, twice', () => {
+  test('when the same folder is imported again, then nothing is duplicated; a changed file becomes a new revision', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'framewise-cli-'));
+    const dataDir = await tempDataDir();
+    await writeFile(join(work, 'a.txt'), 'Version one.');
+    await writeFile(join(work, 'b.txt'), 'Unchanged.');
+    await run('import', [work], dataDir);
+    await writeFile(join(work, 'a.txt'), 'Version two.');
+    const r = await run('import', [work], dataDir);
+    expect(r.stdout).toBe('imported: 0 new documents, 1 revised, 1 unchanged, 0 labels\n');
+    const store = await DocumentStore.open(dataDir);
+    expect(store.get('a')!.revisions.map((x) => x.text)).toEqual(['Version one.', 'Version two.']);
+    expect(store.list()).toHaveLength(2);
+    await rm(work, { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true });
+  });
+});
