@@ -200,3 +200,15 @@ describe('re-importing documents that exist', () => {
     await app.cleanup();
   });
 });
+
+describe('hostile native lines', () => {
+  test('when a native line nests an object 100,000 levels deep, then 400 (not a crash) and nothing is imported', async () => {
+    const app = await startTestApp();
+    const deep = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000);
+    const body = `{"id":"deep","rev":1,"meta":{"title":"t","x":${deep}},"text":"x","labels":[],"revisions":[{"rev":1,"createdAt":"t","author":"a","message":"m"}],"events":[]}\n`;
+    const path = ['meta', 'x', ...Array(31).fill('a')].join('.');
+    const res = await expectRefused(app, '/api/import?format=jsonl', body, 'application/x-ndjson', 400, { code: 'invalid_import', message: `nothing was imported: upload.jsonl:1: ${path}: nested deeper than 32 levels` });
+    expect(res.body.error.details.errors).toHaveLength(1);
+    await app.cleanup();
+  });
+});

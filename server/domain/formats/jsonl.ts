@@ -66,7 +66,31 @@ export function decodeJsonlValue(value: unknown, maxTextLength: number): { draft
   return { draft: { kind: 'text', id, text, meta, labels: [] } };
 }
 
+/** Keys that could reach an object's prototype if code ever merged them: a native line may not hold them. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Deepest nesting a native line may have (a document file is about 6 levels deep). */
+export const MAX_NATIVE_DEPTH = 32;
+
+/** What makes a parsed native line unsafe to store: a forbidden key or too deep a nesting; iterative, so any depth is safe to check. */
+function unsafeStructure(root: unknown): string | null {
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: root, path: '', depth: 0 }];
+  while (stack.length) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_NATIVE_DEPTH) return `${path}: nested deeper than ${MAX_NATIVE_DEPTH} levels`;
+    for (const [key, child] of Object.entries(value)) {
+      const childPath = path ? `${path}.${key}` : key;
+      if (FORBIDDEN_KEYS.has(key)) return `${childPath}: the key "${key}" is not allowed`;
+      stack.push({ value: child, path: childPath, depth: depth + 1 });
+    }
+  }
+  return null;
+}
+
 function decodeNative(value: object): { draft: DocumentDraftBody } | { error: string } {
+  const unsafe = unsafeStructure(value);
+  if (unsafe) return { error: unsafe };
   const line = nativeLineSchema.safeParse(value);
   if (!line.success) return { error: zodMessage(line.error) };
   const { id, rev, text, meta, labels, revisions, events } = line.data;
