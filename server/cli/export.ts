@@ -35,8 +35,9 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig(process.env);
-  const store = await DocumentStore.open(config.dataDir);
-  const project = await ProjectStore.open(config.dataDir);
+  // Read-only: the export can run beside a server that writes the same folder.
+  const store = await DocumentStore.open(config.dataDir, { readOnly: true });
+  const project = await ProjectStore.open(config.dataDir, { readOnly: true });
   const result = exportStream(store, project, exportOptionsOf(parsed.data));
   const toStdout = out === undefined || out === '-';
   await pipeline(result.stream, toStdout ? process.stdout : createWriteStream(out));

@@ -1,7 +1,7 @@
 /**
  * Bulk import: `npm run import -- <folder or file>... [--format jsonl|brat|doccano|w3c|files]
  * [--map theirs=ours,...] [--annotator NAME] [--skip-bad]`. Writes into DATA_DIR (default ./data);
- * stop the server first, or restart it afterwards, so it sees the new documents.
+ * it takes the data folder's lock, so it refuses to run while a server uses the folder.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, basename } from 'node:path';
@@ -13,6 +13,7 @@ import { importFiles, IMPORT_FORMATS, parseTypeMap, type ImportFormat } from '..
 import { placeOf, type ImportReport } from '../domain/formats/report.js';
 import type { NamedFile } from '../domain/formats/archive.js';
 import { HttpError } from '../http-error.js';
+import { DataDirLock, DataDirLockedError } from '../store/lock.js';
 
 const USAGE = `usage: npm run import -- <folder or file>... [--format ${IMPORT_FORMATS.join('|')}] [--map theirs=ours,...] [--annotator NAME] [--skip-bad]`;
 
@@ -67,6 +68,16 @@ async function main(): Promise<number> {
   const files = (await Promise.all(positionals.map(filesUnder))).flat();
   const format = (values.format as ImportFormat | undefined) ?? guessFormat(files);
   const config = loadConfig(process.env);
+  // The import writes document files itself, so it must be the folder's only writer, like the server.
+  let lock: DataDirLock;
+  try {
+    lock = await DataDirLock.acquire(config.dataDir);
+  } catch (err) {
+    if (!(err instanceof DataDirLockedError)) throw err;
+    process.stderr.write(`import refused: ${err.message} While the server runs, import through it: the /import page or POST /api/import.\n`);
+    return 1;
+  }
+  process.on('exit', () => lock.releaseSync());
   const store = await DocumentStore.open(config.dataDir);
   const project = await ProjectStore.open(config.dataDir);
   process.stderr.write(`importing ${files.length} file(s) as ${format} into ${config.dataDir}\n`);

@@ -7,6 +7,7 @@ import { DocumentStore } from '../../server/store/document-store.js';
 import { ProjectStore } from '../../server/store/project-store.js';
 import { SHARED_DIR, snapshotDir, tempDataDir } from '../helpers/app.js';
 import { labelledCorpusDir } from '../domain/formats/labelled-corpus.js';
+import { DataDirLock } from '../../server/store/lock.js';
 
 const TSX = resolve('node_modules', '.bin', 'tsx');
 
@@ -30,6 +31,20 @@ describe('npm run import', () => {
   afterEach(async () => {
     await rm(work, { recursive: true, force: true });
     await rm(dataDir, { recursive: true, force: true });
+  });
+
+  test('when a server holds the data folder, then the import refuses to run and writes nothing', async () => {
+    await writeFile(join(work, 'a.txt'), 'Some text.');
+    const lock = await DataDirLock.acquire(dataDir);
+    try {
+      const before = await snapshotDir(dataDir);
+      const r = await run('import', [work], dataDir);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^import refused: .*While the server runs, import through it: the \/import page or POST \/api\/import\.$/m);
+      expect(await snapshotDir(dataDir)).toEqual(before);
+    } finally {
+      lock.releaseSync();
+    }
   });
 
   test('when given a folder of .txt, .md and .html files, then each is a document with title and date derived, and it prints progress and a summary', async () => {
