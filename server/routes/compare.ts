@@ -26,6 +26,9 @@ const filterSchema = z.object({
   minDocuments: z.enum(['1', '2'], { message: 'must be 1 (also repeats inside one document) or 2' }).optional(),
 });
 
+/** Most statements listed on the /compare page; the API lists them all. */
+const PAGE_LIMIT = 200;
+
 /** Statement ids are "s" and 12 hex digits (see build-cluster.ts). */
 const CLUSTER_ID = /^s[0-9a-f]{12}$/;
 
@@ -77,10 +80,12 @@ export function compareRoutes(store: DocumentStore, project: ProjectStore): Rout
   router.get('/compare', (req, res) => {
     const filter = filterOf(req);
     const snap = service.snapshot();
+    const clusters = filterClusters(snap.clusters, filter);
     res.render('compare/index', {
       title: 'Compare framing',
       filter,
-      clusters: filterClusters(snap.clusters, filter),
+      clusters: clusters.slice(0, PAGE_LIMIT),
+      matching: clusters.length,
       total: snap.clusters.filter((c) => c.documentCount >= 2).length,
       stats: snap.stats,
       outlets: outletList(snap.docs),

@@ -79,7 +79,7 @@ export function groupRegions(passages: Passage[], matches: PassageMatch[]): Regi
 }
 
 function regionOf(p: Passage, from: number, to: number, priority: number): RankedRegion {
-  return { doc: p.doc, start: p.tokens[from].start, end: p.tokens[to - 1].end, priority };
+  return { doc: p.doc, start: p.starts[from], end: p.ends[to - 1], priority };
 }
 
 function overlapShare(x: Region, y: Region): number {

@@ -1,7 +1,6 @@
 import type { Passage, PassageMatch } from './types.js';
 import { alignLocally } from './align.js';
-import { NEGATIONS } from './stopwords.js';
-import type { Token } from './tokens.js';
+import type { WordIds } from './word-ids.js';
 
 /**
  * When two aligned passages render the same statement:
@@ -18,17 +17,17 @@ import type { Token } from './tokens.js';
 export const MATCH_THRESHOLDS = { minContent: 3, minDensity: 0.5, minCoverage: 0.7 } as const;
 
 /** The match between two passages, or `null` when they do not render the same statement. */
-export function matchPassages(p: Passage, q: Passage, ai: number, bi: number): PassageMatch | null {
+export function matchPassages(p: Passage, q: Passage, ai: number, bi: number, ids: WordIds): PassageMatch | null {
   const shared = sharedCount(p.content, q.content);
   if (shared < MATCH_THRESHOLDS.minContent || shared < MATCH_THRESHOLDS.minCoverage * Math.min(p.content.length, q.content.length)) return null;
-  const al = alignLocally(p.tokens, q.tokens);
+  const al = alignLocally(p.words, q.words, ids.content);
   if (!al || al.matchedContent < MATCH_THRESHOLDS.minContent) return null;
   const aLen = al.aTo - al.aFrom;
   const bLen = al.bTo - al.bFrom;
   if (al.matched / Math.max(aLen, bLen) < MATCH_THRESHOLDS.minDensity) return null;
   const coverage = al.matchedContent / Math.min(p.content.length, q.content.length);
   if (coverage < MATCH_THRESHOLDS.minCoverage) return null;
-  if (negations(p.tokens, al.aFrom, al.aTo) !== negations(q.tokens, al.bFrom, al.bTo)) return null;
+  if (negations(p.words, al.aFrom, al.aTo, ids) !== negations(q.words, al.bFrom, al.bTo, ids)) return null;
   return { a: ai, b: bi, aFrom: al.aFrom, aTo: al.aTo, bFrom: al.bFrom, bTo: al.bTo, matched: al.matched };
 }
 
@@ -48,8 +47,8 @@ function sharedCount(a: Int32Array, b: Int32Array): number {
   return n;
 }
 
-function negations(tokens: Token[], from: number, to: number): number {
+function negations(words: Int32Array, from: number, to: number, ids: WordIds): number {
   let n = 0;
-  for (let i = from; i < to; i++) if (NEGATIONS.has(tokens[i].norm)) n++;
+  for (let i = from; i < to; i++) n += ids.negation[words[i]];
   return n;
 }

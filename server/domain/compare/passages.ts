@@ -1,24 +1,40 @@
 import type { CorpusDocument, Passage } from './types.js';
-import { tokenize, type Token } from './tokens.js';
-import { isContentWord } from './stopwords.js';
+import { tokenize } from './tokens.js';
 import { sentences } from './sentences.js';
 import { quotedRanges } from './quotes.js';
+import { WordIds } from './word-ids.js';
 
 /** A passage needs at least this many content words to render a statement on its own. */
 export const MIN_CONTENT_WORDS = 3;
 
+/** A document's words as ids with their UTF-16 ranges, sorted by position. */
+export interface DocumentWords {
+  words: Int32Array;
+  starts: Int32Array;
+  ends: Int32Array;
+}
+
+export function documentWords(text: string, ids: WordIds): DocumentWords {
+  const tokens = tokenize(text);
+  return {
+    words: Int32Array.from(tokens, (t) => ids.of(t.norm)),
+    starts: Int32Array.from(tokens, (t) => t.start),
+    ends: Int32Array.from(tokens, (t) => t.end),
+  };
+}
+
 /**
  * The passages of one document, labelled spans first, then quotations, then sentences (the
- * same text may appear in several). Offsets are UTF-16; the tokens are those of the passage's range.
+ * same text may appear in several). Offsets are UTF-16.
  */
-export function documentPassages(doc: CorpusDocument, docIndex: number, ids: WordIds = new WordIds()): Passage[] {
-  const tokens = tokenize(doc.text);
+export function documentPassages(doc: CorpusDocument, docIndex: number, ids: WordIds): Passage[] {
+  const all = documentWords(doc.text, ids);
   const out: Passage[] = [];
   const seen = new Set<string>();
   const add = (kind: Passage['kind'], start: number, end: number, labelId?: string) => {
     const key = `${start}:${end}`;
     if (seen.has(key)) return;
-    const passage = toPassage(docIndex, kind, start, end, tokensIn(tokens, start, end), ids, labelId);
+    const passage = toPassage(docIndex, kind, start, end, all, ids, labelId);
     if (!passage) return;
     seen.add(key);
     out.push(passage);
@@ -31,34 +47,33 @@ export function documentPassages(doc: CorpusDocument, docIndex: number, ids: Wor
   return out;
 }
 
-/** A passage over `tokens` (those of [start, end), UTF-16); `null` when it has too few content words. */
-export function toPassage(doc: number, kind: Passage['kind'], start: number, end: number, tokens: Token[], ids: WordIds, labelId?: string): Passage | null {
-  const content = tokens.filter((t) => isContentWord(t.norm)).map((t) => ids.of(t.norm));
-  if (content.length < MIN_CONTENT_WORDS) return null;
-  return { doc, kind, start, end, tokens, content: Int32Array.from(content).sort(), ...(labelId ? { labelId } : {}) };
-}
-
-/** Numbers words, so passages can compare their content words as sorted integer arrays. */
-export class WordIds {
-  private readonly ids = new Map<string, number>();
-
-  of(word: string): number {
-    let id = this.ids.get(word);
-    if (id === undefined) this.ids.set(word, (id = this.ids.size));
-    return id;
-  }
-}
-
-/** Tokens lying wholly inside [start, end); `tokens` are sorted by offset. */
-export function tokensIn(tokens: Token[], start: number, end: number): Token[] {
+/**
+ * The passage over the words lying wholly inside [start, end) (UTF-16) of a document's words;
+ * `null` when it has too few content words.
+ */
+export function toPassage(doc: number, kind: Passage['kind'], start: number, end: number, all: DocumentWords, ids: WordIds, labelId?: string): Passage | null {
   let lo = 0;
-  let hi = tokens.length;
+  let hi = all.starts.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (tokens[mid].start < start) lo = mid + 1;
+    if (all.starts[mid] < start) lo = mid + 1;
     else hi = mid;
   }
-  const out: Token[] = [];
-  for (let i = lo; i < tokens.length && tokens[i].end <= end; i++) out.push(tokens[i]);
-  return out;
+  let to = lo;
+  while (to < all.ends.length && all.ends[to] <= end) to++;
+  const words = all.words.subarray(lo, to);
+  const contentSeq = words.filter((w) => ids.content[w] === 1);
+  if (contentSeq.length < MIN_CONTENT_WORDS) return null;
+  return {
+    doc,
+    kind,
+    start,
+    end,
+    words,
+    starts: all.starts.subarray(lo, to),
+    ends: all.ends.subarray(lo, to),
+    contentSeq,
+    content: contentSeq.slice().sort(),
+    ...(labelId ? { labelId } : {}),
+  };
 }

@@ -1,6 +1,4 @@
 import type { Passage } from './types.js';
-import { isContentWord } from './stopwords.js';
-import { fnv1a32 } from './hash.js';
 
 /**
  * Candidate generation without comparing every pair of documents.
@@ -28,44 +26,68 @@ export interface IndexOptions {
 
 export const DEFAULT_INDEX_OPTIONS: IndexOptions = { maxPosting: 32, window: 4, minCommon: 200, commonShare: 0.005 };
 
-/** The distinct shingles of a passage. */
+/** The distinct shingles of a passage: each pair of consecutive content-word ids mixed into 30 bits. */
 export function shingles(p: Passage): number[] {
-  const words = p.tokens.map((t) => t.norm).filter(isContentWord);
+  const words = p.contentSeq;
   const out = new Set<number>();
-  for (let i = 0; i + 1 < words.length; i++) out.add(fnv1a32(`${words[i]} ${words[i + 1]}`));
+  for (let i = 0; i + 1 < words.length; i++) out.add((Math.imul(words[i], 0x9e3779b1) ^ words[i + 1]) & 0x3fffffff);
   return [...out];
 }
 
 /**
- * Candidate pairs of passage indices [a, b] with a < b. Passages of the same document whose ranges
- * overlap (a quotation inside its sentence) are never paired.
+ * Calls `visit(a, b)` once for every candidate pair of passage indices, a < b, and returns how many
+ * there were. Passages of the same document whose ranges overlap (a quotation inside its sentence)
+ * are never paired. Pairs are found passage by passage, so duplicates are dropped with one marker
+ * per passage instead of a set of all pairs: memory stays linear in the number of passages.
  */
-export function candidatePairs(passages: Passage[], options: IndexOptions = DEFAULT_INDEX_OPTIONS): [number, number][] {
+export function forEachCandidatePair(passages: Passage[], options: IndexOptions, visit: (a: number, b: number) => void): number {
+  const own = passages.map(shingles);
   const postings = new Map<number, number[]>();
-  passages.forEach((p, i) => {
-    for (const s of shingles(p)) {
-      const list = postings.get(s);
-      if (list) list.push(i);
+  own.forEach((list, i) => {
+    for (const s of list) {
+      const posting = postings.get(s);
+      if (posting) posting.push(i);
       else postings.set(s, [i]);
     }
   });
-  const seen = new Set<number>();
-  const out: [number, number][] = [];
-  const pair = (a: number, b: number) => {
-    const key = a * passages.length + b;
-    if (seen.has(key) || overlapInOneDocument(passages[a], passages[b])) return;
-    seen.add(key);
-    out.push([a, b]);
-  };
   const common = Math.max(options.minCommon, Math.ceil(options.commonShare * passages.length));
-  for (const list of postings.values()) {
-    if (list.length < 2 || list.length > common) continue;
-    const reach = list.length <= options.maxPosting ? list.length : options.window + 1;
-    for (let i = 0; i < list.length; i++) {
-      for (let j = i + 1; j < Math.min(list.length, i + reach); j++) pair(list[i], list[j]);
+  const mark = new Int32Array(passages.length).fill(-1);
+  let count = 0;
+  for (let a = 0; a < passages.length; a++) {
+    for (const s of own[a]) {
+      const posting = postings.get(s)!;
+      if (posting.length < 2 || posting.length > common) continue;
+      const at = indexOf(posting, a);
+      const end = posting.length <= options.maxPosting ? posting.length : Math.min(posting.length, at + 1 + options.window);
+      for (let k = at + 1; k < end; k++) {
+        const b = posting[k];
+        if (mark[b] === a || overlapInOneDocument(passages[a], passages[b])) continue;
+        mark[b] = a;
+        count++;
+        visit(a, b);
+      }
     }
   }
+  return count;
+}
+
+/** All candidate pairs as [a, b] with a < b, in the order `forEachCandidatePair` visits them. */
+export function candidatePairs(passages: Passage[], options: IndexOptions = DEFAULT_INDEX_OPTIONS): [number, number][] {
+  const out: [number, number][] = [];
+  forEachCandidatePair(passages, options, (a, b) => out.push([a, b]));
   return out;
+}
+
+/** Position of `value` in an ascending list that holds it. */
+function indexOf(sorted: number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function overlapInOneDocument(p: Passage, q: Passage): boolean {

@@ -1,6 +1,7 @@
 import type { CorpusDocument, PassageMatch, StatementCluster } from './types.js';
-import { documentPassages, WordIds } from './passages.js';
-import { candidatePairs, DEFAULT_INDEX_OPTIONS, type IndexOptions } from './shingle-index.js';
+import { documentPassages } from './passages.js';
+import { WordIds } from './word-ids.js';
+import { DEFAULT_INDEX_OPTIONS, forEachCandidatePair, type IndexOptions } from './shingle-index.js';
 import { matchPassages } from './match.js';
 import { groupRegions } from './group-regions.js';
 import { buildCluster, layoutOf, type DocumentLayout } from './build-cluster.js';
@@ -12,8 +13,8 @@ export interface MatchingStats {
   candidatePairs: number;
   matches: number;
   clusters: number;
-  /** Milliseconds spent extracting passages, generating candidates, aligning them and building statements. */
-  ms: { passages: number; candidates: number; align: number; build: number };
+  /** Milliseconds spent extracting passages, generating and aligning candidate pairs (one pass), and building statements. */
+  ms: { passages: number; candidatesAndAlign: number; build: number };
 }
 
 /**
@@ -26,13 +27,11 @@ export function findStatements(docs: CorpusDocument[], options: IndexOptions = D
   const ids = new WordIds();
   const passages = docs.flatMap((d, i) => documentPassages(d, i, ids));
   const t1 = performance.now();
-  const pairs = candidatePairs(passages, options);
-  const t2 = performance.now();
   const matches: PassageMatch[] = [];
-  for (const [a, b] of pairs) {
-    const m = matchPassages(passages[a], passages[b], a, b);
+  const pairs = forEachCandidatePair(passages, options, (a, b) => {
+    const m = matchPassages(passages[a], passages[b], a, b, ids);
     if (m) matches.push(m);
-  }
+  });
   const t3 = performance.now();
   const layouts = new Map<number, DocumentLayout>();
   const layout = (doc: number) => {
@@ -54,10 +53,10 @@ export function findStatements(docs: CorpusDocument[], options: IndexOptions = D
     stats: {
       documents: docs.length,
       passages: passages.length,
-      candidatePairs: pairs.length,
+      candidatePairs: pairs,
       matches: matches.length,
       clusters: clusters.length,
-      ms: { passages: t1 - t0, candidates: t2 - t1, align: t3 - t2, build: performance.now() - t3 },
+      ms: { passages: t1 - t0, candidatesAndAlign: t3 - t1, build: performance.now() - t3 },
     },
   };
 }

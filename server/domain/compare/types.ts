@@ -1,5 +1,4 @@
 import type { Label, Sourcing } from '../types.js';
-import type { Token } from './tokens.js';
 
 /**
  * What statement matching reads of one document: its latest revision and the labels on it.
@@ -17,15 +16,23 @@ export interface CorpusDocument {
 
 export type PassageKind = 'label' | 'quote' | 'sentence';
 
-/** A unit that can render a statement: a labelled span, a quotation, or a sentence. */
+/**
+ * A unit that can render a statement: a labelled span, a quotation, or a sentence. Its words are
+ * integer ids (see `WordIds`) with their UTF-16 ranges in the document; the arrays may be views
+ * into the document's arrays.
+ */
 export interface Passage {
   /** Index of the document in the corpus array. */
   doc: number;
   kind: PassageKind;
   start: number;
   end: number;
-  tokens: Token[];
-  /** Ids of its content words (see `WordIds`), sorted, repeats kept: a cheap bound before aligning. */
+  words: Int32Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  /** Ids of its content words in text order: what shingles are made of. */
+  contentSeq: Int32Array;
+  /** The same ids sorted: a cheap bound on shared content words before aligning. */
   content: Int32Array;
   labelId?: string;
 }

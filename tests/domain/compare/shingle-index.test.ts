@@ -1,10 +1,14 @@
 import { candidatePairs, shingles } from '../../../server/domain/compare/shingle-index.js';
-import { tokenize } from '../../../server/domain/compare/tokens.js';
-import { toPassage, WordIds } from '../../../server/domain/compare/passages.js';
+import { documentWords, toPassage } from '../../../server/domain/compare/passages.js';
+import { WordIds } from '../../../server/domain/compare/word-ids.js';
 import type { Passage } from '../../../server/domain/compare/types.js';
 
 const ids = new WordIds();
-const passage = (doc: number, text: string, start = 0): Passage => toPassage(doc, 'sentence', start, start + text.length, tokenize(text), ids)!;
+/** A passage over the whole of `text`, placed at `start` in its document. */
+const passage = (doc: number, text: string, start = 0): Passage => {
+  const w = documentWords(' '.repeat(start) + text, ids);
+  return toPassage(doc, 'sentence', start, start + text.length, w, ids)!;
+};
 
 describe('shingle index', () => {
   test('when function words sit between content words, then shingles skip them', () => {

@@ -1,0 +1,24 @@
+import { isContentWord, NEGATIONS } from './stopwords.js';
+
+/**
+ * Numbers normalised words, so passages hold their words as integer arrays: compact, and cheap to
+ * compare in the alignment's inner loop. Knows which ids are content words and negations.
+ */
+export class WordIds {
+  private readonly ids = new Map<string, number>();
+  /** 1 for a content word, 0 for a function word, by id. */
+  readonly content: number[] = [];
+  /** 1 for a negation ("not", "never"…), by id. */
+  readonly negation: number[] = [];
+
+  of(word: string): number {
+    let id = this.ids.get(word);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(word, id);
+      this.content.push(isContentWord(word) ? 1 : 0);
+      this.negation.push(NEGATIONS.has(word) ? 1 : 0);
+    }
+    return id;
+  }
+}
