@@ -48,16 +48,31 @@ const MAX_SUGGESTIONS = 300;
 /** Capitalised words that open a clause but name nobody. */
 const NOT_SPEAKERS = /^(?:The|A|An|This|That|It|In|On|At|But|And|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$/;
 
-/** Suggestions for `text`, minus spans already labelled with the same type and the rejected ones. */
-export function suggestLabels(text: string, existing: Pick<Label, 'type' | 'start' | 'end'>[], rejected: string[] = []): Suggestion[] {
+/**
+ * Suggestions for `text`, minus spans already labelled with the same type and the rejected ones.
+ * A surname alone ("Blinken") becomes the full name when exactly one of `knownSpeakers` (the
+ * corpus's speakers) or one "First Last" name in the text ends with it.
+ */
+export function suggestLabels(text: string, existing: Pick<Label, 'type' | 'start' | 'end'>[], rejected: string[] = [], knownSpeakers: string[] = []): Suggestion[] {
   const out: Suggestion[] = [...quoteSuggestions(text), ...claimSuggestions(text), ...opinionSuggestions(text)];
   const rejectedKeys = new Set(rejected);
   return dedupe(out)
+    .map((s) => (s.speaker ? { ...s, speaker: fullName(s.speaker, text, knownSpeakers) } : s))
     .filter((s) => !existing.some((l) => l.type === s.type && overlapRatio(l, s) >= 0.5))
     .filter((s) => !rejectedKeys.has(rejectionKey(s)))
     .sort((a, b) => a.start - b.start || b.end - a.end)
     .slice(0, MAX_SUGGESTIONS);
 }
+
+function fullName(speaker: string, text: string, known: string[]): string {
+  if (!/^[A-Z][\w'’-]+$/.test(speaker)) return speaker;
+  const fromCorpus = [...new Set(known.filter((k) => k.endsWith(` ${speaker}`)))];
+  if (fromCorpus.length === 1) return fromCorpus[0];
+  const inText = new Set([...text.matchAll(new RegExp(`\\b([A-Z][a-z]+ ${speaker})\\b`, 'g'))].map((m) => m[1]).filter((n) => !NOT_SPEAKERS.test(n.split(' ')[0]) && !TITLES.test(n.split(' ')[0])));
+  return inText.size === 1 ? [...inText][0] : speaker;
+}
+
+const TITLES = /^(?:President|Secretary|Minister|Chancellor|Senator|General|Mr|Mrs|Ms|Dr|Prime|Deputy|Foreign|Defense|State|Spokesman|Spokeswoman)$/;
 
 /** What a rejection remembers: type and words, so it still holds after the text is revised. */
 export function rejectionKey(s: Pick<Suggestion, 'type' | 'exact'>): string {

@@ -1,4 +1,5 @@
 import { Router, type Request } from 'express';
+import type { z } from 'zod';
 import type { DocumentStore } from '../store/document-store.js';
 import { createFromBody, newDocumentSchema } from '../services/documents.js';
 import { latestRevision, type DocumentRecord } from '../domain/types.js';
@@ -26,7 +27,22 @@ export function documentJson(doc: DocumentRecord) {
   return { id: doc.id, meta: doc.meta, rev: latest.rev, text: latest.text, labels: doc.labels };
 }
 
-const metaPatchSchema = newDocumentSchema.pick({ title: true, outlet: true, author: true, url: true, publishedAt: true, language: true }).strict();
+export const metaPatchSchema = newDocumentSchema.pick({ title: true, outlet: true, author: true, url: true, publishedAt: true, language: true }).strict();
+
+/** Sets the given metadata fields; an empty string removes one (the title is kept). */
+export async function updateMeta(store: DocumentStore, id: string, patch: z.infer<typeof metaPatchSchema>, actor: string): Promise<DocumentRecord> {
+  const updated = await store.update(id, (draft) => {
+    const before = { ...draft.meta };
+    const meta = draft.meta as unknown as Record<string, string | undefined>;
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === '' && key !== 'title') delete meta[key];
+      else if (value !== undefined && value !== '') meta[key] = value.trim();
+    }
+    draft.events.push({ at: new Date().toISOString(), actor, kind: 'document.meta-updated', before, after: { ...draft.meta } });
+  });
+  if (!updated) throw notFound(`no document with id "${id}"`);
+  return updated.doc;
+}
 
 export function documentsApi(store: DocumentStore): Router {
   const router = Router();
@@ -50,17 +66,7 @@ export function documentsApi(store: DocumentStore): Router {
   router.patch('/:id', async (req, res) => {
     const doc = loadDocument(store, req);
     const patch = parseWith(metaPatchSchema, req.body ?? {});
-    const actor = actorOf(req);
-    const updated = await store.update(doc.id, (draft) => {
-      const before = { ...draft.meta };
-      for (const [key, value] of Object.entries(patch)) {
-        const meta = draft.meta as unknown as Record<string, string | undefined>;
-        if (value === '' && key !== 'title') delete meta[key];
-        else if (value !== undefined && value !== '') meta[key] = value.trim();
-      }
-      draft.events.push({ at: new Date().toISOString(), actor, kind: 'document.meta-updated', before, after: { ...draft.meta } });
-    });
-    res.json(documentJson(updated!.doc));
+    res.json(documentJson(await updateMeta(store, doc.id, patch, actorOf(req))));
   });
 
   return router;

@@ -9,7 +9,7 @@ import { createLabel, deleteLabel, labelPatchSchema, newLabelSchema, updateLabel
 import { badRequest } from '../http-error.js';
 import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
-import { loadDocument } from './documents-api.js';
+import { loadDocument, metaPatchSchema, updateMeta } from './documents-api.js';
 import { editorView } from './editor-view.js';
 import { suggestionsFor } from '../services/suggestions.js';
 
@@ -30,7 +30,8 @@ export function editorPages(store: DocumentStore, project: ProjectStore): Router
   const router = Router();
   const view = (req: Request) => {
     const doc = loadDocument(store, req);
-    return editorView(doc, project.labelTypes(), actorOf(req), corpusSpeakers(store.list()), suggestionsFor(doc));
+    const speakers = corpusSpeakers(store.list());
+    return editorView(doc, project.labelTypes(), actorOf(req), speakers, suggestionsFor(doc, speakers));
   };
   const renderPartial = (res: Response, name: string, locals: object) =>
     new Promise<string>((resolve, reject) => res.render(name, locals, (err, html) => (err ? reject(err) : resolve(html))));
@@ -66,6 +67,14 @@ export function editorPages(store: DocumentStore, project: ProjectStore): Router
     const patch = parseWith(labelPatchSchema, { ...formAttributes(req.body ?? {}), ...(req.body?.confirm ? { confirm: true } : {}) }, 'form');
     const label = await updateLabel(store, project, doc.id, String(req.params.labelId), patch, actorOf(req));
     res.redirect(303, `/documents/${doc.id}#label-${label.id}`);
+  });
+
+  router.post('/documents/:id/meta', async (req, res) => {
+    const doc = loadDocument(store, req);
+    const pick = (k: string) => (typeof req.body?.[k] === 'string' ? (req.body[k] as string) : undefined);
+    const patch = parseWith(metaPatchSchema, { title: pick('title'), outlet: pick('outlet'), author: pick('author'), url: pick('url'), publishedAt: pick('publishedAt') }, 'form');
+    await updateMeta(store, doc.id, patch, actorOf(req));
+    res.redirect(303, `/documents/${doc.id}`);
   });
 
   router.post('/documents/:id/labels/:labelId/delete', async (req, res) => {

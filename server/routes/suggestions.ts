@@ -6,6 +6,7 @@ import { acceptSuggestion, rejectSuggestion, suggestionsFor } from '../services/
 import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
 import { loadDocument } from './documents-api.js';
+import { corpusSpeakers } from '../domain/documents.js';
 
 const acceptSchema = z.object({ rev: z.coerce.number().int().positive() });
 
@@ -14,7 +15,7 @@ export function suggestionRoutes(store: DocumentStore, project: ProjectStore): R
   const router = Router();
 
   router.get('/api/documents/:id/suggestions', (req, res) => {
-    res.json(suggestionsFor(loadDocument(store, req)));
+    res.json(suggestionsFor(loadDocument(store, req), corpusSpeakers(store.list())));
   });
 
   router.post('/api/documents/:id/suggestions/:sid/accept', async (req, res) => {

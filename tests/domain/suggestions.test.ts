@@ -53,3 +53,18 @@ describe('suggestLabels', () => {
     expect(suggestLabels(text, [])[0].id).toBe('direct-quote:1-31');
   });
 });
+
+describe('speaker names', () => {
+  const text = 'Antony Blinken spoke. “That would be a phony off-ramp,” Blinken said.';
+  test('when the text names "Antony Blinken" once, then a quote by "Blinken" is credited to Antony Blinken', () => {
+    expect(suggestLabels(text, [])[0].speaker).toBe('Antony Blinken');
+  });
+
+  test('when the corpus already knows one full name ending in the surname, then that name is used', () => {
+    expect(suggestLabels('“That would be a phony off-ramp,” Blinken said.', [], [], ['Antony Blinken', 'Zelensky'])[0].speaker).toBe('Antony Blinken');
+  });
+
+  test('when two known names end in the surname, then the surname is left as it is', () => {
+    expect(suggestLabels('“That would be a phony off-ramp,” Blinken said.', [], [], ['Antony Blinken', 'Donald Blinken'])[0].speaker).toBe('Blinken');
+  });
+});

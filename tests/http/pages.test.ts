@@ -78,3 +78,26 @@ describe('needs review', () => {
     expect((await readDocFile(t.dataDir, FIRST_SEED)).events.at(-1)).toMatchObject({ kind: 'label.updated', labelId: 'fuzzy-1' });
   });
 });
+
+describe('document details', () => {
+  test('when the details form sets an outlet, then the list shows it; an empty field removes it', async () => {
+    await t.http.post('/documents/002_f9b24e5332cffdf2/meta').type('form').send({ title: 'Blinken: de-escalate first', outlet: 'Daily Outlet', author: '', url: '', publishedAt: '2022-01-06' }).expect(303);
+    expect((await readDocFile(t.dataDir, '002_f9b24e5332cffdf2')).meta).toMatchObject({ title: 'Blinken: de-escalate first', outlet: 'Daily Outlet', publishedAt: '2022-01-06' });
+    expect((await t.http.get('/').expect(200)).text).toContain('<td>Daily Outlet</td>');
+    await t.http.post('/documents/002_f9b24e5332cffdf2/meta').type('form').send({ title: 'Blinken: de-escalate first', outlet: '' }).expect(303);
+    expect((await readDocFile(t.dataDir, '002_f9b24e5332cffdf2')).meta.outlet).toBeUndefined();
+  });
+
+  test('when the details form has a bad URL, then a 400 page says so and nothing changes', async () => {
+    const before = await snapshotDir(t.dataDir);
+    const res = await t.http.post('/documents/002_f9b24e5332cffdf2/meta').type('form').send({ title: 'x', url: 'javascript:alert(1)' }).expect(400);
+    expect(res.text).toContain('url: must be an http:// or https:// URL');
+    expect(await snapshotDir(t.dataDir)).toEqual(before);
+  });
+
+  test('when PATCH /api/documents/:id sets the outlet, then the event trail records before and after', async () => {
+    const res = await t.http.patch(`/api/documents/${FIRST_SEED}`).send({ outlet: 'USA Today' }).expect(200);
+    expect(res.body.meta.outlet).toBe('USA Today');
+    expect((await readDocFile(t.dataDir, FIRST_SEED)).events.at(-1)).toMatchObject({ kind: 'document.meta-updated', after: { outlet: 'USA Today' } });
+  });
+});

@@ -10,16 +10,16 @@ const base = `/api/documents/${FIRST_SEED}/suggestions`;
 const ONE_OF = 'One of the things that you can imagine is the Russians trying to find an off-ramp [to peace]';
 
 describe('suggestions', () => {
-  test('when the first seed is read, then Blinken’s attributed quote is suggested with speaker and cue', async () => {
+  test('when the first seed is read, then Blinken’s attributed quote is suggested with his full name as the article spells it, and the cue', async () => {
     const res = await t.http.get(base).expect(200);
     const s = res.body.find((x: { exact: string }) => x.exact === ONE_OF);
-    expect(s).toMatchObject({ type: 'direct-quote', speaker: 'Blinken', cue: 'said', sourcing: 'named', score: 0.9, rule: 'quote-with-attribution' });
+    expect(s).toMatchObject({ type: 'direct-quote', speaker: 'Anthony Blinken', cue: 'said', sourcing: 'named', score: 0.9, rule: 'quote-with-attribution' });
   });
 
   test('when a suggestion is accepted, then it becomes a label with its attributes and leaves the list', async () => {
     const s = (await t.http.get(base)).body.find((x: { exact: string }) => x.exact === ONE_OF);
     const res = await t.http.post(`${base}/${s.id}/accept`).send({ rev: 1 }).expect(201);
-    expect(res.body).toMatchObject({ type: 'direct-quote', start: s.start, end: s.end, speaker: 'Blinken', cue: 'said', sourcing: 'named' });
+    expect(res.body).toMatchObject({ type: 'direct-quote', start: s.start, end: s.end, speaker: 'Anthony Blinken', cue: 'said', sourcing: 'named' });
     expect((await readDocFile(t.dataDir, FIRST_SEED)).labels).toEqual([res.body]);
     expect((await t.http.get(base)).body.map((x: { id: string }) => x.id)).not.toContain(s.id);
   });
