@@ -12,17 +12,8 @@
  */
 import { findStatements } from '../server/domain/compare/statements.js';
 import type { CorpusDocument } from '../server/domain/compare/types.js';
+import { prng as rng } from '../tests/helpers/prng.js';
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const random = rng(42);
 const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'to', 'vi', 'ber', 'dan', 'gor', 'lin', 'mar', 'pel', 'ros', 'tun', 'zel', 'fi', 'qua', 'dre'];

@@ -4,7 +4,6 @@ import type { ProjectStore } from '../store/project-store.js';
 import { latestRevision, type DocumentMeta, type DocumentRecord, type Label } from '../domain/types.js';
 import { createDocument, type SourceFormat } from '../domain/documents.js';
 import { parseSeed } from '../domain/seeds.js';
-import { isDocumentId } from '../domain/schema.js';
 import { ATTRIBUTE_LIMITS, makeLabel, spanProblem } from '../domain/labels.js';
 import { CodePointIndex } from '../domain/formats/code-points.js';
 import { idFromFileName, type DocumentDraft, type LabelDraft } from '../domain/formats/drafts.js';

@@ -1,8 +1,7 @@
-import { request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { FIRST_SEED, snapshotDir, startTestApp } from '../helpers/app.js';
 import { createDocument } from '../../server/domain/documents.js';
 import { encodeNativeLine } from '../../server/domain/formats/jsonl.js';
+import { statusOfAnnouncedUpload } from '../helpers/announced-upload.js';
 
 /** Hostile imports: each gets a clear 4xx, the data folder stays byte-identical, the server keeps answering. */
 describe('hostile imports', () => {
@@ -57,23 +56,7 @@ describe('hostile imports', () => {
   });
 
   it('when a 51 MB upload is announced, then 413 comes back before the body is sent', async () => {
-    const server = t.app.listen(0);
-    await new Promise((r) => server.once('listening', r));
-    try {
-      const status = await new Promise<number>((done, fail) => {
-        const req = httpRequest({ port: (server.address() as AddressInfo).port, method: 'POST', path: '/api/import?format=jsonl', headers: { 'content-type': 'application/x-ndjson', 'content-length': 51 * 1024 * 1024 } });
-        req.on('response', (res) => {
-          done(res.statusCode!);
-          req.destroy();
-        });
-        req.on('error', fail);
-        req.write('{"text": "');
-      });
-      expect(status).toBe(413);
-    } finally {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    }
+    expect(await statusOfAnnouncedUpload(t.app, '/api/import?format=jsonl', 'application/x-ndjson', 51 * 1024 * 1024, '{"text": "')).toBe(413);
   });
 
   it('when the import file is not JSON at all, then 400 names the line', async () => {

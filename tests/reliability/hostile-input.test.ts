@@ -1,6 +1,5 @@
-import { request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { FIRST_SEED, snapshotDir, startTestApp } from '../helpers/app.js';
+import { statusOfAnnouncedUpload } from '../helpers/announced-upload.js';
 
 /** Names of files added, removed or changed between two snapshots (short, unlike a full diff). */
 function changedFiles(a: Record<string, string>, b: Record<string, string>): string[] {
@@ -68,24 +67,7 @@ describe('hostile input', () => {
     });
 
     it('when a 50 MB upload is announced, then 413 comes back before the body is sent', async () => {
-      const server = t.app.listen(0);
-      await new Promise((r) => server.once('listening', r));
-      try {
-        const status = await new Promise<number>((done, fail) => {
-          const req = httpRequest({ port: (server.address() as AddressInfo).port, method: 'POST', path: '/api/documents', headers: { 'content-type': 'application/json', 'content-length': 50 * 1024 * 1024 } });
-          req.on('response', (res) => {
-            done(res.statusCode!);
-            req.destroy();
-          });
-          req.on('error', fail);
-          req.write('{"text": "'); // only the first bytes: the answer must not wait for the other 50 MB
-        });
-        expect(status).toBe(413);
-        expect(t.store.list()).toHaveLength(5);
-      } finally {
-        server.closeAllConnections();
-        await new Promise((r) => server.close(r));
-      }
+      expect(await statusOfAnnouncedUpload(t.app, '/api/documents', 'application/json', 50 * 1024 * 1024, '{"text": "')).toBe(413);
     });
 
     it.each([

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { prng } from '../helpers/prng.js';
 
 /** A real Framewise server (`server/main.ts`) running as a child process over a DATA_DIR. */
 export interface ServerProcess {
@@ -58,14 +59,4 @@ export async function killHard(server: ServerProcess): Promise<void> {
   await server.exited;
 }
 
-/** A small seeded PRNG (mulberry32), so a failing run can be replayed from its printed seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };

@@ -1,4 +1,4 @@
-import { SOURCINGS, type DocumentRecord, type Label, type LabelTypeDef, type Sourcing } from '../types.js';
+import { SOURCINGS, type Label, type LabelTypeDef, type Sourcing } from '../types.js';
 import { CodePointIndex } from './code-points.js';
 import { normalizeWithOffsets } from './normalize-spans.js';
 import type { LabelDraft } from './drafts.js';
