@@ -31,6 +31,7 @@ afterEach(async () => {
 
 /** Drags the mouse over the n-th appearance of `words` in the article, as a reader would. */
 async function dragOver(words: string, occurrence = 1) {
+  await page.evaluate(() => document.fonts.ready);
   const box = await page.evaluate(([w, n]) => {
     const root = document.getElementById('article-text')!;
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
@@ -39,6 +40,9 @@ async function dragOver(words: string, occurrence = 1) {
       let at = node.textContent!.indexOf(w as string);
       while (at !== -1) {
         if (++seen === n) {
+          // Centre the words first: a drag near the window's edge makes Chromium auto-scroll and
+          // the selection run on past them.
+          node.parentElement!.scrollIntoView({ block: 'center', behavior: 'instant' });
           const range = document.createRange();
           range.setStart(node, at);
           range.setEnd(node, at + (w as string).length);
@@ -56,6 +60,7 @@ async function dragOver(words: string, occurrence = 1) {
   await page.mouse.down();
   await page.mouse.move(box.x2, box.y2, { steps: 8 });
   await page.mouse.up();
+  expect(await page.evaluate(() => window.getSelection()!.toString())).toBe(words);
 }
 
 test('when a reviewer selects "rest, refit, regroup, reattack", presses 1 and names the speaker, then after a reload the label covers exactly those words and is on disk', async () => {
