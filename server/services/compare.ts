@@ -2,7 +2,6 @@ import type { DocumentStore } from '../store/document-store.js';
 import { latestRevision } from '../domain/types.js';
 import type { CorpusDocument, StatementCluster } from '../domain/compare/types.js';
 import { findStatements, type MatchingStats } from '../domain/compare/statements.js';
-import { hashHex64 } from '../domain/compare/hash.js';
 
 /** The corpus as matched, with its statements; rebuilt only when the documents change. */
 export interface CompareSnapshot {
@@ -15,10 +14,9 @@ export interface CompareSnapshot {
 }
 
 /**
- * Statement matching over the document store, cached. The cache key is every document's id,
- * latest rev, label count, title, outlet and date (from the catalogue), plus a fingerprint of the
- * labels of the documents that have any (id, offsets, type, attributes, updatedAt), so editing a
- * label's speaker also invalidates it. Pages and API calls share one snapshot until then.
+ * Statement matching over the document store, cached until any document changes (the store's
+ * `generation` counts every create and update, so editing a label's speaker invalidates it too).
+ * Pages and API calls share one snapshot until then.
  */
 export class CompareService {
   private cached: { key: string; snapshot: CompareSnapshot } | null = null;
@@ -37,15 +35,7 @@ export class CompareService {
   }
 
   private cacheKey(): string {
-    const parts: string[] = [];
-    for (const e of [...this.store.list()].sort((a, b) => a.id.localeCompare(b.id))) {
-      parts.push(`${e.id}@${e.rev}#${e.labelCount}|${e.title}|${e.outlet ?? ''}|${e.publishedAt ?? ''}`);
-      if (e.labelCount > 0) {
-        const labels = this.store.get(e.id)?.labels ?? [];
-        parts.push(labels.map((l) => `${l.id}:${l.start}-${l.end}:${l.type}:${l.speaker ?? ''}:${l.cue ?? ''}:${l.sourcing ?? ''}:${l.anchor.state}:${l.updatedAt}`).join(','));
-      }
-    }
-    return hashHex64(parts.join('\n'));
+    return String(this.store.generation);
   }
 
   private loadCorpus(): CorpusDocument[] {

@@ -25,6 +25,7 @@ export interface StartupProblem {
 export class DocumentStore {
   private readonly dbs = new Map<string, Low<DocumentRecord>>();
   private readonly catalog = new Map<string, CatalogEntry>();
+  private changes = 0;
   /** Document files moved to quarantine at open. */
   readonly problems: StartupProblem[] = [];
   /** Temporary files (from writes cut short by a crash) deleted at open. */
@@ -95,6 +96,14 @@ export class DocumentStore {
     return db ? structuredClone(db.data) : null;
   }
 
+  /**
+   * Goes up by one on every change to any document (created or updated): a cheap key for caches
+   * computed over the whole corpus, such as the statement matching of the compare view.
+   */
+  get generation(): number {
+    return this.changes;
+  }
+
   /** Stores a new document; throws if the id is taken or not a safe id. */
   async create(doc: DocumentRecord): Promise<void> {
     this.assertWritable();
@@ -103,6 +112,7 @@ export class DocumentStore {
     const db = new Low<DocumentRecord>(new AtomicJSONFile(join(this.documentsDir, `${doc.id}.json`)), doc);
     this.dbs.set(doc.id, db);
     this.catalog.set(doc.id, catalogEntry(doc));
+    this.changes++;
     try {
       await db.write();
     } catch (err) {
@@ -124,6 +134,7 @@ export class DocumentStore {
     const result = mutate(draft);
     db.data = draft;
     this.catalog.set(id, catalogEntry(draft));
+    this.changes++;
     await db.write();
     return { result, doc: structuredClone(draft) };
   }

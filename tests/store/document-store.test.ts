@@ -133,3 +133,21 @@ describe('DocumentStore', () => {
     expect(await snapshotDir(dataDir)).toEqual(before);
   });
 });
+
+describe('generation', () => {
+  test('when a document is created or updated, then the generation goes up; a failed update leaves it', async () => {
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { DocumentStore } = await import('../../server/store/document-store.js');
+    const { createDocument } = await import('../../server/domain/documents.js');
+    const store = await DocumentStore.open(await mkdtemp(join(tmpdir(), 'framewise-gen-')));
+    expect(store.generation).toBe(0);
+    await store.create(createDocument({ id: 'doc-1', body: 'Text.', format: 'text', author: 't', now: '2026-01-01T00:00:00Z' }));
+    expect(store.generation).toBe(1);
+    await store.update('doc-1', (d) => { d.meta.outlet = 'Wire'; });
+    expect(store.generation).toBe(2);
+    await expect(store.update('doc-1', () => { throw new Error('no'); })).rejects.toThrow('no');
+    expect(store.generation).toBe(2);
+  });
+});
