@@ -2,7 +2,7 @@ import { loadConfig } from './config.js';
 import { DocumentStore } from './store/document-store.js';
 import { ProjectStore } from './store/project-store.js';
 import { loadSeedsOnce } from './store/seed-loader.js';
-import { DataDirLock, DataDirLockedError } from './store/lock.js';
+import { lockDataDirForProcess } from './store/lock.js';
 import { createApp } from './app.js';
 import { warmUpReanchorWorker } from './services/revisions.js';
 
@@ -10,15 +10,11 @@ const config = loadConfig(process.env);
 
 // The lock comes first: opening the store deletes temporary files and quarantines damaged ones,
 // which only the folder's single writer may do.
-let lock: DataDirLock;
-try {
-  lock = await DataDirLock.acquire(config.dataDir);
-} catch (err) {
-  if (!(err instanceof DataDirLockedError)) throw err;
-  console.error(`Framewise cannot start: ${err.message}`);
+const locked = await lockDataDirForProcess(config.dataDir);
+if ('refused' in locked) {
+  console.error(`Framewise cannot start: ${locked.refused}`);
   process.exit(1);
 }
-process.on('exit', () => lock.releaseSync());
 
 const store = await DocumentStore.open(config.dataDir);
 if (store.removedTempFiles.length) console.warn(`removed ${store.removedTempFiles.length} temporary file(s) left by an interrupted write`);

@@ -13,7 +13,7 @@ import { importFiles, IMPORT_FORMATS, parseTypeMap, type ImportFormat } from '..
 import { placeOf, type ImportReport } from '../domain/formats/report.js';
 import type { NamedFile } from '../domain/formats/archive.js';
 import { HttpError } from '../http-error.js';
-import { DataDirLock, DataDirLockedError } from '../store/lock.js';
+import { lockDataDirForProcess } from '../store/lock.js';
 
 const USAGE = `usage: npm run import -- <folder or file>... [--format ${IMPORT_FORMATS.join('|')}] [--map theirs=ours,...] [--annotator NAME] [--skip-bad]`;
 
@@ -69,15 +69,11 @@ async function main(): Promise<number> {
   const format = (values.format as ImportFormat | undefined) ?? guessFormat(files);
   const config = loadConfig(process.env);
   // The import writes document files itself, so it must be the folder's only writer, like the server.
-  let lock: DataDirLock;
-  try {
-    lock = await DataDirLock.acquire(config.dataDir);
-  } catch (err) {
-    if (!(err instanceof DataDirLockedError)) throw err;
-    process.stderr.write(`import refused: ${err.message} While the server runs, import through it: the /import page or POST /api/import.\n`);
+  const locked = await lockDataDirForProcess(config.dataDir);
+  if ('refused' in locked) {
+    process.stderr.write(`import refused: ${locked.refused} While the server runs, import through it: the /import page or POST /api/import.\n`);
     return 1;
   }
-  process.on('exit', () => lock.releaseSync());
   const store = await DocumentStore.open(config.dataDir);
   const project = await ProjectStore.open(config.dataDir);
   process.stderr.write(`importing ${files.length} file(s) as ${format} into ${config.dataDir}\n`);

@@ -61,6 +61,21 @@ export class DataDirLock {
   }
 }
 
+/**
+ * Takes the data folder's lock for this process and releases it when the process exits; when a
+ * live process holds it, returns the reason in words instead (other errors are rethrown).
+ */
+export async function lockDataDirForProcess(dataDir: string): Promise<{ refused: string } | { lock: DataDirLock }> {
+  try {
+    const lock = await DataDirLock.acquire(dataDir);
+    process.on('exit', () => lock.releaseSync());
+    return { lock };
+  } catch (err) {
+    if (err instanceof DataDirLockedError) return { refused: err.message };
+    throw err;
+  }
+}
+
 async function createExclusive(lockFile: string, owner: LockOwner): Promise<boolean> {
   const temp = `${lockFile}.${owner.pid}.${randomBytes(4).toString('hex')}`;
   const handle = await open(temp, 'wx');
