@@ -61,25 +61,25 @@ export function compareRoutes(store: DocumentStore, project: ProjectStore): Rout
     return { speaker: q.speaker, outlet: q.outlet, type: q.type, minDocuments: Number(q.minDocuments ?? '2') };
   };
 
-  const clusterOf = (req: Request): StatementCluster => {
+  const clusterOf = async (req: Request): Promise<StatementCluster> => {
     const id = String(req.params.clusterId);
-    const cluster = CLUSTER_ID.test(id) ? service.snapshot().byId.get(id) : undefined;
+    const cluster = CLUSTER_ID.test(id) ? (await service.snapshot()).byId.get(id) : undefined;
     if (!cluster) throw notFound(`no statement with id "${id.slice(0, 100)}": the documents may have changed since the link was made`);
     return cluster;
   };
 
-  router.get('/api/compare', (req, res) => {
+  router.get('/api/compare', async (req, res) => {
     const filter = filterOf(req);
-    res.json(filterClusters(service.snapshot().clusters, filter).map(clusterJson));
+    res.json(filterClusters((await service.snapshot()).clusters, filter).map(clusterJson));
   });
 
-  router.get('/api/compare/:clusterId', (req, res) => {
-    res.json(clusterJson(clusterOf(req)));
+  router.get('/api/compare/:clusterId', async (req, res) => {
+    res.json(clusterJson(await clusterOf(req)));
   });
 
-  router.get('/compare', (req, res) => {
+  router.get('/compare', async (req, res) => {
     const filter = filterOf(req);
-    const snap = service.snapshot();
+    const snap = await service.snapshot();
     const clusters = filterClusters(snap.clusters, filter);
     res.render('compare/index', {
       title: 'Compare framing',
@@ -94,18 +94,18 @@ export function compareRoutes(store: DocumentStore, project: ProjectStore): Rout
     });
   });
 
-  router.get('/compare/:clusterId', (req, res) => {
-    const cluster = clusterOf(req);
+  router.get('/compare/:clusterId', async (req, res) => {
+    const cluster = await clusterOf(req);
     const types = project.labelTypes();
     res.render('compare/show', { title: 'Statement', mainClass: 'wide', cluster, typeName: (id: string) => typeName(types, id) });
   });
 
-  router.get('/outlets', (_req, res) => {
-    res.render('outlets/index', { title: 'Outlets', outlets: outletList(service.snapshot().docs) });
+  router.get('/outlets', async (_req, res) => {
+    res.render('outlets/index', { title: 'Outlets', outlets: outletList((await service.snapshot()).docs) });
   });
 
-  router.get('/outlets/:name', (req, res) => {
-    const snap = service.snapshot();
+  router.get('/outlets/:name', async (req, res) => {
+    const snap = await service.snapshot();
     const types = project.labelTypes();
     const name = String(req.params.name);
     const stats = outletStats(snap.docs, snap.clusters, name, types.map((t) => t.id));
@@ -124,12 +124,12 @@ export function compareRoutes(store: DocumentStore, project: ProjectStore): Rout
     });
   });
 
-  router.get('/speakers', (_req, res) => {
-    res.render('speakers/index', { title: 'Speakers', speakers: speakerList(service.snapshot().docs) });
+  router.get('/speakers', async (_req, res) => {
+    res.render('speakers/index', { title: 'Speakers', speakers: speakerList((await service.snapshot()).docs) });
   });
 
-  router.get('/speakers/:name', (req, res) => {
-    const snap = service.snapshot();
+  router.get('/speakers/:name', async (req, res) => {
+    const snap = await service.snapshot();
     const name = String(req.params.name);
     const found = speakerStatements(snap.docs, snap.clusters, name);
     if (!found) throw notFound(`no label names the speaker "${name.slice(0, 200)}"`);

@@ -1,7 +1,11 @@
 import type { DocumentStore } from '../store/document-store.js';
 import { latestRevision } from '../domain/types.js';
 import type { CorpusDocument, StatementCluster } from '../domain/compare/types.js';
-import { findStatements, type MatchingStats } from '../domain/compare/statements.js';
+import type { MatchingStats } from '../domain/compare/statements.js';
+import { runJob } from './domain-worker.js';
+
+/** Above this much text (UTF-16 code units, all documents), matching runs on the worker thread. */
+export const COMPARE_WORKER_THRESHOLD = 200_000;
 
 /** The corpus as matched, with its statements; rebuilt only when the documents change. */
 export interface CompareSnapshot {
@@ -19,19 +23,31 @@ export interface CompareSnapshot {
  * Pages and API calls share one snapshot until then.
  */
 export class CompareService {
-  private cached: { key: string; snapshot: CompareSnapshot } | null = null;
+  private cached: { key: string; snapshot: Promise<CompareSnapshot> } | null = null;
 
   constructor(private readonly store: DocumentStore) {}
 
-  snapshot(): CompareSnapshot {
+  /**
+   * The statements of the corpus as it is now. Requests that arrive while a rebuild runs share it;
+   * a large corpus is matched on the worker thread, so the server keeps answering meanwhile.
+   */
+  snapshot(): Promise<CompareSnapshot> {
     const key = this.cacheKey();
     if (this.cached?.key === key) return this.cached.snapshot;
+    const snapshot = this.build();
+    this.cached = { key, snapshot };
+    snapshot.catch(() => {
+      if (this.cached?.snapshot === snapshot) this.cached = null;
+    });
+    return snapshot;
+  }
+
+  private async build(): Promise<CompareSnapshot> {
     const started = performance.now();
     const docs = this.loadCorpus();
-    const { clusters, stats } = findStatements(docs);
-    const snapshot: CompareSnapshot = { docs, clusters, byId: new Map(clusters.map((c) => [c.id, c])), stats, buildMs: performance.now() - started };
-    this.cached = { key, snapshot };
-    return snapshot;
+    const size = docs.reduce((n, d) => n + d.text.length, 0);
+    const { clusters, stats } = await runJob('statements', docs, size > COMPARE_WORKER_THRESHOLD);
+    return { docs, clusters, byId: new Map(clusters.map((c) => [c.id, c])), stats, buildMs: performance.now() - started };
   }
 
   private cacheKey(): string {

@@ -1,15 +1,11 @@
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import type { DocumentStore } from '../store/document-store.js';
 import type { DocEvent, DocumentRecord, Label } from '../domain/types.js';
 import { ANCHOR_STATES, latestRevision } from '../domain/types.js';
 import { normalizeText } from '../domain/text.js';
-import { computeChangeMap } from '../domain/reanchor/bounded-diff.js';
-import { reanchorLabels } from '../domain/reanchor/reanchor.js';
 import type { LabelOutcome, ReanchorReport, StateCounts } from '../domain/reanchor/types.js';
 import { badRequest, conflict, notFound, tooLarge } from '../http-error.js';
 import { MAX_SOURCE_LENGTH, textProblem } from './documents.js';
+import { runJob, runJobInline, warmUpWorker, workerStats, type ReanchorJob } from './domain-worker.js';
 
 /** Longest revision message, in UTF-16 code units. */
 export const MAX_MESSAGE_LENGTH = 500;
@@ -28,14 +24,6 @@ export interface ReviseInput {
 interface Computed {
   labels: Label[];
   report: ReanchorReport;
-}
-
-interface Job {
-  oldText: string;
-  newText: string;
-  labels: Label[];
-  fromRev: number;
-  toRev: number;
 }
 
 /**
@@ -68,7 +56,7 @@ export async function reviseDocument(
     const latest = latestRevision(doc);
     checkBase(input.baseRev, latest.rev);
     if (latest.text === text) return { doc, created: false, report: emptyReport(latest.rev) };
-    const job: Job = { oldText: latest.text, newText: text, labels: doc.labels, fromRev: latest.rev, toRev: latest.rev + 1 };
+    const job: ReanchorJob = { oldText: latest.text, newText: text, labels: doc.labels, fromRev: latest.rev, toRev: latest.rev + 1 };
     const inline = attempt === OFF_THREAD_ATTEMPTS;
     const precomputed = inline ? null : await compute(job);
     const now = new Date().toISOString();
@@ -78,7 +66,7 @@ export async function reviseDocument(
       if (current.text === text) return null;
       const stale = current.rev !== job.fromRev || JSON.stringify(draft.labels) !== JSON.stringify(job.labels);
       if (precomputed && stale) return 'retry' as const;
-      const done = precomputed ?? run({ ...job, oldText: current.text, labels: draft.labels, fromRev: current.rev, toRev: current.rev + 1 });
+      const done = precomputed ?? runJobInline('reanchor', { ...job, oldText: current.text, labels: draft.labels, fromRev: current.rev, toRev: current.rev + 1 });
       applyRevision(draft, text, input.author, message, now, done);
       return done.report;
     });
@@ -134,99 +122,11 @@ export function emptyReport(rev: number): ReanchorReport {
   return { fromRev: rev, toRev: rev, precision: 'identical', counts, needsReview: [], orphaned: [], labels: [] };
 }
 
-/** The re-anchoring itself: pure and synchronous. */
-function run(job: Job): Computed {
-  const map = computeChangeMap(job.oldText, job.newText);
-  return reanchorLabels(job.labels, { oldText: job.oldText, newText: job.newText, fromRev: job.fromRev, toRev: job.toRev }, map);
+/** Runs the re-anchoring inline when small, else on the worker thread so the server keeps answering. */
+function compute(job: ReanchorJob): Promise<Computed> {
+  return runJob('reanchor', job, job.oldText.length + job.newText.length > WORKER_THRESHOLD);
 }
-
-/** Jobs answered by the worker thread, and jobs run inline because it could not start. */
-export const workerStats = { jobs: 0, fallbacks: 0 };
-
-/** Runs the job inline when small, else on the worker thread (inline if the worker cannot start). */
-async function compute(job: Job): Promise<Computed> {
-  if (job.oldText.length + job.newText.length <= WORKER_THRESHOLD) return run(job);
-  try {
-    const result = await worker().run(job);
-    workerStats.jobs++;
-    return result;
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'WORKER_UNAVAILABLE') throw err;
-    workerStats.fallbacks++;
-    if (workerStats.fallbacks === 1) console.warn(`${(err as Error).message}; re-anchoring runs on the main thread`);
-    return run(job);
-    throw err;
-  }
-}
-
-// --- the worker thread -------------------------------------------------------------------------
-// This module is also the worker's entry: started with `workerData.reanchorWorker`, it answers
-// jobs. The worker loads TypeScript through tsx, as the server does.
-
-const WORKER_FLAG = 'reanchorWorker';
-
-if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_FLAG]) {
-  parentPort!.on('message', (msg: { id: number; job: Job }) => {
-    try {
-      parentPort!.postMessage({ id: msg.id, result: run(msg.job) });
-    } catch (err) {
-      parentPort!.postMessage({ id: msg.id, error: (err as Error).stack ?? String(err) });
-    }
-  });
-}
-
-class ReanchorWorker {
-  private readonly pending = new Map<number, { resolve: (c: Computed) => void; reject: (e: Error) => void }>();
-  private nextId = 1;
-  private readonly thread: Worker;
-  broken = false;
-
-  constructor() {
-    // The ESM entry of tsx's API where import.meta.resolve exists (node, tsx); jest's module
-    // system lacks it, and there the CommonJS entry works.
-    const tsxApi = typeof import.meta.resolve === 'function' ? import.meta.resolve('tsx/esm/api') : pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
-    // Workers do not inherit the loader hooks of tsx: the worker registers them before importing
-    // this (TypeScript) module.
-    const boot = `const { workerData } = require('node:worker_threads');
-import(workerData.tsxApi).then((m) => { m.register(); return import(workerData.entry); });`;
-    this.thread = new Worker(boot, { eval: true, workerData: { [WORKER_FLAG]: true, tsxApi, entry: import.meta.url } });
-    this.thread.unref();
-    this.thread.on('message', (msg: { id: number; result?: Computed; error?: string }) => {
-      const p = this.pending.get(msg.id);
-      if (!p) return;
-      this.pending.delete(msg.id);
-      if (this.pending.size === 0) this.thread.unref();
-      if (msg.error) p.reject(new Error(`re-anchoring failed in the worker: ${msg.error}`));
-      else p.resolve(msg.result!);
-    });
-    this.thread.on('error', (err) => this.fail(err));
-    this.thread.on('exit', () => this.fail(new Error('the re-anchoring worker stopped')));
-  }
-
-  run(job: Job): Promise<Computed> {
-    const id = this.nextId++;
-    this.thread.ref();
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.thread.postMessage({ id, job });
-    });
-  }
-
-  private fail(err: Error): void {
-    this.broken = true;
-    for (const p of this.pending.values()) p.reject(Object.assign(new Error(`re-anchoring worker unavailable: ${err.message}`), { code: 'WORKER_UNAVAILABLE' }));
-    this.pending.clear();
-  }
-}
-
-let shared: ReanchorWorker | null = null;
 
 /** Starts the worker thread ahead of the first large revision (it takes a moment to load). */
-export function warmUpReanchorWorker(): void {
-  worker();
-}
-
-function worker(): ReanchorWorker {
-  if (!shared || shared.broken) shared = new ReanchorWorker();
-  return shared;
-}
+export const warmUpReanchorWorker = warmUpWorker;
+export { workerStats };

@@ -1,0 +1,130 @@
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import type { Label } from '../domain/types.js';
+import { computeChangeMap } from '../domain/reanchor/bounded-diff.js';
+import { reanchorLabels } from '../domain/reanchor/reanchor.js';
+import type { ReanchorReport } from '../domain/reanchor/types.js';
+import { findStatements } from '../domain/compare/statements.js';
+import type { CorpusDocument } from '../domain/compare/types.js';
+
+/**
+ * Long, pure computations that must not block the server: they run on one shared worker thread
+ * (inline when small, or when the worker cannot start). Inputs and results cross the thread
+ * boundary by structured clone, so they are plain data.
+ */
+export interface ReanchorJob {
+  oldText: string;
+  newText: string;
+  labels: Label[];
+  fromRev: number;
+  toRev: number;
+}
+
+const JOBS = {
+  /** Re-anchors labels through a revision: the bounded diff, then the per-label decision. */
+  reanchor: (job: ReanchorJob): { labels: Label[]; report: ReanchorReport } =>
+    reanchorLabels(job.labels, { oldText: job.oldText, newText: job.newText, fromRev: job.fromRev, toRev: job.toRev }, computeChangeMap(job.oldText, job.newText)),
+  /** Statement matching over a corpus. */
+  statements: (docs: CorpusDocument[]) => findStatements(docs),
+};
+
+export type JobName = keyof typeof JOBS;
+type Input<K extends JobName> = Parameters<(typeof JOBS)[K]>[0];
+type Output<K extends JobName> = ReturnType<(typeof JOBS)[K]>;
+
+/** Jobs answered by the worker thread, and jobs run inline because it could not start. */
+export const workerStats = { jobs: 0, fallbacks: 0 };
+
+/** Runs a job here and now, on the calling thread. */
+export function runJobInline<K extends JobName>(name: K, input: Input<K>): Output<K> {
+  return (JOBS[name] as (i: Input<K>) => Output<K>)(input);
+}
+
+/** Runs a job on the worker thread when `offThread`, else (or when the worker is unavailable) inline. */
+export async function runJob<K extends JobName>(name: K, input: Input<K>, offThread: boolean): Promise<Output<K>> {
+  const inline = () => runJobInline(name, input);
+  if (!offThread) return inline();
+  try {
+    const result = (await worker().run(name, input)) as Output<K>;
+    workerStats.jobs++;
+    return result;
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'WORKER_UNAVAILABLE') throw err;
+    workerStats.fallbacks++;
+    if (workerStats.fallbacks === 1) console.warn(`${(err as Error).message}; long jobs run on the main thread`);
+    return inline();
+  }
+}
+
+/** Starts the worker thread ahead of the first long job (it takes a moment to load). */
+export function warmUpWorker(): void {
+  worker();
+}
+
+// --- the worker thread -------------------------------------------------------------------------
+// This module is also the worker's entry: started with `workerData.domainWorker`, it answers jobs.
+// The worker loads TypeScript through tsx, as the server does.
+
+const WORKER_FLAG = 'domainWorker';
+
+if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_FLAG]) {
+  parentPort!.on('message', (msg: { id: number; name: JobName; input: unknown }) => {
+    try {
+      parentPort!.postMessage({ id: msg.id, result: (JOBS[msg.name] as (i: unknown) => unknown)(msg.input) });
+    } catch (err) {
+      parentPort!.postMessage({ id: msg.id, error: (err as Error).stack ?? String(err) });
+    }
+  });
+}
+
+class DomainWorker {
+  private readonly pending = new Map<number, { name: JobName; resolve: (r: unknown) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private readonly thread: Worker;
+  broken = false;
+
+  constructor() {
+    // The ESM entry of tsx's API where import.meta.resolve exists (node, tsx); jest's module
+    // system lacks it, and there the CommonJS entry works.
+    const tsxApi = typeof import.meta.resolve === 'function' ? import.meta.resolve('tsx/esm/api') : pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+    // Workers do not inherit the loader hooks of tsx: the worker registers them before importing
+    // this (TypeScript) module.
+    const boot = `const { workerData } = require('node:worker_threads');
+import(workerData.tsxApi).then((m) => { m.register(); return import(workerData.entry); });`;
+    this.thread = new Worker(boot, { eval: true, workerData: { [WORKER_FLAG]: true, tsxApi, entry: import.meta.url } });
+    this.thread.unref();
+    this.thread.on('message', (msg: { id: number; result?: unknown; error?: string }) => {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (this.pending.size === 0) this.thread.unref();
+      if (msg.error) p.reject(new Error(`${p.name} failed in the worker: ${msg.error}`));
+      else p.resolve(msg.result);
+    });
+    this.thread.on('error', (err) => this.fail(err));
+    this.thread.on('exit', () => this.fail(new Error('the worker thread stopped')));
+  }
+
+  run(name: JobName, input: unknown): Promise<unknown> {
+    const id = this.nextId++;
+    this.thread.ref();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { name, resolve, reject });
+      this.thread.postMessage({ id, name, input });
+    });
+  }
+
+  private fail(err: Error): void {
+    this.broken = true;
+    for (const p of this.pending.values()) p.reject(Object.assign(new Error(`worker thread unavailable: ${err.message}`), { code: 'WORKER_UNAVAILABLE' }));
+    this.pending.clear();
+  }
+}
+
+let shared: DomainWorker | null = null;
+
+function worker(): DomainWorker {
+  if (!shared || shared.broken) shared = new DomainWorker();
+  return shared;
+}
