@@ -16,7 +16,10 @@ interface Waiter {
  * same folder, is fsynced, then renamed over the target, and the folder is fsynced so the rename
  * itself survives a power cut. A write's promise resolves only once its data is on disk.
  * Writes through one instance never overlap; writes asked for while one is running are coalesced
- * into one, with the newest data (each snapshot of a store contains every earlier one).
+ * into one, with the newest data (each snapshot of a store contains every earlier one). When a
+ * write fails, the writes queued behind it still run with that newest data: a caller that must not
+ * persist a failed change has to keep it out of later snapshots itself (DocumentStore does, by
+ * writing one snapshot at a time and rolling back on failure).
  * A missing file reads as `null`; any other read error (including invalid JSON) is rethrown.
  */
 export class AtomicJSONFile<T> implements Adapter<T> {

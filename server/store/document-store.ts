@@ -1,6 +1,6 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Low } from 'lowdb';
+import { Low, type Adapter } from 'lowdb';
 import { AtomicJSONFile, removeTempFiles, TEMP_PREFIX } from './atomic-json-file.js';
 import { moveToQuarantine } from './quarantine.js';
 import type { CatalogEntry, DocumentRecord } from '../domain/types.js';
@@ -16,14 +16,40 @@ export interface StartupProblem {
   movedTo: string | null;
 }
 
+/** Makes the adapter of one document file; tests pass one to hold or fail writes. */
+export type AdapterFactory = (filename: string) => Adapter<DocumentRecord>;
+
+/** A change already in memory that waits for its write: an update, or the creation itself. */
+interface Change {
+  /** Applies the change again after an earlier write failed; `null` for a creation. */
+  mutate: ((draft: DocumentRecord) => unknown) | null;
+  result: unknown;
+  /** The document just after this change. */
+  doc: DocumentRecord;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+interface Entry {
+  db: Low<DocumentRecord>;
+  /** What the file holds as far as we know; `null` until a new document's first write succeeds. */
+  saved: DocumentRecord | null;
+  /** Changes in memory (`db.data`) that no write has started on yet, oldest first. */
+  queue: Change[];
+  writing: boolean;
+}
+
 /**
  * One lowdb file per document under `<dataDir>/documents/`, one `Low` instance per file.
  * Updates run a synchronous mutator on a copy, so a mutator that throws changes nothing, then
- * swap the copy in and write it; the JS event loop serialises mutators per document and the
- * adapter serialises the writes. The catalogue is rebuilt from the files at open.
+ * swap the copy in and queue it. One write per document runs at a time; the changes queued while
+ * it runs go to disk together in the next one. When a write fails, its changes are rejected and
+ * undone: memory goes back to the last saved document and the changes queued behind are applied
+ * to it again (one whose mutator now throws is rejected with that error), so a failed change is
+ * never shown nor written later. The catalogue is rebuilt from the files at open.
  */
 export class DocumentStore {
-  private readonly dbs = new Map<string, Low<DocumentRecord>>();
+  private readonly docs = new Map<string, Entry>();
   private readonly catalog = new Map<string, CatalogEntry>();
   private changes = 0;
   /** Document files moved to quarantine at open. */
@@ -34,6 +60,7 @@ export class DocumentStore {
   private constructor(
     readonly dataDir: string,
     private readonly readOnly: boolean,
+    private readonly adapterFor: AdapterFactory,
   ) {}
 
   get documentsDir(): string {
@@ -45,10 +72,10 @@ export class DocumentStore {
    * ones that are not valid JSON or do not match the schema to `<dataDir>/quarantine/`.
    * Only one writable store may be open on a data folder at a time (see lock.ts). `readOnly`
    * (for exports next to a running server) touches nothing: temporary and damaged files are
-   * skipped, and create/update throw.
+   * skipped, and create/update throw. `adapter` replaces the durable file adapter (tests only).
    */
-  static async open(dataDir: string, options: { readOnly?: boolean } = {}): Promise<DocumentStore> {
-    const store = new DocumentStore(dataDir, options.readOnly ?? false);
+  static async open(dataDir: string, options: { readOnly?: boolean; adapter?: AdapterFactory } = {}): Promise<DocumentStore> {
+    const store = new DocumentStore(dataDir, options.readOnly ?? false, options.adapter ?? ((file) => new AtomicJSONFile(file)));
     if (!store.readOnly) await mkdir(store.documentsDir, { recursive: true });
     await store.load();
     return store;
@@ -65,13 +92,13 @@ export class DocumentStore {
     for (const name of names) {
       if (!name.endsWith('.json') || name.startsWith(TEMP_PREFIX)) continue;
       const id = name.slice(0, -'.json'.length);
-      const db = new Low<DocumentRecord>(new AtomicJSONFile(join(this.documentsDir, name)), null as never);
+      const db = new Low<DocumentRecord>(this.adapterFor(join(this.documentsDir, name)), null as never);
       const reason = await readAndCheck(db, id);
       if (reason) {
         await this.quarantine(name, reason);
         continue;
       }
-      this.dbs.set(id, db);
+      this.docs.set(id, { db, saved: db.data, queue: [], writing: false });
       this.catalog.set(id, catalogEntry(db.data));
     }
   }
@@ -87,13 +114,13 @@ export class DocumentStore {
   }
 
   has(id: string): boolean {
-    return this.dbs.has(id);
+    return this.docs.has(id);
   }
 
   /** A copy of the document, or `null` when there is none with that id. */
   get(id: string): DocumentRecord | null {
-    const db = this.dbs.get(id);
-    return db ? structuredClone(db.data) : null;
+    const entry = this.docs.get(id);
+    return entry ? structuredClone(entry.db.data) : null;
   }
 
   /**
@@ -108,35 +135,83 @@ export class DocumentStore {
   async create(doc: DocumentRecord): Promise<void> {
     this.assertWritable();
     assertSafeId(doc.id);
-    if (this.dbs.has(doc.id)) throw new Error(`document ${doc.id} already exists`);
-    const db = new Low<DocumentRecord>(new AtomicJSONFile(join(this.documentsDir, `${doc.id}.json`)), doc);
-    this.dbs.set(doc.id, db);
+    if (this.docs.has(doc.id)) throw new Error(`document ${doc.id} already exists`);
+    const entry: Entry = { db: new Low(this.adapterFor(join(this.documentsDir, `${doc.id}.json`)), doc), saved: null, queue: [], writing: false };
+    this.docs.set(doc.id, entry);
     this.catalog.set(doc.id, catalogEntry(doc));
     this.changes++;
-    try {
-      await db.write();
-    } catch (err) {
-      this.dbs.delete(doc.id);
-      this.catalog.delete(doc.id);
-      throw err;
-    }
+    await this.save(doc.id, entry, null, undefined);
   }
 
   /**
    * Applies `mutate` to a copy of the document and persists it; resolves once it is on disk.
-   * Returns what `mutate` returns, or `null` when there is no such document.
+   * Returns what `mutate` returns, or `null` when there is no such document. If an earlier write
+   * fails meanwhile, `mutate` runs again on the document as saved, and its second result counts.
    */
   async update<T>(id: string, mutate: (draft: DocumentRecord) => T): Promise<{ result: T; doc: DocumentRecord } | null> {
     this.assertWritable();
-    const db = this.dbs.get(id);
-    if (!db) return null;
-    const draft = structuredClone(db.data);
+    const entry = this.docs.get(id);
+    if (!entry) return null;
+    const draft = structuredClone(entry.db.data);
     const result = mutate(draft);
-    db.data = draft;
+    entry.db.data = draft;
     this.catalog.set(id, catalogEntry(draft));
     this.changes++;
-    await db.write();
-    return { result, doc: structuredClone(draft) };
+    const change = await this.save(id, entry, mutate, result);
+    return { result: change.result as T, doc: structuredClone(change.doc) };
+  }
+
+  /** Queues the change now in `entry.db.data`; resolves with it once it is on disk. */
+  private save(id: string, entry: Entry, mutate: Change['mutate'], result: unknown): Promise<Change> {
+    return new Promise<Change>((resolve, reject) => {
+      const change: Change = { mutate, result, doc: entry.db.data, resolve: () => resolve(change), reject };
+      entry.queue.push(change);
+      if (!entry.writing) void this.drain(id, entry);
+    });
+  }
+
+  private async drain(id: string, entry: Entry): Promise<void> {
+    entry.writing = true;
+    while (entry.queue.length) {
+      const batch = entry.queue.splice(0);
+      const data = entry.db.data;
+      try {
+        await entry.db.adapter.write(data);
+        entry.saved = data;
+        for (const change of batch) change.resolve();
+      } catch (err) {
+        for (const change of batch) change.reject(err);
+        this.rollBack(id, entry, err);
+      }
+    }
+    entry.writing = false;
+  }
+
+  /** After a failed write: back to the saved document, with the changes still queued applied again. */
+  private rollBack(id: string, entry: Entry, err: unknown): void {
+    this.changes++;
+    if (entry.saved === null) {
+      // The document itself was never written: it is gone, and so is every change queued on it.
+      for (const change of entry.queue) change.reject(err);
+      entry.queue = [];
+      this.docs.delete(id);
+      this.catalog.delete(id);
+      return;
+    }
+    let data = entry.saved;
+    entry.queue = entry.queue.filter((change) => {
+      const draft = structuredClone(data);
+      try {
+        change.result = change.mutate!(draft);
+      } catch (refusal) {
+        change.reject(refusal);
+        return false;
+      }
+      change.doc = data = draft;
+      return true;
+    });
+    entry.db.data = data;
+    this.catalog.set(id, catalogEntry(data));
   }
 
   private assertWritable(): void {
