@@ -109,6 +109,23 @@ describe('re-anchoring rules', () => {
     expect(labels[0]).toMatchObject({ start: 34, end: 63, rev: 3, anchor: { state: 'fuzzy', method: 'quote-exact', fromRev: 1 } });
   });
 
+  test('when a moved sentence is also edited and the diff pairs only its first word and full stop with another sentence, then the label is not put on that other sentence', () => {
+    const oldText = 'The mayor opened the bridge.\nThe council says the costs have doubled.\nMore soon.';
+    const newText = 'The council says the costs have nearly doubled.\nThe mayor opened the bridge.\nMore soon.';
+    const l = label(oldText, 'costs', 29, 69);
+    const { labels } = reanchorLabels([l], { oldText, newText, fromRev: 1, toRev: 2 }, computeChangeMap(oldText, newText));
+    expect(labels[0]).toMatchObject({ start: 48, end: 48, anchor: { state: 'orphaned', method: 'none', fromRev: 1 } });
+  });
+
+  test('when one word inside a span is removed and two are added, then the span runs between its kept first and last words, scored against its old quote', () => {
+    const oldText = 'Officials said the new bridge will open in May, after long delays. No date was given.';
+    const newText = 'Officials said the bridge will definitely open after long delays. No date was given.';
+    const l = label(oldText, 'open', 15, 66);
+    const { labels, report } = reanchorLabels([l], { oldText, newText, fromRev: 1, toRev: 2 }, computeChangeMap(oldText, newText));
+    expect(labels[0]).toMatchObject({ start: 15, end: 65, anchor: { state: 'fuzzy', method: 'quote-approx', fromRev: 1 } });
+    expect(report.needsReview.map((o) => [o.id, o.oldExact, o.exact])).toEqual([['open', 'the new bridge will open in May, after long delays.', 'the bridge will definitely open after long delays.']]);
+  });
+
   test('when the whole 200 KB text is rewritten, then every label is orphaned or re-found by quote search, none by the diff', () => {
     const fx = bigFixture(11);
     const rand = prng(5);

@@ -98,3 +98,24 @@ export function textFromElsewhere(map: ChangeMap, own: { start: number; end: num
   }
   return found.filter((r) => r.end - r.start >= minRun);
 }
+
+/**
+ * Where old[start, end) is now when edits changed it only inside: its first and last characters
+ * were carried over (text inserted exactly at an edge stays outside, as in mapStart and mapEnd).
+ * Gives the mapped range, the parts of the old span that were carried over, and `errors`: for each
+ * edit inside, the longer of what it removed and what it wrote (an upper bound on the edit distance
+ * between the old span and the new one). `null` when an edit deleted or replaced an end character.
+ */
+export function mapEditedInside(map: ChangeMap, start: number, end: number): { start: number; end: number; errors: number; kept: { start: number; end: number }[] } | null {
+  if (end <= start || hunksTouching(map, start, start + 1).length > 0 || hunksTouching(map, end - 1, end).length > 0) return null;
+  const kept: { start: number; end: number }[] = [];
+  let errors = 0;
+  let pos = start;
+  for (const h of hunksTouching(map, start, end)) {
+    if (pos < h.oldStart) kept.push({ start: pos, end: h.oldStart });
+    errors += Math.max(h.oldEnd - h.oldStart, h.newEnd - h.newStart);
+    pos = h.oldEnd;
+  }
+  kept.push({ start: pos, end });
+  return { start: mapStart(map, start), end: mapEnd(map, end), errors, kept };
+}

@@ -43,6 +43,8 @@ export interface MatchOptions {
   blocked?: Range[];
   /** Radius of the approximate search around the hint; `Infinity` searches the whole text. */
   radius?: number;
+  /** Only exact occurrences of the quote are candidates: no approximate search. */
+  exactOnly?: boolean;
 }
 
 /**
@@ -57,27 +59,38 @@ export function matchQuote(text: string, quote: TextQuote, options: MatchOptions
   for (const start of exactOccurrences(text, exact)) {
     if (!touchesAny(blocked, start, start + exact.length)) candidates.push({ start, end: start + exact.length, errors: 0 });
   }
-  candidates.push(...approximateCandidates(text, quote, blocked, options));
+  if (!options.exactOnly) candidates.push(...approximateCandidates(text, quote, blocked, options));
 
   let best: QuoteMatch | null = null;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    const quoteScore = 1 - c.errors / exact.length;
-    if (quoteScore < MIN_QUOTE_SIMILARITY) continue;
-    const prefixScore = contextScore(text.slice(Math.max(0, c.start - quote.prefix.length), c.start), quote.prefix);
-    const suffixScore = contextScore(text.slice(c.end, c.end + quote.suffix.length), quote.suffix);
+    if (1 - c.errors / exact.length < MIN_QUOTE_SIMILARITY) continue;
+    const m = scoreCandidate(text, quote, c, options.hint);
+    if (m.score < MIN_SCORE) continue;
     const distance = Math.abs(c.start - options.hint);
-    const positionScore = 1 - Math.min(1, distance / Math.max(1, text.length));
-    const score =
-      (WEIGHTS.quote * quoteScore + WEIGHTS.prefix * prefixScore + WEIGHTS.suffix * suffixScore + WEIGHTS.position * positionScore) / TOTAL_WEIGHT;
-    if (score < MIN_SCORE) continue;
-    if (!best || score > best.score || (score === best.score && distance < bestDistance)) {
-      const identical = c.errors === 0 && prefixScore === 1 && suffixScore === 1 && text.slice(c.start, c.end) === exact;
-      best = { start: c.start, end: c.end, score, quoteScore, identical };
+    if (!best || m.score > best.score || (m.score === best.score && distance < bestDistance)) {
+      best = m;
       bestDistance = distance;
     }
   }
   return best;
+}
+
+/**
+ * Scores text[start, end) as a place for `quote`, `errors` being the edits that turn the quote into
+ * that text: quote similarity (1 - errors / quote length, at least 0), prefix, suffix and distance
+ * from `hint`, with the weights above. No minimum is applied here.
+ */
+export function scoreCandidate(text: string, quote: TextQuote, c: Range & { errors: number }, hint: number): QuoteMatch {
+  const exact = quote.exact;
+  const quoteScore = Math.max(0, 1 - c.errors / exact.length);
+  const prefixScore = contextScore(text.slice(Math.max(0, c.start - quote.prefix.length), c.start), quote.prefix);
+  const suffixScore = contextScore(text.slice(c.end, c.end + quote.suffix.length), quote.suffix);
+  const positionScore = 1 - Math.min(1, Math.abs(c.start - hint) / Math.max(1, text.length));
+  const score =
+    (WEIGHTS.quote * quoteScore + WEIGHTS.prefix * prefixScore + WEIGHTS.suffix * suffixScore + WEIGHTS.position * positionScore) / TOTAL_WEIGHT;
+  const identical = c.errors === 0 && prefixScore === 1 && suffixScore === 1 && text.slice(c.start, c.end) === exact;
+  return { start: c.start, end: c.end, score, quoteScore, identical };
 }
 
 function exactOccurrences(text: string, exact: string): number[] {

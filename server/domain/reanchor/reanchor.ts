@@ -1,12 +1,13 @@
-import type { Anchor, Label } from '../types.js';
+import type { Anchor, Label, TextQuote } from '../types.js';
 import { ANCHOR_STATES } from '../types.js';
 import { quoteOf } from '../labels.js';
-import { hunksTouching, mapEnd, mapHint, mapStart, textFromElsewhere } from './diff-map.js';
-import { matchQuote, type Range } from './match-quote.js';
+import { hunksTouching, mapEditedInside, mapEnd, mapHint, mapStart, textFromElsewhere } from './diff-map.js';
+import { matchQuote, scoreCandidate, type QuoteMatch, type Range } from './match-quote.js';
 import type { ChangeMap, LabelOutcome, ReanchorReport, StateCounts } from './types.js';
 
 /** Carried-over runs at least this long (UTF-16 units) count as "text that was elsewhere"; see textFromElsewhere. */
 const MIN_BLOCKED_RUN = 12;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 export interface Revisions {
   oldText: string;
@@ -20,10 +21,12 @@ export interface Revisions {
  * - a span whose text no hunk touches keeps its label at the mapped offsets (`exact` if they did
  *   not change, else `moved`; method `diff`);
  * - a span changed only in whitespace follows the diff too (`moved`, method `diff-whitespace`);
- * - any other touched span is looked for by its TextQuoteSelector: exact occurrences anywhere, then
- *   approximate ones near where the diff puts it. Only text the revision wrote, or text carried over
- *   from the span itself, can take it: text that was already elsewhere in the old revision never
- *   does, so a label is not moved onto a look-alike passage. Found: `fuzzy` (to be reviewed), or
+ * - any other touched span is looked for by its TextQuoteSelector: exact occurrences anywhere; else,
+ *   when edits changed only its inside (its first and last words carried over), the diff's new span
+ *   between its mapped ends, however much longer or shorter, scored against the quote (method
+ *   `quote-approx`); else approximate occurrences near where the diff puts it. Only text the
+ *   revision wrote, or text carried over from the span itself, can take it: text that was already
+ *   elsewhere in the old revision never does, so a label is not moved onto a look-alike passage. Found: `fuzzy` (to be reviewed), or
  *   `moved` when the quote and its 32-character context are found identical; not found: `orphaned`.
  * Orphaned labels are looked for again, in written text only. A label already waiting for review
  * stays `fuzzy` until someone confirms it. Input labels are not modified.
@@ -57,11 +60,15 @@ function reanchorOne(label: Label, texts: Revisions, map: ChangeMap): Label {
     if (span) return place(label, texts, span.start, span.end, keepReview(label, { state: 'moved', method: 'diff-whitespace', fromRev }));
   }
   const quote = orphaned ? label.quote : quoteOf(oldText, own.start, own.end);
-  const found = matchQuote(newText, quote, {
+  const search = {
     hint: mapHint(map, own.start),
     hintEnd: orphaned ? undefined : mapHint(map, own.end),
     blocked: textFromElsewhere(map, own, Math.min(MIN_BLOCKED_RUN, quote.exact.length)),
-  });
+  };
+  // A whole copy of the quote means the span moved; else a span edited only inside follows the diff.
+  const found = orphaned
+    ? matchQuote(newText, quote, search)
+    : (matchQuote(newText, quote, { ...search, exactOnly: true }) ?? editedInside(texts, map, own, quote) ?? matchQuote(newText, quote, search));
   const from = orphaned ? label.anchor.fromRev : fromRev;
   if (found) {
     const score = Math.round(found.score * 1000) / 1000;
@@ -81,6 +88,25 @@ function place(label: Label, texts: Revisions, start: number, end: number, ancho
 function keepReview(label: Label, anchor: Anchor): Anchor {
   if (label.anchor.state === 'fuzzy' && (anchor.state === 'exact' || anchor.state === 'moved')) return { ...label.anchor };
   return anchor;
+}
+
+/**
+ * The new span of old span `own` when edits changed only its inside (see mapEditedInside), trimmed
+ * of whitespace and scored against `quote`. `null` when an end was edited, when the text carried
+ * over at either end holds no word (a diff of two unrelated sentences keeps a stray "The " or "."
+ * in common, which does not say where the span went), or when only whitespace is left. The
+ * approximate quote search keeps the quote's length: it would cut off words added inside the span
+ * and miss one whose middle was removed.
+ */
+function editedInside(texts: Revisions, map: ChangeMap, own: Range, quote: TextQuote): QuoteMatch | null {
+  const mapped = mapEditedInside(map, own.start, own.end);
+  const hasWord = (r: Range) => WORD_CHAR.test(texts.oldText.slice(r.start, r.end));
+  if (!mapped || !hasWord(mapped.kept[0]) || !hasWord(mapped.kept[mapped.kept.length - 1])) return null;
+  const candidate = texts.newText.slice(mapped.start, mapped.end);
+  if (candidate.trim() === '') return null;
+  const start = mapped.start + (candidate.length - candidate.trimStart().length);
+  const end = mapped.end - (candidate.length - candidate.trimEnd().length);
+  return scoreCandidate(texts.newText, quote, { start, end, errors: mapped.errors }, mapped.start);
 }
 
 /**
