@@ -78,8 +78,15 @@ function paramsOf(req: Request) {
 async function runImport(store: DocumentStore, project: ProjectStore, req: Request): Promise<ImportReport> {
   const params = paramsOf(req);
   const files = filesOf(req, params.filename, params.format);
-  const annotator = params.annotator?.trim() || actorOf(req);
+  const annotator = cleanAnnotator(params.annotator) ?? actorOf(req);
   return importFiles(store, project, files, { format: params.format, annotator, skipBad: params.skipBad, map: parseTypeMap(params.map) });
+}
+
+/** The `annotator` parameter cleaned as every actor name is (control characters out, cut to length); `null` when nothing is left. */
+function cleanAnnotator(given: string | undefined): string | null {
+  if (given === undefined) return null;
+  const clean = actorOf({ query: { annotator: given } } as unknown as Request);
+  return clean === 'anonymous' && given.trim() !== 'anonymous' ? null : clean;
 }
 
 /** The reviewer's name for the form, empty when nobody has given one. */

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { DocumentStore } from '../store/document-store.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { latestRevision, type DocumentMeta, type DocumentRecord, type Label } from '../domain/types.js';
 import { createDocument, type SourceFormat } from '../domain/documents.js';
 import { parseSeed } from '../domain/seeds.js';
-import { ATTRIBUTE_LIMITS, makeLabel, spanProblem } from '../domain/labels.js';
+import { makeLabel, spanProblem } from '../domain/labels.js';
 import { CodePointIndex } from '../domain/formats/code-points.js';
 import { idFromFileName, type DocumentDraft, type LabelDraft } from '../domain/formats/drafts.js';
 import { emptyImportReport, type ImportError, type ImportReport, type Place } from '../domain/formats/report.js';
@@ -14,9 +15,10 @@ import { pairBratFiles, parseBrat } from '../domain/formats/brat.js';
 import { annotationSchema, annotationTarget, annotationToDraft, type W3cAnnotation } from '../domain/formats/w3c.js';
 import { newTypeDefs } from '../domain/formats/type-colors.js';
 import { ArchiveTooLarge, isArchiveName, readArchive, type NamedFile } from '../domain/formats/archive.js';
-import { MAX_SOURCE_LENGTH, textProblem } from './documents.js';
+import { importedLabelProblem } from '../domain/formats/label-checks.js';
+import { MAX_SOURCE_LENGTH, newDocumentSchema, textProblem } from './documents.js';
 import { reviseDocument } from './revisions.js';
-import { badRequest, HttpError, tooLarge } from '../http-error.js';
+import { badRequest, conflict, HttpError, tooLarge } from '../http-error.js';
 
 export const IMPORT_FORMATS = ['jsonl', 'brat', 'doccano', 'w3c', 'files'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -47,7 +49,8 @@ export interface ImportOptions {
 
 /** Parses `brat=ours,Other=opinion` into a mapping; a malformed pair is a 400. */
 export function parseTypeMap(spec: string | undefined): Record<string, string> {
-  const map: Record<string, string> = {};
+  // No prototype, so a type named like an Object member (`toString`, `__proto__`) maps like any other.
+  const map = Object.create(null) as Record<string, string>;
   for (const pair of (spec ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
     const m = /^([^=\s]+)\s*=\s*([^=\s]+)$/.exec(pair);
     if (!m) throw badRequest(`map: "${pair}" is not a pair theirs=ours (e.g. Source=direct-quote)`, 'invalid_input');
@@ -82,15 +85,30 @@ export async function importFiles(store: DocumentStore, project: ProjectStore, f
   const expanded = await expandArchives(files);
   const decoded = decode(expanded, options, report);
   enforceLimits(decoded);
-  const plan = planImport(store, project, decoded, options, report);
-  if (report.errors.length && !options.skipBad) return report;
-  if (options.skipBad) {
-    for (const e of report.errors) report.skipped.push({ file: e.file, line: e.line, item: 'record', reason: e.message });
-    report.errors = [];
-  }
-  await commit(store, project, plan, options, report);
-  report.committed = true;
-  return report;
+  return oneAtATime(store, async () => {
+    const plan = planImport(store, project, decoded, options, report);
+    if (report.errors.length && !options.skipBad) return report;
+    if (options.skipBad) {
+      for (const e of report.errors) report.skipped.push({ file: e.file, line: e.line, item: 'record', reason: e.message });
+      report.errors = [];
+    }
+    await commit(store, project, plan, options, report);
+    report.committed = true;
+    return report;
+  });
+}
+
+/** The last import queued on each store. */
+const queues = new WeakMap<DocumentStore, Promise<void>>();
+
+/**
+ * Runs `job` once every import queued before it on `store` has finished, so an import plans against
+ * what the previous one wrote, never against a store another import is half-way through writing.
+ */
+function oneAtATime<T>(store: DocumentStore, job: () => Promise<T>): Promise<T> {
+  const run = (queues.get(store) ?? Promise.resolve()).then(job);
+  queues.set(store, run.then(() => undefined, () => undefined));
+  return run;
 }
 
 async function expandArchives(files: NamedFile[]): Promise<NamedFile[]> {
@@ -255,7 +273,45 @@ function decodeSourceFile(f: NamedFile, all: NamedFile[], out: Decoded, report: 
 /** One document to write: a new record, or labels (and maybe a new revision) for an existing one. */
 type Step =
   | { kind: 'create'; place: Place; record: DocumentRecord }
-  | { kind: 'update'; place: Place; id: string; text: string | null; labels: LabelDraft[] };
+  | {
+      kind: 'update';
+      place: Place;
+      id: string;
+      /** The new text (`null`: keep the document's); the labels' offsets are into it, or into the latest text. */
+      text: string | null;
+      /** The latest revision when the plan was made: a document revised since is not touched. */
+      baseRev: number;
+      labels: PlannedLabel[];
+    };
+
+/** A label draft with the words it was placed on, checked again when it is written, and (W3C) where it was read. */
+type PlannedLabel = LabelDraft & { exact: string; place?: Place };
+
+function planned(text: string, labels: LabelDraft[], place?: Place): PlannedLabel[] {
+  return labels.map((l) => ({ ...l, exact: text.slice(l.start, l.end), ...(place ? { place } : {}) }));
+}
+
+/** Document metadata from a file, held to the rules of a document made in the app. */
+const importedMetaSchema = z
+  .object({
+    title: newDocumentSchema.shape.title,
+    outlet: newDocumentSchema.shape.outlet,
+    author: newDocumentSchema.shape.author,
+    url: newDocumentSchema.shape.url,
+    publishedAt: newDocumentSchema.shape.publishedAt,
+    language: newDocumentSchema.shape.language,
+    sourceFile: newDocumentSchema.shape.title,
+  })
+  .strict();
+
+function metaProblem(meta: unknown): string | null {
+  const wrongType = Object.entries(meta ?? {}).find(([, v]) => typeof v !== 'string');
+  if (wrongType) return `meta.${wrongType[0]}: must be a string, not ${wrongType[1] === null ? 'null' : Array.isArray(wrongType[1]) ? 'an array' : typeof wrongType[1]}`;
+  const parsed = importedMetaSchema.safeParse(meta);
+  if (parsed.success) return null;
+  const issue = parsed.error.issues[0];
+  return `${['meta', ...issue.path].join('.')}: ${issue.message}`;
+}
 
 interface Plan {
   steps: Step[];
@@ -272,6 +328,8 @@ function planImport(store: DocumentStore, project: ProjectStore, decoded: Decode
   for (const draft of decoded.documents) {
     const errors: ImportError[] = [];
     const fail = (message: string) => errors.push({ ...draft.place, message });
+    const meta = metaProblem(draft.kind === 'native' ? draft.record.meta : draft.meta);
+    if (meta) fail(meta);
     if (draft.kind === 'native') {
       const { record } = draft;
       if (claimed.has(record.id)) fail(`the document id ${record.id} appears twice in this import`);
@@ -287,7 +345,7 @@ function planImport(store: DocumentStore, project: ProjectStore, decoded: Decode
       if (store.has(record.id)) {
         const latest = latestRevision(record);
         const labels = record.labels.filter((l) => l.rev === latest.rev && l.anchor.state !== 'orphaned').map((l) => ({ ...l, source: l.id }));
-        steps.push({ kind: 'update', place: draft.place, id: record.id, text: latest.text, labels });
+        steps.push({ kind: 'update', place: draft.place, id: record.id, text: latest.text, baseRev: latestRevision(store.get(record.id)!).rev, labels: planned(latest.text, labels) });
         labels.forEach((l) => types.add(l.type));
       } else {
         steps.push({ kind: 'create', place: draft.place, record });
@@ -307,7 +365,7 @@ function planImport(store: DocumentStore, project: ProjectStore, decoded: Decode
     if (errors.length === 0) {
       claimed.add(id);
       draft.labels.forEach((l) => types.add(l.type));
-      if (existing) steps.push({ kind: 'update', place: draft.place, id, text: draft.text, labels: draft.labels });
+      if (existing) steps.push({ kind: 'update', place: draft.place, id, text: draft.text, baseRev: latestRevision(store.get(existing)!).rev, labels: planned(draft.text, draft.labels) });
       else steps.push({ kind: 'create', place: draft.place, record: newRecord(id, draft, options, now) });
     }
     report.errors.push(...errors);
@@ -327,18 +385,13 @@ function documentsByUrl(store: DocumentStore): Map<string, string> {
 }
 
 function labelProblem(text: string, l: LabelDraft): string | null {
-  const span = spanProblem(text, l.start, l.end);
-  if (span) return `${l.source}: ${span}`;
-  for (const key of ['speaker', 'cue', 'note'] as const) {
-    const v = l[key];
-    if (v !== undefined && v.length > ATTRIBUTE_LIMITS[key]) return `${l.source}: ${key} is ${v.length} characters; the limit is ${ATTRIBUTE_LIMITS[key]}`;
-  }
-  return null;
+  const problem = spanProblem(text, l.start, l.end) ?? importedLabelProblem(l);
+  return problem ? `${l.source}: ${problem}` : null;
 }
 
 /** W3C annotations: find each one's document, place it on the latest text. */
 function planAttached(store: DocumentStore, attached: PendingAnnotation[], steps: Step[], types: Set<string>, report: ImportReport): void {
-  const byDoc = new Map<string, LabelDraft[]>();
+  const byDoc = new Map<string, PlannedLabel[]>();
   const urls = attached.some((a) => a.target.url) ? documentsByUrl(store) : new Map<string, string>();
   const texts = new Map<string, { text: string; ix: CodePointIndex }>();
   for (const a of attached) {
@@ -361,9 +414,9 @@ function planAttached(store: DocumentStore, attached: PendingAnnotation[], steps
       continue;
     }
     types.add(draft.type);
-    byDoc.set(id, [...(byDoc.get(id) ?? []), draft]);
+    byDoc.set(id, [...(byDoc.get(id) ?? []), ...planned(t.text, [draft], a.place)]);
   }
-  for (const [id, labels] of byDoc) steps.push({ kind: 'update', place: { file: 'w3c' }, id, text: null, labels });
+  for (const [id, labels] of byDoc) steps.push({ kind: 'update', place: { file: 'w3c' }, id, text: null, baseRev: latestRevision(store.get(id)!).rev, labels });
 }
 
 function newRecord(id: string, draft: Extract<DocumentDraft, { kind: 'text' }>, options: ImportOptions, now: string): DocumentRecord {
@@ -393,7 +446,13 @@ async function commit(store: DocumentStore, project: ProjectStore, plan: Plan, o
   let done = 0;
   for (const step of plan.steps) {
     if (step.kind === 'create') {
-      await store.create(step.record);
+      if (store.has(step.record.id)) throw createdMeanwhile(step.record.id, report);
+      try {
+        await store.create(step.record);
+      } catch (err) {
+        if (store.has(step.record.id)) throw createdMeanwhile(step.record.id, report);
+        throw err;
+      }
       report.documents.imported++;
       report.labels.imported += step.record.labels.length;
     } else {
@@ -403,23 +462,58 @@ async function commit(store: DocumentStore, project: ProjectStore, plan: Plan, o
   }
 }
 
-/** A document that exists already: a new revision when the text differs (labels re-anchored), then the new labels. */
+/** A 409 for a document that appeared between the plan and its creation (imports alone cannot cause it: they run one at a time). */
+function createdMeanwhile(id: string, report: ImportReport): HttpError {
+  const written = report.documents.imported + report.documents.revised + report.documents.unchanged;
+  const so = written ? `the ${written} document(s) before it in this import were written; the rest were not` : 'nothing was imported';
+  return conflict(`the document ${id} was created by someone else while this import was being written: ${so}. Import the file again to finish`, report);
+}
+
+/**
+ * A document that exists already: a new revision when the text differs (labels re-anchored), then
+ * the new labels. A document revised by someone else since the plan was made gets neither: its
+ * labels would land on other words, so each is reported as skipped.
+ */
 async function updateExisting(store: DocumentStore, step: Extract<Step, { kind: 'update' }>, options: ImportOptions, now: string, report: ImportReport): Promise<void> {
-  const current = store.get(step.id)!;
+  const skipAll = (reason: string) => {
+    for (const d of step.labels) report.skipped.push({ ...(d.place ?? step.place), item: d.source, reason });
+  };
+  const current = store.get(step.id);
+  if (!current) return skipAll(`document ${step.id} was deleted while importing`);
+  let expectedRev = step.baseRev;
   if (step.text !== null && step.text !== latestRevision(current).text) {
-    await reviseDocument(store, step.id, { text: step.text, author: options.annotator, message: `Re-imported from ${step.place.file} (${options.format})` });
-    report.documents.revised++;
+    try {
+      const revised = await reviseDocument(store, step.id, { text: step.text, author: options.annotator, message: `Re-imported from ${step.place.file} (${options.format})`, baseRev: step.baseRev });
+      expectedRev = latestRevision(revised.doc).rev;
+      if (revised.created) report.documents.revised++;
+      else report.documents.unchanged++;
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status !== 409) throw err;
+      report.skipped.push({ ...step.place, item: `document ${step.id}`, reason: `its text was revised by someone else while importing (revision ${latestRevision(store.get(step.id) ?? current).rev}); the imported text was not applied` });
+      return skipAll(`document ${step.id} was revised while importing; import it again to add this label`);
+    }
   } else if (step.text !== null) report.documents.unchanged++;
   const result = await store.update(step.id, (draft) => {
+    const latest = latestRevision(draft);
+    if (latest.rev !== expectedRev) {
+      skipAll(`document ${step.id} was revised while importing (revision ${latest.rev}, not ${expectedRev}); import it again to add this label`);
+      return 0;
+    }
     const fresh = step.labels.filter((d) => {
-      const dup = draft.labels.find((l) => (d.id !== undefined && l.id === d.id) || (l.type === d.type && l.start === d.start && l.end === d.end && l.rev === latestRevision(draft).rev));
-      if (dup) report.skipped.push({ ...step.place, item: d.source, reason: `already in document ${step.id} (label ${dup.id})` });
-      return !dup && spanProblem(latestRevision(draft).text, d.start, d.end) === null;
+      const dup = draft.labels.find((l) => (d.id !== undefined && l.id === d.id) || (l.type === d.type && l.start === d.start && l.end === d.end && l.rev === latest.rev));
+      if (dup) {
+        report.skipped.push({ ...(d.place ?? step.place), item: d.source, reason: `already in document ${step.id} (label ${dup.id})` });
+        return false;
+      }
+      const problem = spanProblem(latest.text, d.start, d.end) ?? (latest.text.slice(d.start, d.end) === d.exact ? null : `the text at ${d.start}-${d.end} is no longer ${JSON.stringify(d.exact.slice(0, 60))}`);
+      if (problem) report.skipped.push({ ...(d.place ?? step.place), item: d.source, reason: `not placed on document ${step.id}: ${problem}` });
+      return problem === null;
     });
     const labels = toLabels(draft, fresh, draft.labels, options.annotator, now);
     draft.labels.push(...labels);
-    if (labels.length) draft.events.push({ at: now, actor: options.annotator, kind: 'labels.imported', rev: latestRevision(draft).rev, after: { format: options.format, count: labels.length } });
+    if (labels.length) draft.events.push({ at: now, actor: options.annotator, kind: 'labels.imported', rev: latest.rev, after: { format: options.format, count: labels.length } });
     return labels.length;
   });
-  report.labels.imported += result?.result ?? 0;
+  if (!result) return skipAll(`document ${step.id} was deleted while importing`);
+  report.labels.imported += result.result;
 }

@@ -3,6 +3,7 @@ import { Low } from 'lowdb';
 import { AtomicJSONFile, removeTempFiles } from './atomic-json-file.js';
 import type { LabelTypeDef } from '../domain/types.js';
 import { BUILT_IN_TYPES } from '../domain/label-types.js';
+import { IMPORTED_TYPE_ID } from '../domain/formats/type-colors.js';
 
 interface ProjectData {
   labelTypes: LabelTypeDef[];
@@ -46,8 +47,13 @@ export class ProjectStore {
     return this.labelTypes().some((t) => t.id === id);
   }
 
-  /** Adds types whose ids are not known yet; returns the ones added. */
+  /**
+   * Adds types whose ids are not known yet; returns the ones added. Callers check ids first (the
+   * label-types route, the import); an id no label could use here is a broken invariant and throws.
+   */
   async addTypes(defs: LabelTypeDef[]): Promise<LabelTypeDef[]> {
+    const unusable = defs.find((d) => typeof d.id !== 'string' || !IMPORTED_TYPE_ID.test(d.id));
+    if (unusable) throw new Error(`the label type id ${JSON.stringify(unusable.id)} is not a usable type id`);
     const added = defs.filter((d, i) => !this.hasType(d.id) && defs.findIndex((x) => x.id === d.id) === i);
     if (added.length === 0) return [];
     await this.db.update((data) => {

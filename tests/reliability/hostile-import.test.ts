@@ -71,4 +71,18 @@ describe('hostile imports', () => {
     const res = await importJsonl(encodeNativeLine({ ...doc, labels: [label as never] }));
     expect([res.status, res.body.error.code]).toEqual([400, 'invalid_import']);
   });
+
+  it('when native lines carry a javascript: URL, an object outlet or a numeric date, then each is a 400 and the corpus pages keep answering', async () => {
+    const doc = createDocument({ id: 'evil-meta', body: 'Some text here.', format: 'text', meta: { title: 'x' }, author: 'a', now: '2026-01-01T00:00:00.000Z' });
+    for (const [meta, message] of [
+      [{ title: 'x', url: 'javascript:alert(document.domain)' }, 'meta.url: must be an http:// or https:// URL'],
+      [{ title: 'x', outlet: { x: 1 } }, 'meta.outlet: must be a string, not object'],
+      [{ title: 'x', publishedAt: 20220101 }, 'meta.publishedAt: must be a string, not number'],
+    ] as const) {
+      const res = await importJsonl(encodeNativeLine({ ...doc, meta: meta as never }));
+      expect([res.status, res.body.error.message]).toEqual([400, `nothing was imported: upload.jsonl:1: ${message}`]);
+    }
+    expect([(await t.http.get('/compare')).status, (await t.http.get('/outlets')).status]).toEqual([200, 200]);
+  });
 });
+

@@ -138,7 +138,7 @@ function parseSpanLine(fields: string[], line: number, raw: string, ix: CodePoin
   };
   const m = /^(\S+) (\d+ \d+(?:;\d+ \d+)*)$/.exec(fields[1] ?? '');
   if (!m) return fail(`expected "TYPE START END" after the id, found ${JSON.stringify(fields[1] ?? '')}`);
-  const type = map[m[1]] ?? m[1];
+  const type = Object.hasOwn(map, m[1]) ? map[m[1]] : m[1];
   if (!IMPORTED_TYPE_ID.test(type)) return fail(`the type ${JSON.stringify(type)} is not a usable label type id`);
   const fragments: [number, number][] = [];
   for (const pair of m[2].split(';')) {

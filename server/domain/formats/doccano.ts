@@ -48,7 +48,7 @@ export function decodeDoccanoValue(value: unknown, map: Record<string, string>, 
     const end = ix.toUtf16(e);
     if (start === null || end === null) return `label ${i + 1}: the span ${s}-${e} is past the end of the text (${ix.length} code points)`;
     if (start >= end) return `label ${i + 1}: the span ${s}-${e} is empty or reversed`;
-    const type = map[tag] ?? tag;
+    const type = Object.hasOwn(map, tag) ? map[tag] : tag;
     if (!IMPORTED_TYPE_ID.test(type)) return `label ${i + 1}: the type ${JSON.stringify(type)} is not a usable label type id`;
     const key = `${start}:${end}:${type}`;
     if (seen.has(key)) {

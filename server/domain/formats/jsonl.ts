@@ -3,6 +3,8 @@ import { latestRevision, type DocumentRecord, type Label, type Revision } from '
 import { documentFileSchema, isDocumentId } from '../schema.js';
 import { sourceToText } from '../documents.js';
 import { spanProblem } from '../labels.js';
+import { normalizeText } from '../text.js';
+import { importedLabelProblem, lineStringProblem, MAX_ANNOTATOR_LENGTH } from './label-checks.js';
 import type { DocumentDraftBody } from './drafts.js';
 import type { ImportError } from './report.js';
 
@@ -106,10 +108,26 @@ function decodeNative(value: object): { draft: DocumentDraftBody } | { error: st
   return { draft: { kind: 'native', record: record as unknown as DocumentRecord } };
 }
 
-/** Checks the schema cannot express: revision numbering, unique label ids, spans inside their text. */
+/** Longest revision message kept from a file (the app writes at most 500; a re-import names its file). */
+const MAX_REVISION_MESSAGE = 2000;
+const EVENT_KIND = /^[a-z][a-z._-]{0,63}$/;
+
+/**
+ * Checks the schema cannot express: revision numbering and normalised texts, clean authors and
+ * actors, unique label ids, and every label (the latest ones and those kept on older revisions)
+ * with a usable type, clean attributes, and a span inside its revision's text that holds its quote.
+ */
 function nativeProblem(doc: DocumentRecord): string | null {
   for (let i = 0; i < doc.revisions.length; i++) {
-    if (doc.revisions[i].rev !== i + 1) return `revisions must be numbered 1, 2, 3…; found ${doc.revisions[i].rev} at position ${i + 1}`;
+    const r = doc.revisions[i];
+    if (r.rev !== i + 1) return `revisions must be numbered 1, 2, 3…; found ${r.rev} at position ${i + 1}`;
+    if (normalizeText(r.text) !== r.text) return `revision ${r.rev}: the text is not normalised (Unicode NFC, \\n line endings)`;
+    const field = lineStringProblem('author', r.author, MAX_ANNOTATOR_LENGTH) ?? lineStringProblem('message', r.message, MAX_REVISION_MESSAGE) ?? lineStringProblem('createdAt', r.createdAt, 64);
+    if (field) return `revision ${r.rev}: ${field}`;
+  }
+  for (const [i, e] of doc.events.entries()) {
+    const field = lineStringProblem('actor', e.actor, MAX_ANNOTATOR_LENGTH) ?? lineStringProblem('at', e.at, 64) ?? (EVENT_KIND.test(e.kind) ? null : `the kind ${JSON.stringify(e.kind.slice(0, 80))} is not an event kind`);
+    if (field) return `events.${i}: ${field}`;
   }
   const ids = new Set<string>();
   for (const [i, label] of doc.labels.entries()) {
@@ -118,14 +136,30 @@ function nativeProblem(doc: DocumentRecord): string | null {
     const problem = labelProblem(doc, label);
     if (problem) return `labels.${i} (${label.id}): ${problem}`;
   }
+  for (const [ri, r] of doc.revisions.entries()) {
+    if (r.labels === undefined) continue;
+    const parsed = documentFileSchema.shape.labels.safeParse(r.labels);
+    if (!parsed.success) return `revisions.${ri}.labels.${zodMessage(parsed.error)}`;
+    for (const [i, label] of r.labels.entries()) {
+      const problem = labelProblem(doc, label);
+      if (problem) return `revisions.${ri}.labels.${i} (${label.id}): ${problem}`;
+    }
+  }
   return null;
 }
 
 function labelProblem(doc: DocumentRecord, label: Label): string | null {
+  if (!isDocumentId(label.id)) return 'the label id must be letters, digits, "_" or "-" (at most 100)';
+  const field = importedLabelProblem(label);
+  if (field) return field;
   const revision = doc.revisions[label.rev - 1];
   if (!revision) return `it refers to revision ${label.rev}, which the document does not have`;
   if (label.anchor.state === 'orphaned') return null;
-  return spanProblem(revision.text, label.start, label.end);
+  const span = spanProblem(revision.text, label.start, label.end);
+  if (span) return span;
+  const exact = revision.text.slice(label.start, label.end);
+  if (label.quote.exact !== exact) return `its quote ${JSON.stringify(label.quote.exact.slice(0, 60))} is not the text at ${label.start}-${label.end} (${JSON.stringify(exact.slice(0, 60))})`;
+  return null;
 }
 
 export function zodMessage(error: z.ZodError): string {
