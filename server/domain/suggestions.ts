@@ -39,12 +39,16 @@ const SPEAKER = `(${NAME}|${PRONOUN}|${ANON})`;
 const AFTER = new RegExp(`^[,.]?[”"’]?\\s*(?:,\\s*)?(?:${SPEAKER}\\s+(${CUE})|(${CUE})\\s+${SPEAKER})`, 'u');
 const BEFORE = new RegExp(`${SPEAKER}\\s+(?:[\\w ,]{0,30}?\\s)?(${CUE})(?:\\s+on \\w+)?(?:\\s+by saying)?(?:\\s+that)?[,:]?\\s*$`, 'u');
 const QUOTE = /“([^“”]{3,}?)”|"([^"\n]{3,}?)"/g;
-const CLAIM = new RegExp(`${SPEAKER}(?:\\s+on \\w+day)?\\s+(${CUE.replace('| \\\\w+ that', '')})\\s+that\\s+([^“”"]{20,}?[.!?])(?=\\s|$)`, 'gu');
+/** The claimed clause: 20 to 400 characters up to the end of its sentence (bounded, so linear). */
+const CLAIM = new RegExp(`${SPEAKER}(?:\\s+on \\w+day)?\\s+(${CUE.replace('| \\\\w+ that', '')})\\s+that\\s+([^“”".!?\\n]{20,400}[.!?])(?=\\s|$)`, 'gu');
 const LOADED = ['sophistry', 'stooge', 'shills', 'ostensible', 'ostensibly', 'self-styled', 'misleading', 'phony', 'so-called', 'propaganda',
   'regime', 'puppet', 'imperialist', 'mogul', 'insider scoops', 'magnanimity', 'allegedly', 'brazen', 'reckless', 'disastrous', 'shameful',
   'sabotage', 'deference', 'overtones', 'notorious', 'absurd', 'ambitious', 'incredibly'];
+const LOADED_PATTERNS = LOADED.map((w) => ({ word: w, re: new RegExp(`\\b${w}\\b`) }));
 
 const MAX_SUGGESTIONS = 300;
+/** Longer runs without a full stop are not sentences (lists, tables, junk): no opinion is read in them. */
+const MAX_SENTENCE = 2000;
 /** Capitalised words that open a clause but name nobody. */
 const NOT_SPEAKERS = /^(?:The|A|An|This|That|It|In|On|At|But|And|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$/;
 
@@ -56,12 +60,17 @@ const NOT_SPEAKERS = /^(?:The|A|An|This|That|It|In|On|At|But|And|Monday|Tuesday|
 export function suggestLabels(text: string, existing: Pick<Label, 'type' | 'start' | 'end'>[], rejected: string[] = [], knownSpeakers: string[] = []): Suggestion[] {
   const out: Suggestion[] = [...quoteSuggestions(text), ...claimSuggestions(text), ...opinionSuggestions(text)];
   const rejectedKeys = new Set(rejected);
+  const names = new Map<string, string>();
+  const nameOf = (speaker: string) => {
+    if (!names.has(speaker)) names.set(speaker, fullName(speaker, text, knownSpeakers));
+    return names.get(speaker)!;
+  };
   return dedupe(out)
-    .map((s) => (s.speaker ? { ...s, speaker: fullName(s.speaker, text, knownSpeakers) } : s))
     .filter((s) => !existing.some((l) => l.type === s.type && overlapRatio(l, s) >= 0.5))
     .filter((s) => !rejectedKeys.has(rejectionKey(s)))
     .sort((a, b) => a.start - b.start || b.end - a.end)
-    .slice(0, MAX_SUGGESTIONS);
+    .slice(0, MAX_SUGGESTIONS)
+    .map((s) => (s.speaker ? { ...s, speaker: nameOf(s.speaker) } : s));
 }
 
 function fullName(speaker: string, text: string, known: string[]): string {
@@ -82,14 +91,19 @@ export function rejectionKey(s: Pick<Suggestion, 'type' | 'exact'>): string {
 function quoteSuggestions(text: string): Suggestion[] {
   const out: Suggestion[] = [];
   let lastNamed: string | undefined;
+  let lineStart = 0;
+  let nextBreak = text.indexOf('\n');
   for (const m of text.matchAll(QUOTE)) {
+    while (nextBreak !== -1 && nextBreak < m.index!) {
+      lineStart = nextBreak + 1;
+      nextBreak = text.indexOf('\n', lineStart);
+    }
     const inner = m[1] ?? m[2];
     const innerStart = m.index! + 1;
     const trimmed = trimSpan(text, innerStart, innerStart + inner.length);
     if (!trimmed) continue;
     const words = text.slice(trimmed.start, trimmed.end).split(/\s+/).length;
     const after = AFTER.exec(text.slice(m.index! + m[0].length, m.index! + m[0].length + 80));
-    const lineStart = text.lastIndexOf('\n', m.index!) + 1;
     const before = BEFORE.exec(text.slice(Math.max(lineStart, m.index! - 120), m.index!));
     const speakerRaw = after ? (after[1] ?? after[4]) : before?.[1];
     const cue = after ? (after[2] ?? after[3]) : before?.[2];
@@ -139,8 +153,10 @@ function opinionSuggestions(text: string): Suggestion[] {
   const out: Suggestion[] = [];
   for (const m of text.matchAll(/[^.!?\n]+[.!?]?/g)) {
     const sentence = m[0];
-    const outsideQuotes = sentence.replace(/“[^”]*”|"[^"]*"/g, ' ').toLowerCase();
-    const hits = LOADED.filter((w) => new RegExp(`\\b${w}\\b`).test(outsideQuotes));
+    if (sentence.length > MAX_SENTENCE) continue;
+    // Quoted parts end at the next quotation mark of either kind, so an unclosed one costs nothing.
+    const outsideQuotes = sentence.replace(/“[^“”]*”|"[^"]*"/g, ' ').toLowerCase();
+    const hits = LOADED_PATTERNS.filter((p) => p.re.test(outsideQuotes)).map((p) => p.word);
     if (hits.length < 2) continue;
     const trimmed = trimSpan(text, m.index!, m.index! + sentence.length);
     if (!trimmed) continue;

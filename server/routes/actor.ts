@@ -13,9 +13,14 @@ export function actorOf(req: Request): string {
   const candidates = [fromBody, req.query.annotator, (req.cookies as Record<string, unknown> | undefined)?.[USER_COOKIE]];
   for (const c of candidates) {
     if (typeof c === 'string') {
-      const clean = c.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, MAX_ACTOR_LENGTH);
+      const clean = cleanName(c);
       if (clean) return clean;
     }
   }
   return 'anonymous';
+}
+
+/** A name as stored: control characters removed, trimmed, cut to 80 code points (never inside a character). */
+export function cleanName(raw: string): string {
+  return [...raw.replace(/[\u0000-\u001f\u007f]/g, '').trim()].slice(0, MAX_ACTOR_LENGTH).join('').trim();
 }

@@ -68,3 +68,18 @@ describe('speaker names', () => {
     expect(suggestLabels('“That would be a phony off-ramp,” Blinken said.', [], [], ['Antony Blinken', 'Donald Blinken'])[0].speaker).toBe('Blinken');
   });
 });
+
+describe('hostile texts', () => {
+  test('when a run of over 2,000 characters has no full stop, then no opinion is read in it', () => {
+    const run = 'the self-styled regime spread misleading propaganda and '.repeat(40);
+    expect(suggestLabels(run, []).filter((s) => s.type === 'opinion')).toEqual([]);
+  });
+
+  test('when quotation marks are never closed, then nothing is suggested from them', () => {
+    expect(suggestLabels('“abc def ghi '.repeat(200), [])).toEqual([]);
+  });
+
+  test('when "X said that" has no sentence end within 400 characters, then no claim is suggested', () => {
+    expect(suggestLabels(`Bob said that ${'the talks go on and on '.repeat(30)}.`, [])).toEqual([]);
+  });
+});
