@@ -14,6 +14,7 @@ import { placeOf, type ImportReport } from '../domain/formats/report.js';
 import type { NamedFile } from '../domain/formats/archive.js';
 import { HttpError } from '../http-error.js';
 import { lockDataDirForProcess } from '../store/lock.js';
+import { cleanName } from '../domain/reviewer-name.js';
 
 const USAGE = `usage: npm run import -- <folder or file>... [--format ${IMPORT_FORMATS.join('|')}] [--map theirs=ours,...] [--annotator NAME] [--skip-bad]`;
 
@@ -79,7 +80,7 @@ async function main(): Promise<number> {
   process.stderr.write(`importing ${files.length} file(s) as ${format} into ${config.dataDir}\n`);
   const report = await importFiles(store, project, files, {
     format,
-    annotator: values.annotator?.trim() || process.env.USER || 'import',
+    annotator: cleanName(values.annotator ?? '') || cleanName(process.env.USER ?? '') || 'import',
     skipBad: values['skip-bad'] ?? false,
     map: parseTypeMap(values.map),
     onProgress: (done, total, id) => process.stderr.write(`[${done}/${total}] ${id}\n`),

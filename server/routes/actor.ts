@@ -1,8 +1,11 @@
 import type { Request } from 'express';
+import { cleanName, MAX_NAME_LENGTH } from '../domain/reviewer-name.js';
+
+export { cleanName };
 
 /** The cookie holding the reviewer's name until accounts exist. */
 export const USER_COOKIE = 'framewise_user';
-export const MAX_ACTOR_LENGTH = 80;
+export const MAX_ACTOR_LENGTH = MAX_NAME_LENGTH;
 
 /**
  * Who is acting: the `annotator` query/body field for API clients, else the reviewer-name cookie,
@@ -20,7 +23,3 @@ export function actorOf(req: Request): string {
   return 'anonymous';
 }
 
-/** A name as stored: control characters removed, trimmed, cut to 80 code points (never inside a character). */
-export function cleanName(raw: string): string {
-  return [...raw.replace(/[\u0000-\u001f\u007f]/g, '').trim()].slice(0, MAX_ACTOR_LENGTH).join('').trim();
-}

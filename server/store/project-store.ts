@@ -56,9 +56,10 @@ export class ProjectStore {
     if (unusable) throw new Error(`the label type id ${JSON.stringify(unusable.id)} is not a usable type id`);
     const added = defs.filter((d, i) => !this.hasType(d.id) && defs.findIndex((x) => x.id === d.id) === i);
     if (added.length === 0) return [];
-    await this.db.update((data) => {
-      data.labelTypes.push(...added);
-    });
+    // Copy, write, then swap: a failed write leaves the known types as they were, in memory too.
+    const next: ProjectData = { ...this.db.data, labelTypes: [...this.db.data.labelTypes, ...added] };
+    await this.db.adapter.write(next);
+    this.db.data = next;
     return added;
   }
 }

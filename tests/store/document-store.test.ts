@@ -151,3 +151,19 @@ describe('generation', () => {
     expect(store.generation).toBe(2);
   });
 });
+
+describe('project store', () => {
+  test('when writing project.json fails, then the new label type is not kept, in memory either', async () => {
+    const { mkdtemp, rm, mkdir, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { ProjectStore } = await import('../../server/store/project-store.js');
+    const dir = await mkdtemp(join(tmpdir(), 'framewise-project-'));
+    const project = await ProjectStore.open(dir);
+    await rm(join(dir, 'project.json'), { force: true });
+    await mkdir(join(dir, 'project.json'));
+    await writeFile(join(dir, 'project.json', 'blocker'), 'x');
+    await expect(project.addTypes([{ id: 'Source', name: 'Source', color: '#009E73' }])).rejects.toThrow();
+    expect(project.hasType('Source')).toBe(false);
+  });
+});
