@@ -51,3 +51,25 @@ export async function snapshotDir(dir: string): Promise<Record<string, string>> 
   await walk(dir, '');
   return out;
 }
+
+/** Names of files added, removed or changed between two snapshots (short, unlike a full diff). */
+export function changedFiles(a: Record<string, string>, b: Record<string, string>): string[] {
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => a[k] !== b[k]).sort();
+}
+
+/**
+ * For suites of refusals: before each test DATA_DIR is snapshotted; after it, no file may have
+ * changed and the server must still answer. A test whose change was meant calls `rebaseline()`.
+ */
+export function expectDataUntouchedAfterEach(app: () => Awaited<ReturnType<typeof startTestApp>>): { rebaseline: () => Promise<void> } {
+  let before: Record<string, string> = {};
+  const rebaseline = async () => {
+    before = await snapshotDir(app().dataDir);
+  };
+  beforeEach(rebaseline);
+  afterEach(async () => {
+    expect(changedFiles(before, await snapshotDir(app().dataDir))).toEqual([]);
+    expect((await app().http.get('/api/documents')).status).toBe(200);
+  });
+  return { rebaseline };
+}

@@ -1,4 +1,4 @@
-import { FIRST_SEED, snapshotDir, startTestApp } from '../helpers/app.js';
+import { expectDataUntouchedAfterEach, FIRST_SEED, startTestApp } from '../helpers/app.js';
 import { createDocument } from '../../server/domain/documents.js';
 import { encodeNativeLine } from '../../server/domain/formats/jsonl.js';
 import { statusOfAnnouncedUpload } from '../helpers/announced-upload.js';
@@ -6,19 +6,11 @@ import { statusOfAnnouncedUpload } from '../helpers/announced-upload.js';
 /** Hostile imports: each gets a clear 4xx, the data folder stays byte-identical, the server keeps answering. */
 describe('hostile imports', () => {
   let t: Awaited<ReturnType<typeof startTestApp>>;
-  let before: Record<string, string>;
   beforeAll(async () => {
     t = await startTestApp({ seeds: true });
   });
   afterAll(() => t.cleanup());
-  beforeEach(async () => {
-    before = await snapshotDir(t.dataDir);
-  });
-  afterEach(async () => {
-    const after = await snapshotDir(t.dataDir);
-    expect(Object.keys(after).filter((k) => after[k] !== before[k]).concat(Object.keys(before).filter((k) => !(k in after)))).toEqual([]);
-    expect((await t.http.get('/api/documents')).status).toBe(200);
-  });
+  expectDataUntouchedAfterEach(() => t);
 
   const importJsonl = (body: string) => t.http.post('/api/import?format=jsonl').set('content-type', 'application/x-ndjson').send(body);
 
