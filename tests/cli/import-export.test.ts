@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { DocumentStore } from '../../server/store/document-store.js';
 import { ProjectStore } from '../../server/store/project-store.js';
-import { SHARED_DIR, snapshotDir, tempDataDir } from '../helpers/app.js';
+import { FIXTURES_DIR, snapshotDir, tempDataDir } from '../helpers/app.js';
 import { labelledCorpusDir } from '../domain/formats/labelled-corpus.js';
 import { DataDirLock } from '../../server/store/lock.js';
 
@@ -79,7 +79,7 @@ describe('npm run import', () => {
   });
 
   test('when given the brat news folder with --map and --annotator, then mapped types are ours and labels carry the annotator', async () => {
-    const r = await run('import', [join(SHARED_DIR, 'fixtures', 'brat-news'), '--map', 'Person=direct-quote,Organization=opinion', '--annotator', 'ann'], dataDir);
+    const r = await run('import', [join(FIXTURES_DIR, 'brat-news'), '--map', 'Person=direct-quote,Organization=opinion', '--annotator', 'ann'], dataDir);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('imported: 13 new documents, 0 revised, 0 unchanged, 119 labels');
     expect(r.stdout.split('\n')[1]).toBe('label types added: Money, Transfer-money, GPE, Merge-org, Report');

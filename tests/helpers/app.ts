@@ -9,7 +9,8 @@ import { createApp } from '../../server/app.js';
 import type { DocumentRecord } from '../../server/domain/types.js';
 
 export const SEEDS_DIR = resolve('seeds');
-export const SHARED_DIR = resolve('..', 'shared');
+/** Test fixtures kept in the repository (tests/fixtures/README.md says where each comes from). */
+export const FIXTURES_DIR = resolve('tests', 'fixtures');
 export const FIRST_SEED = '000_b5b79bfe33936fda';
 
 export async function tempDataDir(): Promise<string> {

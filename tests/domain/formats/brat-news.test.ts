@@ -1,10 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SHARED_DIR, snapshotDir, startTestApp } from '../../helpers/app.js';
+import { FIXTURES_DIR, snapshotDir, startTestApp } from '../../helpers/app.js';
 import { importFiles } from '../../../server/services/import.js';
 import { codePointToUtf16 } from '../../../server/domain/text.js';
 
-const BRAT_DIR = join(SHARED_DIR, 'fixtures', 'brat-news');
+const BRAT_DIR = join(FIXTURES_DIR, 'brat-news');
 
 async function bratFiles() {
   const names = (await readdir(BRAT_DIR)).sort();

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SHARED_DIR, snapshotDir, startTestApp } from '../../helpers/app.js';
+import { FIXTURES_DIR, snapshotDir, startTestApp } from '../../helpers/app.js';
 import { importFiles } from '../../../server/services/import.js';
 
-const DOCCANO_DIR = join(SHARED_DIR, 'fixtures', 'doccano');
+const DOCCANO_DIR = join(FIXTURES_DIR, 'doccano');
 const options = { format: 'doccano' as const, annotator: 'doccano-user', skipBad: false, map: {}, now: '2026-01-02T03:04:05.000Z' };
 
 async function file(name: string) {

@@ -2,14 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import AjvModule from 'ajv-draft-04';
 import formatsModule from 'ajv-formats';
-import { SHARED_DIR } from '../../helpers/app.js';
+import { FIXTURES_DIR } from '../../helpers/app.js';
 import { startLabelledApp } from './labelled-corpus.js';
 
 // CommonJS packages: the export is the module itself or its `default`, depending on the interop.
 const Ajv = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as typeof AjvModule.default;
 const addFormats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as typeof formatsModule.default;
 
-const MODEL_DIR = join(SHARED_DIR, 'fixtures', 'w3c-annotation-model');
+const MODEL_DIR = join(FIXTURES_DIR, 'w3c-annotation-model');
 const DEFINITIONS = ['annotations', 'bodyTarget', 'choiceSet', 'id', 'otherProperties', 'specificResource'];
 
 interface Assertion {

@@ -1,0 +1,41 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+
+const TESTS_DIR = resolve('tests');
+
+async function sourceFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (path !== join(TESTS_DIR, 'fixtures')) out.push(...(await sourceFiles(path)));
+    } else if (/\.(ts|js|mjs|cjs)$/.test(entry.name)) out.push(path);
+  }
+  return out;
+}
+
+// Path uses of the shared folder: '../shared', "..", "shared" as path parts, resolve(..., 'shared').
+const SHARED_PATH = /\.\.\/shared\b|['"`]shared['"`]\s*[,)]|['"`]\.\.['"`]\s*,\s*['"`]shared['"`]|\/work\/shared\b/;
+
+describe('clean clone', () => {
+  test('when the project is cloned without ../shared, then no test file refers to it', async () => {
+    const files = await sourceFiles(TESTS_DIR);
+    expect(files.length).toBeGreaterThan(20);
+    const offenders: string[] = [];
+    for (const file of files) {
+      if (file === join(TESTS_DIR, 'no-outside-fixtures.test.ts')) continue;
+      const lines = (await readFile(file, 'utf8')).split('\n');
+      lines.forEach((line, i) => {
+        if (SHARED_PATH.test(line)) offenders.push(`${relative(TESTS_DIR, file)}:${i + 1}: ${line.trim()}`);
+      });
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  test('when the pattern meets the old shared-folder path uses, then it catches each of them', () => {
+    expect(SHARED_PATH.test("export const SHARED_DIR = resolve('..', 'shared');")).toBe(true);
+    expect(SHARED_PATH.test("join(root, '../shared/fixtures')")).toBe(true);
+    expect(SHARED_PATH.test("readFile('/work/shared/fixtures/README.md')")).toBe(true);
+    expect(SHARED_PATH.test("expect(res.text).toContain('1 statement shared with other documents');")).toBe(false);
+  });
+});
