@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 import type { DocumentStore } from './store/document-store.js';
 import type { ProjectStore } from './store/project-store.js';
 import { HttpError } from './http-error.js';
+import { allowedHosts } from './allowed-hosts.js';
+import { LOOPBACK_HOSTS } from './config.js';
 import { documentsApi } from './routes/documents-api.js';
 import { documentsPages } from './routes/documents-pages.js';
 import { actorOf } from './routes/actor.js';
@@ -31,16 +33,19 @@ export const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
 export interface AppDeps {
   store: DocumentStore;
   project: ProjectStore;
+  /** Host names the `Host` header may carry (any port); default: the loopback names. */
+  allowedHosts?: readonly string[];
 }
 
 /** Builds the express app over injected stores; does no IO of its own at import. */
-export function createApp({ store, project }: AppDeps): Express {
+export function createApp({ store, project, allowedHosts: hosts = LOOPBACK_HOSTS }: AppDeps): Express {
   const app = express();
   app.set('views', join(root, 'views'));
   app.set('view engine', 'ejs');
   app.set('query parser', 'simple');
   app.disable('x-powered-by');
 
+  app.use(allowedHosts(hosts)); // first: a DNS-rebinding request reaches nothing
   app.use((_req, res, next) => {
     res.set('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
     res.set('X-Content-Type-Options', 'nosniff');

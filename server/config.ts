@@ -2,18 +2,40 @@ import { resolve } from 'node:path';
 
 export interface Config {
   readonly port: number;
+  /** The interface to listen on: `127.0.0.1` unless `HOST` asks for another (`0.0.0.0` for every interface). */
+  readonly host: string;
+  /** Host names (no port) a request's `Host` header may carry; anything else is refused (DNS rebinding). */
+  readonly allowedHosts: readonly string[];
   readonly dataDir: string;
   readonly seedsDir: string;
 }
 
-/** Reads `PORT` and `DATA_DIR`; a bad value throws with a message that names it. */
+/** Host names always accepted: the loopback names a browser on this machine uses. */
+export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'] as const;
+
+/**
+ * Reads `PORT`, `HOST`, `ALLOWED_HOSTS` (comma-separated host names), `DATA_DIR` and `SEEDS_DIR`;
+ * a bad value throws with a message that names it.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
   const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`PORT must be a whole number from 0 to 65535, not ${JSON.stringify(env.PORT)}`);
   }
+  const host = env.HOST?.trim() || '127.0.0.1';
+  if (!/^[A-Za-z0-9.:-]+$/.test(host)) {
+    throw new Error(`HOST must be an interface address or host name such as 127.0.0.1 or 0.0.0.0, not ${JSON.stringify(env.HOST)}`);
+  }
+  const extra = (env.ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const bad = extra.find((h) => !/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/.test(h));
+  if (bad !== undefined) {
+    throw new Error(`ALLOWED_HOSTS must be host names separated by commas, without ports (for example "framewise.example,10.0.0.5"), not ${JSON.stringify(bad)}`);
+  }
+  const hostName = host.includes(':') ? `[${host.toLowerCase()}]` : host.toLowerCase();
   return Object.freeze({
     port,
+    host,
+    allowedHosts: Object.freeze([...new Set([...LOOPBACK_HOSTS, hostName, ...extra])]),
     dataDir: resolve(cwd, env.DATA_DIR || './data'),
     seedsDir: resolve(cwd, env.SEEDS_DIR || './seeds'),
   });

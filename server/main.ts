@@ -5,8 +5,10 @@ import { loadSeedsOnce } from './store/seed-loader.js';
 import { lockDataDirForProcess } from './store/lock.js';
 import { createApp } from './app.js';
 import { warmUpReanchorWorker } from './services/revisions.js';
+import { installProcessGuard } from './process-guard.js';
 
 const config = loadConfig(process.env);
+installProcessGuard();
 
 // The lock comes first: opening the store deletes temporary files and quarantines damaged ones,
 // which only the folder's single writer may do.
@@ -23,12 +25,17 @@ const project = await ProjectStore.open(config.dataDir);
 const seeded = await loadSeedsOnce(store, config.seedsDir);
 if (seeded.length) console.log(`loaded ${seeded.length} seed documents from ${config.seedsDir}`);
 
-const server = createApp({ store, project }).listen(config.port, () => {
+const server = createApp({ store, project, allowedHosts: config.allowedHosts }).listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  console.log(`Framewise on http://localhost:${port} (data in ${config.dataDir})`);
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  console.log(`Framewise on http://${shown}:${port} (listening on ${config.host}; data in ${config.dataDir})`);
   // Start the re-anchoring worker now, so the first large revision does not pay for its start.
   warmUpReanchorWorker();
+});
+server.on('error', (err) => {
+  console.error(`Framewise cannot listen on ${config.host}:${config.port}: ${err.message}`);
+  process.exit(1);
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => server.close(() => process.exit(0)));

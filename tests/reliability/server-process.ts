@@ -31,7 +31,7 @@ export function whenListening(server: ServerProcess, timeoutMs = 20000): Promise
   return new Promise((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`server did not start in ${timeoutMs} ms:\n${server.output()}`)), timeoutMs);
     const check = () => {
-      const m = /Framewise on (http:\/\/localhost:\d+)/.exec(server.output());
+      const m = /Framewise on (http:\/\/\S+:\d+)/.exec(server.output());
       if (m) {
         clearTimeout(timer);
         server.child.stdout!.off('data', check);
