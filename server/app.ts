@@ -19,6 +19,7 @@ import { compareRoutes } from './routes/compare.js';
 import { labelTypeRoutes } from './routes/label-types.js';
 import { suggestionRoutes } from './routes/suggestions.js';
 import { agreementRoutes } from './routes/agreement.js';
+import { trashRoutes } from './routes/trash.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -74,6 +75,7 @@ export function createApp({ store, project, allowedHosts: hosts = LOOPBACK_HOSTS
   app.use('/', suggestionRoutes(store, project)); // /api/documents/:id/suggestions, /documents/:id/suggestions/:sid/accept|reject
   app.use('/', agreementRoutes(store)); // /api/agreement, /agreement
   app.use('/', labelTypeRoutes(project)); // /api/label-types, /label-types, /label-types.css
+  app.use('/', trashRoutes(store)); // DELETE /api/documents/:id, /api/trash, /trash, /documents/:id/delete
   app.use('/', documentsPages(store, project));
 
   app.use((req) => {

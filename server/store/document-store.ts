@@ -1,5 +1,5 @@
-import { mkdir, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import { AtomicJSONFile, removeTempFiles, TEMP_PREFIX } from './atomic-json-file.js';
 import { moveToQuarantine } from './quarantine.js';
@@ -214,6 +214,63 @@ export class DocumentStore {
     this.catalog.set(id, catalogEntry(data));
   }
 
+  /**
+   * Takes a document out of the store and moves its file to `to` (the trash): from this call on it
+   * is gone from `list`/`get`/`has` and no change can be queued on it; writes already queued finish
+   * first, then the file is renamed. Resolves with the document as moved, or `null` when there is no
+   * such document. If the move fails the document is back in the store, unchanged.
+   */
+  async delete(id: string, to: string): Promise<DocumentRecord | null> {
+    this.assertWritable();
+    const entry = this.docs.get(id);
+    if (!entry) return null;
+    this.docs.delete(id);
+    this.catalog.delete(id);
+    this.changes++;
+    try {
+      // Wait for every queued write (a no-op change resolves only after the ones queued before it).
+      if (entry.writing || entry.queue.length) await this.save(id, entry, () => undefined, undefined);
+      await mkdir(dirname(to), { recursive: true });
+      await rename(join(this.documentsDir, `${id}.json`), to);
+    } catch (err) {
+      this.docs.set(id, entry);
+      this.catalog.set(id, catalogEntry(entry.db.data));
+      this.changes++;
+      throw err;
+    }
+    return structuredClone(entry.db.data);
+  }
+
+  /**
+   * Puts a document file moved out by `delete` back (restore from the trash): the file must match
+   * the document schema and its id must not be taken (throws `DocumentIdTaken` otherwise, and
+   * nothing moves). Resolves with the document as restored.
+   */
+  async restore(from: string): Promise<DocumentRecord> {
+    this.assertWritable();
+    const doc: unknown = JSON.parse(await readFile(from, 'utf8'));
+    const parsed = documentFileSchema.safeParse(doc);
+    if (!parsed.success) throw new Error(`${from} does not match the document schema: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
+    const record = doc as DocumentRecord;
+    assertSafeId(record.id);
+    if (this.docs.has(record.id)) throw new DocumentIdTaken(record.id);
+    const file = join(this.documentsDir, `${record.id}.json`);
+    // Reserved before the rename, so a document created meanwhile cannot take the id.
+    const entry: Entry = { db: new Low(this.adapterFor(file), record), saved: record, queue: [], writing: false };
+    this.docs.set(record.id, entry);
+    this.catalog.set(record.id, catalogEntry(record));
+    this.changes++;
+    try {
+      await rename(from, file);
+    } catch (err) {
+      this.docs.delete(record.id);
+      this.catalog.delete(record.id);
+      this.changes++;
+      throw err;
+    }
+    return structuredClone(record);
+  }
+
   private assertWritable(): void {
     if (this.readOnly) throw new Error(`the document store over ${this.dataDir} was opened read-only`);
   }
@@ -239,4 +296,11 @@ async function readAndCheck(db: Low<DocumentRecord>, id: string): Promise<string
 
 function assertSafeId(id: string): void {
   if (!isDocumentId(id)) throw new Error(`unsafe document id ${JSON.stringify(id)}`);
+}
+
+/** A restore refused because a document with the same id exists (the id was reused meanwhile). */
+export class DocumentIdTaken extends Error {
+  constructor(readonly id: string) {
+    super(`a document with id ${id} exists already`);
+  }
 }
