@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Label } from '../domain/types.js';
 import { computeChangeMap } from '../domain/reanchor/bounded-diff.js';
 import { reanchorLabels } from '../domain/reanchor/reanchor.js';
-import type { ReanchorReport } from '../domain/reanchor/types.js';
+import type { ChangeMap, ReanchorReport } from '../domain/reanchor/types.js';
 import { findStatements } from '../domain/compare/statements.js';
 import type { CorpusDocument } from '../domain/compare/types.js';
 
@@ -19,12 +19,16 @@ export interface ReanchorJob {
   labels: Label[];
   fromRev: number;
   toRev: number;
+  /** The change map of the two texts when already computed (a retry for labels changed meanwhile). */
+  map?: ChangeMap;
 }
 
 const JOBS = {
   /** Re-anchors labels through a revision: the bounded diff, then the per-label decision. */
-  reanchor: (job: ReanchorJob): { labels: Label[]; report: ReanchorReport } =>
-    reanchorLabels(job.labels, { oldText: job.oldText, newText: job.newText, fromRev: job.fromRev, toRev: job.toRev }, computeChangeMap(job.oldText, job.newText)),
+  reanchor: (job: ReanchorJob): { labels: Label[]; report: ReanchorReport; map: ChangeMap } => {
+    const map = job.map ?? computeChangeMap(job.oldText, job.newText);
+    return { ...reanchorLabels(job.labels, { oldText: job.oldText, newText: job.newText, fromRev: job.fromRev, toRev: job.toRev }, map), map };
+  },
   /** Statement matching over a corpus. */
   statements: (docs: CorpusDocument[]) => findStatements(docs),
 };

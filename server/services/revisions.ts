@@ -2,17 +2,27 @@ import type { DocumentStore } from '../store/document-store.js';
 import type { DocEvent, DocumentRecord, Label } from '../domain/types.js';
 import { ANCHOR_STATES, latestRevision } from '../domain/types.js';
 import { normalizeText } from '../domain/text.js';
-import type { LabelOutcome, ReanchorReport, StateCounts } from '../domain/reanchor/types.js';
+import type { ChangeMap, LabelOutcome, ReanchorReport, StateCounts } from '../domain/reanchor/types.js';
+import { reanchorLabels, reportOf, type Revisions } from '../domain/reanchor/reanchor.js';
 import { badRequest, conflict, notFound, tooLarge } from '../http-error.js';
 import { MAX_SOURCE_LENGTH, textProblem } from './documents.js';
-import { runJob, runJobInline, warmUpWorker, workerStats, type ReanchorJob } from './domain-worker.js';
+import { runJob, warmUpWorker, workerStats, type ReanchorJob } from './domain-worker.js';
 
 /** Longest revision message, in UTF-16 code units. */
 export const MAX_MESSAGE_LENGTH = 500;
 /** Above this many UTF-16 units (old + new text), re-anchoring runs in a worker thread so the server keeps answering. */
 export const WORKER_THRESHOLD = 100_000;
-/** Attempts at computing outside the store before computing inside its (blocking) mutator. */
-const OFF_THREAD_ATTEMPTS = 3;
+/** Above this much work (UTF-16 units of old + new text, times labels), re-anchoring runs in the worker thread. */
+export const WORK_THRESHOLD = 1_000_000;
+/**
+ * Attempts at a revision while other clients keep changing its labels. Each attempt re-anchors on
+ * the worker only the labels changed since the previous one, so they converge; a document whose
+ * labels change faster still gets a 409, never a long computation on the main thread.
+ */
+const MAX_ATTEMPTS = 8;
+
+/** Labels re-anchored on the main thread at commit because they changed during the computation. */
+export const revisionStats = { lateLabels: 0 };
 
 export interface ReviseInput {
   text: string;
@@ -50,32 +60,62 @@ export async function reviseDocument(
   if (text.trim() === '') throw badRequest('"text" is empty: a revision needs some text', 'missing_text');
   const message = (input.message ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, MAX_MESSAGE_LENGTH);
 
-  for (let attempt = 0; attempt <= OFF_THREAD_ATTEMPTS; attempt++) {
+  // Labels already re-anchored for the latest text, by id, with the label as it was when computed.
+  let known = new Map<string, { input: string; label: Label; outcome: LabelOutcome }>();
+  let computed = null as { fromRev: number; map: ChangeMap } | null;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const doc = store.get(id);
     if (!doc) throw notFound(`no document with id "${id}"`);
     const latest = latestRevision(doc);
     checkBase(input.baseRev, latest.rev);
     if (latest.text === text) return { doc, created: false, report: emptyReport(latest.rev) };
-    const job: ReanchorJob = { oldText: latest.text, newText: text, labels: doc.labels, fromRev: latest.rev, toRev: latest.rev + 1 };
-    const inline = attempt === OFF_THREAD_ATTEMPTS;
-    const precomputed = inline ? null : await compute(job);
+    if (computed?.fromRev !== latest.rev) {
+      known = new Map();
+      computed = null;
+    }
+    const texts: Revisions = { oldText: latest.text, newText: text, fromRev: latest.rev, toRev: latest.rev + 1 };
+    const todo = doc.labels.filter((l) => known.get(l.id)?.input !== JSON.stringify(l));
+    if (!computed || todo.length > 0) {
+      const job: ReanchorJob = { ...texts, labels: todo, ...(computed ? { map: computed.map } : {}) };
+      const done: Computed & { map: ChangeMap } = await runJob('reanchor', job, !smallWork(texts.oldText, texts.newText, todo.length));
+      done.labels.forEach((label, i) => known.set(label.id, { input: JSON.stringify(todo[i]), label, outcome: done.report.labels[i] }));
+      computed = { fromRev: latest.rev, map: done.map };
+    }
+    const { map } = computed;
     const now = new Date().toISOString();
     const updated = await store.update(id, (draft) => {
       const current = latestRevision(draft);
       checkBase(input.baseRev, current.rev);
       if (current.text === text) return null;
-      const stale = current.rev !== job.fromRev || JSON.stringify(draft.labels) !== JSON.stringify(job.labels);
-      if (precomputed && stale) return 'retry' as const;
-      const done = precomputed ?? runJobInline('reanchor', { ...job, oldText: current.text, labels: draft.labels, fromRev: current.rev, toRev: current.rev + 1 });
-      applyRevision(draft, text, input.author, message, now, done);
-      return done.report;
+      if (current.rev !== texts.fromRev) return 'retry' as const;
+      // Labels changed while the computation ran: the few are re-anchored here, through the change
+      // map already computed; more than a small amount of work goes back to the worker.
+      const changed = draft.labels.filter((l) => known.get(l.id)?.input !== JSON.stringify(l));
+      if (changed.length > 0 && !smallWork(texts.oldText, texts.newText, changed.length)) return 'retry' as const;
+      const late = reanchorLabels(changed, texts, map);
+      revisionStats.lateLabels += changed.length;
+      const lateById = new Map(late.labels.map((l, i) => [l.id, { label: l, outcome: late.report.labels[i] }]));
+      const placed = draft.labels.map((l) => lateById.get(l.id) ?? known.get(l.id)!);
+      const result: Computed = { labels: placed.map((p) => p.label), report: reportOf(placed.map((p) => p.outcome), texts, map) };
+      applyRevision(draft, text, input.author, message, now, result);
+      return result.report;
     });
     if (!updated) throw notFound(`no document with id "${id}"`);
     if (updated.result === 'retry') continue;
     if (updated.result === null) return { doc: updated.doc, created: false, report: emptyReport(latestRevision(updated.doc).rev) };
     return { doc: updated.doc, created: true, report: updated.result };
   }
-  throw new Error('unreachable: the last attempt computes inside the update');
+  throw conflict(`the labels of this document kept changing while the revision was being computed (${MAX_ATTEMPTS} attempts); nothing was saved: send the revision again`);
+}
+
+/**
+ * Whether re-anchoring `labelCount` labels between two texts is small enough for the main thread:
+ * the work grows with the text times the number of labels (each touched label searches the text),
+ * so a 49,000-character text with 2,000 labels goes to the worker although the text alone is short.
+ */
+export function smallWork(oldText: string, newText: string, labelCount: number): boolean {
+  const length = oldText.length + newText.length;
+  return length <= WORKER_THRESHOLD && length * labelCount <= WORK_THRESHOLD;
 }
 
 function checkBase(baseRev: number | undefined, latestRev: number): void {
@@ -120,11 +160,6 @@ function brief(o: LabelOutcome) {
 export function emptyReport(rev: number): ReanchorReport {
   const counts = Object.fromEntries(ANCHOR_STATES.map((s) => [s, 0])) as StateCounts;
   return { fromRev: rev, toRev: rev, precision: 'identical', counts, needsReview: [], orphaned: [], labels: [] };
-}
-
-/** Runs the re-anchoring inline when small, else on the worker thread so the server keeps answering. */
-function compute(job: ReanchorJob): Promise<Computed> {
-  return runJob('reanchor', job, job.oldText.length + job.newText.length > WORKER_THRESHOLD);
 }
 
 /** Starts the worker thread ahead of the first large revision (it takes a moment to load). */

@@ -139,7 +139,8 @@ function outcomeOf(before: Label, after: Label, texts: Revisions): LabelOutcome 
   };
 }
 
-function reportOf(outcomes: LabelOutcome[], texts: Revisions, map: ChangeMap): ReanchorReport {
+/** The report of a revision from the outcome of every label, in the order of the label list. */
+export function reportOf(outcomes: LabelOutcome[], texts: Revisions, map: ChangeMap): ReanchorReport {
   const counts = Object.fromEntries(ANCHOR_STATES.map((s) => [s, 0])) as StateCounts;
   for (const o of outcomes) counts[o.state]++;
   return {
