@@ -1,0 +1,55 @@
+/** A person or body that statements are credited to (one record, whatever the spelling used). */
+export interface Speaker {
+  /** `sp-` and a uuid. */
+  id: string;
+  /** Canonical name, without title: "Antony Blinken". */
+  name: string;
+  /** Every spelling that resolves to this speaker, the canonical name included. */
+  aliases: string[];
+  /** Title or affiliation read off a name ("Secretary of State"), or set by an editor. */
+  role?: string;
+  /** Wikidata item id, `Q` and digits. */
+  wikidata?: string;
+  /** http(s) page about the speaker. */
+  url?: string;
+  /** Set when an editor merged this speaker into another one; such a speaker is hidden and resolves to that one. */
+  mergedInto?: string;
+  createdAt: string;
+}
+
+/** One merge, kept so it can be listed and undone. */
+export interface SpeakerMerge {
+  id: string;
+  at: string;
+  actor: string;
+  from: string;
+  into: string;
+  /** Aliases `into` gained from `from`. */
+  aliasesAdded: string[];
+  /** The labels that moved, so an undo moves exactly them back. */
+  labels: { documentId: string; labelId: string }[];
+  undoneAt?: string;
+  undoneBy?: string;
+}
+
+/** Project settings for claim verdicts and ClaimReview export. */
+export interface VerdictSettings {
+  /** Ratings from best to worst; the last one may be a "cannot say" rating (see `unratable`). */
+  scale: string[];
+  /** Ratings outside the numeric best-worst scale (ratingValue is omitted for them in ClaimReview). */
+  unratable: string[];
+  /** The fact-checking organisation named as ClaimReview `author`. */
+  organization: { name: string; url?: string };
+}
+
+export const DEFAULT_VERDICT_SETTINGS: VerdictSettings = {
+  scale: ['true', 'mostly true', 'mixed', 'mostly false', 'false', 'unverifiable'],
+  unratable: ['unverifiable'],
+  organization: { name: 'Framewise project' },
+};
+
+export interface SpeakerData {
+  speakers: Speaker[];
+  merges: SpeakerMerge[];
+  verdictSettings: VerdictSettings;
+}

@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import type { DocumentStore } from '../store/document-store.js';
+import { SpeakerStore } from '../store/speaker-store.js';
+import { latestRevision, type Label } from '../domain/types.js';
+import type { Speaker, SpeakerMerge } from '../domain/speakers/types.js';
+import { activeSpeaker, resolveSpeaker } from '../domain/speakers/resolve.js';
+import { applyMerge, applyUndo, creditLabel, labelUsesAlias, mergeProblem, splitProblem, undoProblem } from '../domain/speakers/merge.js';
+import { badRequest, conflict, HttpError, notFound } from '../http-error.js';
+
+const stores = new WeakMap<DocumentStore, Promise<SpeakerStore>>();
+
+/**
+ * The speaker store of the data folder `store` works on: opened once and shared, since two
+ * writers on one file would corrupt it (see atomic-json-file.ts).
+ */
+export function speakerStoreOf(store: DocumentStore): Promise<SpeakerStore> {
+  let s = stores.get(store);
+  if (!s) {
+    s = SpeakerStore.open(store.dataDir);
+    stores.set(store, s);
+  }
+  return s;
+}
+
+/** A change to a label's speaker fields, to apply to the label being written. */
+export type SpeakerFields = (label: Label) => Label;
+
+/**
+ * Resolves the speaker typed on a label (API, editor, suggestion accept, import) to a speaker
+ * entity, creating one for a new name. `undefined` changes nothing; `''` removes the speaker.
+ * Names that are no entity (pronouns, anonymous descriptions) stay plain text without an id.
+ * Call it before the document update; apply the returned function to the label written.
+ */
+export async function resolveSpeakerForLabel(store: DocumentStore, docId: string, typed: string | undefined): Promise<SpeakerFields> {
+  if (typed === undefined) return (l) => l;
+  const name = typed.trim();
+  if (name === '') return ({ speakerId: _id, speakerAs: _as, ...rest }) => rest;
+  const doc = store.get(docId);
+  if (!doc) return (l) => l;
+  const speaker = await resolveIn(store, latestRevision(doc).text, doc.labels.map((l) => l.speakerId).filter((x): x is string => !!x), name);
+  return credit(name, speaker);
+}
+
+function credit(name: string, speaker: Speaker | null): SpeakerFields {
+  if (!speaker) return ({ speakerId: _id, speakerAs: _as, ...rest }) => ({ ...rest, speaker: name });
+  return ({ speakerAs: _as, ...l }) => creditLabel({ ...l, speaker: name }, speaker);
+}
+
+/** The speaker entity `name` resolves to in a document (created when new); `null` for names that are no entity. */
+async function resolveIn(store: DocumentStore, text: string, documentSpeakerIds: string[], name: string): Promise<Speaker | null> {
+  const speakers = await speakerStoreOf(store);
+  return speakers.update((draft) => {
+    const r = resolveSpeaker(draft.speakers, name, { text, documentSpeakerIds });
+    if (!r) return null;
+    if (r.kind === 'new') {
+      const created: Speaker = { id: `sp-${randomUUID()}`, name: r.name, aliases: [r.name], ...(r.role ? { role: r.role } : {}), createdAt: new Date().toISOString() };
+      draft.speakers.push(created);
+      return created;
+    }
+    const s = draft.speakers.find((x) => x.id === r.speaker.id)!;
+    if (r.alias && !s.aliases.includes(r.alias)) s.aliases.push(r.alias);
+    if (r.role && !s.role) s.role = r.role;
+    return s;
+  });
+}
+
+/**
+ * Resolves the labels of one document that name a speaker but carry no known speaker id (after
+ * an import): full names first, so "Blinken" then finds the "Antony Blinken" of the same text.
+ */
+export async function resolveSpeakersOfDocument(store: DocumentStore, docId: string): Promise<number> {
+  const doc = store.get(docId);
+  if (!doc) return 0;
+  const known = new Set((await speakerStoreOf(store)).read().speakers.map((s) => s.id));
+  const todo = doc.labels.filter((l) => l.speaker && !(l.speakerId && known.has(l.speakerId)));
+  if (todo.length === 0) return 0;
+  const ids = doc.labels.map((l) => l.speakerId).filter((x): x is string => !!x && known.has(x));
+  const fields = new Map<string, SpeakerFields>();
+  for (const l of [...todo].sort((a, b) => Number(b.speaker!.includes(' ')) - Number(a.speaker!.includes(' ')))) {
+    const speaker = await resolveIn(store, latestRevision(doc).text, ids, l.speaker!);
+    if (speaker) ids.push(speaker.id);
+    fields.set(l.id, credit(l.speaker!, speaker));
+  }
+  await store.update(docId, (draft) => {
+    draft.labels = draft.labels.map((l) => fields.get(l.id)?.(l) ?? l);
+  });
+  return fields.size;
+}
+
+function refuse(problem: { message: string; missing?: true }): never {
+  throw problem.missing ? notFound(problem.message) : badRequest(problem.message, 'invalid_speaker');
+}
+
+/** Rewrites every label of every document for which `pick` says so; returns the labels changed. */
+async function moveLabels(store: DocumentStore, actor: string, kind: string, pick: (l: Label) => Label | null): Promise<{ documentId: string; labelId: string }[]> {
+  const moved: { documentId: string; labelId: string }[] = [];
+  for (const entry of store.list()) {
+    const doc = store.get(entry.id);
+    if (!doc || !doc.labels.some((l) => pick(l))) continue;
+    const out = await store.update(entry.id, (draft) => {
+      const ids: string[] = [];
+      const at = new Date().toISOString();
+      draft.labels = draft.labels.map((l) => {
+        const next = pick(l);
+        if (!next) return l;
+        ids.push(l.id);
+        draft.events.push({ at, actor, kind, labelId: l.id, rev: l.rev, before: { speaker: l.speaker, speakerId: l.speakerId }, after: { speaker: next.speaker, speakerId: next.speakerId } });
+        return { ...next, updatedAt: at };
+      });
+      return ids;
+    });
+    for (const labelId of out?.result ?? []) moved.push({ documentId: entry.id, labelId });
+  }
+  return moved;
+}
+
+/**
+ * Merges speaker `from` into `into`: every label on every document follows, `into` keeps the
+ * aliases, and the merge is recorded (undoable). Document files are written one by one before the
+ * speaker file: a failed write part-way leaves some labels moved (see README, limits).
+ */
+export async function mergeSpeakers(store: DocumentStore, from: string, into: string, actor: string): Promise<SpeakerMerge> {
+  const speakers = await speakerStoreOf(store);
+  return speakers.update(async (draft) => {
+    const problem = mergeProblem(draft, from, into);
+    if (problem) refuse(problem);
+    const aliasesAdded = applyMerge(draft, from, into);
+    const target = draft.speakers.find((s) => s.id === into)!;
+    const record: SpeakerMerge = { id: `merge-${randomUUID()}`, at: new Date().toISOString(), actor, from, into, aliasesAdded, labels: [] };
+    record.labels = await moveLabels(store, actor, 'speaker.merged', (l) => (l.speakerId === from ? creditLabel(l, target) : null));
+    draft.merges.push(record);
+    return record;
+  });
+}
+
+/** Undoes a merge: the labels it moved (and still credited to the merged speaker) go back. */
+export async function undoMerge(store: DocumentStore, mergeId: string, actor: string): Promise<SpeakerMerge> {
+  const speakers = await speakerStoreOf(store);
+  return speakers.update(async (draft) => {
+    const problem = undoProblem(draft, mergeId);
+    if (problem) refuse(problem);
+    applyUndo(draft, mergeId);
+    const m = draft.merges.find((x) => x.id === mergeId)!;
+    const back = draft.speakers.find((s) => s.id === m.from)!;
+    const ids = new Set(m.labels.map((x) => x.labelId));
+    await moveLabels(store, actor, 'speaker.merge-undone', (l) => (ids.has(l.id) && l.speakerId === m.into ? creditLabel(l, back) : null));
+    m.undoneAt = new Date().toISOString();
+    m.undoneBy = actor;
+    return m;
+  });
+}
+
+/** Splits a wrongly merged alias off a speaker into a new speaker; the labels written with that alias follow. */
+export async function splitSpeaker(store: DocumentStore, id: string, alias: string, actor: string): Promise<Speaker> {
+  const speakers = await speakerStoreOf(store);
+  return speakers.update(async (draft) => {
+    const problem = splitProblem(draft, id, alias);
+    if (problem) refuse(problem);
+    const source = draft.speakers.find((s) => s.id === id)!;
+    source.aliases = source.aliases.filter((a) => a !== alias);
+    const created: Speaker = { id: `sp-${randomUUID()}`, name: alias, aliases: [alias], createdAt: new Date().toISOString() };
+    draft.speakers.push(created);
+    await moveLabels(store, actor, 'speaker.split', (l) => (l.speakerId === id && labelUsesAlias(l, alias) ? creditLabel(l, created) : null));
+    return created;
+  });
+}
+
+/** Changes a speaker's canonical name, role, Wikidata id or URL; a new name relabels every label credited to it. */
+export async function editSpeaker(store: DocumentStore, id: string, patch: { name?: string; role?: string; wikidata?: string; url?: string }, actor: string): Promise<Speaker> {
+  const speakers = await speakerStoreOf(store);
+  return speakers.update(async (draft) => {
+    const s = draft.speakers.find((x) => x.id === id);
+    if (!s) throw notFound(`no speaker with id "${id.slice(0, 100)}"`);
+    if (s.mergedInto) throw conflict(`"${s.name}" has been merged into another speaker; edit that one`);
+    for (const key of ['role', 'wikidata', 'url'] as const) {
+      const v = patch[key];
+      if (v === undefined) continue;
+      if (v === '') delete s[key];
+      else s[key] = v;
+    }
+    if (patch.name !== undefined && patch.name !== s.name) {
+      const clash = draft.speakers.find((x) => x.id !== id && !x.mergedInto && x.aliases.includes(patch.name!));
+      if (clash) throw new HttpError(409, 'conflict', `name: "${patch.name}" is already a name of another speaker (${clash.id}); merge them instead`);
+      s.name = patch.name;
+      if (!s.aliases.includes(patch.name)) s.aliases.push(patch.name);
+      await moveLabels(store, actor, 'speaker.renamed', (l) => (l.speakerId === id ? creditLabel(l, s) : null));
+    }
+    return s;
+  });
+}
+
+/** The active speaker behind an id (following merges), or `null`. */
+export async function findSpeaker(store: DocumentStore, id: string): Promise<Speaker | null> {
+  return activeSpeaker((await speakerStoreOf(store)).read().speakers, id);
+}
