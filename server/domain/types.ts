@@ -60,6 +60,10 @@ export interface Label {
   rev: number;
   quote: TextQuote;
   speaker?: string;
+  /** The speaker entity (see domain/speakers); `speaker` is then its canonical name. */
+  speakerId?: string;
+  /** The name as it was typed or found, when it differs from the canonical `speaker` (kept so an alias can be split off again). */
+  speakerAs?: string;
   cue?: string;
   sourcing?: Sourcing;
   note?: string;
@@ -67,6 +71,17 @@ export interface Label {
   createdAt: string;
   updatedAt: string;
   anchor: Anchor;
+  /** A fact-check of the statement (see domain/speakers/verdicts.ts). */
+  verdict?: Verdict;
+}
+
+export interface Verdict {
+  rating: string;
+  summary?: string;
+  /** http(s) URLs. */
+  evidence?: string[];
+  by: string;
+  at: string;
 }
 
 export interface DocEvent {

@@ -6,6 +6,7 @@ import { latestRevision, type DocumentMeta, type DocumentRecord, type Label } fr
 import { createDocument, type SourceFormat } from '../domain/documents.js';
 import { parseSeed } from '../domain/seeds.js';
 import { makeLabel, spanProblem } from '../domain/labels.js';
+import { resolveSpeakersOfDocument } from './speakers.js';
 import { CodePointIndex } from '../domain/formats/code-points.js';
 import { idFromFileName, type DocumentDraft, type LabelDraft } from '../domain/formats/drafts.js';
 import { emptyImportReport, type ImportError, type ImportReport, type Place } from '../domain/formats/report.js';
@@ -458,6 +459,7 @@ async function commit(store: DocumentStore, project: ProjectStore, plan: Plan, o
     } else {
       await updateExisting(store, step, options, now, report);
     }
+    await resolveSpeakersOfDocument(store, step.kind === 'create' ? step.record.id : step.id);
     options.onProgress?.(++done, plan.steps.length, step.kind === 'create' ? step.record.id : step.id);
   }
 }

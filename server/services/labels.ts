@@ -6,6 +6,7 @@ import { latestRevision, SOURCINGS, type DocumentRecord, type Label } from '../d
 import { ATTRIBUTE_LIMITS, labelEvent, makeLabel, quoteOf, snapToWords, spanProblem, withAttributes } from '../domain/labels.js';
 import { hasLoneSurrogate } from '../domain/text.js';
 import { badRequest, conflict, HttpError, notFound } from '../http-error.js';
+import { resolveSpeakerForLabel } from './speakers.js';
 
 /** A free-text attribute: no control characters (tab and newline allowed in notes), no lone surrogates. */
 const attribute = (max: number, multiline = false) =>
@@ -74,13 +75,14 @@ async function mutate<T>(store: DocumentStore, id: string, fn: (draft: DocumentR
 
 export async function createLabel(store: DocumentStore, project: ProjectStore, docId: string, body: NewLabelBody, actor: string): Promise<Label> {
   checkType(project, body.type);
+  const speakerFields = await resolveSpeakerForLabel(store, docId, body.speaker);
   return mutate(store, docId, (draft) => {
     checkRev(draft, body.rev);
     let { start, end } = body;
     if (body.snap) ({ start, end } = snapOrRefuse(draft, start, end));
     checkSpan(draft, start, end);
     const now = new Date().toISOString();
-    const label = makeLabel(draft, { id: randomUUID(), type: body.type, start, end, speaker: body.speaker, cue: body.cue, sourcing: body.sourcing || undefined, note: body.note }, actor, now);
+    const label = speakerFields(makeLabel(draft, { id: randomUUID(), type: body.type, start, end, speaker: body.speaker, cue: body.cue, sourcing: body.sourcing || undefined, note: body.note }, actor, now));
     draft.labels.push(label);
     draft.events.push(labelEvent('label.created', actor, now, undefined, label));
     return label;
@@ -89,10 +91,11 @@ export async function createLabel(store: DocumentStore, project: ProjectStore, d
 
 export async function updateLabel(store: DocumentStore, project: ProjectStore, docId: string, labelId: string, patch: LabelPatchBody, actor: string): Promise<Label> {
   if (patch.type !== undefined) checkType(project, patch.type);
+  const speakerFields = await resolveSpeakerForLabel(store, docId, patch.speaker);
   return mutate(store, docId, (draft) => {
     const before = findLabel(draft, labelId);
     const now = new Date().toISOString();
-    let after: Label = withAttributes({ ...before, updatedAt: now }, patch);
+    let after: Label = speakerFields(withAttributes({ ...before, updatedAt: now }, patch));
     if (patch.type !== undefined) after.type = patch.type;
     if (patch.start !== undefined || patch.end !== undefined) {
       checkRev(draft, patch.rev!);
