@@ -8,6 +8,8 @@ export interface Config {
   readonly allowedHosts: readonly string[];
   readonly dataDir: string;
   readonly seedsDir: string;
+  /** `SEEDS=off` starts with an empty corpus: the seed articles are never loaded. */
+  readonly seeds: boolean;
 }
 
 /** Host names always accepted: the loopback names a browser on this machine uses. */
@@ -38,5 +40,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     allowedHosts: Object.freeze([...new Set([...LOOPBACK_HOSTS, hostName, ...extra])]),
     dataDir: resolve(cwd, env.DATA_DIR || './data'),
     seedsDir: resolve(cwd, env.SEEDS_DIR || './seeds'),
+    seeds: seedsSetting(env.SEEDS),
   });
+}
+
+/** `SEEDS`: `on` (the default) or `off`. */
+function seedsSetting(value: string | undefined): boolean {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === '' || v === 'on') return true;
+  if (v === 'off') return false;
+  throw new Error(`SEEDS must be "on" or "off", not ${JSON.stringify(value)}`);
 }

@@ -22,7 +22,7 @@ const store = await DocumentStore.open(config.dataDir);
 if (store.removedTempFiles.length) console.warn(`removed ${store.removedTempFiles.length} temporary file(s) left by an interrupted write`);
 for (const p of store.problems) console.warn(`quarantined ${p.file}: ${p.reason} (moved to ${p.movedTo})`);
 const project = await ProjectStore.open(config.dataDir);
-const seeded = await loadSeedsOnce(store, config.seedsDir);
+const seeded = config.seeds ? await loadSeedsOnce(store, config.seedsDir) : [];
 if (seeded.length) console.log(`loaded ${seeded.length} seed documents from ${config.seedsDir}`);
 
 const server = createApp({ store, project, allowedHosts: config.allowedHosts }).listen(config.port, config.host, () => {

@@ -10,13 +10,18 @@ const MARKER = 'seeded.json';
 
 /**
  * Loads the seed articles once per data folder: a marker file records that it happened, so a
- * second start (or a user who deleted a seed) never gets them again.
+ * second start (or a user who deleted a seed) never gets them again. A folder without `.txt`
+ * files loads nothing (an empty corpus); `SEEDS=off` skips this call altogether (see main.ts).
  * Returns the ids it created.
  */
 export async function loadSeedsOnce(store: DocumentStore, seedsDir: string, now = new Date().toISOString()): Promise<string[]> {
   const marker = join(store.dataDir, MARKER);
   if (existsSync(marker)) return [];
-  const files = (await readdir(seedsDir)).filter((f) => f.endsWith('.txt')).sort();
+  const names = await readdir(seedsDir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') throw new Error(`the seeds folder ${seedsDir} does not exist: set SEEDS_DIR to a folder of seed articles, or SEEDS=off to start with an empty corpus`);
+    throw err;
+  });
+  const files = names.filter((f) => f.endsWith('.txt')).sort();
   const created: string[] = [];
   for (const file of files) {
     const content = await readFile(join(seedsDir, file), 'utf8');
