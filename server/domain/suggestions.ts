@@ -1,4 +1,5 @@
 import type { Label, Sourcing } from './types.js';
+import { namesEndingWith } from './full-names.js';
 
 /**
  * Rule-based label suggestions. Offsets are UTF-16 code units into the text, end exclusive.
@@ -61,24 +62,28 @@ export function suggestLabels(text: string, existing: Pick<Label, 'type' | 'star
   const out: Suggestion[] = [...quoteSuggestions(text), ...claimSuggestions(text), ...opinionSuggestions(text)];
   const rejectedKeys = new Set(rejected);
   const names = new Map<string, string>();
-  const nameOf = (speaker: string) => {
-    if (!names.has(speaker)) names.set(speaker, fullName(speaker, text, knownSpeakers));
-    return names.get(speaker)!;
-  };
-  return dedupe(out)
+  const kept = dedupe(out)
     .filter((s) => !existing.some((l) => l.type === s.type && overlapRatio(l, s) >= 0.5))
     .filter((s) => !rejectedKeys.has(rejectionKey(s)))
     .sort((a, b) => a.start - b.start || b.end - a.end)
-    .slice(0, MAX_SUGGESTIONS)
-    .map((s) => (s.speaker ? { ...s, speaker: nameOf(s.speaker) } : s));
+    .slice(0, MAX_SUGGESTIONS);
+  // Every surname's "First Last" names in one pass over the text, not one scan per speaker.
+  const inText = namesEndingWith(text, kept.flatMap((s) => (s.speaker && SURNAME.test(s.speaker) ? [s.speaker] : [])));
+  const nameOf = (speaker: string) => {
+    if (!names.has(speaker)) names.set(speaker, fullName(speaker, inText.get(speaker), knownSpeakers));
+    return names.get(speaker)!;
+  };
+  return kept.map((s) => (s.speaker ? { ...s, speaker: nameOf(s.speaker) } : s));
 }
 
-function fullName(speaker: string, text: string, known: string[]): string {
-  if (!/^[A-Z][\w'’-]+$/.test(speaker)) return speaker;
+const SURNAME = /^[A-Z][\w'’-]+$/;
+
+function fullName(speaker: string, namesInText: Set<string> | undefined, known: string[]): string {
+  if (!SURNAME.test(speaker)) return speaker;
   const fromCorpus = [...new Set(known.filter((k) => k.endsWith(` ${speaker}`)))];
   if (fromCorpus.length === 1) return fromCorpus[0];
-  const inText = new Set([...text.matchAll(new RegExp(`\\b([A-Z][a-z]+ ${speaker})\\b`, 'g'))].map((m) => m[1]).filter((n) => !NOT_SPEAKERS.test(n.split(' ')[0]) && !TITLES.test(n.split(' ')[0])));
-  return inText.size === 1 ? [...inText][0] : speaker;
+  const inText = [...(namesInText ?? [])].filter((n) => !NOT_SPEAKERS.test(n.split(' ')[0]) && !TITLES.test(n.split(' ')[0]));
+  return inText.length === 1 ? inText[0] : speaker;
 }
 
 const TITLES = /^(?:President|Secretary|Minister|Chancellor|Senator|General|Mr|Mrs|Ms|Dr|Prime|Deputy|Foreign|Defense|State|Spokesman|Spokeswoman)$/;
