@@ -21,31 +21,55 @@ export interface RenderedParagraph {
   segments: Segment[];
 }
 
+/** A UTF-16 range [start, end) of the text. */
+export interface TextWindow {
+  start: number;
+  end: number;
+}
+
+const outermostFirst = (a: DrawnSpan, b: DrawnSpan) => a.start - b.start || b.end - a.end || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 /**
- * Cuts the text into paragraphs (split at blank lines) and each paragraph into segments at every
+ * Cuts the text into paragraphs (split at line breaks) and each paragraph into segments at every
  * span boundary, so overlapping and nested spans can be drawn without nesting elements.
- * Spans are ordered outermost first: earlier start, then longer.
+ * Spans are ordered outermost first: earlier start, then longer. With `window`, only the paragraphs
+ * overlapping it are cut (clipped to it), so a part of a huge text costs what the part holds.
+ *
+ * One sweep over the sorted boundaries: each span is added once and removed once, so the cost is
+ * O((spans + paragraphs) log spans + output), not spans x segments.
  */
-export function segmentText(text: string, spans: DrawnSpan[]): RenderedParagraph[] {
-  const ordered = [...spans]
-    .filter((s) => s.end > s.start)
-    .sort((a, b) => a.start - b.start || b.end - a.end || a.id.localeCompare(b.id));
-  const cuts = new Set<number>();
-  for (const s of ordered) {
-    cuts.add(s.start);
-    cuts.add(s.end);
-  }
-  return paragraphs(text).map((p) => {
-    const bounds = [p.start, ...[...cuts].filter((c) => c > p.start && c < p.end).sort((a, b) => a - b), p.end];
+export function segmentText(text: string, spans: DrawnSpan[], window: TextWindow = { start: 0, end: text.length }): RenderedParagraph[] {
+  const ordered = spans.filter((s) => s.end > s.start && s.end > window.start && s.start < window.end).sort(outermostFirst);
+  const rank = new Map(ordered.map((s, i) => [s, i]));
+  const byEnd = [...ordered].sort((a, b) => a.end - b.end);
+  const cuts = [...new Set(ordered.flatMap((s) => [s.start, s.end]))].sort((a, b) => a - b);
+  const active = new Set<DrawnSpan>();
+  let nextStart = 0;
+  let nextEnd = 0;
+  let nextCut = 0;
+  /** Moves the sweep to `pos`: spans starting at or before it are in, spans ending at or before it are out. */
+  const advance = (pos: number) => {
+    while (nextStart < ordered.length && ordered[nextStart].start <= pos) active.add(ordered[nextStart++]);
+    while (nextEnd < byEnd.length && byEnd[nextEnd].end <= pos) active.delete(byEnd[nextEnd++]);
+  };
+  const out: RenderedParagraph[] = [];
+  for (const p of paragraphs(text)) {
+    const start = Math.max(p.start, window.start);
+    const end = Math.min(p.end, window.end);
+    if (end <= start) continue;
+    while (nextCut < cuts.length && cuts[nextCut] <= start) nextCut++;
+    const bounds = [start];
+    while (nextCut < cuts.length && cuts[nextCut] < end) bounds.push(cuts[nextCut++]);
+    bounds.push(end);
     const segments: Segment[] = [];
     for (let i = 0; i + 1 < bounds.length; i++) {
-      const start = bounds[i];
-      const end = bounds[i + 1];
-      const spanIds = ordered.filter((s) => s.start <= start && s.end >= end).map((s) => s.id);
-      segments.push({ start, end, text: text.slice(start, end), spanIds });
+      advance(bounds[i]);
+      const spanIds = [...active].sort((a, b) => rank.get(a)! - rank.get(b)!).map((s) => s.id);
+      segments.push({ start: bounds[i], end: bounds[i + 1], text: text.slice(bounds[i], bounds[i + 1]), spanIds });
     }
-    return { start: p.start, end: p.end, segments };
-  });
+    out.push({ start, end, segments });
+  }
+  return out;
 }
 
 /**
@@ -53,7 +77,7 @@ export function segmentText(text: string, spans: DrawnSpan[]): RenderedParagraph
  * how far below the text a span's underline sits, and stays the same along the whole span.
  */
 export function assignLanes(spans: DrawnSpan[]): Map<string, number> {
-  const ordered = [...spans].sort((a, b) => a.start - b.start || b.end - a.end || a.id.localeCompare(b.id));
+  const ordered = [...spans].sort(outermostFirst);
   const laneEnds: number[] = [];
   const lanes = new Map<string, number>();
   for (const s of ordered) {
@@ -63,4 +87,42 @@ export function assignLanes(spans: DrawnSpan[]): Map<string, number> {
     lanes.set(s.id, lane);
   }
   return lanes;
+}
+
+/** How much one editor part may hold: characters of text and labels that start in it. */
+export interface PartLimits {
+  maxChars: number;
+  maxLabels: number;
+}
+
+/**
+ * Splits a long text into parts for the editor: each part ends at a paragraph break when one is
+ * available, holds at most `maxChars` UTF-16 units and at most `maxLabels` of the given span starts
+ * (a part always holds at least one paragraph piece, so a paragraph longer than `maxChars` is cut
+ * at the last space before the limit, or hard at the limit). `starts` must be sorted ascending.
+ * A text within both limits is one part.
+ */
+export function splitIntoParts(text: string, starts: number[], limits: PartLimits): TextWindow[] {
+  if (text.length <= limits.maxChars && starts.length <= limits.maxLabels) return [{ start: 0, end: text.length }];
+  const parts: TextWindow[] = [];
+  let from = 0;
+  let labelIndex = 0;
+  while (from < text.length) {
+    let end = Math.min(text.length, from + limits.maxChars);
+    // the label limit: stop before the (maxLabels+1)-th label starting in this part
+    while (labelIndex < starts.length && starts[labelIndex] < from) labelIndex++;
+    const overflow = labelIndex + limits.maxLabels;
+    if (overflow < starts.length && starts[overflow] < end) end = Math.max(starts[overflow], from + 1);
+    if (end < text.length) {
+      const brk = text.lastIndexOf('\n', end - 1);
+      if (brk > from) end = brk + 1;
+      else {
+        const space = text.lastIndexOf(' ', end - 1);
+        if (space > from) end = space + 1;
+      }
+    }
+    parts.push({ start: from, end });
+    from = end;
+  }
+  return parts;
 }

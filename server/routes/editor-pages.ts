@@ -31,10 +31,16 @@ export function editorPages(store: DocumentStore, project: ProjectStore): Router
   const view = (req: Request) => {
     const doc = loadDocument(store, req);
     const speakers = corpusSpeakers(store.list());
-    return editorView(doc, project.labelTypes(), actorOf(req), speakers, suggestionsFor(doc, speakers));
+    const part = typeof req.query.part === 'string' ? Number(req.query.part) : 1;
+    return editorView(doc, project.labelTypes(), actorOf(req), speakers, suggestionsFor(doc, speakers), part);
   };
   const renderPartial = (res: Response, name: string, locals: object) =>
     new Promise<string>((resolve, reject) => res.render(name, locals, (err, html) => (err ? reject(err) : resolve(html))));
+
+  /** Browsers ask for /favicon.ico whatever the page says; the icon is the SVG in /public. */
+  router.get('/favicon.ico', (_req, res) => {
+    res.redirect(301, '/public/favicon.svg');
+  });
 
   router.get('/documents/:id', (req, res) => {
     res.render('documents/show', view(req));
@@ -44,7 +50,7 @@ export function editorPages(store: DocumentStore, project: ProjectStore): Router
   router.get('/documents/:id/fragment', async (req, res) => {
     const locals = { ...view(req), path: req.path };
     const [article, panel] = await Promise.all([renderPartial(res, 'documents/_article', locals), renderPartial(res, 'documents/_panel', locals)]);
-    res.json({ rev: locals.rev, article, panel });
+    res.json({ rev: locals.rev, part: locals.part, article, panel });
   });
 
   router.post('/documents/:id/labels', async (req, res) => {

@@ -1,18 +1,54 @@
 import { latestRevision, SOURCINGS, type DocumentRecord, type Label, type LabelTypeDef } from '../domain/types.js';
-import { assignLanes, segmentText } from '../domain/segments.js';
+import { assignLanes, segmentText, splitIntoParts, type PartLimits } from '../domain/segments.js';
 import { historyLines } from '../domain/history.js';
 import { typeName } from '../domain/label-types.js';
 import type { Suggestion } from '../domain/suggestions.js';
 
+/**
+ * The editor draws a long text in parts so a page stays small (README, "Limits"): a part holds at
+ * most 30,000 characters of text and 300 labels starting in it, which keeps the page under about
+ * 1.5 MB of HTML however long the document is. Orphaned labels and suggestions are listed up to the
+ * same 300 per page.
+ */
+export const EDITOR_PART_LIMITS: PartLimits = { maxChars: 30_000, maxLabels: 300 };
+
+const article = (word: string) => (/^[aeiou]/i.test(word) ? 'an' : 'a');
+
+/** What a screen reader says for a label: type, speaker, state and the first words. */
+function announce(l: Label, types: LabelTypeDef[]): string {
+  const state = l.anchor.state === 'fuzzy' ? ', needs review' : l.anchor.state === 'orphaned' ? ', orphaned: its words are gone' : '';
+  const words = l.quote.exact.length > 80 ? `${l.quote.exact.slice(0, 79)}…` : l.quote.exact;
+  return `${typeName(types, l.type)}${l.speaker ? `, speaker ${l.speaker}` : ''}${state}: “${words}”`;
+}
+
+/** The words each label had before the latest revision moved it, from the revision events. */
+function oldWords(doc: DocumentRecord, ids: Set<string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = doc.events.length - 1; i >= 0 && out.size < ids.size; i--) {
+    const e = doc.events[i];
+    if (e.kind !== 'revision.created') continue;
+    const after = e.after as { needsReview?: { id: string; oldExact?: string }[] } | undefined;
+    for (const o of after?.needsReview ?? []) if (ids.has(o.id) && !out.has(o.id) && o.oldExact !== undefined) out.set(o.id, o.oldExact);
+  }
+  return out;
+}
+
 /** Everything the editor templates need, computed here so the views stay free of logic. */
-export function editorView(doc: DocumentRecord, types: LabelTypeDef[], user: string, speakers: string[], suggestions: Suggestion[] = []) {
+export function editorView(doc: DocumentRecord, types: LabelTypeDef[], user: string, speakers: string[], suggestions: Suggestion[] = [], partNumber = 1) {
   const latest = latestRevision(doc);
   const labels = [...doc.labels].sort((a, b) => a.start - b.start || b.end - a.end);
   const anchored = labels.filter((l) => l.anchor.state !== 'orphaned');
-  const lanes = assignLanes(anchored);
-  const byId = new Map<string, Label>(anchored.map((l) => [l.id, l]));
-  const suggestionSpans = suggestions.map((sg) => ({ id: `sugg:${sg.id}`, start: sg.start, end: sg.end }));
-  const paragraphs = segmentText(latest.text, [...anchored, ...suggestionSpans]).map((p) => ({
+  const orphanedAll = labels.filter((l) => l.anchor.state === 'orphaned');
+  const parts = splitIntoParts(latest.text, anchored.map((l) => l.start), EDITOR_PART_LIMITS);
+  const partIndex = Math.min(Math.max(1, Math.floor(partNumber) || 1), parts.length) - 1;
+  const win = parts[partIndex];
+  const inWindow = (s: { start: number; end: number }) => s.end > win.start && s.start < win.end;
+  const shown = anchored.filter(inWindow);
+  const lanes = assignLanes(shown);
+  const byId = new Map<string, Label>(shown.map((l) => [l.id, l]));
+  const shownSuggestions = suggestions.filter(inWindow).slice(0, EDITOR_PART_LIMITS.maxLabels);
+  const suggestionSpans = shownSuggestions.map((sg) => ({ id: `sugg:${sg.id}`, start: sg.start, end: sg.end }));
+  const paragraphs = segmentText(latest.text, [...shown, ...suggestionSpans], win).map((p) => ({
     ...p,
     segments: p.segments.map((s) => ({
       ...s,
@@ -23,21 +59,34 @@ export function editorView(doc: DocumentRecord, types: LabelTypeDef[], user: str
         .sort((a, b) => b.lane - a.lane),
     })),
   }));
+  const orphaned = orphanedAll.slice(0, EDITOR_PART_LIMITS.maxLabels);
+  const fuzzy = shown.filter((l) => l.anchor.state === 'fuzzy');
+  const partHref = (n: number) => `/documents/${encodeURIComponent(doc.id)}${n > 1 ? `?part=${n}` : ''}`;
   return {
     title: doc.meta.title,
     mainClass: 'wide',
+    skipTo: { href: '#article-text', text: 'Skip to the text' },
     doc,
     rev: latest.rev,
     user,
     types,
     typeName: (id: string) => typeName(types, id),
+    aOrAn: article,
+    announce: (l: Label) => announce(l, types),
     sourcings: SOURCINGS,
     speakers,
-    labels: anchored,
+    /** Labels drawn in this part, in text order, then the orphans: the j/k order. */
+    labels: shown,
+    /** Every label of the document, orphans included: the one count shown everywhere. */
+    totalLabels: labels.length,
     needsReview: anchored.filter((l) => l.anchor.state === 'fuzzy').length,
-    orphaned: labels.filter((l) => l.anchor.state === 'orphaned'),
+    orphaned,
+    orphanedTotal: orphanedAll.length,
+    oldWords: oldWords(doc, new Set(fuzzy.map((l) => l.id))),
     history: historyLines(doc.events, types, 50),
     paragraphs,
-    suggestions,
+    suggestions: shownSuggestions,
+    suggestionsTotal: suggestions.length,
+    part: { number: partIndex + 1, count: parts.length, start: win.start, end: win.end, length: latest.text.length, prev: partIndex > 0 ? partHref(partIndex) : null, next: partIndex + 1 < parts.length ? partHref(partIndex + 2) : null },
   };
 }
