@@ -9,14 +9,42 @@ export interface HistoryLine {
   summary: string;
   /** The text of the label concerned, when there is one. */
   quote?: string;
+  /** For a revision: the labels it moved, with their words before and after (one line, not one per label). */
+  moved?: { type: string; state: string; oldExact: string; exact: string }[];
+}
+
+interface Trail {
+  type: string;
+  exact?: string;
+  anchor?: { state: string };
 }
 
 const FIELDS = ['type', 'speaker', 'cue', 'sourcing', 'note'] as const;
 
 /** The event trail as lines a reviewer can read, newest first. */
 export function historyLines(events: DocEvent[], types: LabelTypeDef[], limit = 200): HistoryLine[] {
-  return events.slice(-limit).reverse().map((e) => describe(e, types));
+  const out: HistoryLine[] = [];
+  let revisionLine: HistoryLine | undefined;
+  let revisionKey = '';
+  // Oldest first, so each revision's `label.reanchored` events fold into its line.
+  for (const e of events) {
+    if (e.kind === 'label.reanchored' && revisionLine && revisionKey === `${e.rev}|${e.at}`) {
+      const before = e.before as Trail | undefined;
+      const after = e.after as Trail | undefined;
+      revisionLine.moved!.push({ type: typeName(types, after?.type ?? before?.type ?? ''), state: after?.anchor?.state ?? '?', oldExact: before?.exact ?? '', exact: after?.exact ?? '' });
+      continue;
+    }
+    const line = describe(e, types);
+    if (e.kind === 'revision.created') {
+      revisionLine = { ...line, moved: [] };
+      revisionKey = `${e.rev}|${e.at}`;
+      out.push(revisionLine);
+    } else out.push(line);
+  }
+  return out.slice(-limit).reverse();
 }
+
+const withArticle = (name: string) => `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 
 function describe(e: DocEvent, types: LabelTypeDef[]): HistoryLine {
   const before = e.before as Label | undefined;
@@ -31,13 +59,13 @@ function describe(e: DocEvent, types: LabelTypeDef[]): HistoryLine {
     case 'revision.created':
       return { ...base, summary: `saved revision ${e.rev}` };
     case 'label.created':
-      return { ...base, summary: `labelled a ${name(after)}` };
+      return { ...base, summary: `labelled ${withArticle(name(after))}` };
     case 'label.deleted':
-      return { ...base, summary: `deleted a ${name(before)}` };
+      return { ...base, summary: `deleted ${withArticle(name(before))}` };
     case 'label.restored':
-      return { ...base, summary: `restored a ${name(after)}` };
+      return { ...base, summary: `restored ${withArticle(name(after))}` };
     case 'label.reanchored':
-      return { ...base, summary: `re-anchored a ${name(after)} (${after?.anchor.state ?? '?'}) on revision ${e.rev}` };
+      return { ...base, summary: `re-anchored ${withArticle(name(after))} (${after?.anchor?.state ?? '?'}) on revision ${e.rev}` };
     case 'label.updated':
       return { ...base, summary: changes(before, after, types) };
     default:
