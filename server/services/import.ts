@@ -20,6 +20,7 @@ import { importedLabelProblem } from '../domain/formats/label-checks.js';
 import { MAX_SOURCE_LENGTH, newDocumentSchema, textProblem } from './documents.js';
 import { reviseDocument } from './revisions.js';
 import { badRequest, conflict, HttpError, tooLarge } from '../http-error.js';
+import { planLabelCountProblem } from '../domain/label-limit.js';
 
 export const IMPORT_FORMATS = ['jsonl', 'brat', 'doccano', 'w3c', 'files'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -88,6 +89,8 @@ export async function importFiles(store: DocumentStore, project: ProjectStore, f
   enforceLimits(decoded);
   return oneAtATime(store, async () => {
     const plan = planImport(store, project, decoded, options, report);
+    const tooMany = planLabelCountProblem(plan.steps.map((s) => (s.kind === 'create' ? { id: s.record.id, existing: 0, adding: s.record.labels.length } : { id: s.id, existing: store.get(s.id)?.labels.length ?? 0, adding: s.labels.length })));
+    if (tooMany) throw tooLarge(`${tooMany}: nothing was imported`);
     if (report.errors.length && !options.skipBad) return report;
     if (options.skipBad) {
       for (const e of report.errors) report.skipped.push({ file: e.file, line: e.line, item: 'record', reason: e.message });

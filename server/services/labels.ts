@@ -5,7 +5,8 @@ import type { ProjectStore } from '../store/project-store.js';
 import { latestRevision, SOURCINGS, type DocumentRecord, type Label } from '../domain/types.js';
 import { ATTRIBUTE_LIMITS, labelEvent, makeLabel, quoteOf, snapToWords, spanProblem, withAttributes } from '../domain/labels.js';
 import { hasLoneSurrogate } from '../domain/text.js';
-import { badRequest, conflict, HttpError, notFound } from '../http-error.js';
+import { badRequest, conflict, HttpError, notFound, tooLarge } from '../http-error.js';
+import { labelCountProblem } from '../domain/label-limit.js';
 import { resolveSpeakerForLabel } from './speakers.js';
 
 /** A free-text attribute: no control characters (tab and newline allowed in notes), no lone surrogates. */
@@ -61,6 +62,12 @@ function snapOrRefuse(doc: DocumentRecord, start: number, end: number): { start:
   return snapped;
 }
 
+/** 413 when `doc` already holds the most labels a document may hold. */
+function checkLabelCount(doc: DocumentRecord): void {
+  const problem = labelCountProblem(doc.labels.length, 1, doc.id);
+  if (problem) throw tooLarge(problem);
+}
+
 function findLabel(doc: DocumentRecord, labelId: string): Label {
   const label = doc.labels.find((l) => l.id === labelId);
   if (!label) throw notFound(`no label with id "${labelId.slice(0, 100)}" in document "${doc.id}"`);
@@ -78,6 +85,7 @@ export async function createLabel(store: DocumentStore, project: ProjectStore, d
   const speakerFields = await resolveSpeakerForLabel(store, docId, body.speaker);
   return mutate(store, docId, (draft) => {
     checkRev(draft, body.rev);
+    checkLabelCount(draft);
     let { start, end } = body;
     if (body.snap) ({ start, end } = snapOrRefuse(draft, start, end));
     checkSpan(draft, start, end);
@@ -132,6 +140,7 @@ export async function restoreLabel(store: DocumentStore, docId: string, labelId:
     if (!deleted) throw notFound(`no deleted label with id "${labelId.slice(0, 100)}" in document "${draft.id}"`);
     const label = deleted.before as Label;
     checkRev(draft, label.rev);
+    checkLabelCount(draft);
     const now = new Date().toISOString();
     const restored = { ...label, updatedAt: now };
     draft.labels.push(restored);
