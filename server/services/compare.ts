@@ -4,8 +4,22 @@ import type { CorpusDocument, StatementCluster } from '../domain/compare/types.j
 import type { MatchingStats } from '../domain/compare/statements.js';
 import { runJob } from './domain-worker.js';
 
-/** Above this much text (UTF-16 code units, all documents), matching runs on the worker thread. */
+/**
+ * Above this much work, matching runs on the worker thread. The work counts what becomes passages:
+ * every document's text plus the text under each of its labels (a label is a passage of its own,
+ * so 15 labels over one long sentence multiply the passages to align), in UTF-16 code units.
+ */
 export const COMPARE_WORKER_THRESHOLD = 200_000;
+
+/** The matching work of a corpus, as COMPARE_WORKER_THRESHOLD counts it. */
+export function matchingWork(docs: CorpusDocument[]): number {
+  let work = 0;
+  for (const d of docs) {
+    work += d.text.length;
+    for (const l of d.labels) if (l.anchor.state !== 'orphaned') work += Math.max(0, Math.min(l.end, d.text.length) - l.start);
+  }
+  return work;
+}
 
 /** The corpus as matched, with its statements; rebuilt only when the documents change. */
 export interface CompareSnapshot {
@@ -45,8 +59,7 @@ export class CompareService {
   private async build(): Promise<CompareSnapshot> {
     const started = performance.now();
     const docs = this.loadCorpus();
-    const size = docs.reduce((n, d) => n + d.text.length, 0);
-    const { clusters, stats } = await runJob('statements', docs, size > COMPARE_WORKER_THRESHOLD);
+    const { clusters, stats } = await runJob('statements', docs, matchingWork(docs) > COMPARE_WORKER_THRESHOLD);
     return { docs, clusters, byId: new Map(clusters.map((c) => [c.id, c])), stats, buildMs: performance.now() - started };
   }
 

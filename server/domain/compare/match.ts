@@ -16,8 +16,17 @@ import type { WordIds } from './word-ids.js';
  */
 export const MATCH_THRESHOLDS = { minContent: 3, minDensity: 0.5, minCoverage: 0.7 } as const;
 
-/** The match between two passages, or `null` when they do not render the same statement. */
+/**
+ * Most cells of one alignment (words of one passage times words of the other): 400 × 400. Alignment
+ * costs O(n·m), so two run-on "sentences" of 4,000 words would take 16 million cells per pair, and
+ * labels over them multiply the pairs. A longer pair is not aligned: it is not matched as one
+ * statement (its shorter passages, sentences and quotations inside, still are).
+ */
+export const MAX_ALIGN_CELLS = 160_000;
+
+/** The match between two passages, or `null` when they do not render the same statement (or are too long to align). */
 export function matchPassages(p: Passage, q: Passage, ai: number, bi: number, ids: WordIds): PassageMatch | null {
+  if (p.words.length * q.words.length > MAX_ALIGN_CELLS) return null;
   const shared = sharedCount(p.content, q.content);
   if (shared < MATCH_THRESHOLDS.minContent || shared < MATCH_THRESHOLDS.minCoverage * Math.min(p.content.length, q.content.length)) return null;
   const al = alignLocally(p.words, q.words, ids.content);
