@@ -1,5 +1,6 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { DocumentStore } from './store/document-store.js';
@@ -10,7 +11,6 @@ import { LOOPBACK_HOSTS } from './config.js';
 import { documentsApi } from './routes/documents-api.js';
 import { documentsPages } from './routes/documents-pages.js';
 import { actorOf } from './routes/actor.js';
-import { reviewerRoutes } from './routes/reviewer.js';
 import { labelsApi } from './routes/labels-api.js';
 import { revisionRoutes } from './routes/revisions.js';
 import { exportRoutes } from './routes/export.js';
@@ -20,6 +20,14 @@ import { labelTypeRoutes } from './routes/label-types.js';
 import { suggestionRoutes } from './routes/suggestions.js';
 import { agreementRoutes } from './routes/agreement.js';
 import { trashRoutes } from './routes/trash.js';
+import type { UserStore } from './auth/user-store.js';
+import type { TeamStore } from './auth/team-store.js';
+import { authenticate, authorize, csrfProtection, viewLocals } from './auth/middleware.js';
+import { authRoutes } from './routes/auth.js';
+import { accountRoutes } from './routes/account.js';
+import { usersRoutes } from './routes/users.js';
+import { assignmentRoutes } from './routes/assignments.js';
+import { adjudicationRoutes } from './routes/adjudication.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -34,30 +42,38 @@ export const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
 export interface AppDeps {
   store: DocumentStore;
   project: ProjectStore;
+  /** Accounts, sessions and API tokens (users.json). */
+  users: UserStore;
+  /** Assignments and team settings (team.json). */
+  team: TeamStore;
+  /** Behind a reverse proxy: trust one hop of X-Forwarded-* (secure cookies, client address for rate limits). */
+  trustProxy?: boolean;
   /** Host names the `Host` header may carry (any port); default: the loopback names. */
   allowedHosts?: readonly string[];
 }
 
 /** Builds the express app over injected stores; does no IO of its own at import. */
-export function createApp({ store, project, allowedHosts: hosts = LOOPBACK_HOSTS }: AppDeps): Express {
+export function createApp({ store, project, users, team, trustProxy = false, allowedHosts: hosts = LOOPBACK_HOSTS }: AppDeps): Express {
   const app = express();
   app.set('views', join(root, 'views'));
   app.set('view engine', 'ejs');
   app.set('query parser', 'simple');
   app.disable('x-powered-by');
+  if (trustProxy) app.set('trust proxy', 1);
 
   app.use(allowedHosts(hosts)); // first: a DNS-rebinding request reaches nothing
-  app.use((_req, res, next) => {
-    res.set('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
-    res.set('X-Content-Type-Options', 'nosniff');
-    next();
-  });
+  app.use(securityHeaders);
   app.use('/public', express.static(join(root, 'public'), { maxAge: '1h' }));
   app.use(refuseAnnouncedLargeBodies);
   app.use(express.json({ limit: MAX_BODY, strict: true, verify: checkJsonDepth }));
   app.use(express.urlencoded({ limit: MAX_BODY, extended: false, parameterLimit: 1000 }));
   app.use(refuseForbiddenKeys);
   app.use(cookieParser());
+  // Who is calling, then CSRF, then the permission table (server/auth/permissions.ts): before any route.
+  app.use(authenticate(users));
+  app.use(csrfProtection);
+  app.use(authorize(users, team, store));
+  app.use(viewLocals);
   app.use((req, res, next) => {
     res.locals.user = actorOf(req);
     res.locals.path = req.path;
@@ -65,16 +81,20 @@ export function createApp({ store, project, allowedHosts: hosts = LOOPBACK_HOSTS
   });
 
   // Route table: every route of the app is reachable from here.
+  app.use('/', authRoutes(users)); // /healthz, /login, /api/login, /logout
+  app.use('/', accountRoutes(users)); // /account, /api/tokens
+  app.use('/', usersRoutes(users, team)); // /admin/users, /api/users, /api/settings
+  app.use('/', assignmentRoutes(store, users, team)); // /queue, /assignments, /api/documents/:id/assignments|submit
+  app.use('/', adjudicationRoutes(store, project)); // /documents/:id/adjudicate, /api/documents/:id/gold
   app.use('/api/documents', documentsApi(store));
   app.use('/api/documents/:id/labels', labelsApi(store, project));
-  app.use('/', reviewerRoutes());
   app.use('/', revisionRoutes(store, project)); // /api/documents/:id/text|revisions|diff, /documents/:id/revisions, /documents/:id/edit
   app.use('/', exportRoutes(store, project)); // /api/export, /export
   app.use('/', importRoutes(store, project)); // /api/import, /import
   app.use('/', compareRoutes(store, project)); // /api/compare, /compare, /outlets/:name, /speakers/:name
   app.use('/', suggestionRoutes(store, project)); // /api/documents/:id/suggestions, /documents/:id/suggestions/:sid/accept|reject
   app.use('/', agreementRoutes(store)); // /api/agreement, /agreement
-  app.use('/', labelTypeRoutes(project)); // /api/label-types, /label-types, /label-types.css
+  app.use('/', labelTypeRoutes(project, store)); // /api/label-types, /label-types, /label-types.css
   app.use('/', trashRoutes(store)); // DELETE /api/documents/:id, /api/trash, /trash, /documents/:id/delete
   app.use('/', documentsPages(store, project));
 
@@ -84,6 +104,22 @@ export function createApp({ store, project, allowedHosts: hosts = LOOPBACK_HOSTS
   app.use(errorHandler);
   return app;
 }
+
+/** helmet's headers, with the same strict Content-Security-Policy as before helmet. */
+const securityHeaders = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      styleSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+});
 
 /**
  * A JSON or form body whose Content-Length is over the limit gets its 413 at once, and the

@@ -10,6 +10,10 @@ export interface Config {
   readonly seedsDir: string;
   /** `SEEDS=off` starts with an empty corpus: the seed articles are never loaded. */
   readonly seeds: boolean;
+  /** `ADMIN_PASSWORD`: the first admin's password on first start (else one is generated and printed once). */
+  readonly adminPassword: string | undefined;
+  /** `TRUST_PROXY=1`: behind a reverse proxy, believe X-Forwarded-Proto/For (secure cookies, client address). */
+  readonly trustProxy: boolean;
 }
 
 /** Host names always accepted: the loopback names a browser on this machine uses. */
@@ -41,6 +45,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     dataDir: resolve(cwd, env.DATA_DIR || './data'),
     seedsDir: resolve(cwd, env.SEEDS_DIR || './seeds'),
     seeds: seedsSetting(env.SEEDS),
+    adminPassword: env.ADMIN_PASSWORD || undefined,
+    trustProxy: ['1', 'true', 'on', 'yes'].includes((env.TRUST_PROXY ?? '').trim().toLowerCase()),
   });
 }
 

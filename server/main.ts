@@ -6,6 +6,9 @@ import { lockDataDirForProcess } from './store/lock.js';
 import { createApp } from './app.js';
 import { warmUpReanchorWorker } from './services/revisions.js';
 import { installProcessGuard } from './process-guard.js';
+import { UserStore } from './auth/user-store.js';
+import { TeamStore } from './auth/team-store.js';
+import { ensureAdmin } from './auth/bootstrap.js';
 
 const config = loadConfig(process.env);
 installProcessGuard();
@@ -25,7 +28,11 @@ const project = await ProjectStore.open(config.dataDir);
 const seeded = config.seeds ? await loadSeedsOnce(store, config.seedsDir) : [];
 if (seeded.length) console.log(`loaded ${seeded.length} seed documents from ${config.seedsDir}`);
 
-const server = createApp({ store, project, allowedHosts: config.allowedHosts }).listen(config.port, config.host, () => {
+const users = await UserStore.open(config.dataDir);
+await ensureAdmin(users, config.adminPassword);
+const team = await TeamStore.open(config.dataDir);
+
+const server = createApp({ store, project, users, team, allowedHosts: config.allowedHosts, trustProxy: config.trustProxy }).listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -68,6 +68,11 @@ export interface Label {
   sourcing?: Sourcing;
   note?: string;
   annotator: string;
+  /** `gold` or an annotator's username (see domain/layers.ts); absent on older labels: the annotator's layer. */
+  layer?: string;
+  /** Gold labels: the annotator label(s) they were accepted from. Imported labels: who imported them. */
+  from?: { labelId: string; annotator: string }[];
+  importedBy?: string;
   createdAt: string;
   updatedAt: string;
   anchor: Anchor;

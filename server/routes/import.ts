@@ -8,7 +8,7 @@ import type { ImportReport } from '../domain/formats/report.js';
 import type { NamedFile } from '../domain/formats/archive.js';
 import { badRequest, HttpError, tooLarge } from '../http-error.js';
 import { parseWith } from './validate.js';
-import { actorOf } from './actor.js';
+import { actorOf, cleanName } from './actor.js';
 
 /** Largest import upload (one body, or all files of a form together), in bytes. */
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
@@ -85,8 +85,7 @@ async function runImport(store: DocumentStore, project: ProjectStore, req: Reque
 /** The `annotator` parameter cleaned as every actor name is (control characters out, cut to length); `null` when nothing is left. */
 function cleanAnnotator(given: string | undefined): string | null {
   if (given === undefined) return null;
-  const clean = actorOf({ query: { annotator: given } } as unknown as Request);
-  return clean === 'anonymous' && given.trim() !== 'anonymous' ? null : clean;
+  return cleanName(given) || null;
 }
 
 /** The reviewer's name for the form, empty when nobody has given one. */

@@ -90,7 +90,7 @@ export async function createLabel(store: DocumentStore, project: ProjectStore, d
     if (body.snap) ({ start, end } = snapOrRefuse(draft, start, end));
     checkSpan(draft, start, end);
     const now = new Date().toISOString();
-    const label = speakerFields(makeLabel(draft, { id: randomUUID(), type: body.type, start, end, speaker: body.speaker, cue: body.cue, sourcing: body.sourcing || undefined, note: body.note }, actor, now));
+    const label = speakerFields({ ...makeLabel(draft, { id: randomUUID(), type: body.type, start, end, speaker: body.speaker, cue: body.cue, sourcing: body.sourcing || undefined, note: body.note }, actor, now), layer: actor });
     draft.labels.push(label);
     draft.events.push(labelEvent('label.created', actor, now, undefined, label));
     return label;

@@ -6,6 +6,9 @@ import { DocumentStore } from '../../server/store/document-store.js';
 import { ProjectStore } from '../../server/store/project-store.js';
 import { loadSeedsOnce } from '../../server/store/seed-loader.js';
 import { createApp } from '../../server/app.js';
+import { UserStore } from '../../server/auth/user-store.js';
+import { TeamStore } from '../../server/auth/team-store.js';
+import type { Role } from '../../server/auth/roles.js';
 import type { DocumentRecord } from '../../server/domain/types.js';
 
 export const SEEDS_DIR = resolve('seeds');
@@ -17,19 +20,70 @@ export async function tempDataDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'framewise-test-'));
 }
 
-/** A real app over a real store in a fresh temporary DATA_DIR, optionally with the seeds loaded. */
+/** The password of every user the test helpers create. */
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+export type TestClient = ReturnType<typeof supertest>;
+const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options']);
+
+/** A supertest client that sends `Authorization: Bearer <token>` with every request. */
+export function bearerClient(app: Parameters<typeof supertest>[0], token: string): TestClient {
+  const raw = supertest(app);
+  return new Proxy(raw, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof prop === 'string' && VERBS.has(prop) && typeof value === 'function') {
+        return (...args: unknown[]) => (value as (...a: unknown[]) => { set: (k: string, v: string) => unknown }).apply(target, args).set('Authorization', `Bearer ${token}`);
+      }
+      return value;
+    },
+  });
+}
+
+/**
+ * A real app over a real store in a fresh temporary DATA_DIR, optionally with the seeds loaded.
+ * `http` is signed in as the admin (a bearer token made through the real user store); `as(name,
+ * role)` gives a client for another user (created on first use), `anonymous` one with no
+ * credentials, and `session(name)` a cookie-signed-in agent with its CSRF token.
+ */
 export async function startTestApp(options: { seeds?: boolean; dataDir?: string } = {}) {
   const dataDir = options.dataDir ?? (await tempDataDir());
   const store = await DocumentStore.open(dataDir);
   if (options.seeds) await loadSeedsOnce(store, SEEDS_DIR);
   const project = await ProjectStore.open(dataDir);
-  const app = createApp({ store, project });
+  const users = await UserStore.open(dataDir);
+  const team = await TeamStore.open(dataDir);
+  if (!users.get('admin')) await users.create('admin', TEST_PASSWORD, 'admin');
+  const app = createApp({ store, project, users, team });
+  const clients = new Map<string, TestClient>();
+  /** A client signed in (by bearer token) as `username`, created with `role` if it does not exist. */
+  const as = async (username: string, role: Role = 'annotator'): Promise<TestClient> => {
+    const known = clients.get(username);
+    if (known) return known;
+    if (!users.get(username)) await users.create(username, TEST_PASSWORD, role);
+    const client = bearerClient(app, (await users.createToken(username, 'tests')).token);
+    clients.set(username, client);
+    return client;
+  };
+  /** A cookie session for `username` (created with `role` if missing): the agent keeps the cookie. */
+  const session = async (username = 'admin', role: Role = 'annotator') => {
+    if (!users.get(username)) await users.create(username, TEST_PASSWORD, role);
+    const agent = supertest.agent(app);
+    const res = await agent.post('/api/login').send({ username, password: TEST_PASSWORD }).expect(200);
+    return { agent, csrfToken: res.body.csrfToken as string };
+  };
+  const http = await as('admin');
   return {
     dataDir,
     store,
     project,
+    users,
+    team,
     app,
-    http: supertest(app),
+    http,
+    anonymous: supertest(app),
+    as,
+    session,
     cleanup: () => rm(dataDir, { recursive: true, force: true }),
   };
 }

@@ -17,16 +17,16 @@ const phraseStart = () => text.indexOf(PHRASE);
 describe('POST /api/documents/:id/labels', () => {
   test('when a span is posted, then the label is stored on disk with offsets, a 32-character quote selector and an event', async () => {
     const start = phraseStart();
-    const res = await t.http.post(url).set('Cookie', 'framewise_user=Ada').send({ start, end: start + PHRASE.length, type: 'direct-quote', rev: 1, speaker: 'Antony Blinken', cue: 'warning', sourcing: 'named' }).expect(201);
+    const res = await (await t.as('ada', 'editor')).post(url).send({ start, end: start + PHRASE.length, type: 'direct-quote', rev: 1, speaker: 'Antony Blinken', cue: 'warning', sourcing: 'named' }).expect(201);
     expect(res.body).toMatchObject({
-      type: 'direct-quote', start: 158, end: 188, rev: 1, speaker: 'Antony Blinken', cue: 'warning', sourcing: 'named', annotator: 'Ada',
+      type: 'direct-quote', start: 158, end: 188, rev: 1, speaker: 'Antony Blinken', cue: 'warning', sourcing: 'named', annotator: 'ada',
       quote: { exact: PHRASE, prefix: 'Ukraine that would allow it to “', suffix: '.”\n\nBlinken, speaking at The Wal' },
       anchor: { state: 'exact', method: 'created', fromRev: 1 },
     });
     expect(res.body.quote.prefix).toHaveLength(32);
     const disk = await readDocFile(t.dataDir, FIRST_SEED);
     expect(disk.labels).toEqual([res.body]);
-    expect(disk.events.at(-1)).toMatchObject({ kind: 'label.created', actor: 'Ada', labelId: res.body.id, after: res.body });
+    expect(disk.events.at(-1)).toMatchObject({ kind: 'label.created', actor: 'ada', labelId: res.body.id, after: res.body });
   });
 
   test('when snap is asked, then a ragged selection grows to whole words and loses surrounding spaces', async () => {
@@ -97,15 +97,15 @@ describe('PATCH, DELETE and restore', () => {
   let id: string;
   beforeEach(async () => {
     const start = phraseStart();
-    id = (await t.http.post(url).set('Cookie', 'framewise_user=Ada').send({ start, end: start + PHRASE.length, type: 'direct-quote', rev: 1, speaker: 'Blinken' }).expect(201)).body.id;
+    id = (await (await t.as('ada', 'editor')).post(url).send({ start, end: start + PHRASE.length, type: 'direct-quote', rev: 1, speaker: 'Blinken' }).expect(201)).body.id;
   });
 
   test('when a label is re-typed and its attributes changed, then the file and the trail record before and after', async () => {
-    const res = await t.http.patch(`${url}/${id}`).set('Cookie', 'framewise_user=Bo').send({ type: 'reported-claim', speaker: 'Antony Blinken', cue: 'warned', sourcing: 'named' }).expect(200);
-    expect(res.body).toMatchObject({ type: 'reported-claim', speaker: 'Antony Blinken', cue: 'warned', sourcing: 'named', annotator: 'Ada', start: 158, end: 188 });
+    const res = await (await t.as('bo', 'editor')).patch(`${url}/${id}`).send({ type: 'reported-claim', speaker: 'Antony Blinken', cue: 'warned', sourcing: 'named' }).expect(200);
+    expect(res.body).toMatchObject({ type: 'reported-claim', speaker: 'Antony Blinken', cue: 'warned', sourcing: 'named', annotator: 'ada', start: 158, end: 188 });
     const disk = await readDocFile(t.dataDir, FIRST_SEED);
     expect(disk.labels).toEqual([res.body]);
-    expect(disk.events.at(-1)).toMatchObject({ kind: 'label.updated', actor: 'Bo', labelId: id, before: { type: 'direct-quote', speaker: 'Blinken' }, after: { type: 'reported-claim', speaker: 'Antony Blinken' } });
+    expect(disk.events.at(-1)).toMatchObject({ kind: 'label.updated', actor: 'bo', labelId: id, before: { type: 'direct-quote', speaker: 'Blinken' }, after: { type: 'reported-claim', speaker: 'Antony Blinken' } });
   });
 
   test('when an attribute is set to the empty string, then it is removed', async () => {
@@ -157,9 +157,9 @@ describe('escaping', () => {
   test('when every field holds markup, then every page shows it as text', async () => {
     const evil = '<img src=x onerror=alert(1)>';
     const doc = await t.http.post('/api/documents').send({ text: `He said ${evil} loudly.`, title: evil, outlet: evil, author: evil }).expect(201);
-    await t.http.post(`/api/documents/${doc.body.id}/labels`).set('Cookie', `framewise_user=${encodeURIComponent(evil)}`).send({ start: 3, end: 36, type: 'opinion', rev: 1, speaker: evil, cue: evil, note: evil }).expect(201);
+    await t.http.post(`/api/documents/${doc.body.id}/labels`).send({ start: 3, end: 36, type: 'opinion', rev: 1, speaker: evil, cue: evil, note: evil }).expect(201);
     for (const page of ['/', `/documents/${doc.body.id}`, `/documents/${doc.body.id}/fragment`]) {
-      const res = await t.http.get(page).set('Cookie', `framewise_user=${encodeURIComponent(evil)}`).expect(200);
+      const res = await t.http.get(page).expect(200);
       const html = page.endsWith('fragment') ? res.body.article + res.body.panel : res.text;
       expect(html).not.toContain(evil);
       expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
