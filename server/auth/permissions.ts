@@ -93,7 +93,12 @@ export const PERMISSIONS: readonly Permission[] = [
   p('POST', '/documents/:id/gold', 'editor'),
   p('POST', '/documents/:id/gold/accept-agreed', 'editor'),
   p('POST', '/documents/:id/gold/:labelId/delete', 'editor'),
-  // Admins: users, label types, project settings
+  p('DELETE', '/api/documents/:id', 'editor'),
+  p('GET', '/documents/:id/delete', 'editor'),
+  p('POST', '/documents/:id/delete', 'editor'),
+  p('POST', '/api/trash/:id/restore', 'editor'),
+  p('POST', '/trash/:id/restore', 'editor'),
+  // Admins: users, label types, project settings, emptying the trash for good
   p('GET', '/admin/users', 'admin'),
   p('POST', '/admin/users', 'admin'),
   p('POST', '/admin/users/:username', 'admin'),
@@ -105,6 +110,16 @@ export const PERMISSIONS: readonly Permission[] = [
   p('PUT', '/api/settings', 'admin'),
   p('POST', '/api/label-types', 'admin'),
   p('POST', '/label-types', 'admin'),
+  p('PATCH', '/api/label-types/:id', 'admin'),
+  p('POST', '/api/label-types/:id/merge', 'admin'),
+  p('DELETE', '/api/label-types/:id', 'admin'),
+  p('POST', '/label-types/:id', 'admin'),
+  p('POST', '/label-types/:id/merge', 'admin'),
+  p('POST', '/label-types/:id/delete', 'admin'),
+  p('DELETE', '/api/trash/:id', 'admin'),
+  p('DELETE', '/api/trash', 'admin'),
+  p('POST', '/trash/:id/delete', 'admin'),
+  p('POST', '/trash/empty', 'admin'),
 ];
 
 /** The `:name` values when `path` matches `pattern`, else null. */
