@@ -5,10 +5,11 @@ import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import tar from 'tar-stream';
 import { documentFileSchema, isDocumentId } from '../domain/schema.js';
+import { documentLabelsProblem, knownTypeIds, projectFileProblem, usersFileProblem } from '../domain/data-checks.js';
 
 /**
  * The backup format: a gzipped tar holding the data folder's files under their relative paths
- * (`documents/<id>.json`, `project.json`, `seeded.json`, `quarantine/<name>`) and, last,
+ * (`documents/<id>.json`, `project.json`, `seeded.json`, `users.json`, `quarantine/<name>`) and, last,
  * `manifest.json` with the size and SHA-256 of each, so a damaged or tampered archive is refused.
  */
 export const MANIFEST = 'manifest.json';
@@ -37,7 +38,7 @@ export interface ArchiveFile {
 
 /** True for the only paths an archive may hold: no `..`, no absolute paths, no other folders. */
 export function isAllowedPath(path: string): boolean {
-  if (path === 'project.json' || path === 'seeded.json') return true;
+  if (path === 'project.json' || path === 'seeded.json' || path === 'users.json') return true;
   const doc = /^documents\/([^/]+)\.json$/.exec(path);
   if (doc) return isDocumentId(doc[1]);
   return /^quarantine\/[A-Za-z0-9][A-Za-z0-9._-]{0,250}$/.test(path);
@@ -65,8 +66,11 @@ export async function packArchive(files: ArchiveFile[], out: Writable, createdAt
 
 /**
  * Reads and checks an archive: every entry a regular file at an allowed path, listed in the
- * manifest with its size and hash, every document file a valid document whose id matches its name.
- * Throws an Error that says what is wrong; nothing is written anywhere.
+ * manifest with its size and hash, and its content what the server accepts at start (checksums
+ * only prove the archive is the one written, not that its content is sound): `project.json` a
+ * project file, `users.json` a users file, every document file a valid document whose id matches
+ * its name and whose every label fits its revision's text and has a known type.
+ * Throws an ArchiveError naming the file and the reason; nothing is written anywhere.
  */
 export async function unpackArchive(input: Readable, maxBytes = 2 * 1024 ** 3): Promise<{ manifest: Manifest; files: ArchiveFile[] }> {
   const extract = tar.extract();
@@ -90,9 +94,9 @@ export async function unpackArchive(input: Readable, maxBytes = 2 * 1024 ** 3): 
     const data = entries.get(m.path);
     if (!data) throw new ArchiveError(`"${m.path}" is listed in the manifest but missing from the archive`);
     if (data.length !== m.bytes || sha256(data) !== m.sha256) throw new ArchiveError(`"${m.path}" does not match its manifest checksum: the archive is damaged`);
-    if (m.path.startsWith('documents/')) checkDocument(m.path, data);
     files.push({ path: m.path, data });
   }
+  checkContents(files);
   return { manifest, files };
 }
 
@@ -128,17 +132,35 @@ function parseManifest(data: Buffer | undefined): Manifest {
   return manifest;
 }
 
-function checkDocument(path: string, data: Buffer): void {
-  const id = path.slice('documents/'.length, -'.json'.length);
-  let doc: unknown;
+/** The project and users files first (the label types come from the project), then every document. */
+function checkContents(files: ArchiveFile[]): void {
+  const byPath = new Map(files.map((f) => [f.path, f.data]));
+  const project = byPath.has('project.json') ? parseJson('project.json', byPath.get('project.json')!) : {};
+  refuse('project.json', projectFileProblem(project));
+  if (byPath.has('users.json')) refuse('users.json', usersFileProblem(parseJson('users.json', byPath.get('users.json')!)));
+  const types = knownTypeIds(project);
+  for (const f of files) if (f.path.startsWith('documents/')) checkDocument(f.path, f.data, types);
+}
+
+function refuse(path: string, problem: string | null): void {
+  if (problem) throw new ArchiveError(`${path} ${problem}: the server would not start with it`);
+}
+
+function parseJson(path: string, data: Buffer): unknown {
   try {
-    doc = JSON.parse(data.toString('utf8'));
+    return JSON.parse(data.toString('utf8'));
   } catch (err) {
     throw new ArchiveError(`${path} is not valid JSON: ${(err as Error).message}`);
   }
-  const parsed = documentFileSchema.safeParse(doc);
+}
+
+function checkDocument(path: string, data: Buffer, types: Set<string>): void {
+  const id = path.slice('documents/'.length, -'.json'.length);
+  const parsed = documentFileSchema.safeParse(parseJson(path, data));
   if (!parsed.success) throw new ArchiveError(`${path} does not match the document schema: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
   if (parsed.data.id !== id) throw new ArchiveError(`${path} holds document "${parsed.data.id}", not "${id}"`);
+  const problem = documentLabelsProblem(parsed.data, types);
+  if (problem) throw new ArchiveError(`${path}: ${problem}`);
 }
 
 /** A readable stream over a buffer, for tests and in-memory archives. */

@@ -26,7 +26,7 @@ function runCli(script: 'backup' | 'restore', dataDir: string, args: string[]): 
 
 /** Only the files a backup carries (not the lock, not leftovers). */
 const dataFiles = (snap: Record<string, string>) =>
-  Object.fromEntries(Object.entries(snap).filter(([k]) => /^(documents\/|quarantine\/|project\.json$|seeded\.json$)/.test(k)));
+  Object.fromEntries(Object.entries(snap).filter(([k]) => /^(documents\/|quarantine\/|project\.json$|seeded\.json$|users\.json$)/.test(k)));
 
 async function rawArchive(path: string, entries: { name: string; data: Buffer }[]): Promise<void> {
   const pack = tar.pack();
@@ -98,7 +98,7 @@ describe('backup and restore', () => {
     const manifest = await writeBackup(t.dataDir, archive);
     expect(manifest.files.map((f) => f.path)).toEqual([
       '000_b5b79bfe33936fda', '001_b1fe9c773694e9ae', '002_f9b24e5332cffdf2', '003_975f8ef28e3c2c11', '004_062c31817f8f94f3',
-    ].map((id) => `documents/${id}.json`).concat(['quarantine/2026-01-01T00-00-00-000Z-broken.json', 'seeded.json', 'project.json']));
+    ].map((id) => `documents/${id}.json`).concat(['quarantine/2026-01-01T00-00-00-000Z-broken.json', 'seeded.json', 'users.json', 'project.json']));
 
     const restored = await temp();
     const result = await restoreBackup(archive, restored);
