@@ -1,5 +1,5 @@
 /**
- * `npm run export -- --format jsonl|csv|w3c|brat|doccano|conll [--out FILE] [--archive tar|zip]
+ * `npm run export -- --format FORMAT [--out FILE] [--archive tar|zip] [--comments]
  * [--document ID,...] [--outlet NAME,...] [--type TYPE,...] [--annotator NAME,...]
  * [--state exact,moved,fuzzy,orphaned] [--from YYYY-MM-DD] [--to YYYY-MM-DD]`.
  * Reads DATA_DIR (default ./data); writes to FILE, or to standard output without --out or with `--out -`.
@@ -10,9 +10,9 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { DocumentStore } from '../store/document-store.js';
 import { ProjectStore } from '../store/project-store.js';
-import { exportOptionsOf, exportQuerySchema, exportStream } from '../services/export.js';
+import { EXPORT_FORMATS, exportOptionsOf, exportQuerySchema, exportStream } from '../services/export.js';
 
-const USAGE = 'usage: npm run export -- --format jsonl|csv|w3c|brat|doccano|conll [--out FILE] [--archive tar|zip] [--document ID,...] [--outlet NAME,...] [--type TYPE,...] [--annotator NAME,...] [--state STATE,...] [--from YYYY-MM-DD] [--to YYYY-MM-DD]';
+const USAGE = `usage: npm run export -- --format ${EXPORT_FORMATS.join('|')} [--out FILE] [--archive tar|zip] [--comments] [--document ID,...] [--outlet NAME,...] [--type TYPE,...] [--annotator NAME,...] [--state STATE,...] [--from YYYY-MM-DD] [--to YYYY-MM-DD]`;
 
 async function main(): Promise<number> {
   const many = { type: 'string', multiple: true } as const;
@@ -20,7 +20,7 @@ async function main(): Promise<number> {
     options: {
       format: { type: 'string' }, out: { type: 'string' }, archive: { type: 'string' },
       document: many, outlet: many, type: many, annotator: many, state: many,
-      from: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      from: { type: 'string' }, to: { type: 'string' }, comments: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {

@@ -1,7 +1,8 @@
 /**
- * Bulk import: `npm run import -- <folder or file>... [--format jsonl|brat|doccano|w3c|files]
- * [--map theirs=ours,...] [--annotator NAME] [--skip-bad]`. Writes into DATA_DIR (default ./data);
- * it takes the data folder's lock, so it refuses to run while a server uses the folder.
+ * Bulk import: `npm run import -- <folder or file>... [--format FORMAT] [--map theirs=ours,...]
+ * [--annotator NAME] [--skip-bad] [--dry-run]` (the formats come from the format registry). Writes
+ * into DATA_DIR (default ./data); it takes the data folder's lock, so it refuses to run while a
+ * server uses the folder. `--dry-run` prints what the import would do and writes nothing.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, basename } from 'node:path';
@@ -16,7 +17,7 @@ import { HttpError } from '../http-error.js';
 import { lockDataDirForProcess } from '../store/lock.js';
 import { cleanName } from '../domain/reviewer-name.js';
 
-const USAGE = `usage: npm run import -- <folder or file>... [--format ${IMPORT_FORMATS.join('|')}] [--map theirs=ours,...] [--annotator NAME] [--skip-bad]`;
+const USAGE = `usage: npm run import -- <folder or file>... [--format ${IMPORT_FORMATS.join('|')}] [--map theirs=ours,...] [--annotator NAME] [--skip-bad] [--dry-run]`;
 
 async function filesUnder(path: string): Promise<NamedFile[]> {
   if (!(await stat(path)).isDirectory()) return [{ name: basename(path), content: await readFile(path) }];
@@ -41,12 +42,17 @@ function guessFormat(files: NamedFile[]): ImportFormat {
 }
 
 export function summary(report: ImportReport): string {
+  const counts = `${report.documents.imported} new documents, ${report.documents.revised} revised, ${report.documents.unchanged} unchanged, ${report.labels.imported} labels (${report.labels.existing} already there)`;
   const lines = [
     report.committed
-      ? `imported: ${report.documents.imported} new documents, ${report.documents.revised} revised, ${report.documents.unchanged} unchanged, ${report.labels.imported} labels`
-      : `nothing imported: ${report.errors.length} error(s)${report.errors.length ? ' (use --skip-bad to import the rest)' : ''}`,
+      ? `imported: ${counts}`
+      : report.dryRun && !report.errors.length
+        ? `dry run, nothing written; the import would bring: ${counts}`
+        : `nothing imported: ${report.errors.length} error(s)${report.errors.length ? ' (use --skip-bad to import the rest)' : ''}`,
   ];
-  if (report.typesAdded.length) lines.push(`label types added: ${report.typesAdded.join(', ')}`);
+  if (report.typesAdded.length) lines.push(`label types ${report.dryRun ? 'it would add' : 'added'}: ${report.typesAdded.join(', ')}`);
+  const mapped = report.types.filter((t) => t.name !== t.type || t.how === 'mapped');
+  if (mapped.length) lines.push(`label types mapped or matched: ${mapped.map((t) => `${t.name} -> ${t.type}`).join(', ')}`);
   if (report.skipped.length) lines.push(`skipped: ${report.skipped.length}`, ...report.skipped.map((s) => `  ${placeOf(s)}: ${s.item}: ${s.reason}`));
   if (report.errors.length) lines.push(`failed: ${report.errors.length}`, ...report.errors.map((e) => `  ${placeOf(e)}: ${e.message}`));
   if (report.notes.length) lines.push(`notes: ${report.notes.length}`, ...report.notes.map((n) => `  ${n}`));
@@ -56,7 +62,7 @@ export function summary(report: ImportReport): string {
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { format: { type: 'string' }, map: { type: 'string' }, annotator: { type: 'string' }, 'skip-bad': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { format: { type: 'string' }, map: { type: 'string' }, annotator: { type: 'string' }, 'skip-bad': { type: 'boolean' }, 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help || positionals.length === 0) {
     process.stderr.write(`${USAGE}\n`);
@@ -82,11 +88,12 @@ async function main(): Promise<number> {
     format,
     annotator: cleanName(values.annotator ?? '') || cleanName(process.env.USER ?? '') || 'import',
     skipBad: values['skip-bad'] ?? false,
+    dryRun: values['dry-run'] ?? false,
     map: parseTypeMap(values.map),
     onProgress: (done, total, id) => process.stderr.write(`[${done}/${total}] ${id}\n`),
   });
   process.stdout.write(summary(report));
-  return report.committed ? 0 : 1;
+  return report.committed || (report.dryRun && !report.errors.length) ? 0 : 1;
 }
 
 main().then(

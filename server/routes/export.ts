@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { DocumentStore } from '../store/document-store.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { ANCHOR_STATES } from '../domain/types.js';
-import { ARCHIVES, EXPORT_FORMATS, exportOptionsOf, exportQuerySchema, exportStream } from '../services/export.js';
+import { ARCHIVES, EXPORT_FORMATS, exportFormat, exportOptionsOf, exportQuerySchema, exportStream } from '../services/export.js';
 import { parseWith } from './validate.js';
 import { badRequest } from '../http-error.js';
 
@@ -29,7 +29,7 @@ export function exportRoutes(store: DocumentStore, project: ProjectStore): Route
     const documents = [...catalog].sort((a, b) => a.title.localeCompare(b.title));
     res.render('export/index', {
       title: 'Export',
-      formats: EXPORT_FORMATS,
+      formats: EXPORT_FORMATS.map((name) => ({ name, description: exportFormat(name)?.description ?? '' })),
       archives: ARCHIVES,
       states: ANCHOR_STATES,
       types: project.labelTypes(),

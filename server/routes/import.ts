@@ -3,7 +3,8 @@ import multer from 'multer';
 import { z } from 'zod';
 import type { DocumentStore } from '../store/document-store.js';
 import type { ProjectStore } from '../store/project-store.js';
-import { importFiles, IMPORT_LIMITS, parseTypeMap, type ImportFormat } from '../services/import.js';
+import { importFiles, IMPORT_FORMATS, IMPORT_LIMITS, parseTypeMap, type ImportFormat } from '../services/import.js';
+import { formatNamed } from '../domain/formats/registry.js';
 import type { ImportReport } from '../domain/formats/report.js';
 import type { NamedFile } from '../domain/formats/archive.js';
 import { badRequest, HttpError, tooLarge } from '../http-error.js';
@@ -14,7 +15,7 @@ import { actorOf, cleanName } from './actor.js';
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 const MAX_IMPORT_FILES = 2_000;
 
-const API_FORMATS = ['jsonl', 'brat', 'doccano', 'w3c'] as const;
+const API_FORMATS = IMPORT_FORMATS as [string, ...string[]];
 
 const flag = z
   .union([z.literal(''), z.enum(['1', '0', 'true', 'false', 'on', 'yes', 'no'])])
@@ -26,6 +27,8 @@ const importParamsSchema = z.object({
   annotator: z.string().max(80).optional(),
   skipBad: flag,
   map: z.string().max(2000).optional(),
+  /** Preview: the report says what the import would do; nothing is written. */
+  dryRun: flag,
   /** For a raw body: its file name, which says whether it is an archive (`.tar`, `.tar.gz`, `.zip`). */
   filename: z.string().max(200).optional(),
 });
@@ -66,7 +69,7 @@ function filesOf(req: Request, filename: string | undefined, format: ImportForma
   else if (req.is('application/json') && req.body !== undefined) content = Buffer.from(JSON.stringify(req.body));
   if (!content || content.length === 0) throw badRequest('no file: send it as the request body or as a multipart field "file"', 'missing_file');
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim();
-  const name = filename ?? RAW_NAMES[type] ?? (format === 'brat' ? 'upload.tar' : `upload.${format === 'w3c' ? 'json' : 'jsonl'}`);
+  const name = filename ?? RAW_NAMES[type] ?? (format === 'brat' ? 'upload.tar' : `upload.${format === 'w3c' ? 'json' : formatNamed(format)?.extension ?? 'jsonl'}`);
   return [{ name, content }];
 }
 
@@ -78,14 +81,20 @@ function paramsOf(req: Request) {
 async function runImport(store: DocumentStore, project: ProjectStore, req: Request): Promise<ImportReport> {
   const params = paramsOf(req);
   const files = filesOf(req, params.filename, params.format);
-  const annotator = cleanAnnotator(params.annotator) ?? actorOf(req);
-  return importFiles(store, project, files, { format: params.format, annotator, skipBad: params.skipBad, map: parseTypeMap(params.map) });
+  const importedBy = actorOf(req);
+  const annotator = cleanAnnotator(params.annotator) ?? importedBy;
+  return importFiles(store, project, files, { format: params.format, annotator, importedBy, skipBad: params.skipBad, map: parseTypeMap(params.map), dryRun: params.dryRun });
 }
 
 /** The `annotator` parameter cleaned as every actor name is (control characters out, cut to length); `null` when nothing is left. */
 function cleanAnnotator(given: string | undefined): string | null {
   if (given === undefined) return null;
   return cleanName(given) || null;
+}
+
+/** The importable formats, as the registry lists them, for the form. */
+function importFormats(): { name: string; description: string }[] {
+  return IMPORT_FORMATS.map((name) => ({ name, description: formatNamed(name)?.description ?? '' }));
 }
 
 /** The reviewer's name for the form, empty when nobody has given one. */
@@ -107,12 +116,12 @@ export function importRoutes(store: DocumentStore, project: ProjectStore): Route
 
   router.post('/api/import', refuseLargeBodies, receiveFiles, rawBody, async (req, res) => {
     const report = await runImport(store, project, req);
-    if (!report.committed) throw failure(report);
+    if (!report.committed && report.errors.length) throw failure(report);
     res.json(report);
   });
 
   router.get('/import', (req, res) => {
-    res.render('import/index', { title: 'Import', values: { format: 'jsonl', annotator: namedActor(req) }, report: null, error: null, limits: { ...IMPORT_LIMITS, bytes: MAX_IMPORT_BYTES } });
+    res.render('import/index', { title: 'Import', formats: importFormats(), values: { format: 'jsonl', annotator: namedActor(req) }, report: null, error: null, limits: { ...IMPORT_LIMITS, bytes: MAX_IMPORT_BYTES } });
   });
 
   router.post('/import', refuseLargeBodies, receiveFiles, async (req, res) => {
@@ -120,10 +129,11 @@ export function importRoutes(store: DocumentStore, project: ProjectStore): Route
     const limits = { ...IMPORT_LIMITS, bytes: MAX_IMPORT_BYTES };
     try {
       const report = await runImport(store, project, req);
-      res.status(report.committed ? 200 : 400).render('import/index', { title: 'Import', values, report, error: report.committed ? null : failure(report).message, limits });
+      const failed = !report.committed && report.errors.length > 0;
+      res.status(failed ? 400 : 200).render('import/index', { title: 'Import', formats: importFormats(), values, report, error: failed ? failure(report).message : null, limits });
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
-      res.status(err.status).render('import/index', { title: 'Import', values, report: null, error: err.message, limits });
+      res.status(err.status).render('import/index', { title: 'Import', formats: importFormats(), values, report: null, error: err.message, limits });
     }
   });
 

@@ -6,28 +6,25 @@ import { Zip, ZipDeflate } from 'fflate';
 import type { DocumentStore } from '../store/document-store.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { z } from 'zod';
-import { ANCHOR_STATES, latestRevision, type DocumentRecord } from '../domain/types.js';
+import { ANCHOR_STATES, type DocumentRecord } from '../domain/types.js';
 import { filterLabels, includesDocument, type ExportFilter } from '../domain/formats/filters.js';
-import { anchoredLabels } from '../domain/formats/exportable.js';
-import { CodePointIndex } from '../domain/formats/code-points.js';
 import type { ExportReport } from '../domain/formats/report.js';
-import { encodeNativeLine } from '../domain/formats/jsonl.js';
-import { csvHeader, csvRows } from '../domain/formats/csv.js';
-import { toAnnotation } from '../domain/formats/w3c.js';
-import { encodeDoccanoLine } from '../domain/formats/doccano.js';
-import { conllReport, emptyConllTally, encodeConllDocument } from '../domain/formats/conll.js';
-import { bratAnnotationConf, encodeBratAnn } from '../domain/formats/brat.js';
+import type { EncodedFile, Encoder, ExportContext, Format } from '../domain/formats/format.js';
+import { exportFormatNames, formatNamed } from '../domain/formats/registry.js';
 
-export const EXPORT_FORMATS = ['jsonl', 'csv', 'w3c', 'brat', 'doccano', 'conll'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** The formats an export writes, from the format registry. */
+export const EXPORT_FORMATS = exportFormatNames() as [string, ...string[]];
+export type ExportFormat = string;
 export const ARCHIVES = ['tar', 'zip'] as const;
 export type Archive = (typeof ARCHIVES)[number];
 
 export interface ExportOptions {
   format: ExportFormat;
   filter: ExportFilter;
-  /** For brat only: the archive that holds the `.txt`/`.ann` pairs. */
+  /** For formats written as files (brat): the archive that holds them. */
   archive?: Archive;
+  /** CoNLL: write the `# doc_id` lines and the overlap report. */
+  comments?: boolean;
 }
 
 export interface ExportStream {
@@ -39,30 +36,30 @@ export interface ExportStream {
   report: ExportReport;
 }
 
-const TEXT_TYPES: Record<Exclude<ExportFormat, 'brat'>, [string, string]> = {
-  jsonl: ['jsonl', 'application/x-ndjson; charset=utf-8'],
-  csv: ['csv', 'text/csv; charset=utf-8; header=present'],
-  w3c: ['jsonl', 'application/x-ndjson; charset=utf-8'],
-  doccano: ['jsonl', 'application/x-ndjson; charset=utf-8'],
-  conll: ['conll', 'text/plain; charset=utf-8'],
-};
-
 /**
- * Streams an export. Documents are read one at a time, in id order, only when the reader has
- * taken the previous one, so memory stays flat however large the corpus and the first bytes
- * leave before the last document is read.
+ * Streams an export through the format's encoder. Documents are read one at a time, in id order,
+ * only when the reader has taken the previous one, so memory stays flat however large the corpus
+ * and the first bytes leave before the last document is read.
  */
 export function exportStream(store: DocumentStore, project: ProjectStore, options: ExportOptions): ExportStream {
+  const format = formatNamed(options.format);
+  if (!format?.encode) throw new Error(`not an export format: ${options.format}`);
   const report: ExportReport = { documents: 0, labels: 0, omitted: [] };
+  const ctx: ExportContext = { report, labelTypes: project.labelTypes(), comments: options.comments === true };
   const docs = () => selectedDocuments(store, options.filter, report);
-  if (options.format === 'brat') {
+  if (format.encode.kind === 'files') {
     const archive = options.archive ?? 'tar';
-    const stream = archive === 'zip' ? bratZip(docs(), project, report) : bratTar(docs(), project, report);
-    return { filename: `framewise-brat.${archive}`, contentType: archive === 'zip' ? 'application/zip' : 'application/x-tar', stream, report };
+    const encoder = format.encode.create(ctx);
+    const stream = archive === 'zip' ? packZip(docs(), encoder) : packTar(docs(), encoder);
+    return { filename: `framewise-${format.name}.${archive}`, contentType: archive === 'zip' ? 'application/zip' : 'application/x-tar', stream, report };
   }
-  const [ext, contentType] = TEXT_TYPES[options.format];
-  const chunks = textChunks(options.format, docs(), report);
-  return { filename: `framewise-${options.format}.${ext}`, contentType, stream: Readable.from(chunks, { objectMode: false }), report };
+  const chunks = textChunks(format.encode.create(ctx), docs());
+  return { filename: `framewise-${format.name}.${format.extension}`, contentType: format.contentType, stream: Readable.from(chunks, { objectMode: false }), report };
+}
+
+/** The format's registry entry, for callers that show formats (the export page). */
+export function exportFormat(name: string): Format | null {
+  return formatNamed(name);
 }
 
 /**
@@ -83,62 +80,40 @@ async function* selectedDocuments(store: DocumentStore, filter: ExportFilter, re
   }
 }
 
-async function* textChunks(format: Exclude<ExportFormat, 'brat'>, docs: AsyncGenerator<DocumentRecord>, report: ExportReport): AsyncGenerator<string> {
-  const tally = emptyConllTally();
-  if (format === 'csv') yield csvHeader();
+async function* textChunks(encoder: Encoder<string>, docs: AsyncGenerator<DocumentRecord>): AsyncGenerator<string> {
+  const head = encoder.head?.();
+  if (head) yield head;
   for await (const doc of docs) {
-    if (format === 'jsonl') {
-      report.labels += doc.labels.length;
-      yield encodeNativeLine(doc);
-    } else if (format === 'csv') {
-      report.labels += doc.labels.length;
-      yield csvRows(doc);
-    } else {
-      const labels = anchoredLabels(doc, report);
-      report.labels += labels.length;
-      const ix = new CodePointIndex(latestRevision(doc).text);
-      if (format === 'w3c') yield labels.map((l) => `${JSON.stringify(toAnnotation(doc, l, ix))}\n`).join('');
-      else if (format === 'doccano') yield encodeDoccanoLine(doc, labels, ix);
-      else yield encodeConllDocument(doc, labels, ix, tally);
-    }
+    const chunk = encoder.document(doc);
+    if (chunk) yield chunk;
   }
-  if (format === 'conll') {
-    for (const id of tally.dropped) report.omitted.push({ labelId: id, documentId: '', reason: 'overlap: a longer label took all its tokens' });
-    yield conllReport(tally);
-  }
+  const tail = encoder.tail?.();
+  if (tail) yield tail;
 }
 
 /** Every archive entry gets this modification time, so the same data always exports to the same bytes. */
 const ENTRY_MTIME = new Date('2000-01-01T00:00:00Z');
 
-/** The `.txt` and `.ann` of one document. */
-function bratFiles(doc: DocumentRecord, report: ExportReport): { name: string; content: Buffer; mtime: Date }[] {
-  const latest = latestRevision(doc);
-  const labels = anchoredLabels(doc, report);
-  report.labels += labels.length;
-  const mtime = ENTRY_MTIME;
-  const ix = new CodePointIndex(latest.text);
-  return [
-    { name: `${doc.id}.txt`, content: Buffer.from(latest.text), mtime },
-    { name: `${doc.id}.ann`, content: Buffer.from(encodeBratAnn(labels, ix)), mtime },
-  ];
+async function* encodedFiles(encoder: Encoder<EncodedFile[]>, docs: AsyncGenerator<DocumentRecord>): AsyncGenerator<EncodedFile> {
+  yield* encoder.head?.() ?? [];
+  for await (const doc of docs) yield* encoder.document(doc);
+  yield* encoder.tail?.() ?? [];
 }
 
-function bratTar(docs: AsyncGenerator<DocumentRecord>, project: ProjectStore, report: ExportReport): Readable {
+function packTar(docs: AsyncGenerator<DocumentRecord>, encoder: Encoder<EncodedFile[]>): Readable {
   const pack = tar.pack();
-  const add = (name: string, content: Buffer, mtime: Date) =>
-    new Promise<void>((resolve, reject) => pack.entry({ name, mtime, mode: 0o644 }, content, (err) => (err ? reject(err) : resolve())));
+  const add = (f: EncodedFile) =>
+    new Promise<void>((resolve, reject) => pack.entry({ name: f.name, mtime: ENTRY_MTIME, mode: 0o644 }, Buffer.from(f.content), (err) => (err ? reject(err) : resolve())));
   const out = new PassThrough();
   pack.pipe(out);
   (async () => {
-    for await (const doc of docs) for (const f of bratFiles(doc, report)) await add(f.name, f.content, f.mtime);
-    await add('annotation.conf', Buffer.from(bratAnnotationConf(project.labelTypes())), ENTRY_MTIME);
+    for await (const f of encodedFiles(encoder, docs)) await add(f);
     pack.finalize();
   })().catch((err: Error) => out.destroy(err));
   return out;
 }
 
-function bratZip(docs: AsyncGenerator<DocumentRecord>, project: ProjectStore, report: ExportReport): Readable {
+function packZip(docs: AsyncGenerator<DocumentRecord>, encoder: Encoder<EncodedFile[]>): Readable {
   const out = new PassThrough();
   let failed = false;
   const zip = new Zip((err, chunk, final) => {
@@ -150,19 +125,15 @@ function bratZip(docs: AsyncGenerator<DocumentRecord>, project: ProjectStore, re
     out.write(chunk);
     if (final) out.end();
   });
-  const add = (name: string, content: Buffer, mtime: Date) => {
-    const file = new ZipDeflate(name, { level: 6 });
-    file.mtime = mtime;
-    zip.add(file);
-    file.push(content, true);
-  };
   (async () => {
-    for await (const doc of docs) {
-      for (const f of bratFiles(doc, report)) add(f.name, f.content, f.mtime);
+    for await (const f of encodedFiles(encoder, docs)) {
+      const file = new ZipDeflate(f.name, { level: 6 });
+      file.mtime = ENTRY_MTIME;
+      zip.add(file);
+      file.push(Buffer.from(f.content), true);
       if (failed) return;
       if (out.writableNeedDrain) await once(out, 'drain');
     }
-    add('annotation.conf', Buffer.from(bratAnnotationConf(project.labelTypes())), ENTRY_MTIME);
     zip.end();
   })().catch((err: Error) => out.destroy(err));
   return out;
@@ -181,6 +152,10 @@ const date = z.union([z.literal(''), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'mu
 export const exportQuerySchema = z.object({
   format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(', ')}` }),
   archive: z.enum(ARCHIVES, { error: `must be one of ${ARCHIVES.join(', ')}` }).optional(),
+  comments: z
+    .union([z.literal(''), z.enum(['1', '0', 'true', 'false'], { error: 'must be 1 or 0' }), z.boolean()])
+    .optional()
+    .transform((v) => v === true || v === '1' || v === 'true'),
   document: list,
   outlet: list,
   type: list,
@@ -200,5 +175,5 @@ export function exportOptionsOf(query: z.infer<typeof exportQuerySchema>): Expor
     ...(query.from ? { from: query.from } : {}),
     ...(query.to ? { to: query.to } : {}),
   };
-  return { format: query.format, filter, ...(query.archive ? { archive: query.archive } : {}) };
+  return { format: query.format, filter, ...(query.archive ? { archive: query.archive } : {}), ...(query.comments ? { comments: true } : {}) };
 }

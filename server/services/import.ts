@@ -2,48 +2,52 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { DocumentStore } from '../store/document-store.js';
 import type { ProjectStore } from '../store/project-store.js';
-import { latestRevision, type DocumentMeta, type DocumentRecord, type Label } from '../domain/types.js';
-import { createDocument, type SourceFormat } from '../domain/documents.js';
-import { parseSeed } from '../domain/seeds.js';
+import { latestRevision, type DocEvent, type DocumentMeta, type DocumentRecord, type Label, type Revision } from '../domain/types.js';
+import { createDocument } from '../domain/documents.js';
 import { makeLabel, spanProblem } from '../domain/labels.js';
 import { resolveSpeakersOfDocument } from './speakers.js';
 import { CodePointIndex } from '../domain/formats/code-points.js';
-import { idFromFileName, type DocumentDraft, type LabelDraft } from '../domain/formats/drafts.js';
+import type { DocumentDraft, LabelDraft } from '../domain/formats/drafts.js';
 import { emptyImportReport, type ImportError, type ImportReport, type Place } from '../domain/formats/report.js';
-import { decodeJsonlValue, parseJsonLines } from '../domain/formats/jsonl.js';
-import { decodeDoccanoValue } from '../domain/formats/doccano.js';
-import { pairBratFiles, parseBrat } from '../domain/formats/brat.js';
-import { annotationSchema, annotationTarget, annotationToDraft, type W3cAnnotation } from '../domain/formats/w3c.js';
+import { annotationToDraft } from '../domain/formats/w3c.js';
 import { newTypeDefs } from '../domain/formats/type-colors.js';
 import { ArchiveTooLarge, isArchiveName, readArchive, type NamedFile } from '../domain/formats/archive.js';
 import { importedLabelProblem } from '../domain/formats/label-checks.js';
+import { TooManyRecords, type Decoded, type DecodeContext, type PendingAnnotation } from '../domain/formats/format.js';
+import { formatNamed, importFormatNames } from '../domain/formats/registry.js';
+import { findTypeId, typeIdKey } from '../domain/type-ids.js';
 import { MAX_SOURCE_LENGTH, newDocumentSchema, textProblem } from './documents.js';
 import { reviseDocument } from './revisions.js';
 import { badRequest, conflict, HttpError, tooLarge } from '../http-error.js';
 import { planLabelCountProblem } from '../domain/label-limit.js';
 
-export const IMPORT_FORMATS = ['jsonl', 'brat', 'doccano', 'w3c', 'files'] as const;
-export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+/** The formats an import reads, from the format registry. */
+export const IMPORT_FORMATS: readonly string[] = importFormatNames();
+export type ImportFormat = string;
 
 /** Limits on one import, so a huge or hostile file is refused with a 413 instead of exhausting memory. */
 export const IMPORT_LIMITS = {
-  /** Documents (JSONL/doccano lines, brat pairs, files) in one import. */
+  /** Documents (JSONL/doccano lines, Label Studio tasks, brat pairs, files) in one import. */
   documents: 10_000,
   /** Labels (and W3C annotations) in one import. */
   labels: 200_000,
-  /** Files in one archive, and their total size once uncompressed. */
+  /** Entries in one archive (files, folders, links), and the bytes its files inflate to, counted as they are inflated. */
   archiveFiles: 20_010,
   archiveBytes: 200 * 1024 * 1024,
 } as const;
 
 export interface ImportOptions {
   format: ImportFormat;
-  /** Who the labels are by when the file does not say (brat and doccano never do), and the revision author. */
+  /** Who the labels are by when the file does not say (brat and doccano never do). */
   annotator: string;
+  /** Who runs the import: the author of every revision and event it writes (defaults to `annotator`). */
+  importedBy?: string;
   /** Skip records with errors (each listed in the report) instead of importing nothing. */
   skipBad: boolean;
   /** Other tools' type names to Framewise types; unmapped types are kept and added to the project. */
   map: Record<string, string>;
+  /** Plan only: the report says what the import would do, nothing is written. */
+  dryRun?: boolean;
   now?: string;
   /** Called after each document is written, for the CLI's progress line. */
   onProgress?: (done: number, total: number, id: string) => void;
@@ -61,32 +65,36 @@ export function parseTypeMap(spec: string | undefined): Record<string, string> {
   return map;
 }
 
-/** A W3C annotation read from a file; it is placed on its document's text once that is known. */
-interface PendingAnnotation {
-  place: Place;
-  annotation: W3cAnnotation;
-  /** A Framewise document id, or a URL to look up in `meta.url`. */
-  target: { id?: string; url?: string };
-  selectors: Record<string, unknown>[];
-}
-
-/** What was read from the files, before anything is checked against the store. */
-interface Decoded {
-  documents: DocumentDraft[];
-  attached: PendingAnnotation[];
-}
-
 /**
- * Imports files. Everything is read and checked first (formats, offsets, texts, label types,
- * existing documents); when any record has an error and `skipBad` is off, nothing is written and
- * the report lists the errors with file and line. Otherwise new documents are created, documents
- * whose id or URL already exists get a new revision, and labels are added.
+ * Imports files in four steps: decode (the format's module reads the files into drafts), plan
+ * (every draft checked against the store: formats, offsets, texts, label types, existing documents
+ * and labels), then, unless `dryRun`, commit (new documents created, documents whose id or URL
+ * exists get a new revision, new labels added), one import at a time per store. When any record has
+ * an error and `skipBad` is off, nothing is written and the report lists the errors with file and
+ * line. A dry run's report counts what the import would do and writes nothing.
  */
 export async function importFiles(store: DocumentStore, project: ProjectStore, files: NamedFile[], options: ImportOptions): Promise<ImportReport> {
+  const format = formatNamed(options.format);
+  if (!format?.decode) throw badRequest(`format: must be one of ${IMPORT_FORMATS.join(', ')}`, 'invalid_input');
   const report = emptyImportReport(options.format);
-  const expanded = await expandArchives(files);
-  const decoded = decode(expanded, options, report);
+  report.dryRun = options.dryRun === true;
+  const expanded = await expandArchives(files, report);
+  const ctx: DecodeContext = {
+    map: options.map,
+    maxTextLength: MAX_SOURCE_LENGTH,
+    maxRecords: IMPORT_LIMITS.documents + IMPORT_LIMITS.labels,
+    limitsText: `${IMPORT_LIMITS.documents} documents and ${IMPORT_LIMITS.labels} labels per import`,
+    report,
+  };
+  let decoded: Decoded;
+  try {
+    decoded = format.decode(expanded, ctx);
+  } catch (err) {
+    if (err instanceof TooManyRecords) throw new HttpError(413, 'too_many_records', err.message);
+    throw err;
+  }
   enforceLimits(decoded);
+  if (decoded.documents.length === 0 && decoded.attached.length === 0 && report.errors.length === 0) throw nothingToImport(report);
   return oneAtATime(store, async () => {
     const plan = planImport(store, project, decoded, options, report);
     const tooMany = planLabelCountProblem(plan.steps.map((s) => (s.kind === 'create' ? { id: s.record.id, existing: 0, adding: s.record.labels.length } : { id: s.id, existing: store.get(s.id)?.labels.length ?? 0, adding: s.labels.length })));
@@ -96,10 +104,22 @@ export async function importFiles(store: DocumentStore, project: ProjectStore, f
       for (const e of report.errors) report.skipped.push({ file: e.file, line: e.line, item: 'record', reason: e.message });
       report.errors = [];
     }
+    if (options.dryRun) {
+      preview(store, project, plan, report);
+      return report;
+    }
     await commit(store, project, plan, options, report);
     report.committed = true;
     return report;
   });
+}
+
+/** A 400 for an import that found nothing it could import, naming what it passed over and why. */
+function nothingToImport(report: ImportReport): HttpError {
+  const named = report.skipped.slice(0, 10).map((s) => `${s.line === undefined ? s.file : `${s.file}:${s.line}`} (${s.reason})`);
+  const more = report.skipped.length > 10 ? `, and ${report.skipped.length - 10} more` : '';
+  const why = named.length ? `: skipped ${named.join('; ')}${more}` : ': the upload holds no records';
+  return new HttpError(400, 'nothing_to_import', `nothing to import as ${report.format}${why}`, report);
 }
 
 /** The last import queued on each store. */
@@ -115,7 +135,8 @@ function oneAtATime<T>(store: DocumentStore, job: () => Promise<T>): Promise<T> 
   return run;
 }
 
-async function expandArchives(files: NamedFile[]): Promise<NamedFile[]> {
+/** Archives replaced by their files (one at a time, sizes counted as they inflate); entries not used go to `report.skipped`. */
+async function expandArchives(files: NamedFile[], report: ImportReport): Promise<NamedFile[]> {
   const out: NamedFile[] = [];
   for (const f of files) {
     if (!isArchiveName(f.name)) {
@@ -123,7 +144,9 @@ async function expandArchives(files: NamedFile[]): Promise<NamedFile[]> {
       continue;
     }
     try {
-      out.push(...(await readArchive(f.name, f.content, { files: IMPORT_LIMITS.archiveFiles, bytes: IMPORT_LIMITS.archiveBytes })));
+      const contents = await readArchive(f.name, f.content, { files: IMPORT_LIMITS.archiveFiles, bytes: IMPORT_LIMITS.archiveBytes });
+      out.push(...contents.files);
+      for (const s of contents.skipped) report.skipped.push({ file: `${f.name}: ${s.name}`, item: 'archive entry', reason: s.reason });
     } catch (err) {
       if (err instanceof ArchiveTooLarge) throw tooLarge(`${f.name}: ${err.message}`);
       throw badRequest(`${f.name}: ${(err as Error).message}`, 'invalid_archive');
@@ -136,142 +159,6 @@ function enforceLimits(d: Decoded): void {
   const labels = d.documents.reduce((n, doc) => n + (doc.kind === 'native' ? doc.record.labels.length : doc.labels.length), 0) + d.attached.length;
   if (d.documents.length > IMPORT_LIMITS.documents) throw new HttpError(413, 'too_many_records', `the import holds ${d.documents.length} documents; the limit is ${IMPORT_LIMITS.documents} per import`);
   if (labels > IMPORT_LIMITS.labels) throw new HttpError(413, 'too_many_records', `the import holds ${labels} labels; the limit is ${IMPORT_LIMITS.labels} per import`);
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function textOf(f: NamedFile, report: ImportReport): string | null {
-  try {
-    return utf8.decode(f.content).replace(/^\uFEFF/, '');
-  } catch {
-    report.errors.push({ file: f.name, message: 'not UTF-8 text' });
-    return null;
-  }
-}
-
-/** JSONL-like content: one value a line, or (doccano, W3C) one JSON document holding them. */
-function jsonRecords(content: string, file: string, report: ImportReport, unwrap: (v: unknown) => unknown[] | null): { line?: number; value: unknown }[] {
-  const lineCount = content.split('\n', IMPORT_LIMITS.documents + IMPORT_LIMITS.labels + 2).length;
-  if (lineCount > IMPORT_LIMITS.documents + IMPORT_LIMITS.labels) {
-    throw new HttpError(413, 'too_many_records', `${file} has more than ${IMPORT_LIMITS.documents + IMPORT_LIMITS.labels} lines; the limit is ${IMPORT_LIMITS.documents} documents and ${IMPORT_LIMITS.labels} labels per import`);
-  }
-  const { values, errors } = parseJsonLines(content, file);
-  if (errors.length) {
-    try {
-      const whole = unwrap(JSON.parse(content));
-      if (whole) return whole.map((value) => ({ value }));
-    } catch {
-      // not one JSON document either: report the lines
-    }
-    report.errors.push(...errors);
-  }
-  return values;
-}
-
-function decode(files: NamedFile[], options: ImportOptions, report: ImportReport): Decoded {
-  const out: Decoded = { documents: [], attached: [] };
-  if (options.format === 'brat') return decodeBrat(files, options, report);
-  for (const f of files) {
-    if (options.format === 'files') {
-      decodeSourceFile(f, files, out, report);
-      continue;
-    }
-    const content = textOf(f, report);
-    if (content === null) continue;
-    if (options.format === 'jsonl') decodeJsonl(content, f.name, out, report);
-    else if (options.format === 'doccano') decodeDoccano(content, f.name, options, out, report);
-    else decodeW3c(content, f.name, out, report);
-  }
-  return out;
-}
-
-function decodeJsonl(content: string, file: string, out: Decoded, report: ImportReport): void {
-  for (const { line, value } of jsonRecords(content, file, report, () => null)) {
-    const decoded = decodeJsonlValue(value, MAX_SOURCE_LENGTH);
-    if ('error' in decoded) report.errors.push({ file, line, message: decoded.error });
-    else out.documents.push({ ...decoded.draft, place: { file, line } });
-  }
-}
-
-function decodeDoccano(content: string, file: string, options: ImportOptions, out: Decoded, report: ImportReport): void {
-  const records = jsonRecords(content, file, report, (v) => (Array.isArray(v) ? v : typeof v === 'object' && v !== null ? [v] : null));
-  records.forEach(({ line, value }, i) => {
-    const place: Place = { file, line: line ?? i + 1 };
-    const decoded = decodeDoccanoValue(value, options.map, MAX_SOURCE_LENGTH);
-    if (typeof decoded === 'string') return void report.errors.push({ ...place, message: decoded });
-    for (const s of decoded.skipped) report.skipped.push({ ...place, ...s });
-    out.documents.push({ ...decoded.draft, place });
-  });
-}
-
-function decodeW3c(content: string, file: string, out: Decoded, report: ImportReport): void {
-  const records = jsonRecords(content, file, report, (v) => {
-    if (Array.isArray(v)) return v;
-    const o = v as { items?: unknown; first?: { items?: unknown } };
-    if (Array.isArray(o?.items)) return o.items;
-    if (Array.isArray(o?.first?.items)) return o.first.items;
-    return typeof v === 'object' && v !== null ? [v] : null;
-  });
-  records.forEach(({ line, value }, i) => {
-    const place: Place = line === undefined ? { file, line: i + 1 } : { file, line };
-    const parsed = annotationSchema.safeParse(value);
-    const types = parsed.success ? [parsed.data.type].flat() : [];
-    if (!parsed.success || !types.includes('Annotation')) {
-      return void report.errors.push({ ...place, message: parsed.success ? 'not a W3C Annotation (its type is not "Annotation")' : `not a W3C Annotation: ${parsed.error.issues[0].path.join('.') || 'value'}: ${parsed.error.issues[0].message}` });
-    }
-    const target = annotationTarget(parsed.data);
-    if (typeof target === 'string') return void report.skipped.push({ ...place, item: parsed.data.id ?? 'annotation', reason: target });
-    out.attached.push({ place, annotation: parsed.data, target: target.target, selectors: target.selectors });
-  });
-}
-
-function decodeBrat(files: NamedFile[], options: ImportOptions, report: ImportReport): Decoded {
-  const out: Decoded = { documents: [], attached: [] };
-  const byName = new Map(files.map((f) => [f.name, f]));
-  const { pairs, orphanAnns, ignored } = pairBratFiles([...byName.keys()]);
-  for (const ann of orphanAnns) report.errors.push({ file: ann, message: `no ${ann.replace(/\.ann$/, '.txt')} beside it: a .ann needs its .txt` });
-  for (const name of ignored) report.notes.push(`${name}: not a .txt or .ann file; ignored`);
-  for (const pair of pairs) {
-    const text = textOf(byName.get(pair.txt)!, report);
-    const ann = pair.ann ? textOf(byName.get(pair.ann)!, report) : '';
-    if (text === null || ann === null) continue;
-    const parsed = parseBrat(text, ann, pair.ann ?? pair.txt, options.map);
-    report.skipped.push(...parsed.skipped);
-    report.notes.push(...parsed.notes);
-    if (parsed.errors.length) {
-      report.errors.push(...parsed.errors);
-      continue;
-    }
-    const id = idFromFileName(pair.txt) ?? undefined;
-    out.documents.push({ kind: 'text', place: { file: pair.txt }, id, text: parsed.text, meta: { sourceFile: pair.txt }, labels: parsed.labels });
-  }
-  return out;
-}
-
-/** A `.txt`, `.md` or `.html` file becomes a document, like a seed (a ` date YYYY-MM-DD ` first line, a `.meta.json` sidecar). */
-function decodeSourceFile(f: NamedFile, all: NamedFile[], out: Decoded, report: ImportReport): void {
-  const format: SourceFormat | null = /\.txt$/i.test(f.name) ? 'text' : /\.(md|markdown)$/i.test(f.name) ? 'markdown' : /\.html?$/i.test(f.name) ? 'html' : null;
-  if (!format) {
-    if (!/\.meta\.json$/i.test(f.name)) report.notes.push(`${f.name}: not a .txt, .md or .html file; ignored`);
-    return;
-  }
-  const content = textOf(f, report);
-  if (content === null) return;
-  if (content.length > MAX_SOURCE_LENGTH) return void report.errors.push({ file: f.name, message: `the file is ${content.length} characters; the limit is ${MAX_SOURCE_LENGTH}` });
-  const sidecarFile = all.find((s) => s.name === f.name.replace(/\.[^.]+$/, '.meta.json'));
-  let sidecar: Record<string, string> = {};
-  if (sidecarFile) {
-    try {
-      sidecar = JSON.parse(utf8.decode(sidecarFile.content)) as Record<string, string>;
-    } catch (err) {
-      return void report.errors.push({ file: sidecarFile.name, message: `not valid JSON: ${(err as Error).message}` });
-    }
-  }
-  const seed = parseSeed(f.name.replace(/^.*\//, ''), content, { ...sidecar, format });
-  const doc = createDocument({ id: 'x', body: seed.body, format: seed.format, meta: seed.meta, author: 'import', now: '' });
-  const text = doc.revisions[0].text;
-  if (text.trim() === '') return void report.errors.push({ file: f.name, message: `the ${format} has no readable text once cleaned` });
-  out.documents.push({ kind: 'text', place: { file: f.name }, id: idFromFileName(f.name) ?? undefined, text, meta: doc.meta, labels: [] });
 }
 
 /** One document to write: a new record, or labels (and maybe a new revision) for an existing one. */
@@ -319,14 +206,65 @@ function metaProblem(meta: unknown): string | null {
 
 interface Plan {
   steps: Step[];
+  /** Label types the project does not have yet. */
   types: string[];
+}
+
+/**
+ * Names every label type of an import by the project's id for it: `Direct-Quote` and `OPINION` meet
+ * `direct-quote` and `opinion` (case and punctuation do not count); a type the project lacks is new,
+ * spelled as first met. Records each for the report.
+ */
+class TypeResolver {
+  private readonly known: string[];
+  private readonly added: string[] = [];
+  private readonly seen = new Map<string, ImportReport['types'][number]>();
+  private readonly mapTargets: Set<string>;
+
+  constructor(project: ProjectStore, map: Record<string, string>) {
+    this.known = project.labelTypes().map((t) => t.id);
+    this.mapTargets = new Set(Object.values(map).map(typeIdKey));
+  }
+
+  resolve(name: string): string {
+    const hit = this.seen.get(name);
+    if (hit) return hit.type;
+    const known = findTypeId(name, this.known);
+    const type = known ?? findTypeId(name, this.added) ?? name;
+    if (!known && type === name) this.added.push(name);
+    this.seen.set(name, { name, type, how: this.mapTargets.has(typeIdKey(name)) ? 'mapped' : known ? 'known' : 'new' });
+    return type;
+  }
+
+  newTypes(): string[] {
+    return [...this.added];
+  }
+
+  report(): ImportReport['types'] {
+    return [...this.seen.values()];
+  }
+}
+
+/**
+ * A native record as imported: its revisions and events are recorded as made by `importedBy` at
+ * `now`, the file's authors and times kept only as claims in `importedFrom`, never as first-hand
+ * history; an `imported` event says from which file. A record exported after an import keeps its
+ * first claims.
+ */
+function asImported(record: DocumentRecord, importedBy: string, now: string, place: Place, format: string): DocumentRecord {
+  const claim = <T extends { importedFrom?: unknown }>(x: T, author: string, at: string) => (x.importedFrom === undefined ? { author, at } : x.importedFrom);
+  const revisions = record.revisions.map((r): Revision => ({ ...r, author: importedBy, createdAt: now, importedFrom: claim(r as Revision & { importedFrom?: unknown }, r.author, r.createdAt) }) as Revision);
+  const events = record.events.map((e): DocEvent => ({ ...e, actor: importedBy, at: now, importedFrom: claim(e as DocEvent & { importedFrom?: unknown }, e.actor, e.at) }) as DocEvent);
+  events.push({ at: now, actor: importedBy, kind: 'document.imported', rev: latestRevision(record).rev, after: { format, file: place.file } });
+  return { ...record, revisions, events };
 }
 
 /** Checks every draft against the store and the other drafts; problems go to `report.errors`. */
 function planImport(store: DocumentStore, project: ProjectStore, decoded: Decoded, options: ImportOptions, report: ImportReport): Plan {
   const now = options.now ?? new Date().toISOString();
   const steps: Step[] = [];
-  const types = new Set<string>();
+  const types = new TypeResolver(project, options.map);
+  const importedBy = options.importedBy ?? options.annotator;
   const claimed = new Set<string>();
   const byUrl = decoded.documents.some((d) => d.kind === 'text' && d.meta.url) ? documentsByUrl(store) : new Map<string, string>();
   for (const draft of decoded.documents) {
@@ -346,15 +284,13 @@ function planImport(store: DocumentStore, project: ProjectStore, decoded: Decode
         continue;
       }
       claimed.add(record.id);
+      for (const l of [...record.labels, ...record.revisions.flatMap((r) => r.labels ?? [])]) l.type = types.resolve(l.type);
       if (store.has(record.id)) {
         const latest = latestRevision(record);
         const labels = record.labels.filter((l) => l.rev === latest.rev && l.anchor.state !== 'orphaned').map((l) => ({ ...l, source: l.id }));
         steps.push({ kind: 'update', place: draft.place, id: record.id, text: latest.text, baseRev: latestRevision(store.get(record.id)!).rev, labels: planned(latest.text, labels) });
-        labels.forEach((l) => types.add(l.type));
       } else {
-        steps.push({ kind: 'create', place: draft.place, record });
-        record.labels.forEach((l) => types.add(l.type));
-        for (const r of record.revisions) r.labels?.forEach((l) => types.add(l.type));
+        steps.push({ kind: 'create', place: draft.place, record: asImported(record, importedBy, now, draft.place, options.format) });
       }
       continue;
     }
@@ -368,14 +304,15 @@ function planImport(store: DocumentStore, project: ProjectStore, decoded: Decode
     if (claimed.has(id)) fail(`the document ${id} appears twice in this import`);
     if (errors.length === 0) {
       claimed.add(id);
-      draft.labels.forEach((l) => types.add(l.type));
+      for (const l of draft.labels) l.type = types.resolve(l.type);
       if (existing) steps.push({ kind: 'update', place: draft.place, id, text: draft.text, baseRev: latestRevision(store.get(existing)!).rev, labels: planned(draft.text, draft.labels) });
       else steps.push({ kind: 'create', place: draft.place, record: newRecord(id, draft, options, now) });
     }
     report.errors.push(...errors);
   }
   planAttached(store, decoded.attached, steps, types, report);
-  return { steps, types: [...types] };
+  report.types = types.report();
+  return { steps, types: types.newTypes() };
 }
 
 /** Document ids by `meta.url`; reads every document, so only built when a draft has a URL. */
@@ -394,7 +331,7 @@ function labelProblem(text: string, l: LabelDraft): string | null {
 }
 
 /** W3C annotations: find each one's document, place it on the latest text. */
-function planAttached(store: DocumentStore, attached: PendingAnnotation[], steps: Step[], types: Set<string>, report: ImportReport): void {
+function planAttached(store: DocumentStore, attached: PendingAnnotation[], steps: Step[], types: TypeResolver, report: ImportReport): void {
   const byDoc = new Map<string, PlannedLabel[]>();
   const urls = attached.some((a) => a.target.url) ? documentsByUrl(store) : new Map<string, string>();
   const texts = new Map<string, { text: string; ix: CodePointIndex }>();
@@ -417,7 +354,7 @@ function planAttached(store: DocumentStore, attached: PendingAnnotation[], steps
       report.errors.push({ ...a.place, message: problem });
       continue;
     }
-    types.add(draft.type);
+    draft.type = types.resolve(draft.type);
     byDoc.set(id, [...(byDoc.get(id) ?? []), ...planned(t.text, [draft], a.place)]);
   }
   for (const [id, labels] of byDoc) steps.push({ kind: 'update', place: { file: 'w3c' }, id, text: null, baseRev: latestRevision(store.get(id)!).rev, labels });
@@ -425,7 +362,7 @@ function planAttached(store: DocumentStore, attached: PendingAnnotation[], steps
 
 function newRecord(id: string, draft: Extract<DocumentDraft, { kind: 'text' }>, options: ImportOptions, now: string): DocumentRecord {
   const meta: Partial<DocumentMeta> = { ...draft.meta };
-  const doc = createDocument({ id, body: draft.text, format: 'text', meta, author: options.annotator, now, message: `Imported from ${draft.place.file} (${options.format})` });
+  const doc = createDocument({ id, body: draft.text, format: 'text', meta, author: options.importedBy ?? options.annotator, now, message: `Imported from ${draft.place.file} (${options.format})` });
   doc.labels = toLabels(doc, draft.labels, [], options.annotator, now);
   return doc;
 }
@@ -488,7 +425,7 @@ async function updateExisting(store: DocumentStore, step: Extract<Step, { kind: 
   let expectedRev = step.baseRev;
   if (step.text !== null && step.text !== latestRevision(current).text) {
     try {
-      const revised = await reviseDocument(store, step.id, { text: step.text, author: options.annotator, message: `Re-imported from ${step.place.file} (${options.format})`, baseRev: step.baseRev });
+      const revised = await reviseDocument(store, step.id, { text: step.text, author: options.importedBy ?? options.annotator, message: `Re-imported from ${step.place.file} (${options.format})`, baseRev: step.baseRev });
       expectedRev = latestRevision(revised.doc).rev;
       if (revised.created) report.documents.revised++;
       else report.documents.unchanged++;
@@ -505,8 +442,9 @@ async function updateExisting(store: DocumentStore, step: Extract<Step, { kind: 
       return 0;
     }
     const fresh = step.labels.filter((d) => {
-      const dup = draft.labels.find((l) => (d.id !== undefined && l.id === d.id) || (l.type === d.type && l.start === d.start && l.end === d.end && l.rev === latest.rev));
+      const dup = duplicateOf(draft.labels, latest.rev, d);
       if (dup) {
+        report.labels.existing++;
         report.skipped.push({ ...(d.place ?? step.place), item: d.source, reason: `already in document ${step.id} (label ${dup.id})` });
         return false;
       }
@@ -516,9 +454,48 @@ async function updateExisting(store: DocumentStore, step: Extract<Step, { kind: 
     });
     const labels = toLabels(draft, fresh, draft.labels, options.annotator, now);
     draft.labels.push(...labels);
-    if (labels.length) draft.events.push({ at: now, actor: options.annotator, kind: 'labels.imported', rev: latest.rev, after: { format: options.format, count: labels.length } });
+    if (labels.length) draft.events.push({ at: now, actor: options.importedBy ?? options.annotator, kind: 'labels.imported', rev: latest.rev, after: { format: options.format, count: labels.length } });
     return labels.length;
   });
   if (!result) return skipAll(`document ${step.id} was deleted while importing`);
   report.labels.imported += result.result;
+}
+
+/**
+ * The label of `labels` that `d` repeats: the same id, or the same type (ignoring case and
+ * punctuation) on the same span of revision `rev`; `undefined` when it is new.
+ */
+function duplicateOf(labels: Label[], rev: number, d: LabelDraft): Label | undefined {
+  const key = typeIdKey(d.type);
+  return labels.find((l) => (d.id !== undefined && l.id === d.id) || (l.rev === rev && l.start === d.start && l.end === d.end && typeIdKey(l.type) === key));
+}
+
+/**
+ * What the plan would do, counted into the report without writing: documents created, revised or
+ * unchanged, labels new or already there (each one already there listed as skipped, as the import
+ * would), and the label types it would add. For a document whose text would change, labels already
+ * there are recognised by type and quoted words, since the re-anchored offsets are not known yet.
+ */
+function preview(store: DocumentStore, project: ProjectStore, plan: Plan, report: ImportReport): void {
+  for (const step of plan.steps) {
+    if (step.kind === 'create') {
+      report.documents.imported++;
+      report.labels.imported += step.record.labels.length;
+      continue;
+    }
+    const current = store.get(step.id)!;
+    const latest = latestRevision(current);
+    const revised = step.text !== null && step.text !== latest.text;
+    if (step.text !== null) report.documents[revised ? 'revised' : 'unchanged']++;
+    for (const d of step.labels) {
+      const dup = revised
+        ? current.labels.find((l) => (d.id !== undefined && l.id === d.id) || (l.anchor.state !== 'orphaned' && typeIdKey(l.type) === typeIdKey(d.type) && l.quote.exact === d.exact))
+        : duplicateOf(current.labels, latest.rev, d);
+      if (dup) {
+        report.labels.existing++;
+        report.skipped.push({ ...(d.place ?? step.place), item: d.source, reason: `already in document ${step.id} (label ${dup.id})` });
+      } else report.labels.imported++;
+    }
+  }
+  report.typesAdded = plan.types.filter((t) => !project.hasType(t));
 }

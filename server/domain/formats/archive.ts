@@ -1,6 +1,9 @@
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import tar from 'tar-stream';
-import { gunzipSync, unzip, type Unzipped } from 'fflate';
+import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
 
 export interface NamedFile {
   /** Path inside the archive or folder, `/`-separated. */
@@ -9,93 +12,208 @@ export interface NamedFile {
 }
 
 export interface ArchiveLimits {
+  /** Entries in the archive (files, folders, links: every entry counts). */
   files: number;
-  /** Total uncompressed bytes. */
+  /** Total bytes actually inflated from the archive's files. */
   bytes: number;
+}
+
+/** An archive entry that is not imported, and why. */
+export interface SkippedEntry {
+  name: string;
+  reason: string;
+}
+
+export interface ArchiveContents {
+  files: NamedFile[];
+  skipped: SkippedEntry[];
 }
 
 /** Thrown when an archive holds more than the limits allow; nothing of it is used. */
 export class ArchiveTooLarge extends Error {}
+/** Thrown when an archive is damaged or lies about its contents; nothing of it is used. */
+export class ArchiveBroken extends Error {}
 
 export function isArchiveName(name: string): boolean {
   return /\.(tar|tgz|tar\.gz|zip)$/i.test(name);
 }
 
+/** Compressed bytes handed to the zip inflater per step; deflate expands at most ~1032x, so one step makes at most ~4 MB. */
+const ZIP_CHUNK = 4 * 1024;
+
 /**
- * The regular files in a `.tar`, `.tar.gz`/`.tgz` or `.zip`, checked against the limits from the
- * sizes the archive declares before anything is inflated (so a zip bomb is refused, not expanded).
- * Folders, links and names with `..` are ignored.
+ * The regular files in a `.tar`, `.tar.gz`/`.tgz` or `.zip`, inflated one entry at a time while the
+ * bytes actually produced are counted (never the sizes the archive declares): past `limits.bytes`
+ * or `limits.files` it stops with `ArchiveTooLarge`. A damaged archive, an entry shorter than its
+ * header says or a zip entry inflating to more than it declares is `ArchiveBroken`. Every error is
+ * handled on every stream, so no archive can end the process. Names `./x` and a single top folder
+ * shared by every file are stripped; folders, links, hidden files and names with `..` are listed in
+ * `skipped` with the reason.
  */
-export async function readArchive(name: string, bytes: Uint8Array, limits: ArchiveLimits): Promise<NamedFile[]> {
-  if (/\.zip$/i.test(name)) return readZip(bytes, limits);
-  const tarBytes = /\.(tgz|tar\.gz)$/i.test(name) ? gunzipBounded(bytes, limits) : bytes;
-  return readTar(tarBytes, limits);
+export async function readArchive(name: string, bytes: Uint8Array, limits: ArchiveLimits): Promise<ArchiveContents> {
+  const raw = /\.zip$/i.test(name) ? await readZip(bytes, limits) : await readTar(bytes, /\.(tgz|tar\.gz)$/i.test(name), limits);
+  return stripTopFolder(raw);
 }
 
-function gunzipBounded(bytes: Uint8Array, limits: ArchiveLimits): Uint8Array {
-  // gzip stores the uncompressed size modulo 2^32 in its last four bytes.
-  const n = bytes.length;
-  const declared = n >= 4 ? (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0 : 0;
-  if (declared > limits.bytes) throw new ArchiveTooLarge(`the archive expands to ${declared} bytes; the limit is ${limits.bytes}`);
-  return gunzipSync(bytes);
+/** Collects entries and keeps the running totals against the limits. */
+class Collector {
+  readonly files: NamedFile[] = [];
+  readonly skipped: SkippedEntry[] = [];
+  private entries = 0;
+  private bytes = 0;
+  constructor(private readonly limits: ArchiveLimits) {}
+
+  /** Counts one entry; an error once there are too many. */
+  entry(): ArchiveTooLarge | null {
+    return ++this.entries > this.limits.files ? new ArchiveTooLarge(`the archive holds more than ${this.limits.files} entries; the limit is ${this.limits.files}`) : null;
+  }
+
+  sawEntries(): boolean {
+    return this.entries > 0;
+  }
+
+  /** An error when `n` more bytes would pass the limit (nothing is counted). */
+  wouldPass(n: number): ArchiveTooLarge | null {
+    return this.bytes + n > this.limits.bytes ? this.tooLarge() : null;
+  }
+
+  private tooLarge(): ArchiveTooLarge {
+    return new ArchiveTooLarge(`the archive expands to more than ${this.limits.bytes} bytes; the limit is ${this.limits.bytes} (${this.limits.bytes / 1024 / 1024} MB)`);
+  }
+
+  /** Counts inflated bytes; an error once the total passes the limit. */
+  produced(n: number): ArchiveTooLarge | null {
+    this.bytes += n;
+    return this.bytes > this.limits.bytes ? this.tooLarge() : null;
+  }
 }
 
-function usable(path: string): boolean {
-  return path !== '' && !path.split('/').includes('..') && !path.startsWith('/') && !/(^|\/)(\.|__MACOSX\/)/.test(path);
+/** Why an entry name is not imported, or `null` when it is usable; `name` has `./` already removed. */
+function unusable(name: string): string | null {
+  if (name === '') return 'the archive folder itself';
+  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return 'an absolute path';
+  if (name.split('/').includes('..')) return 'a path with ".."';
+  if (/(^|\/)__MACOSX\//.test(name)) return 'macOS resource data';
+  if (/(^|\/)\./.test(name)) return 'a hidden file';
+  return null;
 }
 
-async function readTar(bytes: Uint8Array, limits: ArchiveLimits): Promise<NamedFile[]> {
+function cleanName(name: string): string {
+  return name.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+}
+
+function stripTopFolder(c: ArchiveContents): ArchiveContents {
+  const tops = new Set(c.files.map((f) => (f.name.includes('/') ? f.name.slice(0, f.name.indexOf('/')) : '')));
+  if (tops.size !== 1 || tops.has('')) return c;
+  const [top] = tops;
+  return { files: c.files.map((f) => ({ ...f, name: f.name.slice(top.length + 1) })), skipped: c.skipped };
+}
+
+async function readTar(bytes: Uint8Array, gzipped: boolean, limits: ArchiveLimits): Promise<ArchiveContents> {
+  const out = new Collector(limits);
   const extract = tar.extract();
-  const files: NamedFile[] = [];
-  let total = 0;
-  const done = new Promise<void>((resolve, reject) => {
-    extract.on('entry', (header, stream, next) => {
-      const chunks: Buffer[] = [];
-      const keep = header.type === 'file' && usable(header.name);
-      if (keep) {
-        total += header.size ?? 0;
-        if (files.length + 1 > limits.files) return reject(new ArchiveTooLarge(`the archive holds more than ${limits.files} files`));
-        if (total > limits.bytes) return reject(new ArchiveTooLarge(`the archive expands to more than ${limits.bytes} bytes`));
-      }
-      stream.on('data', (c: unknown) => {
-        if (keep) chunks.push(c as Buffer);
-      });
-      stream.on('end', () => {
-        if (keep) files.push({ name: header.name.replace(/^\.\//, ''), content: Buffer.concat(chunks) });
-        next();
-      });
-      stream.on('error', reject);
+  extract.on('entry', (header, stream, next) => {
+    // Handlers first: the entry stream can fail (a header promising more data than there is).
+    const chunks: Buffer[] = [];
+    const name = cleanName(header.name);
+    const why = header.type !== 'file' ? `a ${header.type ?? 'special'} entry, not a file` : unusable(name);
+    stream.on('error', (err) => extract.destroy(err));
+    stream.on('data', (data: unknown) => {
+      const c = data as Buffer;
+      const over = out.produced(c.length);
+      if (over) return void extract.destroy(over);
+      if (!why) chunks.push(c);
     });
-    extract.on('finish', resolve);
-    extract.on('error', reject);
+    stream.on('end', () => {
+      if (why) {
+        if (name !== '') out.skipped.push({ name, reason: why });
+      } else out.files.push({ name, content: Buffer.concat(chunks) });
+      next();
+    });
+    const tooMany = out.entry();
+    if (tooMany) extract.destroy(tooMany);
   });
-  Readable.from([Buffer.from(bytes)]).pipe(extract);
-  await done;
-  return files;
+  try {
+    const source = Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]);
+    if (gzipped) {
+      // The tar inside a gzip is counted as it is inflated too, so a forged size cannot make it grow unseen.
+      const gunzip = createGunzip();
+      let inflated = 0;
+      const cap = limits.bytes + (limits.files + 2) * 1024;
+      gunzip.on('data', (c: Buffer) => {
+        inflated += c.length;
+        if (inflated > cap) gunzip.destroy(new ArchiveTooLarge(`the archive expands to more than ${limits.bytes} bytes; the limit is ${limits.bytes} (${limits.bytes / 1024 / 1024} MB)`));
+      });
+      await pipeline(source, gunzip, extract);
+    } else {
+      await pipeline(source, extract);
+    }
+  } catch (err) {
+    throw asArchiveError(err, gzipped ? 'not a readable .tar.gz archive' : 'not a readable .tar archive');
+  }
+  return { files: out.files, skipped: out.skipped };
 }
 
-function readZip(bytes: Uint8Array, limits: ArchiveLimits): Promise<NamedFile[]> {
-  let count = 0;
-  let total = 0;
-  let tooLarge: string | null = null;
-  return new Promise((resolve, reject) => {
-    unzip(
-      bytes,
-      {
-        filter: (f) => {
-          if (f.name.endsWith('/') || !usable(f.name)) return false;
-          count++;
-          total += f.originalSize;
-          if (count > limits.files) tooLarge = `the archive holds more than ${limits.files} files`;
-          else if (total > limits.bytes) tooLarge = `the archive expands to more than ${limits.bytes} bytes`;
-          return tooLarge === null;
-        },
-      },
-      (err, data: Unzipped) => {
-        if (tooLarge) return reject(new ArchiveTooLarge(tooLarge));
-        if (err) return reject(new Error(`not a readable zip archive: ${err.message}`));
-        resolve(Object.entries(data).map(([name, content]) => ({ name, content })));
-      },
-    );
+function asArchiveError(err: unknown, what: string): Error {
+  if (err instanceof ArchiveTooLarge || err instanceof ArchiveBroken) return err;
+  return new ArchiveBroken(`${what}: ${(err as Error)?.message ?? String(err)}`);
+}
+
+/**
+ * fflate's streaming `Unzip` (never its `unzip`, which starts one worker thread per entry): the
+ * archive is pushed in small chunks with a turn of the event loop between them, entries are
+ * inflated on this thread one at a time as their bytes arrive, and counted as they come out.
+ */
+async function readZip(bytes: Uint8Array, limits: ArchiveLimits): Promise<ArchiveContents> {
+  const out = new Collector(limits);
+  let failure: Error | null = null;
+  const fail = (err: Error) => {
+    failure ??= err;
+  };
+  const unzipper = new Unzip((file: UnzipFile) => {
+    if (failure) return;
+    const tooMany = out.entry();
+    if (tooMany) return fail(tooMany);
+    const name = cleanName(file.name);
+    const why = name.endsWith('/') ? (name === '' ? null : 'a folder') : unusable(name);
+    if (why) {
+      if (why !== 'a folder') out.skipped.push({ name, reason: why });
+      return;
+    }
+    if (file.originalSize !== undefined) {
+      // An honest declared size over what is left is refused before inflating; a lying one is caught below.
+      const over = out.wouldPass(file.originalSize);
+      if (over) return fail(over);
+    }
+    const chunks: Uint8Array[] = [];
+    let produced = 0;
+    file.ondata = (err, chunk, final) => {
+      if (failure) return;
+      if (err) return fail(new ArchiveBroken(`${name}: ${err.message}`));
+      produced += chunk.length;
+      const over = out.produced(chunk.length);
+      if (over) return fail(over);
+      if (file.originalSize !== undefined && produced > file.originalSize) return fail(new ArchiveBroken(`${name}: the entry inflates to more than the ${file.originalSize} bytes it declares`));
+      chunks.push(chunk);
+      if (final) out.files.push({ name, content: Buffer.concat(chunks) });
+    };
+    try {
+      file.start();
+    } catch (err) {
+      out.skipped.push({ name, reason: `compressed with a method Framewise cannot read (${file.compression}): ${(err as Error).message}` });
+    }
   });
+  unzipper.register(UnzipInflate);
+  try {
+    for (let at = 0; at < bytes.length && !failure; at += ZIP_CHUNK) {
+      unzipper.push(bytes.subarray(at, Math.min(at + ZIP_CHUNK, bytes.length)), at + ZIP_CHUNK >= bytes.length);
+      await nextTurn();
+    }
+    if (bytes.length === 0) throw new Error('the file is empty');
+  } catch (err) {
+    fail(asArchiveError(err, 'not a readable zip archive'));
+  }
+  if (failure) throw failure;
+  if (!out.sawEntries()) throw new ArchiveBroken('not a readable zip archive: no zip entries found');
+  return { files: out.files, skipped: out.skipped };
 }

@@ -1,7 +1,11 @@
-import { SOURCINGS, type Label, type LabelTypeDef, type Sourcing } from '../types.js';
+import { mappedType } from '../type-ids.js';
+import { latestRevision, SOURCINGS, type Label, type LabelTypeDef, type Sourcing } from '../types.js';
 import { CodePointIndex } from './code-points.js';
 import { normalizeWithOffsets } from './normalize-spans.js';
-import type { LabelDraft } from './drafts.js';
+import { idFromFileName, type LabelDraft } from './drafts.js';
+import { anchoredLabels } from './exportable.js';
+import { emptyDecoded, type Format } from './format.js';
+import { textOf } from './decode-text.js';
 import type { ImportError, SkippedItem } from './report.js';
 import { IMPORTED_TYPE_ID } from './type-colors.js';
 
@@ -138,7 +142,7 @@ function parseSpanLine(fields: string[], line: number, raw: string, ix: CodePoin
   };
   const m = /^(\S+) (\d+ \d+(?:;\d+ \d+)*)$/.exec(fields[1] ?? '');
   if (!m) return fail(`expected "TYPE START END" after the id, found ${JSON.stringify(fields[1] ?? '')}`);
-  const type = Object.hasOwn(map, m[1]) ? map[m[1]] : m[1];
+  const type = mappedType(map, m[1]);
   if (!IMPORTED_TYPE_ID.test(type)) return fail(`the type ${JSON.stringify(type)} is not a usable label type id`);
   const fragments: [number, number][] = [];
   for (const pair of m[2].split(';')) {
@@ -201,3 +205,47 @@ export function pairBratFiles(names: string[]): { pairs: { stem: string; txt: st
   const orphanAnns = [...ann.entries()].filter(([stem]) => !txt.has(stem)).map(([, name]) => name).sort();
   return { pairs, orphanAnns, ignored: ignored.sort() };
 }
+
+export const bratFormat: Format = {
+  name: 'brat',
+  description: 'brat standoff: a `.txt` and an `.ann` per document (T, A and # lines, code points) and an `annotation.conf`, in a `.tar` or `.zip` (`archive=`)',
+  extension: 'tar',
+  contentType: 'application/x-tar',
+  encode: {
+    kind: 'files',
+    create: (ctx) => ({
+      document: (doc) => {
+        const latest = latestRevision(doc);
+        const labels = anchoredLabels(doc, ctx.report);
+        ctx.report.labels += labels.length;
+        return [
+          { name: `${doc.id}.txt`, content: latest.text },
+          { name: `${doc.id}.ann`, content: encodeBratAnn(labels, new CodePointIndex(latest.text)) },
+        ];
+      },
+      tail: () => [{ name: 'annotation.conf', content: bratAnnotationConf(ctx.labelTypes) }],
+    }),
+  },
+  decode: (files, ctx) => {
+    const out = emptyDecoded();
+    const byName = new Map(files.map((f) => [f.name, f]));
+    const { pairs, orphanAnns, ignored } = pairBratFiles([...byName.keys()]);
+    for (const ann of orphanAnns) ctx.report.errors.push({ file: ann, message: `no ${ann.replace(/\.ann$/, '.txt')} beside it: a .ann needs its .txt` });
+    for (const name of ignored) ctx.report.skipped.push({ file: name, item: 'file', reason: /(^|\/)annotation\.conf$|\.conf$/.test(name) ? 'brat configuration: the types come from the .ann files' : 'not a .txt or .ann file' });
+    for (const pair of pairs) {
+      const text = textOf(byName.get(pair.txt)!, ctx.report);
+      const ann = pair.ann ? textOf(byName.get(pair.ann)!, ctx.report) : '';
+      if (text === null || ann === null) continue;
+      const parsed = parseBrat(text, ann, pair.ann ?? pair.txt, ctx.map);
+      ctx.report.skipped.push(...parsed.skipped);
+      ctx.report.notes.push(...parsed.notes);
+      if (parsed.errors.length) {
+        ctx.report.errors.push(...parsed.errors);
+        continue;
+      }
+      const id = idFromFileName(pair.txt) ?? undefined;
+      out.documents.push({ kind: 'text', place: { file: pair.txt }, id, text: parsed.text, meta: { sourceFile: pair.txt }, labels: parsed.labels });
+    }
+    return out;
+  },
+};

@@ -56,17 +56,22 @@ function tokenCount([first, last]: [number, number]): number {
   return last - first + 1;
 }
 
-/** First and last token sharing a character with the span; `null` when none does. */
+/**
+ * First and last token sharing a character with the span; `null` when none does. Tokens are sorted
+ * and do not overlap, so a binary search finds the first one: the cost is the span's own tokens.
+ */
 function tokenRange(tokens: Token[], span: { start: number; end: number }): [number, number] | null {
-  let first = -1;
-  let last = -1;
-  for (let i = 0; i < tokens.length; i++) {
-    if (tokens[i].end <= span.start) continue;
-    if (tokens[i].start >= span.end) break;
-    if (first === -1) first = i;
-    last = i;
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid].end <= span.start) lo = mid + 1;
+    else hi = mid;
   }
-  return first === -1 ? null : [first, last];
+  if (lo === tokens.length || tokens[lo].start >= span.end) return null;
+  let last = lo;
+  while (last + 1 < tokens.length && tokens[last + 1].start < span.end) last++;
+  return [lo, last];
 }
 
 function longestFreeRun(owner: number[], first: number, last: number): [number, number] | null {

@@ -1,14 +1,18 @@
-import type { DocumentRecord, Label } from '../types.js';
-import { paragraphs } from '../text.js';
+import { latestRevision, type DocumentRecord, type Label } from '../types.js';
+import { sentences } from '../compare/sentences.js';
 import { CodePointIndex } from './code-points.js';
 import { tokenize, type Token } from './conll-tokenizer.js';
 import { resolveOverlaps } from './conll-overlaps.js';
+import { anchoredLabels } from './exportable.js';
+import type { Format } from './format.js';
 
 /**
- * CoNLL, BIO-tagged: `-DOCSTART-` and a `# doc_id = …` comment line start each document, then one
- * token a line: `TOKEN<TAB>START<TAB>END<TAB>TAG`, START/END in code points into the document text,
- * TAG `O`, `B-type` or `I-type`. A blank line ends each paragraph (a sentence for most readers).
- * Overlapping labels are resolved by `resolveOverlaps` and counted in the trailing report.
+ * CoNLL, BIO-tagged, readable by plain CoNLL-2003 readers: `-DOCSTART- -X- -X- O` then a blank line
+ * start each document, then one token a line, `TOKEN<TAB>START<TAB>END<TAG>TAG` (START/END in code
+ * points into the document text; readers that take the first and last column get token and tag),
+ * TAG `O`, `B-type` or `I-type`; a blank line ends each sentence. Overlapping labels are resolved by
+ * `resolveOverlaps`. Only with `comments` are `# doc_id = …` lines and the trailing overlap report
+ * (`#` lines, which CoNLL-2003 readers do not skip) written.
  */
 export interface ConllTally {
   labels: number;
@@ -21,9 +25,17 @@ export function emptyConllTally(): ConllTally {
   return { labels: 0, dropped: [], trimmed: [], misaligned: [] };
 }
 
-export function encodeConllDocument(doc: DocumentRecord, labels: Label[], ix: CodePointIndex, tally: ConllTally): string {
+type SentenceToken = Token & { sentence: number };
+
+/** Tokens of every sentence, in order; the cost is linear in the text. */
+function sentenceTokens(text: string): SentenceToken[] {
+  return sentences(text).flatMap((s, i) => tokenize(text, s.start, s.end).map((t) => ({ ...t, sentence: i })));
+}
+
+/** One document's lines; linear in tokens plus the tokens each label covers. */
+export function encodeConllDocument(doc: DocumentRecord, labels: Label[], ix: CodePointIndex, tally: ConllTally, comments = false): string {
   const text = ix.text;
-  const tokens: Token[] = paragraphs(text).flatMap((p) => tokenize(text, p.start, p.end).map((t) => ({ ...t, paragraph: p.start })));
+  const tokens = sentenceTokens(text);
   const result = resolveOverlaps(tokens, labels);
   tally.labels += labels.length;
   tally.dropped.push(...result.dropped.map((s) => s.id));
@@ -33,19 +45,18 @@ export function encodeConllDocument(doc: DocumentRecord, labels: Label[], ix: Co
   for (const { span, first, last } of result.kept) {
     for (let t = first; t <= last; t++) tags[t] = `${t === first ? 'B' : 'I'}-${span.type}`;
   }
-  const lines = [`-DOCSTART-\t-\t-\tO`, `# doc_id = ${doc.id}`, ''];
-  let paragraph = -1;
+  const lines = [`-DOCSTART- -X- -X- O`, ...(comments ? [`# doc_id = ${doc.id}`] : []), ''];
+  let sentence = -1;
   tokens.forEach((t, i) => {
-    const p = (t as Token & { paragraph: number }).paragraph;
-    if (paragraph !== -1 && p !== paragraph) lines.push('');
-    paragraph = p;
+    if (sentence !== -1 && t.sentence !== sentence) lines.push('');
+    sentence = t.sentence;
     lines.push(`${text.slice(t.start, t.end)}\t${ix.toCodePoint(t.start)}\t${ix.toCodePoint(t.end)}\t${tags[i]}`);
   });
   lines.push('', '');
   return lines.join('\n');
 }
 
-/** The report that ends a CoNLL export, as `#` comment lines. */
+/** The report that ends a CoNLL export with `comments=1`, as `#` comment lines. */
 export function conllReport(tally: ConllTally): string {
   const list = (ids: string[]) => (ids.length ? `: ${ids.join(', ')}` : '');
   return [
@@ -57,3 +68,27 @@ export function conllReport(tally: ConllTally): string {
     '',
   ].join('\n');
 }
+
+export const conllFormat: Format = {
+  name: 'conll',
+  description: 'token-per-line BIO tags, a blank line between sentences; document ids and the overlap report only with `comments=1`',
+  extension: 'conll',
+  contentType: 'text/plain; charset=utf-8',
+  encode: {
+    kind: 'text',
+    create: (ctx) => {
+      const tally = emptyConllTally();
+      return {
+        document: (doc) => {
+          const labels = anchoredLabels(doc, ctx.report);
+          ctx.report.labels += labels.length;
+          return encodeConllDocument(doc, labels, new CodePointIndex(latestRevision(doc).text), tally, ctx.comments);
+        },
+        tail: () => {
+          for (const id of tally.dropped) ctx.report.omitted.push({ labelId: id, documentId: '', reason: 'overlap: a longer label took all its tokens' });
+          return ctx.comments ? conllReport(tally) : '';
+        },
+      };
+    },
+  },
+};

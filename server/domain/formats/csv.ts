@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { DocumentRecord, Label } from '../types.js';
 import { CodePointIndex } from './code-points.js';
 import { sortLabels } from './exportable.js';
+import type { Format } from './format.js';
 
 /**
  * CSV columns, one row a label. Offsets are given twice: in code points (`start`, `end`, what Python
@@ -50,3 +51,20 @@ function row(doc: DocumentRecord, l: Label, ix: CodePointIndex): string[] {
     l.quote.exact, l.speaker ?? '', l.cue ?? '', l.sourcing ?? '', l.note ?? '', l.annotator, l.createdAt, l.updatedAt, l.anchor.state,
   ];
 }
+
+export const csvFormat: Format = {
+  name: 'csv',
+  description: 'one row a label: document, outlet, type, speaker, cue, sourcing, text, offsets (code points and UTF-16)',
+  extension: 'csv',
+  contentType: 'text/csv; charset=utf-8; header=present',
+  encode: {
+    kind: 'text',
+    create: (ctx) => ({
+      head: csvHeader,
+      document: (doc) => {
+        ctx.report.labels += doc.labels.length;
+        return csvRows(doc);
+      },
+    }),
+  },
+};

@@ -1,4 +1,9 @@
-import type { DocumentMeta, DocumentRecord, Label } from '../types.js';
+import { mappedType } from '../type-ids.js';
+import { latestRevision, SOURCINGS, type Sourcing, type DocumentMeta, type DocumentRecord, type Label } from '../types.js';
+import { anchoredLabels } from './exportable.js';
+import { emptyDecoded, type Format } from './format.js';
+import { jsonRecords, textOf } from './decode-text.js';
+import type { Place } from './report.js';
 import { isDocumentId } from '../schema.js';
 import { CodePointIndex } from './code-points.js';
 import { normalizeWithOffsets } from './normalize-spans.js';
@@ -7,15 +12,24 @@ import { IMPORTED_TYPE_ID } from './type-colors.js';
 
 /**
  * doccano sequence-labelling JSONL: `{"id", "text", "label": [[start, end, "type"], ...], "meta"}`
- * per document, offsets in Unicode code points (Python string indices), end exclusive. Framewise
- * adds the document id and its title, outlet, date and URL in `meta`; doccano keeps both.
+ * per document, offsets in Unicode code points (Python string indices), end exclusive. doccano's
+ * importer keeps `meta` as it is, so Framewise puts there the document's title, outlet, date and
+ * URL, and `label_attributes`: one object per `label` entry, in the same order, with the label's
+ * `id`, `annotator` and any `speaker`, `cue`, `sourcing`, `note`. A Framewise import reads them back.
  */
 export function encodeDoccanoLine(doc: DocumentRecord, labels: Label[], ix: CodePointIndex): string {
-  const meta: Record<string, string> = { title: doc.meta.title };
+  const meta: Record<string, unknown> = { title: doc.meta.title };
   for (const key of ['outlet', 'author', 'publishedAt', 'url', 'language'] as const) if (doc.meta[key]) meta[key] = doc.meta[key]!;
   const label = labels.map((l) => [ix.toCodePoint(l.start), ix.toCodePoint(l.end), l.type]);
+  meta.label_attributes = labels.map((l) => {
+    const a: Record<string, string> = { id: l.id, annotator: l.annotator };
+    for (const key of LABEL_ATTRIBUTES) if (l[key]) a[key] = l[key]!;
+    return a;
+  });
   return `${JSON.stringify({ id: doc.id, text: ix.text, label, meta })}\n`;
 }
+
+const LABEL_ATTRIBUTES = ['speaker', 'cue', 'sourcing', 'note'] as const;
 
 const META_KEYS = ['title', 'outlet', 'author', 'url', 'publishedAt', 'language'] as const;
 
@@ -42,13 +56,15 @@ export function decodeDoccanoValue(value: unknown, map: Record<string, string>, 
   if (typeof spans === 'string') return spans;
   const skipped: DoccanoLine['skipped'] = [];
   const drafts: LabelDraft[] = [];
+  const givenMeta = typeof v.meta === 'object' && v.meta !== null ? (v.meta as Record<string, unknown>) : {};
+  const attributes = Array.isArray(givenMeta.label_attributes) ? (givenMeta.label_attributes as unknown[]) : undefined;
   const seen = new Set<string>();
   for (const [i, [s, e, tag]] of spans.entries()) {
     const start = ix.toUtf16(s);
     const end = ix.toUtf16(e);
     if (start === null || end === null) return `label ${i + 1}: the span ${s}-${e} is past the end of the text (${ix.length} code points)`;
     if (start >= end) return `label ${i + 1}: the span ${s}-${e} is empty or reversed`;
-    const type = Object.hasOwn(map, tag) ? map[tag] : tag;
+    const type = mappedType(map, tag);
     if (!IMPORTED_TYPE_ID.test(type)) return `label ${i + 1}: the type ${JSON.stringify(type)} is not a usable label type id`;
     const key = `${start}:${end}:${type}`;
     if (seen.has(key)) {
@@ -56,14 +72,14 @@ export function decodeDoccanoValue(value: unknown, map: Record<string, string>, 
       continue;
     }
     seen.add(key);
-    drafts.push({ source: `label ${i + 1}`, type, start, end });
+    drafts.push({ source: `label ${i + 1}`, type, start, end, ...attributesOf(attributes?.[i]) });
   }
   if (Array.isArray(v.relations) && v.relations.length) skipped.push({ item: 'relations', reason: `${v.relations.length} relation(s) not imported (Framewise has no relations)` });
   const normalized = normalizeWithOffsets(raw, drafts.flatMap((d) => [d.start, d.end]));
   if (!normalized) return 'a span boundary falls inside a character sequence that Unicode (NFC) or line-ending normalisation changes';
   const meta: Partial<DocumentMeta> = {};
-  const givenMeta = typeof v.meta === 'object' && v.meta !== null ? (v.meta as Record<string, unknown>) : {};
   for (const [key, val] of Object.entries(givenMeta)) {
+    if (key === 'label_attributes' && attributes) continue;
     if ((META_KEYS as readonly string[]).includes(key) && typeof val === 'string') (meta as Record<string, string>)[key] = val;
     else skipped.push({ item: `meta.${key}`, reason: `not kept (Framewise keeps ${META_KEYS.join(', ')})` });
   }
@@ -99,3 +115,47 @@ function spansOf(v: Record<string, unknown>): [number, number, string][] | strin
   }
   return [];
 }
+
+/** The Framewise attributes of one `meta.label_attributes` entry; anything else in it is ignored. */
+function attributesOf(given: unknown): Partial<LabelDraft> {
+  if (typeof given !== 'object' || given === null) return {};
+  const g = given as Record<string, unknown>;
+  const out: Partial<LabelDraft> = {};
+  if (typeof g.id === 'string' && isDocumentId(g.id)) out.id = g.id;
+  for (const key of ['speaker', 'cue', 'note', 'annotator'] as const) if (g[key] !== undefined) (out as Record<string, unknown>)[key] = g[key];
+  if ((SOURCINGS as readonly unknown[]).includes(g.sourcing)) out.sourcing = g.sourcing as Sourcing;
+  return out;
+}
+
+export const doccanoFormat: Format = {
+  name: 'doccano',
+  description: 'doccano sequence labelling JSONL (`text`, `label: [[start, end, type]]`, code points), speaker, cue, sourcing, note and annotator in `meta.label_attributes`',
+  extension: 'jsonl',
+  contentType: 'application/x-ndjson; charset=utf-8',
+  encode: {
+    kind: 'text',
+    create: (ctx) => ({
+      document: (doc) => {
+        const labels = anchoredLabels(doc, ctx.report);
+        ctx.report.labels += labels.length;
+        return encodeDoccanoLine(doc, labels, new CodePointIndex(latestRevision(doc).text));
+      },
+    }),
+  },
+  decode: (files, ctx) => {
+    const out = emptyDecoded();
+    for (const f of files) {
+      const content = textOf(f, ctx.report);
+      if (content === null) continue;
+      const records = jsonRecords(content, f.name, ctx, (v) => (Array.isArray(v) ? v : typeof v === 'object' && v !== null ? [v] : null));
+      records.forEach(({ line, value }, i) => {
+        const place: Place = { file: f.name, line: line ?? i + 1 };
+        const decoded = decodeDoccanoValue(value, ctx.map, ctx.maxTextLength);
+        if (typeof decoded === 'string') return void ctx.report.errors.push({ ...place, message: decoded });
+        for (const s of decoded.skipped) ctx.report.skipped.push({ ...place, ...s });
+        out.documents.push({ ...decoded.draft, place });
+      });
+    }
+    return out;
+  },
+};

@@ -7,6 +7,8 @@ import { normalizeText } from '../text.js';
 import { importedLabelProblem, lineStringProblem, MAX_ANNOTATOR_LENGTH } from './label-checks.js';
 import type { DocumentDraftBody } from './drafts.js';
 import type { ImportError } from './report.js';
+import { emptyDecoded, type Format } from './format.js';
+import { jsonRecords, textOf } from './decode-text.js';
 
 /**
  * The native JSONL line: one whole document, lossless. `text` and `rev` are the latest revision's;
@@ -186,3 +188,32 @@ export function parseJsonLines(content: string, file: string): { values: { line:
   }
   return { values, errors };
 }
+
+export const jsonlFormat: Format = {
+  name: 'jsonl',
+  description: 'native, lossless: one document a line with its meta, every revision, labels and history; imports also take simple lines `{title?, text | html | markdown}`',
+  extension: 'jsonl',
+  contentType: 'application/x-ndjson; charset=utf-8',
+  encode: {
+    kind: 'text',
+    create: (ctx) => ({
+      document: (doc) => {
+        ctx.report.labels += doc.labels.length;
+        return encodeNativeLine(doc);
+      },
+    }),
+  },
+  decode: (files, ctx) => {
+    const out = emptyDecoded();
+    for (const f of files) {
+      const content = textOf(f, ctx.report);
+      if (content === null) continue;
+      for (const { line, value } of jsonRecords(content, f.name, ctx, () => null)) {
+        const decoded = decodeJsonlValue(value, ctx.maxTextLength);
+        if ('error' in decoded) ctx.report.errors.push({ file: f.name, line, message: decoded.error });
+        else out.documents.push({ ...decoded.draft, place: { file: f.name, line } });
+      }
+    }
+    return out;
+  },
+};

@@ -17,11 +17,22 @@ export interface ImportError extends Place {
 /** What an import did, or would have done when it stopped at errors. */
 export interface ImportReport {
   format: string;
-  /** False when errors stopped the import (nothing was written). */
+  /** False when errors stopped the import or it was a dry run (nothing was written). */
   committed: boolean;
+  /** A preview: the counts say what the import would do; nothing was written. */
+  dryRun: boolean;
+  /** Documents created (`imported`), given a new revision (`revised`), or found with the same text. */
   documents: { imported: number; revised: number; unchanged: number };
-  labels: { imported: number };
+  /** Labels added, and labels the file holds that the document has already (same type, same span). */
+  labels: { imported: number; existing: number };
+  /** Label types added to the project (in a dry run: that would be). */
   typesAdded: string[];
+  /**
+   * Every label type the import uses: as named in the file after `map=` (`name`), the project type
+   * it becomes (`type`), and how: `mapped` (a `map=` target), `known` (the project has it, maybe
+   * under another case or punctuation), `new` (added to the project).
+   */
+  types: { name: string; type: string; how: 'mapped' | 'known' | 'new' }[];
   skipped: SkippedItem[];
   errors: ImportError[];
   /** Things done that a user should know about (joined brat fragments, duplicates dropped...). */
@@ -29,7 +40,7 @@ export interface ImportReport {
 }
 
 export function emptyImportReport(format: string): ImportReport {
-  return { format, committed: false, documents: { imported: 0, revised: 0, unchanged: 0 }, labels: { imported: 0 }, typesAdded: [], skipped: [], errors: [], notes: [] };
+  return { format, committed: false, dryRun: false, documents: { imported: 0, revised: 0, unchanged: 0 }, labels: { imported: 0, existing: 0 }, typesAdded: [], types: [], skipped: [], errors: [], notes: [] };
 }
 
 /** What an export left out or changed, per reason; printed by the CLI and appended by CoNLL. */

@@ -1,7 +1,11 @@
 import { z } from 'zod';
-import { SOURCINGS, type DocumentRecord, type Label, type Sourcing } from '../types.js';
+import { latestRevision, SOURCINGS, type DocumentRecord, type Label, type Sourcing } from '../types.js';
 import { CodePointIndex } from './code-points.js';
 import type { LabelDraft } from './drafts.js';
+import type { Place } from './report.js';
+import { anchoredLabels } from './exportable.js';
+import { emptyDecoded, type Format } from './format.js';
+import { jsonRecords, textOf } from './decode-text.js';
 
 /**
  * W3C Web Annotation (JSON-LD), one annotation per label. The type is a `classifying` TextualBody;
@@ -174,3 +178,47 @@ function commonSuffix(a: string, b: string): number {
   while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
   return n;
 }
+
+export const w3cFormat: Format = {
+  name: 'w3c',
+  description: 'W3C Web Annotation JSON-LD, one annotation a line, with TextQuoteSelector and TextPositionSelector (code points); import needs the texts first',
+  extension: 'jsonl',
+  contentType: 'application/x-ndjson; charset=utf-8',
+  encode: {
+    kind: 'text',
+    create: (ctx) => ({
+      document: (doc) => {
+        const labels = anchoredLabels(doc, ctx.report);
+        ctx.report.labels += labels.length;
+        const ix = new CodePointIndex(latestRevision(doc).text);
+        return labels.map((l) => `${JSON.stringify(toAnnotation(doc, l, ix))}\n`).join('');
+      },
+    }),
+  },
+  decode: (files, ctx) => {
+    const out = emptyDecoded();
+    for (const f of files) {
+      const content = textOf(f, ctx.report);
+      if (content === null) continue;
+      const records = jsonRecords(content, f.name, ctx, (v) => {
+        if (Array.isArray(v)) return v;
+        const o = v as { items?: unknown; first?: { items?: unknown } };
+        if (Array.isArray(o?.items)) return o.items;
+        if (Array.isArray(o?.first?.items)) return o.first.items;
+        return typeof v === 'object' && v !== null ? [v] : null;
+      });
+      records.forEach(({ line, value }, i) => {
+        const place: Place = { file: f.name, line: line ?? i + 1 };
+        const parsed = annotationSchema.safeParse(value);
+        const types = parsed.success ? [parsed.data.type].flat() : [];
+        if (!parsed.success || !types.includes('Annotation')) {
+          return void ctx.report.errors.push({ ...place, message: parsed.success ? 'not a W3C Annotation (its type is not "Annotation")' : `not a W3C Annotation: ${parsed.error.issues[0].path.join('.') || 'value'}: ${parsed.error.issues[0].message}` });
+        }
+        const target = annotationTarget(parsed.data);
+        if (typeof target === 'string') return void ctx.report.skipped.push({ ...place, item: parsed.data.id ?? 'annotation', reason: target });
+        out.attached.push({ place, annotation: parsed.data, target: target.target, selectors: target.selectors });
+      });
+    }
+    return out;
+  },
+};

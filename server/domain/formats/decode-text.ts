@@ -1,0 +1,33 @@
+import type { NamedFile } from './archive.js';
+import { parseJsonLines } from './jsonl.js';
+import { TooManyRecords, type DecodeContext } from './format.js';
+import type { ImportReport } from './report.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The file as UTF-8 text without a byte-order mark; `null` (and an error in the report) when it is not UTF-8. */
+export function textOf(f: NamedFile, report: ImportReport): string | null {
+  try {
+    return utf8.decode(f.content).replace(/^\uFEFF/, '');
+  } catch {
+    report.errors.push({ file: f.name, message: 'not UTF-8 text' });
+    return null;
+  }
+}
+
+/** JSONL-like content: one value a line, or (doccano, W3C, Label Studio) one JSON document holding them. */
+export function jsonRecords(content: string, file: string, ctx: DecodeContext, unwrap: (v: unknown) => unknown[] | null): { line?: number; value: unknown }[] {
+  const lineCount = content.split('\n', ctx.maxRecords + 2).length;
+  if (lineCount > ctx.maxRecords) throw new TooManyRecords(`${file} has more than ${ctx.maxRecords} lines; the limit is ${ctx.limitsText}`);
+  const { values, errors } = parseJsonLines(content, file);
+  if (errors.length) {
+    try {
+      const whole = unwrap(JSON.parse(content));
+      if (whole) return whole.map((value) => ({ value }));
+    } catch {
+      // not one JSON document either: report the lines
+    }
+    ctx.report.errors.push(...errors);
+  }
+  return values;
+}

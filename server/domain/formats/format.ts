@@ -1,0 +1,85 @@
+import type { DocumentRecord, LabelTypeDef } from '../types.js';
+import type { NamedFile } from './archive.js';
+import type { DocumentDraft } from './drafts.js';
+import type { ExportReport, ImportReport, Place } from './report.js';
+import type { W3cAnnotation } from './w3c.js';
+
+/**
+ * One format Framewise reads or writes. Each lives in its own module and is listed once in
+ * `registry.ts`; the export and import services, the routes, the CLI usage and the README table
+ * read that list. Adding a format is one module and one registry line.
+ */
+export interface Format {
+  /** The `format=` value. */
+  name: string;
+  /** One line for the README table, the export page and the CLI usage. */
+  description: string;
+  /** File extension of an export (without the dot). */
+  extension: string;
+  contentType: string;
+  /** How to write it; absent for an import-only format. */
+  encode?: Encoding;
+  /** How to read it; absent for an export-only format. */
+  decode?: (files: NamedFile[], ctx: DecodeContext) => Decoded;
+}
+
+/**
+ * `text`: the export is one stream of text made of `head`, one chunk per document, `tail`.
+ * `files`: each document gives files, packed into a `.tar` or `.zip` (`archive=`).
+ */
+export type Encoding = { kind: 'text'; create: (ctx: ExportContext) => Encoder<string> } | { kind: 'files'; create: (ctx: ExportContext) => Encoder<EncodedFile[]> };
+
+export interface Encoder<T> {
+  head?(): T;
+  /** One document, labels already filtered; called in document id order. */
+  document(doc: DocumentRecord): T;
+  tail?(): T;
+}
+
+export interface EncodedFile {
+  name: string;
+  content: string;
+}
+
+export interface ExportContext {
+  /** Filled in as documents are encoded: labels written and labels left out with the reason. */
+  report: ExportReport;
+  labelTypes: LabelTypeDef[];
+  /** `comments=1`: formats with optional comment lines (CoNLL) write them. */
+  comments: boolean;
+}
+
+export interface DecodeContext {
+  /** Other tools' type names to Framewise types, as given by `map=`. */
+  map: Record<string, string>;
+  /** Longest text accepted, in UTF-16 code units. */
+  maxTextLength: number;
+  /** Most records (documents plus labels) one import may hold, for early refusal of huge files. */
+  maxRecords: number;
+  /** The limits in words, for the message when a file passes them. */
+  limitsText: string;
+  /** Errors, skipped items and notes go here, with file and line. */
+  report: ImportReport;
+}
+
+/** A W3C annotation read from a file; it is placed on its document's text once that is known. */
+export interface PendingAnnotation {
+  place: Place;
+  annotation: W3cAnnotation;
+  /** A Framewise document id, or a URL to look up in `meta.url`. */
+  target: { id?: string; url?: string };
+  selectors: Record<string, unknown>[];
+}
+
+/** What a decoder read from the files, before anything is checked against the store. */
+export interface Decoded {
+  documents: DocumentDraft[];
+  attached: PendingAnnotation[];
+}
+
+export function emptyDecoded(): Decoded {
+  return { documents: [], attached: [] };
+}
+
+/** A file holds more records than one import may; nothing of it is used (a 413). */
+export class TooManyRecords extends Error {}
