@@ -2,12 +2,11 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { DocumentStore } from '../store/document-store.js';
 import type { ProjectStore } from '../store/project-store.js';
-import { CompareService } from '../services/compare.js';
 import { filterClusters, type ClusterFilter } from '../domain/compare/filters.js';
-import { outletList, outletStats } from '../domain/compare/outlet-stats.js';
-import { speakerList, speakerStatements } from '../domain/compare/speakers.js';
+import { outletList } from '../domain/compare/outlet-stats.js';
+import { speakerList } from '../domain/compare/speakers.js';
+import { compareServiceOf } from '../services/outlets.js';
 import type { StatementCluster } from '../domain/compare/types.js';
-import { barChart } from '../domain/compare/bar-chart.js';
 import { typeName } from '../domain/label-types.js';
 import { badRequest, notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
@@ -51,7 +50,7 @@ export function clusterJson(c: StatementCluster) {
 
 export function compareRoutes(store: DocumentStore, project: ProjectStore): Router {
   const router = Router();
-  const service = new CompareService(store);
+  const service = compareServiceOf(store);
 
   const filterOf = (req: Request): ClusterFilter => {
     const q = parseWith(filterSchema, req.query, 'query');
@@ -98,43 +97,6 @@ export function compareRoutes(store: DocumentStore, project: ProjectStore): Rout
     const cluster = await clusterOf(req);
     const types = project.labelTypes();
     res.render('compare/show', { title: 'Statement', mainClass: 'wide', cluster, typeName: (id: string) => typeName(types, id) });
-  });
-
-  router.get('/outlets', async (_req, res) => {
-    res.render('outlets/index', { title: 'Outlets', outlets: outletList((await service.snapshot()).docs) });
-  });
-
-  router.get('/outlets/:name', async (req, res) => {
-    const snap = await service.snapshot();
-    const types = project.labelTypes();
-    const name = String(req.params.name);
-    const stats = outletStats(snap.docs, snap.clusters, name, types.map((t) => t.id));
-    if (!stats) throw notFound(`no document has the outlet "${name.slice(0, 200)}"`);
-    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-    res.render('outlets/show', {
-      title: stats.outlet,
-      stats,
-      typeName: (id: string) => typeName(types, id),
-      charts: {
-        textShare: barChart(stats.textShare.map((s) => ({ label: typeName(types, s.type), value: s.share, valueText: pct(s.share), cls: `bar t-${s.type}` }))),
-        sourcing: barChart(stats.claimSourcing.map((s) => ({ label: s.sourcing === 'unset' ? 'not set' : s.sourcing, value: s.count, cls: `bar s-${s.sourcing}` }))),
-        cues: barChart(stats.cues.map((c) => ({ label: c.cue, value: c.count, cls: 'bar cue' }))),
-        shared: barChart(stats.shared.map((s) => ({ label: s.kind, value: s.count, cls: `bar k-${s.kind}` }))),
-      },
-    });
-  });
-
-  router.get('/speakers', async (_req, res) => {
-    res.render('speakers/index', { title: 'Speakers', speakers: speakerList((await service.snapshot()).docs) });
-  });
-
-  router.get('/speakers/:name', async (req, res) => {
-    const snap = await service.snapshot();
-    const name = String(req.params.name);
-    const found = speakerStatements(snap.docs, snap.clusters, name);
-    if (!found) throw notFound(`no label names the speaker "${name.slice(0, 200)}"`);
-    const types = project.labelTypes();
-    res.render('speakers/show', { title: found.speaker, ...found, typeName: (id: string) => typeName(types, id) });
   });
 
   return router;

@@ -1,5 +1,7 @@
-import type { Sourcing } from '../types.js';
-import type { CorpusDocument, StatementCluster } from './types.js';
+import type { Sourcing, Verdict } from '../types.js';
+import type { CorpusDocument, RenderingKind, StatementCluster } from './types.js';
+import { statisticsLabels } from '../layers.js';
+import { classifyCue } from './attribution-verbs.js';
 import { nameKey, sameName } from './names.js';
 
 /** One statement attributed to a speaker: a labelled span, or an unlabelled rendering of a statement the speaker is credited with elsewhere. */
@@ -84,4 +86,98 @@ export function speakerStatements(docs: CorpusDocument[], clusters: StatementClu
 
 function where(d: CorpusDocument) {
   return { documentId: d.id, title: d.title, ...(d.outlet ? { outlet: d.outlet } : {}), ...(d.publishedAt ? { publishedAt: d.publishedAt } : {}) };
+}
+
+/** A speaker entity as pages and the API list it (see domain/speakers/types.ts). */
+export interface SpeakerEntity {
+  id: string;
+  name: string;
+  aliases: string[];
+  role?: string;
+  wikidata?: string;
+  url?: string;
+}
+
+/** Labels (statistics layer, not orphaned) per speaker id, with the outlets that carry them. */
+export function speakerCounts(docs: CorpusDocument[]): Map<string, { labels: number; outlets: Set<string> }> {
+  const out = new Map<string, { labels: number; outlets: Set<string> }>();
+  for (const d of docs) {
+    for (const l of statisticsLabels(d)) {
+      if (!l.speakerId || l.anchor.state === 'orphaned') continue;
+      const seen = out.get(l.speakerId) ?? { labels: 0, outlets: new Set<string>() };
+      seen.labels++;
+      if (d.outlet) seen.outlets.add(d.outlet);
+      out.set(l.speakerId, seen);
+    }
+  }
+  return out;
+}
+
+/** One statement credited to a speaker entity, with how the outlet rendered it. */
+export interface CreditedStatement extends SpeakerStatement {
+  labelId: string;
+  /** Against the closest-to-verbatim rendering of the same statement elsewhere; `null` when no other document carries it. */
+  kind: RenderingKind | 'reference' | null;
+  verdict?: Verdict;
+}
+
+export interface SpeakerProfile {
+  statements: CreditedStatement[];
+  /** Attribution verbs used about the speaker, per outlet (`—` for documents without outlet). */
+  verbsByOutlet: { outlet: string; verbs: { verb: string; cls: string; count: number }[] }[];
+  /** Sourcing of the statements credited to the speaker, by type. */
+  sourcing: { type: string; named: number; anonymous: number; document: number; unattributed: number; unset: number; n: number }[];
+  verdicts: CreditedStatement[];
+}
+
+/** Everything credited to speaker `id` in the statistics layer of each document, by date (undated last), outlet, position. */
+export function speakerProfile(docs: CorpusDocument[], clusters: StatementCluster[], id: string): SpeakerProfile {
+  const renderingOf = new Map<string, { clusterId: string; kind: RenderingKind | 'reference' }>();
+  for (const c of clusters) {
+    if (c.documentCount < 2) continue;
+    for (const r of c.renderings) if (r.label) renderingOf.set(r.label.id, { clusterId: c.id, kind: r.isReference ? 'reference' : r.kind });
+  }
+  const statements: CreditedStatement[] = [];
+  for (const d of docs) {
+    for (const l of statisticsLabels(d)) {
+      if (l.speakerId !== id || l.anchor.state === 'orphaned') continue;
+      const r = renderingOf.get(l.id);
+      statements.push({
+        ...where(d),
+        labelId: l.id,
+        start: l.start,
+        end: l.end,
+        text: d.text.slice(l.start, l.end),
+        type: l.type,
+        ...(l.cue ? { cue: l.cue } : {}),
+        ...(l.sourcing ? { sourcing: l.sourcing } : {}),
+        ...(r ? { clusterId: r.clusterId } : {}),
+        kind: r?.kind ?? null,
+        ...(l.verdict ? { verdict: l.verdict } : {}),
+      });
+    }
+  }
+  statements.sort((a, b) => (a.publishedAt ?? '9999').localeCompare(b.publishedAt ?? '9999') || (a.outlet ?? '').localeCompare(b.outlet ?? '') || a.documentId.localeCompare(b.documentId) || a.start - b.start);
+  const verbs = new Map<string, Map<string, { cls: string; count: number }>>();
+  for (const s of statements) {
+    if (!s.cue) continue;
+    const c = classifyCue(s.cue);
+    const verb = c?.verb ?? s.cue.toLowerCase().split(/\s+/)[0];
+    const byVerb = verbs.get(s.outlet ?? '—') ?? new Map();
+    const seen = byVerb.get(verb) ?? { cls: c?.cls ?? 'unknown', count: 0 };
+    seen.count++;
+    byVerb.set(verb, seen);
+    verbs.set(s.outlet ?? '—', byVerb);
+  }
+  const types = [...new Set(statements.map((s) => s.type!))].sort();
+  return {
+    statements,
+    verbsByOutlet: [...verbs].sort((a, b) => a[0].localeCompare(b[0])).map(([outlet, m]) => ({ outlet, verbs: [...m].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0])).map(([verb, v]) => ({ verb, ...v })) })),
+    sourcing: types.map((type) => {
+      const own = statements.filter((s) => s.type === type);
+      const count = (k: string) => own.filter((s) => (s.sourcing ?? 'unset') === k).length;
+      return { type, named: count('named'), anonymous: count('anonymous'), document: count('document'), unattributed: count('unattributed'), unset: count('unset'), n: own.length };
+    }),
+    verdicts: statements.filter((s) => s.verdict),
+  };
 }

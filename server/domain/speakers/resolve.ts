@@ -42,7 +42,6 @@ export function resolveSpeaker(speakers: Speaker[], raw: string, ctx: ResolveCon
   const active = speakers.filter((s) => !s.mergedInto);
   const key = nameKey(name);
   const withRole = (s: Speaker) => (role && !s.role ? { role } : {});
-  const aliasOf = (s: Speaker) => (s.aliases.some((a) => nameKey(a) === key) ? {} : { alias: name });
 
   const known = active.find((s) => s.aliases.some((a) => nameKey(a) === key) || nameKey(s.name) === key);
   if (known) return { kind: 'existing', speaker: known, how: 'alias', ...withRole(known) };
@@ -53,7 +52,8 @@ export function resolveSpeaker(speakers: Speaker[], raw: string, ctx: ResolveCon
     const inDocument = sameSurname.filter((s) => ctx.documentSpeakerIds.includes(s.id));
     const inText = sameSurname.filter((s) => s.aliases.some((a) => a.includes(' ') && ctx.text.includes(a)));
     const pick = [inDocument, inText, sameSurname].find((list) => list.length > 0);
-    if (pick?.length === 1) return { kind: 'existing', speaker: pick[0], how: 'surname', ...aliasOf(pick[0]), ...withRole(pick[0]) };
+    // A bare surname is not kept as an alias: it would later match other people of that name by rule 1.
+    if (pick?.length === 1) return { kind: 'existing', speaker: pick[0], how: 'surname', ...withRole(pick[0]) };
     return { kind: 'new', name, ...(role ? { role } : {}) };
   }
 

@@ -1,0 +1,124 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { DocumentStore } from '../store/document-store.js';
+import type { ProjectStore } from '../store/project-store.js';
+import { editSpeaker, mergeSpeakers, speakerStoreOf, splitSpeaker, undoMerge } from '../services/speakers.js';
+import { compareServiceOf } from '../services/outlets.js';
+import { speakerCounts, speakerProfile } from '../domain/compare/speakers.js';
+import { activeSpeaker } from '../domain/speakers/resolve.js';
+import { nameKey } from '../domain/speakers/names.js';
+import { typeName } from '../domain/label-types.js';
+import type { Speaker } from '../domain/speakers/types.js';
+import { notFound } from '../http-error.js';
+import { parseWith } from './validate.js';
+import { actorOf } from './actor.js';
+
+const SPEAKER_ID = /^sp-[0-9a-f-]{36}$/;
+const speakerId = z.string().regex(SPEAKER_ID, 'must be a speaker id ("sp-" and a uuid)');
+const mergeBody = z.object({ into: speakerId, annotator: z.string().optional() }).strict();
+const splitBody = z.object({ alias: z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters'), annotator: z.string().optional() }).strict();
+const httpUrl = z.string().max(2000).refine((s) => s === '' || /^https?:\/\/[^\s]+$/i.test(s), 'must be an http(s) URL');
+const editBody = z
+  .object({
+    name: z.string().trim().min(1, 'must not be empty').max(200).refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'contains control characters').optional(),
+    role: z.string().trim().max(200).refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'contains control characters').optional(),
+    wikidata: z.string().refine((s) => s === '' || /^Q[1-9]\d{0,11}$/.test(s), 'must be a Wikidata item id such as Q4775 (or empty to remove)').optional(),
+    url: httpUrl.optional(),
+    annotator: z.string().optional(),
+  })
+  .strict();
+
+/** The speaker a URL names: an id (a merged one answers with the speaker it lives in), else a name or alias. */
+function lookup(speakers: Speaker[], key: string): Speaker | null {
+  if (SPEAKER_ID.test(key)) return activeSpeaker(speakers, key);
+  return speakers.find((s) => !s.mergedInto && s.aliases.some((a) => nameKey(a) === nameKey(key))) ?? null;
+}
+
+/** Speakers: list, page, merge (undoable), split, edit; JSON API and plain forms. */
+export function speakerRoutes(store: DocumentStore, project: ProjectStore): Router {
+  const router = Router();
+
+  const listing = async () => {
+    const [speakers, snap] = await Promise.all([speakerStoreOf(store), compareServiceOf(store).snapshot()]);
+    const data = speakers.read();
+    const counts = speakerCounts(snap.docs);
+    const rows = data.speakers
+      .filter((s) => !s.mergedInto)
+      .map((s) => ({ id: s.id, name: s.name, aliases: s.aliases, role: s.role ?? null, ...(s.wikidata ? { wikidata: s.wikidata } : {}), ...(s.url ? { url: s.url } : {}), labelCount: counts.get(s.id)?.labels ?? 0, outlets: [...(counts.get(s.id)?.outlets ?? [])].sort() }))
+      .sort((a, b) => b.labelCount - a.labelCount || a.name.localeCompare(b.name));
+    return { rows, merges: data.merges, speakers: data.speakers };
+  };
+
+  const load = async (req: Request) => {
+    const key = String(req.params.id);
+    const found = lookup((await speakerStoreOf(store)).read().speakers, key);
+    if (!found) throw notFound(`no speaker "${key.slice(0, 200)}"`);
+    return found;
+  };
+
+  router.get('/api/speakers', async (_req, res) => {
+    res.json((await listing()).rows);
+  });
+
+  router.get('/api/speakers/merges', async (_req, res) => {
+    res.json((await listing()).merges);
+  });
+
+  router.get('/api/speakers/:id', async (req, res) => {
+    const speaker = await load(req);
+    const snap = await compareServiceOf(store).snapshot();
+    res.json({ ...speaker, ...speakerProfile(snap.docs, snap.clusters, speaker.id) });
+  });
+
+  router.post('/api/speakers/:id/merge', async (req, res) => {
+    const { into } = parseWith(mergeBody, req.body ?? {});
+    res.json(await mergeSpeakers(store, String(req.params.id), into, actorOf(req)));
+  });
+
+  router.post('/api/speakers/:id/split', async (req, res) => {
+    const { alias } = parseWith(splitBody, req.body ?? {});
+    res.status(201).json(await splitSpeaker(store, String(req.params.id), alias, actorOf(req)));
+  });
+
+  router.patch('/api/speakers/:id', async (req, res) => {
+    const { annotator: _a, ...patch } = parseWith(editBody, req.body ?? {});
+    res.json(await editSpeaker(store, String(req.params.id), patch, actorOf(req)));
+  });
+
+  router.post('/api/speakers/merges/:mergeId/undo', async (req, res) => {
+    res.json(await undoMerge(store, String(req.params.mergeId), actorOf(req)));
+  });
+
+  router.get('/speakers', async (_req, res) => {
+    const { rows, merges, speakers } = await listing();
+    const nameOf = (id: string) => speakers.find((s) => s.id === id)?.name ?? id;
+    res.render('speakers/index', { title: 'Speakers', rows, merges: [...merges].reverse().slice(0, 50), nameOf });
+  });
+
+  router.get('/speakers/:id', async (req, res) => {
+    const speaker = await load(req);
+    if (speaker.id !== String(req.params.id)) return res.redirect(302, `/speakers/${speaker.id}`);
+    const snap = await compareServiceOf(store).snapshot();
+    const types = project.labelTypes();
+    res.render('speakers/show', { title: speaker.name, speaker, ...speakerProfile(snap.docs, snap.clusters, speaker.id), typeName: (id: string) => typeName(types, id) });
+  });
+
+  router.post('/speakers/:id/merge', async (req, res) => {
+    const { into } = parseWith(mergeBody, req.body ?? {}, 'form');
+    await mergeSpeakers(store, String(req.params.id), into, actorOf(req));
+    res.redirect(303, `/speakers/${into}`);
+  });
+
+  router.post('/speakers/:id/split', async (req, res) => {
+    const { alias } = parseWith(splitBody, req.body ?? {}, 'form');
+    const created = await splitSpeaker(store, String(req.params.id), alias, actorOf(req));
+    res.redirect(303, `/speakers/${created.id}`);
+  });
+
+  router.post('/speakers/merges/:mergeId/undo', async (req, res) => {
+    await undoMerge(store, String(req.params.mergeId), actorOf(req));
+    res.redirect(303, '/speakers');
+  });
+
+  return router;
+}

@@ -1,0 +1,57 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { DocumentStore } from '../store/document-store.js';
+import { claimReviews, deleteVerdict, putVerdictSettings, setVerdict, verdictSettings } from '../services/verdicts.js';
+import { MAX_EVIDENCE, MAX_SUMMARY } from '../domain/speakers/verdicts.js';
+import { parseWith } from './validate.js';
+import { actorOf } from './actor.js';
+
+const verdictBody = z
+  .object({
+    rating: z.string().min(1, 'must not be empty').max(100),
+    summary: z.string().max(MAX_SUMMARY, `must be at most ${MAX_SUMMARY} characters`).transform((s) => s.trim()).optional(),
+    evidence: z.array(z.string(), { message: 'must be a list of URLs' }).max(MAX_EVIDENCE, `at most ${MAX_EVIDENCE} URLs`).optional(),
+    annotator: z.string().optional(),
+  })
+  .strict();
+
+const settingsBody = z
+  .object({
+    scale: z.array(z.string().trim()),
+    unratable: z.array(z.string()).default([]),
+    organization: z.object({ name: z.string().trim(), url: z.string().optional() }).strict(),
+  })
+  .strict();
+
+/** The site's own address, for the absolute `url` of each ClaimReview. */
+const baseUrlOf = (req: Request) => `${req.protocol}://${req.get('host')}`;
+
+/** Claim verdicts on labels, their settings, and `GET /api/export?format=claimreview` (other formats fall through to the export routes). */
+export function verdictRoutes(store: DocumentStore): Router {
+  const router = Router();
+
+  router.put('/api/documents/:id/labels/:labelId/verdict', async (req, res) => {
+    const body = parseWith(verdictBody, req.body ?? {});
+    res.json(await setVerdict(store, String(req.params.id), String(req.params.labelId), body, actorOf(req)));
+  });
+
+  router.delete('/api/documents/:id/labels/:labelId/verdict', async (req, res) => {
+    res.json(await deleteVerdict(store, String(req.params.id), String(req.params.labelId), actorOf(req)));
+  });
+
+  router.get('/api/verdict-settings', async (_req, res) => {
+    res.json(await verdictSettings(store));
+  });
+
+  router.put('/api/verdict-settings', async (req, res) => {
+    const body = parseWith(settingsBody, req.body ?? {});
+    res.json(await putVerdictSettings(store, { scale: body.scale, unratable: body.unratable, organization: { name: body.organization.name, ...(body.organization.url ? { url: body.organization.url } : {}) } }));
+  });
+
+  router.get('/api/export', async (req, res, next) => {
+    if (req.query.format !== 'claimreview') return next();
+    res.type('application/ld+json; charset=utf-8').attachment('claimreview.jsonld').send(JSON.stringify(await claimReviews(store, baseUrlOf(req)), null, 2));
+  });
+
+  return router;
+}

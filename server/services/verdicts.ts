@@ -1,0 +1,91 @@
+import type { DocumentStore } from '../store/document-store.js';
+import type { Label, Verdict } from '../domain/types.js';
+import type { VerdictSettings } from '../domain/speakers/types.js';
+import { settingsProblem, verdictProblem, verdictTargetProblem, type VerdictInput } from '../domain/speakers/verdicts.js';
+import { claimReview } from '../domain/formats/claimreview.js';
+import { activeSpeaker } from '../domain/speakers/resolve.js';
+import { speakerStoreOf } from './speakers.js';
+import { badRequest, conflict, notFound } from '../http-error.js';
+
+export async function verdictSettings(store: DocumentStore): Promise<VerdictSettings> {
+  return (await speakerStoreOf(store)).read().verdictSettings;
+}
+
+/** Sets (or replaces) a label's verdict; refused, with nothing written, on opinions, text-less labels and bad ratings or URLs. */
+export async function setVerdict(store: DocumentStore, docId: string, labelId: string, input: VerdictInput, actor: string): Promise<Label> {
+  const settings = await verdictSettings(store);
+  const problem = verdictProblem(input, settings);
+  if (problem) throw badRequest(problem, 'invalid_verdict');
+  const out = await store.update(docId, (draft) => {
+    const label = draft.labels.find((l) => l.id === labelId);
+    if (!label) throw notFound(`no label with id "${labelId.slice(0, 100)}" in document "${docId}"`);
+    const target = verdictTargetProblem(label);
+    if (target) throw badRequest(target, 'invalid_verdict');
+    const at = new Date().toISOString();
+    const verdict: Verdict = { rating: input.rating, ...(input.summary ? { summary: input.summary } : {}), ...(input.evidence?.length ? { evidence: input.evidence } : {}), by: actor, at };
+    const after: Label = { ...label, verdict, updatedAt: at };
+    draft.labels[draft.labels.indexOf(label)] = after;
+    draft.events.push({ at, actor, kind: 'label.verdict', labelId, rev: label.rev, ...(label.verdict ? { before: label.verdict } : {}), after: verdict });
+    return after;
+  });
+  if (!out) throw notFound(`no document with id "${docId.slice(0, 100)}"`);
+  return out.result;
+}
+
+/** Removes a label's verdict (404 when it has none). */
+export async function deleteVerdict(store: DocumentStore, docId: string, labelId: string, actor: string): Promise<Label> {
+  const out = await store.update(docId, (draft) => {
+    const label = draft.labels.find((l) => l.id === labelId);
+    if (!label) throw notFound(`no label with id "${labelId.slice(0, 100)}" in document "${docId}"`);
+    if (!label.verdict) throw notFound('this label has no verdict');
+    const at = new Date().toISOString();
+    const { verdict, ...rest } = label;
+    draft.labels[draft.labels.indexOf(label)] = { ...rest, updatedAt: at };
+    draft.events.push({ at, actor, kind: 'label.verdict-removed', labelId, rev: label.rev, before: verdict });
+    return rest as Label;
+  });
+  if (!out) throw notFound(`no document with id "${docId.slice(0, 100)}"`);
+  return out.result;
+}
+
+/** Replaces the verdict settings; a scale that would leave an existing verdict off it is a 409. */
+export async function putVerdictSettings(store: DocumentStore, next: VerdictSettings): Promise<VerdictSettings> {
+  const problem = settingsProblem(next);
+  if (problem) throw badRequest(problem, 'invalid_settings');
+  const used = new Set<string>();
+  for (const e of store.list()) for (const l of store.get(e.id)?.labels ?? []) if (l.verdict) used.add(l.verdict.rating);
+  const lost = [...used].filter((r) => !next.scale.includes(r));
+  if (lost.length) throw conflict(`scale: verdicts rated ${lost.map((r) => `"${r}"`).join(', ')} exist; keep those ratings or change the verdicts first`);
+  return (await speakerStoreOf(store)).update((draft) => {
+    draft.verdictSettings = next;
+    return next;
+  });
+}
+
+/** ClaimReview JSON-LD, one object per verdict, documents in id order; `baseUrl` makes each review's `url` absolute. */
+export async function claimReviews(store: DocumentStore, baseUrl: string): Promise<Record<string, unknown>[]> {
+  const data = (await speakerStoreOf(store)).read();
+  const out: Record<string, unknown>[] = [];
+  for (const e of [...store.list()].sort((a, b) => a.id.localeCompare(b.id))) {
+    const doc = store.get(e.id);
+    if (!doc) continue;
+    for (const l of doc.labels) {
+      if (!l.verdict) continue;
+      const sp = l.speakerId ? activeSpeaker(data.speakers, l.speakerId) : null;
+      const speaker = sp ? { name: sp.name, ...(sp.wikidata ? { wikidata: sp.wikidata } : {}), ...(sp.url ? { url: sp.url } : {}) } : l.speaker ? { name: l.speaker } : undefined;
+      out.push(
+        claimReview(
+          {
+            verdict: l.verdict,
+            text: l.quote.exact,
+            ...(speaker ? { speaker } : {}),
+            article: { title: doc.meta.title, ...(doc.meta.url ? { url: doc.meta.url } : {}), ...(doc.meta.publishedAt ? { publishedAt: doc.meta.publishedAt } : {}), ...(doc.meta.outlet ? { outlet: doc.meta.outlet } : {}) },
+            reviewUrl: `${baseUrl}/documents/${encodeURIComponent(doc.id)}#label-${l.id}`,
+          },
+          data.verdictSettings,
+        ),
+      );
+    }
+  }
+  return out;
+}
