@@ -16,6 +16,9 @@ import { revisionRoutes } from './routes/revisions.js';
 import { exportRoutes } from './routes/export.js';
 import { importRoutes } from './routes/import.js';
 import { compareRoutes } from './routes/compare.js';
+import { speakerRoutes } from './routes/speakers.js';
+import { outletRoutes } from './routes/outlets.js';
+import { verdictRoutes } from './routes/verdicts.js';
 import { labelTypeRoutes } from './routes/label-types.js';
 import { suggestionRoutes } from './routes/suggestions.js';
 import { agreementRoutes } from './routes/agreement.js';
@@ -89,9 +92,12 @@ export function createApp({ store, project, users, team, trustProxy = false, all
   app.use('/api/documents', documentsApi(store));
   app.use('/api/documents/:id/labels', labelsApi(store, project));
   app.use('/', revisionRoutes(store, project)); // /api/documents/:id/text|revisions|diff, /documents/:id/revisions, /documents/:id/edit
+  app.use('/', verdictRoutes(store)); // /api/documents/:id/labels/:labelId/verdict, /api/verdict-settings, /api/export?format=claimreview (before the export routes)
   app.use('/', exportRoutes(store, project)); // /api/export, /export
   app.use('/', importRoutes(store, project)); // /api/import, /import
-  app.use('/', compareRoutes(store, project)); // /api/compare, /compare, /outlets/:name, /speakers/:name
+  app.use('/', compareRoutes(store, project)); // /api/compare, /compare
+  app.use('/', outletRoutes(store, project)); // /api/outlets, /outlets, /outlets/:name
+  app.use('/', speakerRoutes(store, project)); // /api/speakers, /api/speakers/:id[/merge|/split], /api/speakers/merges/:mergeId/undo, /speakers, /speakers/:id
   app.use('/', suggestionRoutes(store, project)); // /api/documents/:id/suggestions, /documents/:id/suggestions/:sid/accept|reject
   app.use('/', agreementRoutes(store)); // /api/agreement, /agreement
   app.use('/', labelTypeRoutes(project, store)); // /api/label-types, /label-types, /label-types.css
