@@ -5,6 +5,8 @@ import type { DocumentRecord } from '../domain/types.js';
 import type { DocumentStore } from '../store/document-store.js';
 import { badRequest, tooLarge } from '../http-error.js';
 import { hasLoneSurrogate } from '../domain/text.js';
+import { extractArticle, looksLikePage } from '../domain/extract/article.js';
+import { fetchPage } from './fetch-page.js';
 
 /** Longest source accepted for one document (text, HTML or Markdown), in UTF-16 code units. */
 export const MAX_SOURCE_LENGTH = 2_000_000;
@@ -63,13 +65,29 @@ export function textProblem(text: string): string | null {
 }
 
 /** Creates a document from a validated request body; returns the stored record. */
-export async function createFromBody(store: DocumentStore, body: NewDocumentBody, author: string): Promise<DocumentRecord> {
-  const { source, format } = pickSource(body);
+export async function createFromBody(store: DocumentStore, body: NewDocumentBody, author: string, fetcher: typeof fetchPage = fetchPage): Promise<DocumentRecord> {
+  const hasContent = (['text', 'html', 'markdown'] as const).some((k) => typeof body[k] === 'string' && body[k]!.trim() !== '');
+  if (!hasContent && body.url) {
+    // "Add by URL": the page is fetched (limits in fetch-page.ts), then extracted like pasted HTML.
+    const page = await fetcher(body.url);
+    body = { ...body, html: page.html, url: page.url };
+  }
+  let { source, format } = pickSource(body);
+  let found: Partial<NewDocumentBody> = {};
+  if (format === 'html' && looksLikePage(source)) {
+    const article = extractArticle(source, body.url || undefined);
+    if (article.text.trim() !== '') {
+      source = article.text;
+      format = 'text';
+    }
+    found = { title: article.title, author: article.author, publishedAt: article.publishedAt, outlet: article.outlet, url: article.url };
+  }
+  const pick = (k: 'title' | 'outlet' | 'author' | 'url' | 'publishedAt') => (body[k] ? body[k] : found[k]);
   const doc = createDocument({
     id: randomUUID(),
     body: source,
     format,
-    meta: { title: body.title, outlet: body.outlet, author: body.author, url: body.url, publishedAt: body.publishedAt, language: body.language },
+    meta: { title: pick('title'), outlet: pick('outlet'), author: pick('author'), url: pick('url'), publishedAt: pick('publishedAt'), language: body.language },
     author,
     now: new Date().toISOString(),
   });
