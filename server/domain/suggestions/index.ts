@@ -1,0 +1,238 @@
+import type { Label, Sourcing } from '../types.js';
+import type { KnownSpeaker, Sentence, Span, Suggestion, Token } from './types.js';
+import { findQuotes, type Quote } from './quotes.js';
+import { analyse } from './text-analysis.js';
+import { attributionsIn, type Attribution } from './attributions.js';
+import { headOf, sourceKind } from './sourcing.js';
+import { NameResolver, nameIn, phrase, TITLE_WORDS } from './speakers.js';
+import { opinionCandidates } from './opinion.js';
+import { LabelIndex } from './label-index.js';
+
+export type { Suggestion, KnownSpeaker } from './types.js';
+
+/** At most this many suggestions are listed, first by position. */
+export const MAX_SUGGESTIONS = 300;
+/** A claim longer than this ran past its clause: not suggested. */
+export const MAX_CLAIM_CHARS = 600;
+
+interface Source { speaker?: string; role?: string; sourcing: Sourcing; person: boolean; head?: string; phrase: string }
+interface Found { attribution: Attribution; source: Source }
+
+/**
+ * Suggestions for `text`, minus spans already labelled with the same type (half or more shared)
+ * and rejected ones (`rejectionKey`). `knownSpeakers` (the project's speakers, as names or
+ * `{ name, aliases }`) turn surnames and variant spellings into one full name.
+ * Offsets are UTF-16 code units, end exclusive.
+ */
+export function suggestLabels(text: string, existing: Pick<Label, 'type' | 'start' | 'end'>[], rejected: string[] = [], knownSpeakers: KnownSpeaker[] = []): Suggestion[] {
+  const quotes = findQuotes(text);
+  const sentences = analyse(text, quotes.map((q) => q.outer));
+  const names = new NameResolver(knownSpeakers);
+  const found = readAttributions(text, sentences, quotes, names);
+  const all = [...claimSuggestions(text, found, quotes), ...quoteSuggestions(text, quotes, sentences, found), ...opinionSuggestions(text, sentences, quotes, found)];
+  for (const s of all) if (s.speaker && s.sourcing === 'named') s.speaker = names.resolve(s.speaker);
+  const rejectedKeys = new Set(rejected);
+  const index = new LabelIndex(existing);
+  const out: Suggestion[] = [];
+  for (const s of dedupe(all).sort((a, b) => a.start - b.start || b.end - a.end)) {
+    if (out.length >= MAX_SUGGESTIONS) break;
+    if (rejectedKeys.has(rejectionKey(s)) || index.covers(s.type, s)) continue;
+    out.push(s);
+  }
+  return out;
+}
+
+/** What a rejection remembers: type and words, so it still holds after the text is revised. */
+export function rejectionKey(s: Pick<Suggestion, 'type' | 'exact'>): string {
+  return `${s.type}|${s.exact}`;
+}
+
+/** Sorted spans → "is this offset inside one?" in O(log n). */
+function insideAny(spans: Span[]): (offset: number) => boolean {
+  return (offset) => {
+    let lo = 0;
+    let hi = spans.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (spans[mid].end <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < spans.length && spans[lo].start <= offset;
+  };
+}
+
+/** Attributions in reading order, each source resolved ("he" → the last person named). */
+function readAttributions(text: string, sentences: Sentence[], quotes: Quote[], names: NameResolver): Found[] {
+  const inQuote = insideAny(quotes.map((q) => q.inner));
+  const out: Found[] = [];
+  let lastPerson: Source | undefined;
+  let lastGroup: Source | undefined;
+  let lastOrg: Source | undefined;
+  const byHead = new Map<string, Source>();
+  for (const sentence of sentences) {
+    for (const a of attributionsIn(sentence, inQuote, text)) {
+      let source: Source | undefined;
+      if (!a.source) source = { sourcing: 'unattributed', person: false, phrase: '' };
+      else {
+        const kind = sourceKind(a.source, a.cueLemma);
+        const head = headOf(a.source)?.lower;
+        const lower = a.source[0].lower;
+        if (kind === 'pronoun') source = lower === 'he' || lower === 'she' || lower === 'i' ? lastPerson : lower === 'it' ? lastOrg : lastGroup ?? lastOrg;
+        else if (kind === 'definite') source = (head && byHead.get(head)) || (head === 'official' || head === 'diplomat' ? undefined : undefined);
+        else if (kind === 'named') {
+          const n = nameIn(a.source);
+          source = { speaker: n.speaker, ...(n.role ? { role: n.role } : {}), sourcing: 'named', person: n.person, head, phrase: phrase(a.source) };
+          if (n.person && n.speaker.includes(' ')) names.noteFullName(n.speaker);
+        } else source = { speaker: phrase(a.source), sourcing: kind, person: false, head, phrase: phrase(a.source) };
+        if (!source && kind === 'definite') source = { speaker: phrase(a.source), sourcing: /statement|report|filing|minutes|study/.test(head ?? '') ? 'document' : 'anonymous', person: false, head, phrase: phrase(a.source) };
+        if (!source) source = { sourcing: 'unattributed', person: false, phrase: phrase(a.source) };
+        if (source.sourcing === 'named' && source.person) lastPerson = source;
+        else if (source.sourcing === 'named') lastOrg = source;
+        if (source.sourcing === 'anonymous' || source.sourcing === 'document') {
+          if (source.head) byHead.set(source.head, source);
+          if (/s$/.test(source.head ?? '')) lastGroup = source;
+          else if (source.sourcing === 'anonymous') lastPerson = source;
+        }
+      }
+      out.push({ attribution: a, source });
+    }
+    // Names introduced with a title ("Secretary of State Antony Blinken") are people "he"/"she" can mean.
+    const named = titledNames(sentence.tokens);
+    for (const n of named) names.noteFullName(n);
+    if (named.length && !out.some((f) => f.attribution.sentence === sentence)) lastPerson = { speaker: named.at(-1)!, sourcing: 'named', person: true, phrase: named.at(-1)! };
+  }
+  return out;
+}
+
+function titledNames(t: Token[]): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < t.length; i++) {
+    if (!TITLE_WORDS.has(t[i - 1].lower) || t[i - 1].lower === 'of' || t[i - 1].lower === 'the' || !isName(t[i]) || TITLE_WORDS.has(t[i].lower)) continue;
+    let j = i;
+    while (j < t.length && j - i < 3 && isName(t[j])) j++;
+    if (j - i >= 2) out.push(t.slice(i, j).map((x) => x.text).join(' '));
+    i = j;
+  }
+  return out;
+}
+const isName = (t: Token) => t.pos === 'PROPN' && /^\p{Lu}\p{Ll}/u.test(t.text);
+
+function quotedShare(content: Span, quotes: Quote[]): number {
+  let covered = 0;
+  for (const q of quotes) {
+    if (q.outer.end <= content.start) continue;
+    if (q.outer.start >= content.end) break;
+    covered += Math.min(q.outer.end, content.end) - Math.max(q.outer.start, content.start);
+  }
+  return covered / Math.max(1, content.end - content.start);
+}
+
+function describe(f: Found): string {
+  const who = f.source.speaker ? `${f.source.speaker}${f.source.phrase && f.source.phrase !== f.source.speaker ? ` (“${f.source.phrase}”)` : ''}` : 'no source';
+  return `${f.attribution.order}: cue “${f.attribution.cue}”, source ${who}, ${f.source.sourcing}`;
+}
+
+function claimSuggestions(text: string, found: Found[], quotes: Quote[]): Suggestion[] {
+  const out: Suggestion[] = [];
+  const quotesFrom = firstQuoteAt(quotes);
+  for (const f of found) {
+    const a = f.attribution;
+    if (a.quoteOnly) continue;
+    const { start, end } = a.content;
+    if (end - start > MAX_CLAIM_CHARS || end - start < 8) continue;
+    if (quotedShare(a.content, quotes.slice(quotesFrom(start))) > 0.8) continue;
+    if (!/\p{L}{2,}.*\s.*\p{L}{2,}/u.test(text.slice(start, end))) continue;
+    const confidence = a.order === 'passive' ? 0.7 : a.order === 'according-to' ? 0.75 : a.order === 'content-cue-source' ? 0.7 : a.that ? 0.8 : 0.65;
+    out.push(suggestion('reported-claim', text, a.content, f, confidence, `claim:${a.order}${a.that ? '+that' : ''}`, describe(f)));
+  }
+  return out;
+}
+
+/** Index of the first quote whose outer end is after `offset` (binary search). */
+function firstQuoteAt(quotes: Quote[]): (offset: number) => number {
+  return (offset) => {
+    let lo = 0;
+    let hi = quotes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (quotes[mid].outer.end <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+function quoteSuggestions(text: string, quotes: Quote[], sentences: Sentence[], found: Found[]): Suggestion[] {
+  const bySentence = new Map<Sentence, Found[]>();
+  for (const f of found) bySentence.set(f.attribution.sentence, [...(bySentence.get(f.attribution.sentence) ?? []), f]);
+  let si = 0;
+  const attributed: (Found | undefined)[] = quotes.map((q) => {
+    while (si < sentences.length && sentences[si].end <= q.inner.start) si++;
+    const inSentence = si < sentences.length ? bySentence.get(sentences[si]) ?? [] : [];
+    return inSentence.find((f) => f.attribution.content.start <= q.inner.end && f.attribution.content.end >= q.inner.end - 1 && f.attribution.content.start < q.outer.end)
+      ?? inSentence.find((f) => f.attribution.cueSpan.end <= q.outer.start && q.outer.start - f.attribution.cueSpan.end < 60 && f.attribution.content.start <= q.outer.start + 1);
+  });
+  const paragraphOf = (q: Quote) => text.lastIndexOf('\n', q.outer.start);
+  const out: Suggestion[] = [];
+  for (const [i, q] of quotes.entries()) {
+    let f = attributed[i];
+    let rule = 'quote:attributed';
+    let confidence = 0.9;
+    if (!f) {
+      // The same quotation over paragraphs, or the next/previous quote of the same paragraph.
+      const sameChain = quotes.findIndex((o, j) => j !== i && o.chain === q.chain && attributed[j]);
+      const neighbours = [i + 1, i - 1].filter((j) => j >= 0 && j < quotes.length && attributed[j] && paragraphOf(quotes[j]) === paragraphOf(q) && Math.abs(quotes[j].outer.start - q.outer.start) < 1500);
+      const j = sameChain !== -1 && Math.abs(sameChain - i) < 20 ? sameChain : neighbours[0];
+      if (j !== undefined && j !== -1) {
+        f = attributed[j];
+        rule = 'quote:same-speaker-as-next-quote';
+        confidence = 0.75;
+      }
+    }
+    const words = text.slice(q.inner.start, q.inner.end).split(/\s+/).length;
+    if (!f) {
+      if (words < 5) continue;
+      out.push({ ...bare('direct-quote', text, q.inner, 0.5, 'quote:unattributed', 'quoted words of five or more with no cue near them'), sourcing: 'unattributed' });
+      continue;
+    }
+    out.push(suggestion('direct-quote', text, q.inner, f, confidence, rule, describe(f)));
+  }
+  return out;
+}
+
+function opinionSuggestions(text: string, sentences: Sentence[], quotes: Quote[], found: Found[]): Suggestion[] {
+  const blanks: Span[] = [...quotes.map((q) => q.outer), ...found.map((f) => f.attribution.content)].sort((a, b) => a.start - b.start);
+  const out: Suggestion[] = [];
+  let bi = 0;
+  for (const sentence of sentences) {
+    while (bi < blanks.length && blanks[bi].end <= sentence.start) bi++;
+    const inside: Span[] = [];
+    for (let k = bi; k < blanks.length && blanks[k].start < sentence.end && inside.length < 50; k++) inside.push(blanks[k]);
+    for (const c of opinionCandidates(text, sentence, inside)) {
+      const words = c.hits.map((h) => `“${h.words}” (${h.family})`).join(', ');
+      out.push(bare('opinion', text, c, c.confidence, 'opinion:loaded-words', `the author's own words outside quotes: ${words}`));
+    }
+  }
+  return out;
+}
+
+function bare(type: Suggestion['type'], text: string, s: Span, confidence: number, rule: string, explanation: string): Suggestion {
+  return { id: `${type}:${s.start}-${s.end}`, type, start: s.start, end: s.end, exact: text.slice(s.start, s.end), score: confidence, confidence, rule, explanation };
+}
+
+function suggestion(type: Suggestion['type'], text: string, s: Span, f: Found, confidence: number, rule: string, explanation: string): Suggestion {
+  const src = f.source;
+  return {
+    ...bare(type, text, s, src.sourcing === 'unattributed' && f.attribution.source ? confidence - 0.15 : confidence, rule, explanation),
+    ...(src.speaker ? { speaker: src.speaker } : {}), ...(src.role ? { role: src.role } : {}), cue: f.attribution.cue, sourcing: src.sourcing,
+  };
+}
+
+function dedupe(list: Suggestion[]): Suggestion[] {
+  const seen = new Map<string, Suggestion>();
+  for (const s of list) {
+    const prev = seen.get(s.id);
+    if (!prev || prev.confidence < s.confidence) seen.set(s.id, s);
+  }
+  return [...seen.values()];
+}

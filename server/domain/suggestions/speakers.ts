@@ -1,0 +1,111 @@
+import type { KnownSpeaker, Token } from './types.js';
+
+/**
+ * Speakers: the name inside a source phrase, with titles kept apart as a role ("Secretary of State
+ * Antony Blinken" → speaker "Antony Blinken", role "Secretary of State"); surnames and variant
+ * spellings resolved to one full form (the project's known speakers first, then the text's own).
+ */
+export const TITLE_WORDS = new Set([
+  'president', 'secretary', 'minister', 'chancellor', 'senator', 'sen.', 'rep.', 'representative', 'general', 'mr.', 'mrs.', 'ms.', 'dr.',
+  'prime', 'deputy', 'foreign', 'defense', 'defence', 'state', 'spokesman', 'spokeswoman', 'spokesperson', 'governor', 'mayor', 'judge',
+  'chairman', 'chairwoman', 'chair', 'captain', 'pastor', 'chief', 'executive', 'constable', 'director', 'commissioner', 'ambassador',
+  'treasurer', 'coach', 'manager', 'council', 'member', 'leader', 'king', 'queen', 'pope', 'sir', 'lord', 'lady', 'adm.', 'gen.', 'col.',
+  'energy', 'finance', 'transport', 'housing', 'health', 'interior', 'economy', 'press', 'white', 'house', 'communications', 'of', 'the', 'us', 'u.s.',
+  'ukraine', 'ukrainian', 'russian', 'french', 'german', 'british', 'nato', 'un', 'eu', 'analyst', 'economist', 'professor', 'prof.',
+]);
+const ORG_WORDS = /^(?:Ministry|Department|Office|Council|University|Bank|Association|Union|Corp|Corporation|Inc|Institute|Service|Court|Party|Commission|Agency|Fund|Times|Journal|Post|News|Hospital|Club|Forum|Alliance|Board|Group|Authority|Company|Parliament|Government|House|Kremlin|Organization|Organisation|Conference|Summit|Trust|Chamber|Network|Securities|Airlines?|Media|Center|Centre|Foundation|Committee|Council|Police|Army|Navy)$/;
+
+export interface NamedSpeaker { speaker: string; role?: string; person: boolean }
+
+/** The speaker and role in a named source phrase (tokens of one noun phrase, maybe with an apposition). */
+export function nameIn(tokens: Token[]): NamedSpeaker {
+  const comma = tokens.findIndex((t) => t.text === ',');
+  const parts = comma === -1 ? [tokens] : [tokens.slice(0, comma), tokens.slice(comma + 1).filter((t) => t.text !== ',')];
+  for (const [i, part] of parts.entries()) {
+    const run = trailingName(part);
+    if (!run) continue;
+    const other = parts[1 - i];
+    const before = part.slice(0, part.length - run.length);
+    const roleTokens = before.length ? before : other ?? [];
+    const role = phrase(roleTokens).replace(/^(?:the|a|an)\s+/i, '');
+    const speaker = phrase(run);
+    return { speaker, ...(role && /\p{L}/u.test(role) ? { role } : {}), person: !run.some((t) => ORG_WORDS.test(t.text)) };
+  }
+  const whole = phrase(parts[0]);
+  return { speaker: whole, person: false };
+}
+
+/** The name at the end of a phrase: capitalised words (PROPN), titles in front left out. */
+function trailingName(part: Token[]): Token[] | null {
+  let i = part.length;
+  while (i > 0 && isNameToken(part[i - 1])) i--;
+  let run = part.slice(i);
+  if (!run.length) return null;
+  // Titles the model tags as names ("Secretary", "Treasurer") go to the role.
+  while (run.length > 1 && TITLE_WORDS.has(run[0].lower)) run = run.slice(1);
+  if (run.length === 1 && TITLE_WORDS.has(run[0].lower)) return null;
+  return run;
+}
+
+const isNameToken = (t: Token) => (t.pos === 'PROPN' || (/^\p{Lu}/u.test(t.text) && t.pos !== 'PRON' && t.pos !== 'DET')) && /^\p{Lu}/u.test(t.text) || (t.text === "'s" && false);
+
+export function phrase(tokens: Token[]): string {
+  let out = '';
+  for (const [i, t] of tokens.entries()) out += (i === 0 || /^[,.'’]|^'s$|^’s$/.test(t.text) || t.text === "n't" ? '' : ' ') + t.text;
+  return out.replace(/\s+([,.])/g, '$1').trim();
+}
+
+/** Maps name variants to one form: known speakers first, then the most complete form in the text. */
+export class NameResolver {
+  private known: { name: string; variants: string[] }[];
+  private fullForms = new Map<string, string[]>();
+
+  constructor(knownSpeakers: KnownSpeaker[]) {
+    this.known = knownSpeakers.map((k) => (typeof k === 'string' ? { name: k, variants: [k] } : { name: k.name, variants: [k.name, ...(k.aliases ?? [])] }));
+  }
+
+  /** Records a full name ("First Last") met in the text. */
+  noteFullName(name: string): void {
+    const parts = name.split(/\s+/);
+    if (parts.length < 2) return;
+    const surname = parts.at(-1)!;
+    const list = this.fullForms.get(surname) ?? [];
+    if (!list.includes(name)) list.push(name);
+    this.fullForms.set(surname, list);
+  }
+
+  resolve(speaker: string): string {
+    const parts = speaker.split(/\s+/);
+    const surname = parts.at(-1)!;
+    if (!/^\p{Lu}/u.test(surname)) return speaker;
+    const exact = this.known.find((k) => k.variants.includes(speaker));
+    if (exact) return exact.name;
+    const sameSurname = this.known.filter((k) => k.variants.some((v) => v.split(/\s+/).at(-1) === surname));
+    if (parts.length === 1 && sameSurname.length === 1) return sameSurname[0].name;
+    if (parts.length > 1) {
+      // A variant spelling of a known name ("Anthony" for "Antony"): same surname, close first name.
+      const close = sameSurname.filter((k) => k.variants.some((v) => nearFirstName(v, speaker)));
+      if (close.length === 1) return close[0].name;
+      return speaker;
+    }
+    const inText = this.fullForms.get(surname) ?? [];
+    return inText.length === 1 ? inText[0] : speaker;
+  }
+}
+
+function nearFirstName(a: string, b: string): boolean {
+  const [fa, fb] = [a.split(/\s+/)[0].toLowerCase(), b.split(/\s+/)[0].toLowerCase()];
+  if (a.split(/\s+/).length < 2) return false;
+  return editDistance(fa, fb) <= Math.max(1, Math.floor(Math.min(fa.length, fb.length) / 4));
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3 || a.length > 40 || b.length > 40) return 99;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}

@@ -1,0 +1,100 @@
+import winkNLP from 'wink-nlp';
+import model from 'wink-eng-lite-web-model';
+import type { Sentence, Span, Token } from './types.js';
+
+/**
+ * Sentences and tokens with part of speech and lemma, from wink-nlp's English lite model
+ * (sentence boundaries, POS tags and lemmas; its entity recogniser has no PERSON type, so names
+ * are read from PROPN runs in speakers.ts). Offsets are UTF-16 code units into the whole text.
+ *
+ * Paragraphs (split at every line break) are read one at a time, so a sentence never crosses a
+ * line. Texts over NLP_MAX_CHARS (hostile or book-length input) get the plain tokenizer below:
+ * linear, no model, capitalisation for names. Sentence boundaries that fall inside a quotation
+ * are removed (a three-sentence quote and its "…,” she said" stay one sentence).
+ */
+export const NLP_MAX_CHARS = 300_000;
+/** A "sentence" longer than this is a list, a table or junk: rules that read sentences skip it. */
+export const MAX_SENTENCE_CHARS = 2_000;
+
+let nlp: ReturnType<typeof winkNLP> | undefined;
+function wink() {
+  nlp ??= winkNLP(model, ['sbd', 'pos']);
+  return nlp;
+}
+
+export function analyse(text: string, quotes: Span[]): Sentence[] {
+  const out: Sentence[] = [];
+  let paragraph = 0;
+  for (let start = 0; start <= text.length; paragraph++) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    if (/\S/.test(text.slice(start, Math.min(end, start + 200))) || end - start > 200) {
+      const sentences = text.length <= NLP_MAX_CHARS ? winkSentences(text, start, end) : plainSentences(text, start, end);
+      for (const s of sentences) out.push({ ...s, paragraph });
+    }
+    start = end + 1;
+  }
+  return mergeAcrossQuotes(out, quotes);
+}
+
+type Bare = Omit<Sentence, 'paragraph'>;
+
+function winkSentences(text: string, from: number, to: number): Bare[] {
+  const w = wink();
+  const doc = w.readDoc(text.slice(from, to));
+  const values = doc.tokens().out(w.its.value) as string[];
+  const pos = doc.tokens().out(w.its.pos) as string[];
+  const lemmas = doc.tokens().out(w.its.lemma as unknown as typeof w.its.value) as string[];
+  const tokens: Token[] = [];
+  let cursor = from;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    let at = text.indexOf(v, cursor);
+    if (at === -1 || at > cursor + 64 || at + v.length > to) at = Math.min(cursor, to);
+    const end = Math.min(at + v.length, to);
+    tokens.push({ start: at, end, text: text.slice(at, end), lower: v.toLowerCase(), pos: pos[i], lemma: (lemmas[i] ?? v).toLowerCase() });
+    cursor = end;
+  }
+  const spans = doc.sentences().out(w.its.span) as unknown as [number, number][];
+  return spans.map(([a, b]) => ({ start: tokens[a].start, end: tokens[b].end, tokens: tokens.slice(a, b + 1) })).filter((s) => s.end > s.start);
+}
+
+const WORD = /[\p{L}\p{N}](?:[\p{L}\p{N}'’.-]*[\p{L}\p{N}])?|\S/gu;
+const CLOSED = new Set(['a', 'an', 'the', 'this', 'that', 'these', 'those', 'his', 'her', 'its', 'their', 'our', 'my', 'some', 'several', 'two', 'three']);
+const PRONOUNS = new Set(['he', 'she', 'they', 'it', 'we', 'i', 'you']);
+
+/** Linear fallback: sentences end at . ! ? followed by a space and a capital; names are capitalised words. */
+function plainSentences(text: string, from: number, to: number): Bare[] {
+  const out: Bare[] = [];
+  let tokens: Token[] = [];
+  WORD.lastIndex = from;
+  const slice = text.slice(0, to);
+  for (let m = WORD.exec(slice); m; m = WORD.exec(slice)) {
+    const v = m[0];
+    const lower = v.toLowerCase();
+    const pos = /^[.!?]$/.test(v) ? 'PUNCT' : /^\p{P}$/u.test(v) ? 'PUNCT' : CLOSED.has(lower) ? 'DET' : PRONOUNS.has(lower) ? 'PRON' : /^\p{Lu}/u.test(v) && tokens.length > 0 ? 'PROPN' : 'NOUN';
+    tokens.push({ start: m.index, end: m.index + v.length, text: v, lower, pos, lemma: lower });
+    const next = text.slice(m.index + 1, m.index + 4);
+    if (/^[.!?]$/.test(v) && /^["”’]?\s+\p{Lu}/u.test(next)) {
+      out.push({ start: tokens[0].start, end: tokens.at(-1)!.end, tokens });
+      tokens = [];
+    }
+  }
+  if (tokens.length) out.push({ start: tokens[0].start, end: tokens.at(-1)!.end, tokens });
+  return out;
+}
+
+/** Joins sentences whose boundary lies inside a quotation (both sorted by start). */
+function mergeAcrossQuotes(sentences: Sentence[], quotes: Span[]): Sentence[] {
+  const out: Sentence[] = [];
+  let q = 0;
+  for (const s of sentences) {
+    const prev = out.at(-1);
+    while (q < quotes.length && quotes[q].end <= (prev?.end ?? 0)) q++;
+    const inside = prev && prev.paragraph === s.paragraph && q < quotes.length && quotes[q].start < prev.end && quotes[q].end > prev.end;
+    if (inside && prev.end - prev.start < MAX_SENTENCE_CHARS * 4) {
+      out[out.length - 1] = { ...prev, end: s.end, tokens: [...prev.tokens, ...s.tokens] };
+    } else out.push(s);
+  }
+  return out;
+}
