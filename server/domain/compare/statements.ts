@@ -5,6 +5,7 @@ import { DEFAULT_INDEX_OPTIONS, forEachCandidatePair, type IndexOptions } from '
 import { matchPassages } from './match.js';
 import { groupRegions } from './group-regions.js';
 import { buildCluster, layoutOf, type DocumentLayout } from './build-cluster.js';
+import { isStatementCluster } from './statement-filter.js';
 
 /** How much work a run did, for the benchmark and the README. */
 export interface MatchingStats {
@@ -41,6 +42,7 @@ export function findStatements(docs: CorpusDocument[], options: IndexOptions = D
   };
   const clusters = groupRegions(passages, matches)
     .map((regions) => buildCluster(docs, regions, layout))
+    .filter(isStatementCluster) // clauses and quotations only, not shared names (statement-filter.ts)
     .sort(
       (x, y) =>
         y.documentCount - x.documentCount ||
