@@ -1,0 +1,42 @@
+import type pg from 'pg';
+import { migrate, type MigrateResult } from './migrate.js';
+import { openPool, type PoolOptions } from './pool.js';
+import { PgDocumentRepository, type PgRepositoryOptions } from './pg-document-repository.js';
+
+export { StorageUnavailableError } from './errors.js';
+export { DatabaseUnusableError } from './pool.js';
+export { SchemaTooNewError } from './migrate.js';
+export { PgDocumentRepository } from './pg-document-repository.js';
+
+export interface PostgresStore {
+  pool: pg.Pool;
+  documents: PgDocumentRepository;
+  migrated: MigrateResult;
+  close(): Promise<void>;
+}
+
+/**
+ * What a server does at start with DATABASE_URL set: open a checked pool (DatabaseUnusableError
+ * names a wrong URL, an unreachable or read-only database), migrate the schema (SchemaTooNewError
+ * when the database is newer than the code), then open the document repository.
+ */
+export async function openPostgresStore(url: string, options: PoolOptions & PgRepositoryOptions = {}): Promise<PostgresStore> {
+  const log = options.log ?? ((m: string) => console.warn(m));
+  const pool = await openPool(url, options, (err) => log(`an idle PostgreSQL connection was lost (${err.message}); the pool opens a new one when needed`));
+  try {
+    const migrated = await migrate(pool);
+    const documents = await PgDocumentRepository.open(pool, options);
+    return {
+      pool,
+      documents,
+      migrated,
+      async close() {
+        await documents.close();
+        await pool.end();
+      },
+    };
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+}
