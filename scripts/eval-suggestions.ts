@@ -17,10 +17,10 @@ const MIN_CONFIDENCE = Number(process.env.MIN_CONFIDENCE ?? 0);
 export function evaluate(split: string, log = false) {
   const scores = emptyScores();
   for (const file of readdirSync(DIR).filter((f) => f.endsWith('.json') && !f.startsWith('seeds.'))) {
-    const gold = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as { text: string; split: string; labels: GoldLabel[] };
+    const gold = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as { text: string; split: string; labelledUntil?: number; labels: GoldLabel[] };
     if (gold.split !== split) continue;
     const text = readFileSync(join(DIR, gold.text), 'utf8');
-    const suggestions = suggestLabels(text, []).filter((s) => s.confidence >= MIN_CONFIDENCE);
+    const suggestions = suggestLabels(text, []).filter((s) => s.confidence >= MIN_CONFIDENCE && s.start < (gold.labelledUntil ?? Infinity));
     score(scores, gold.labels, suggestions);
     if (log) {
       const ov = (a: { start: number; end: number }, b: { start: number; end: number }) => Math.min(a.end, b.end) > Math.max(a.start, b.start);

@@ -27,7 +27,7 @@ export interface Attribution {
 const MAX_SOURCE_TOKENS = 12;
 const MAX_SKIP = 30;
 const NP_POS = new Set(['PROPN', 'NOUN', 'ADJ', 'DET', 'NUM', 'PART']);
-const NP_INNER = new Set(['of', 'for', 'at', 'to', 'with', 'from', 'in', 'familiar', 'close', 'and', 'by', 'released', 'published', 'led', 'polled', 'briefed']);
+const NP_INNER = new Set(['of', 'for', 'at', 'to', 'with', 'from', 'in', 'on', 'familiar', 'close', 'and', 'by', 'released', 'published', 'led', 'polled', 'briefed']);
 const ADVERBIALS = new Set(['also', 'later', 'then', 'previously', 'privately', 'publicly', 'again', 'earlier', 'repeatedly', 'once', 'further', 'still', 'separately', 'quickly', 'flatly', 'has', 'have', 'had', 'is', 'was', 'were', 'are', 'been', 'be', 'will', 'would', 'may', 'might', 'not', 'never', 'in', 'the', 'meantime']);
 const PP_HEADS = new Set(['on', 'in', 'at', 'during', 'after', 'before', 'to', 'with', 'from', 'outside', 'via', 'of', 'about', 'over', 'last', 'this', 'late', 'early', 'by']);
 const DAYS = /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight|week|month|year|morning|evening|night|afternoon)$/i;
@@ -118,7 +118,7 @@ function nounPhraseLeft(t: Token[], end: number): number | null {
     count++;
   }
   let start = i + 1;
-  while (start <= end && (t[start].pos === 'ADP' || t[start].pos === 'CCONJ' || t[start].lower === 'and' || t[start].pos === 'PART')) start++;
+  while (start <= end && (/^[-–•*]+$/.test(t[start].text) || t[start].pos === 'ADP' || t[start].pos === 'CCONJ' || t[start].lower === 'and' || t[start].pos === 'PART')) start++;
   if (start > end) return null;
   const head = t[end];
   if (!(head.pos === 'NOUN' || head.pos === 'PROPN' || /^\p{Lu}/u.test(head.text))) return null;
@@ -200,7 +200,7 @@ function skipRight(t: Token[], from: number, lemma: string): number {
 function hasVerbAhead(t: Token[], from: number): boolean {
   for (let k = from; k < t.length && k < from + 14; k++) {
     if (t[k].pos === 'VERB' || t[k].pos === 'AUX') return k > from;
-    if (t[k].text === ',' || t[k].text === '.' || QUOTE_MARK.test(t[k].text)) return false;
+    if (t[k].text === ',' || t[k].text === '.') return false;
   }
   return false;
 }
@@ -224,7 +224,8 @@ function verbAttribution(sentence: Sentence, i: number, lemma: string, previous:
   let left = sourceLeft(t, i);
   let right: [number, number] | null = null;
   // "…, adding that" / "by saying that": the subject of the sentence speaks.
-  if (/ing$/.test(t[i].lower) && (t[i - 1]?.text === ',' || t[i - 1]?.lower === 'by')) {
+  const participle = /ing$/.test(t[i].lower);
+  if (participle && (t[i - 1]?.text === ',' || t[i - 1]?.lower === 'by' || QUOTE_MARK.test(t[i - 1]?.text ?? ''))) {
     left = previous?.source ? null : firstSubject(t, i);
     if (!left && previous?.source) {
       const j = skipRight(t, i + 1, lemma);
@@ -234,7 +235,7 @@ function verbAttribution(sentence: Sentence, i: number, lemma: string, previous:
   }
   if (!left) {
     const prev = t[skipLeft(t, i)];
-    if (prev && (prev.text === ',' || QUOTE_MARK.test(prev.text))) right = sourceRight(t, i + 1);
+    if (!participle && prev && (prev.text === ',' || QUOTE_MARK.test(prev.text))) right = sourceRight(t, i + 1);
   }
   if (left) {
     const j = skipRight(t, i + 1, lemma);
@@ -247,7 +248,9 @@ function verbAttribution(sentence: Sentence, i: number, lemma: string, previous:
   while (b >= 0 && QUOTE_MARK.test(t[b].text) && t[b].text !== '“') b--;
   if (b < 0 || !(t[b].text === ',' || t[b].text === '”' || t[b].text === '"' || /[,.?!]$/.test(t[b].text))) return null;
   const afterCue = right ? right[1] + 1 : skipRight(t, i + 1, lemma);
-  if (!right && afterCue < t.length && !/^[.,;!?]$/.test(t[afterCue].text) && !QUOTE_MARK.test(t[afterCue].text)) return null;
+  // After a closing quotation mark anything may follow the cue ("…,” Blinken said in remarks provided by …).
+  const afterQuote = QUOTE_MARK.test(t[b].text) || (t[b].text === ',' && QUOTE_MARK.test(t[b - 1]?.text ?? '')) || (t[b].text === ',' && QUOTE_MARK.test(t[b + 1]?.text ?? ''));
+  if (!right && !afterQuote && afterCue < t.length && !/^[.,;!?]$/.test(t[afterCue].text) && !QUOTE_MARK.test(t[afterCue].text)) return null;
   const contentEndTok = t[b].text === ',' ? b : b + 1;
   const startTok = clauseStartLeft(t, contentEndTok, previous);
   if (contentEndTok <= startTok) return null;
@@ -267,6 +270,11 @@ function firstSubject(t: Token[], before: number): [number, number] | null {
 function contentRight(t: Token[], j: number, lemma: string, inQuote: (o: number) => boolean): { span: Span; that: boolean } | null {
   if (j >= t.length) return null;
   let that = false;
+  if ((QUOTE_ONLY as readonly string[]).includes(lemma) && !isReporting(lemma)) {
+    // "called it “…”", "described … as a “two-way street”": the quotation a few words on.
+    for (let k = j; k < t.length && k < j + 10; k++) if (t[k].text === '“' || t[k].text === '"') return { span: span(t, k, clauseEnd(t, k)), that: false };
+    return null;
+  }
   if (t[j].lower === 'that' && t[j].pos !== 'DET' || (t[j].lower === 'that' && hasVerbAhead(t, j + 1))) { j++; that = true; }
   else if (t[j].text === ':' || (t[j].text === ',' && QUOTE_MARK.test(t[j + 1]?.text ?? ''))) j++;
   else if (QUOTE_MARK.test(t[j].text)) { /* the quotation itself */ }

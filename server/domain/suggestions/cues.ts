@@ -52,4 +52,4 @@ export const DOCUMENT_HEADS = new Set([
   'outlet', 'agency', 'estimates', 'review', 'audit', 'research', 'paper',
 ]);
 /** Outlets by name: a quotation or claim attributed to them is sourced from a document. */
-export const OUTLETS = /^(?:CNN|BBC|AP|AFP|Reuters|Bloomberg|Axios|NBC|CBS|ABC|Fox|Politico|the (?:Sunday |New York |Financial |Washington |Wall Street )?(?:Times|Journal|Post|Guardian|Telegraph|Chronicle|Gazette|Courier|Ledger|Herald)|the Financial Times|the newspaper|the paper|Wire)\b/;
+export const OUTLETS = /^(?:CNN|BBC|AP|AFP|Reuters|Bloomberg|Axios|NBC|CBS|ABC|Fox|Politico|[Tt]he (?:Sunday |New York |Financial |Washington |Wall Street )?(?:Times|Journal|Post|Guardian|Telegraph|Chronicle|Gazette|Courier|Ledger|Herald)|[Tt]he (?:newspaper|paper)|[Ll]ocal media|Wire)\b/;

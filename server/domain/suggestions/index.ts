@@ -83,6 +83,7 @@ function readAttributions(text: string, sentences: Sentence[], quotes: Quote[], 
           const n = nameIn(a.source);
           source = { speaker: n.speaker, ...(n.role ? { role: n.role } : {}), sourcing: 'named', person: n.person, head, phrase: phrase(a.source) };
           if (n.person && n.speaker.includes(' ')) names.noteFullName(n.speaker);
+          if (!n.person || !/\s/.test(n.speaker)) if (viaStatement(a)) source.sourcing = 'document';
         } else source = { speaker: phrase(a.source), sourcing: kind, person: false, head, phrase: phrase(a.source) };
         if (!source && kind === 'definite') source = { speaker: phrase(a.source), sourcing: /statement|report|filing|minutes|study/.test(head ?? '') ? 'document' : 'anonymous', person: false, head, phrase: phrase(a.source) };
         if (!source) source = { sourcing: 'unattributed', person: false, phrase: phrase(a.source) };
@@ -102,6 +103,14 @@ function readAttributions(text: string, sentences: Sentence[], quotes: Quote[], 
     if (named.length && !out.some((f) => f.attribution.sentence === sentence)) lastPerson = { speaker: named.at(-1)!, sourcing: 'named', person: true, phrase: named.at(-1)! };
   }
   return out;
+}
+
+/** "The club said in a statement", "In a statement, the watchdog said": an organisation speaking through a document. */
+function viaStatement(a: Attribution): boolean {
+  const t = a.sentence.tokens;
+  const i = t.findIndex((w) => w.start === a.cueSpan.start);
+  for (let k = Math.max(0, i - 8); k < Math.min(t.length, i + 6); k++) if (/^(?:statement|filing|release|communiqué)$/.test(t[k].lower) && /^(?:a|its|the)$/.test(t[k - 1]?.lower ?? '')) return true;
+  return false;
 }
 
 function titledNames(t: Token[]): string[] {

@@ -43,6 +43,11 @@ export function sourceKind(tokens: Token[], cueLemma: string): SourceKind {
   if (OUTLETS.test(text) || OUTLETS.test(tokens.filter((t) => t.lower !== 'the').map((t) => t.text).join(' '))) return 'document';
   if (DOCUMENT_HEADS.has(headLower)) return first.lower === 'the' && tokens.length === 2 ? 'definite' : 'document';
   if (cueLemma === 'report' && head?.pos === 'PROPN' && !PERSON_HEADS.has(headLower)) return 'document';
+  const comma = tokens.findIndex((t) => t.text === ',');
+  const apposition = comma === -1 ? [] : tokens.slice(comma + 1);
+  if (apposition.filter((t) => t.pos === 'PROPN').length >= 2 || (head?.pos === 'PROPN' && !PERSON_HEADS.has(headLower))) return 'named';
+  const fullName = tokens.some((t, i) => t.pos === 'PROPN' && tokens[i + 1]?.pos === 'PROPN' && tokens[i - 1]?.pos !== 'ADP' && !/^(?:US|U\.S\.|EU|UK|UN)$/.test(t.text));
+  if (PERSON_HEADS.has(headLower) && headLower.endsWith('s') && first.lower !== 'the' && !fullName) return 'anonymous';
   if (first.lower === 'the' && tokens.length === 2 && PERSON_HEADS.has(headLower)) return 'definite';
   if (INDEFINITE.has(first.lower) && PERSON_HEADS.has(headLower)) return 'anonymous';
   if (INDEFINITE.has(first.lower) && !tokens.some((t) => t.pos === 'PROPN' && /^\p{Lu}\p{Ll}/u.test(t.text) && !/an$|ish$|ese$|ch$/.test(t.lower))) return 'anonymous';

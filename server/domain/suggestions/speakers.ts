@@ -21,7 +21,10 @@ export interface NamedSpeaker { speaker: string; role?: string; person: boolean 
 export function nameIn(tokens: Token[]): NamedSpeaker {
   const comma = tokens.findIndex((t) => t.text === ',');
   const parts = comma === -1 ? [tokens] : [tokens.slice(0, comma), tokens.slice(comma + 1).filter((t) => t.text !== ',')];
-  for (const [i, part] of parts.entries()) {
+  // A full name in either part wins over a place or organisation ("The mayor of Corrado, Helena Costa").
+  const order = parts.length === 2 && (trailingName(parts[1])?.length ?? 0) >= 2 && (trailingName(parts[0])?.length ?? 0) < 2 ? [1, 0] : [0, 1];
+  for (const i of order.filter((k) => k < parts.length)) {
+    const part = parts[i];
     const run = trailingName(part);
     if (!run) continue;
     const other = parts[1 - i];

@@ -52,7 +52,9 @@ function winkSentences(text: string, from: number, to: number): Bare[] {
     let at = text.indexOf(v, cursor);
     if (at === -1 || at > cursor + 64 || at + v.length > to) at = Math.min(cursor, to);
     const end = Math.min(at + v.length, to);
-    tokens.push({ start: at, end, text: text.slice(at, end), lower: v.toLowerCase(), pos: pos[i], lemma: (lemmas[i] ?? v).toLowerCase() });
+    // The lite model tags some names as verbs or nouns ("Redding/VERB"): a capitalised word inside a sentence is a name.
+    const capitalised = i > 0 && /^\p{Lu}/u.test(v) && values[i - 1] !== '.' && v !== 'I' && pos[i] !== 'PRON';
+    tokens.push({ start: at, end, text: text.slice(at, end), lower: v.toLowerCase(), pos: capitalised && /^(?:VERB|NOUN|ADJ|ADV|ADP|NUM)$/.test(pos[i]) ? 'PROPN' : pos[i], lemma: (lemmas[i] ?? v).toLowerCase() });
     cursor = end;
   }
   const spans = doc.sentences().out(w.its.span) as unknown as [number, number][];
