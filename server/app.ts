@@ -113,6 +113,8 @@ export function createApp({ store, project, users, team, trustProxy = false, all
 
 /** helmet's headers, with the same strict Content-Security-Policy as before helmet. */
 const securityHeaders = helmet({
+  // same-origin: other sites get no referrer, and our own form posts keep their Origin header.
+  referrerPolicy: { policy: 'same-origin' },
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {

@@ -77,8 +77,9 @@ export const csrfProtection: RequestHandler = (req, _res, next) => {
   if (typeof site === 'string' && site !== 'same-origin' && site !== 'none') {
     throw new HttpError(403, 'cross_site', `refused: this request came from another site (Sec-Fetch-Site: ${site.slice(0, 40)})`);
   }
+  // A browser that sends Sec-Fetch-Site has said enough; older ones send Origin (never "null" from us).
   const origin = req.headers.origin;
-  if (typeof origin === 'string' && origin !== ownOrigin(req)) {
+  if (typeof site !== 'string' && typeof origin === 'string' && origin !== ownOrigin(req)) {
     throw new HttpError(403, 'cross_site', `refused: this request came from another site (Origin: ${origin.slice(0, 100)})`);
   }
   if (req.auth?.method === 'session') {

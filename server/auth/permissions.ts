@@ -31,6 +31,7 @@ const OWN = 'ownLabel';
 export const PERMISSIONS: readonly Permission[] = [
   // Public
   p('GET', '/healthz', 'public'),
+  p('GET', '/label-types.css', 'public'),
   p('GET', '/login', 'public'),
   p('POST', '/login', 'public'),
   p('POST', '/api/login', 'public'),

@@ -82,7 +82,7 @@ describe('signing in', () => {
     const res = await t.http.get('/').expect(200);
     expect(res.headers['content-security-policy']).toBe("default-src 'self';img-src 'self' data:;style-src 'self';script-src 'self';object-src 'none';base-uri 'none';frame-ancestors 'none'");
     expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['referrer-policy']).toBe('same-origin');
   });
 });
 

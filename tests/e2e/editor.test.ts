@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
-import { FIRST_SEED, readDocFile, startTestApp } from '../helpers/app.js';
-import { launchChromium, listen } from '../helpers/browser.js';
+import { FIRST_SEED, readDocFile, startTestApp, TEST_PASSWORD } from '../helpers/app.js';
+import { launchChromium, listen, signIn } from '../helpers/browser.js';
 
 const PHRASE = 'rest, refit, regroup, reattack';
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -22,6 +22,7 @@ beforeEach(async () => {
   page.on('pageerror', (err) => {
     throw err;
   });
+  await signIn(page, server.base);
 });
 afterEach(async () => {
   await page.close();
@@ -145,16 +146,22 @@ test('when a label in the side panel is clicked, then its span is scrolled to an
   });
 });
 
-test('when the reviewer types a name in the top bar, then new labels carry it', async () => {
+test('when an annotator signs in on the login page and labels their assigned document, then the label is theirs, in their layer', async () => {
+  await t.as('grace', 'annotator');
+  await t.http.put(`/api/documents/${FIRST_SEED}/assignments`).send({ annotators: ['grace'] }).expect(200);
+  await page.context().clearCookies();
   await page.goto(`${server.base}/documents/${FIRST_SEED}`);
-  await page.fill('.whoami input[name="name"]', 'Grace Reviewer');
-  await page.press('.whoami input[name="name"]', 'Enter');
-  await page.waitForURL(`${server.base}/documents/${FIRST_SEED}`);
+  expect(new URL(page.url()).pathname).toBe('/login');
+  await page.fill('input[name="username"]', 'grace');
+  await page.fill('input[name="password"]', TEST_PASSWORD);
+  await Promise.all([page.waitForURL(`${server.base}/documents/${FIRST_SEED}`), page.click('form[action="/login"] button[type="submit"]')]);
+  expect(await page.locator('.account-link').textContent()).toBe('grace (annotator)');
   await dragOver('phony off-ramp', 2);
   await page.keyboard.press('1');
   await page.locator('.label-item.selected').waitFor();
-  expect((await readDocFile(t.dataDir, FIRST_SEED)).labels[0].annotator).toBe('Grace Reviewer');
-  expect(await page.locator('.label-item .by').allTextContents()).toEqual(['by Grace Reviewer']);
+  const labels = (await readDocFile(t.dataDir, FIRST_SEED)).labels;
+  expect(labels).toEqual([expect.objectContaining({ annotator: 'grace', layer: 'grace', quote: expect.objectContaining({ exact: 'phony off-ramp' }) })]);
+  expect(await page.locator('.label-item .by').allTextContents()).toEqual(['by grace']);
 });
 
 test('when the reviewer presses n then a, then the first suggestion becomes a label; x rejects the next', async () => {

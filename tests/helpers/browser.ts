@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { TEST_PASSWORD } from './app.js';
 import type { Express } from 'express';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -22,4 +23,15 @@ export async function listen(app: Express): Promise<{ base: string; close: () =>
   });
   const { port } = server.address() as AddressInfo;
   return { base: `http://127.0.0.1:${port}`, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+}
+
+/**
+ * Signs `page` in through the real /login form (default: the test admin), and waits until the
+ * browser is back on the site, signed in.
+ */
+export async function signIn(page: Page, baseUrl: string, user: { username: string; password: string } = { username: 'admin', password: TEST_PASSWORD }): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.fill('input[name="username"]', user.username);
+  await page.fill('input[name="password"]', user.password);
+  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/login')), page.click('form[action="/login"] button[type="submit"]')]);
 }
