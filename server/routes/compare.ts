@@ -10,6 +10,9 @@ import type { StatementCluster } from '../domain/compare/types.js';
 import { typeName } from '../domain/label-types.js';
 import { badRequest, notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
+import { occurrenceOf, queryWords, searchStatements, type PassageHit } from '../domain/compare/search.js';
+import { sameName } from '../domain/compare/names.js';
+import type { CorpusDocument } from '../domain/compare/types.js';
 
 const optionalName = z
   .string()
@@ -23,6 +26,7 @@ const filterSchema = z.object({
   outlet: optionalName,
   type: optionalName,
   minDocuments: z.enum(['1', '2'], { message: 'must be 1 (also repeats inside one document) or 2' }).optional(),
+  q: z.string().max(200, 'must be at most 200 characters').transform((s) => s.trim()).optional(),
 });
 
 /** Most statements listed on the /compare page; the API lists them all. */
@@ -48,6 +52,24 @@ export function clusterJson(c: StatementCluster) {
   };
 }
 
+/** A passage found by search, in the shape of a statement of one rendering (`id` null: it is no matched statement). */
+function passageJson(p: PassageHit) {
+  return {
+    id: null,
+    match: 'passage',
+    url: p.label ? `/documents/${p.documentId}#label-${p.label.id}` : `/documents/${p.documentId}`,
+    documentCount: 1,
+    renderingCount: 1,
+    labelledCount: p.label ? 1 : 0,
+    speakers: p.label?.speaker ? [p.label.speaker] : [],
+    outlets: p.outlet ? [p.outlet] : [],
+    types: p.label ? [p.label.type] : [],
+    firstDate: p.publishedAt ?? null,
+    lastDate: p.publishedAt ?? null,
+    renderings: [{ documentId: p.documentId, title: p.title, outlet: p.outlet ?? null, publishedAt: p.publishedAt ?? null, rev: p.rev, start: p.start, end: p.end, text: p.text, quoted: p.quoted, label: p.label, occurrence: p.occurrence }],
+  };
+}
+
 export function compareRoutes(store: DocumentStore, project: ProjectStore): Router {
   const router = Router();
   const service = compareServiceOf(store);
@@ -57,7 +79,15 @@ export function compareRoutes(store: DocumentStore, project: ProjectStore): Rout
     if (q.type && !project.hasType(q.type)) {
       throw badRequest(`type: unknown label type "${q.type}"; known types: ${project.labelTypes().map((t) => t.id).join(', ')}`, 'invalid_input');
     }
-    return { speaker: q.speaker, outlet: q.outlet, type: q.type, minDocuments: Number(q.minDocuments ?? '2') };
+    if (q.q && queryWords(q.q).length === 0 && q.q.length < 2) throw badRequest('q: type at least one word of the statement, or a speaker or outlet name', 'invalid_input');
+    return { speaker: q.speaker, outlet: q.outlet, type: q.type, minDocuments: Number(q.minDocuments ?? '2'), ...(q.q ? { q: q.q } : {}) };
+  };
+
+  /** With `q`: statements (all, repeats inside one document too) and passages matching it, then the other filters. */
+  const search = (snap: { docs: CorpusDocument[]; clusters: StatementCluster[] }, filter: ClusterFilter & { q?: string }) => {
+    if (!filter.q) return { statements: filterClusters(snap.clusters, filter), passages: [] as PassageHit[] };
+    const found = searchStatements(snap.docs, snap.clusters, filter.q);
+    return { statements: filterClusters(found.statements, { ...filter, minDocuments: 1 }), passages: found.passages.filter((p) => (!filter.outlet || sameName(p.outlet, filter.outlet)) && (!filter.speaker || sameName(p.label?.speaker, filter.speaker)) && (!filter.type || p.label?.type === filter.type)) };
   };
 
   const clusterOf = async (req: Request): Promise<StatementCluster> => {
@@ -69,7 +99,8 @@ export function compareRoutes(store: DocumentStore, project: ProjectStore): Rout
 
   router.get('/api/compare', async (req, res) => {
     const filter = filterOf(req);
-    res.json(filterClusters((await service.snapshot()).clusters, filter).map(clusterJson));
+    const found = search(await service.snapshot(), filter);
+    res.json([...found.statements.map((c) => ({ ...clusterJson(c), match: 'statement' })), ...found.passages.map(passageJson)]);
   });
 
   router.get('/api/compare/:clusterId', async (req, res) => {
@@ -79,8 +110,9 @@ export function compareRoutes(store: DocumentStore, project: ProjectStore): Rout
   router.get('/compare', async (req, res) => {
     const filter = filterOf(req);
     const snap = await service.snapshot();
-    const clusters = filterClusters(snap.clusters, filter);
+    const { statements: clusters, passages } = search(snap, filter);
     res.render('compare/index', {
+      passages,
       title: 'Compare framing',
       filter,
       clusters: clusters.slice(0, PAGE_LIMIT),
@@ -96,7 +128,9 @@ export function compareRoutes(store: DocumentStore, project: ProjectStore): Rout
   router.get('/compare/:clusterId', async (req, res) => {
     const cluster = await clusterOf(req);
     const types = project.labelTypes();
-    res.render('compare/show', { title: 'Statement', mainClass: 'wide', cluster, typeName: (id: string) => typeName(types, id) });
+    const texts = new Map((await service.snapshot()).docs.map((d) => [d.id, d.text]));
+    const occurrence = (r: { documentId: string; start: number; text: string }) => occurrenceOf(texts.get(r.documentId) ?? '', r.text, r.start);
+    res.render('compare/show', { title: 'Statement', mainClass: 'wide', cluster, occurrence, types, typeName: (id: string) => typeName(types, id) });
   });
 
   return router;
