@@ -24,7 +24,7 @@ export interface Attribution {
   sentence: Sentence;
 }
 
-const MAX_SOURCE_TOKENS = 12;
+const MAX_SOURCE_TOKENS = 16;
 const MAX_SKIP = 30;
 const NP_POS = new Set(['PROPN', 'NOUN', 'ADJ', 'DET', 'NUM', 'PART']);
 const NP_INNER = new Set(['of', 'for', 'at', 'to', 'with', 'from', 'in', 'on', 'familiar', 'close', 'and', 'by', 'released', 'published', 'led', 'polled', 'briefed']);
@@ -71,7 +71,8 @@ function isCueToken(t: Token[], i: number): boolean {
   const tok = t[i];
   if (tok.pos !== 'VERB' && !(/^(?:said|says|told|tells)$/.test(tok.lower))) return false;
   const prev = t[i - 1]?.lower;
-  if (prev === 'to' || prev === 'declined' || prev === 'refused') return false; // "declined to say"
+  if (prev === 'to' && /^(?:declined|refused|wanted|want|wants|failed|hesitated|able|unable|going|ready)$/.test(t[i - 2]?.lower ?? '')) return false; // "declined to say"
+  if (t[i + 1]?.text === ':' && /^(?:'re|are|they)$/.test(t[i - 1]?.lower ?? '')) return false; // "What they're saying:" labels a section
   if (prev === 'was' && t[i - 2]?.lower === 'it') return false; // a passive frame, read below
   if (/^(?:so|well)-?$/.test(prev ?? '') || t[i + 1]?.text === '-') return false; // "so-called"
   return true;
@@ -141,6 +142,10 @@ function skipLeft(t: Token[], i: number): number {
 function sourceLeft(t: Token[], cue: number): [number, number] | null {
   let k = skipLeft(t, cue);
   if (k < 0) return null;
+  if ((t[k].lower === 'which' || t[k].lower === 'who') && t[k - 1]?.text === ',') {
+    const start = nounPhraseLeft(t, k - 2); // "…, according to the ministry, which said …"
+    return start === null ? null : [start, k - 2];
+  }
   if (t[k].text === ',') {
     // "Blinken, speaking at …, said" / "A nurse, who spoke on condition…, said" / "Peskov's spokesman, Dmitry Peskov, said"
     let open = k - 1;
@@ -172,11 +177,13 @@ function sourceRight(t: Token[], from: number): [number, number] | null {
 }
 
 /** After the cue: a hearer ("told reporters"), time and place phrases, "in a statement". */
-function skipRight(t: Token[], from: number, lemma: string): number {
+function skipRight(t: Token[], from: number, lemma: string, hearer = true): number {
   let j = from;
-  if (TELLING.has(lemma) && j < t.length && t[j].lower !== 'that') {
+  if (hearer && TELLING.has(lemma) && j < t.length && t[j].lower !== 'that') {
     const hearer = j;
-    while (j < t.length && j - hearer < 6 && (NP_POS.has(t[j].pos) || (t[j].pos === 'PRON' && j === hearer)) && t[j].lower !== 'that') {
+    // The hearer ends where the content's subject starts: a new determiner, or a noun before its verb.
+    while (j < t.length && j - hearer < 6 && (NP_POS.has(t[j].pos) || (t[j].pos === 'PRON' && j === hearer)) && t[j].lower !== 'that'
+      && !(j > hearer && t[j].pos === 'DET') && !(j > hearer && (t[j + 1]?.pos === 'AUX' || t[j + 1]?.pos === 'VERB'))) {
       j++;
       if (t[j - 1].pos === 'PRON') break;
     }
@@ -238,8 +245,7 @@ function verbAttribution(sentence: Sentence, i: number, lemma: string, previous:
     if (!participle && prev && (prev.text === ',' || QUOTE_MARK.test(prev.text))) right = sourceRight(t, i + 1);
   }
   if (left) {
-    const j = skipRight(t, i + 1, lemma);
-    const c = contentRight(t, j, lemma, inQuote);
+    const c = contentRight(t, skipRight(t, i + 1, lemma), lemma, inQuote) ?? (TELLING.has(lemma) ? contentRight(t, skipRight(t, i + 1, lemma, false), lemma, inQuote) : null);
     if (c) return { ...base, source: t.slice(left[0], left[1] + 1), content: c.span, that: c.that, order: 'source-cue-content' };
   }
   // Content first: "…, Blinken said." / "…,” said Marta Oyelaran, president of …"
@@ -261,7 +267,7 @@ function verbAttribution(sentence: Sentence, i: number, lemma: string, previous:
 
 function firstSubject(t: Token[], before: number): [number, number] | null {
   let s = 0;
-  while (s < before && (t[s].pos === 'ADP' || t[s].pos === 'PUNCT')) s++;
+  while (s < before && (t[s].pos === 'ADP' || t[s].pos === 'PUNCT' || t[s].pos === 'ADV' || t[s].pos === 'CCONJ')) s++;
   let e = s;
   while (e + 1 < before && (t[e + 1].pos === 'PROPN' || t[e + 1].pos === 'NOUN')) e++;
   return e < before && (t[e].pos === 'PROPN' || PRONOUNS.has(t[e].lower)) ? [s, e] : null;
@@ -277,6 +283,7 @@ function contentRight(t: Token[], j: number, lemma: string, inQuote: (o: number)
   }
   if (t[j].lower === 'that' && t[j].pos !== 'DET' || (t[j].lower === 'that' && hasVerbAhead(t, j + 1))) { j++; that = true; }
   else if (t[j].text === ':' || (t[j].text === ',' && QUOTE_MARK.test(t[j + 1]?.text ?? ''))) j++;
+  else if (t[j].text === ',' && j + 1 < t.length && isReporting(lemma) && !THAT_ONLY.has(lemma) && ['DET', 'PROPN', 'NOUN', 'PRON'].includes(t[j + 1].pos) && hasVerbAhead(t, j + 1)) j++; // "said in response, Russian President …"
   else if (QUOTE_MARK.test(t[j].text)) { /* the quotation itself */ }
   else if ((THAT_ONLY.has(lemma) && lemma !== 'believe') || !isReporting(lemma)) {
     return null;

@@ -15,7 +15,7 @@ export const MAX_SUGGESTIONS = 300;
 /** A claim longer than this ran past its clause: not suggested. */
 export const MAX_CLAIM_CHARS = 600;
 
-interface Source { speaker?: string; role?: string; sourcing: Sourcing; person: boolean; head?: string; phrase: string }
+interface Source { speaker?: string; role?: string; sourcing: Sourcing; person: boolean; head?: string; phrase: string; at?: number }
 interface Found { attribution: Attribution; source: Source }
 
 /**
@@ -78,13 +78,19 @@ function readAttributions(text: string, sentences: Sentence[], quotes: Quote[], 
         const head = headOf(a.source)?.lower;
         const lower = a.source[0].lower;
         if (kind === 'pronoun') source = lower === 'he' || lower === 'she' || lower === 'i' ? lastPerson : lower === 'it' ? lastOrg : lastGroup ?? lastOrg;
-        else if (kind === 'definite') source = (head && byHead.get(head)) || (head === 'official' || head === 'diplomat' ? undefined : undefined);
-        else if (kind === 'named') {
+        else if (kind === 'definite') {
+          // "the official": the last source with that head, or the last person if named more recently.
+          const same = head ? byHead.get(head) : undefined;
+          source = same && (!lastPerson || (same.at ?? 0) >= (lastPerson.at ?? 0) || !/^(?:official|diplomat|minister|spokesman|spokeswoman)$/.test(head ?? '')) ? same : head && /^(?:official|diplomat|minister)$/.test(head) ? lastPerson : same;
+        } else if (kind === 'named' && lower === 'the' && !a.source.some((w) => w.pos === 'PROPN' && /^\p{Lu}\p{Ll}/u.test(w.text) && !TITLE_WORDS.has(w.lower)) && lastPerson?.sourcing === 'named' && a.source.some((w) => /^(?:minister|president|secretary|diplomat|chancellor|envoy|leader|official|general)$/.test(w.lower))) {
+          // "The British prime minister", "the top U.S. diplomat": a role of the last person named.
+          source = { ...lastPerson, role: phrase(a.source).replace(/^the\s+/i, '') };
+        } else if (kind === 'named') {
           const n = nameIn(a.source);
-          source = { speaker: n.speaker, ...(n.role ? { role: n.role } : {}), sourcing: 'named', person: n.person, head, phrase: phrase(a.source) };
+          source = { speaker: n.speaker, ...(n.role ? { role: n.role } : {}), sourcing: 'named', person: n.person, head, phrase: phrase(a.source), at: a.cueSpan.start };
           if (n.person && n.speaker.includes(' ')) names.noteFullName(n.speaker);
           if (!n.person || !/\s/.test(n.speaker)) if (viaStatement(a)) source.sourcing = 'document';
-        } else source = { speaker: phrase(a.source), sourcing: kind, person: false, head, phrase: phrase(a.source) };
+        } else source = { speaker: phrase(a.source), sourcing: kind, person: false, head, phrase: phrase(a.source), at: a.cueSpan.start };
         if (!source && kind === 'definite') source = { speaker: phrase(a.source), sourcing: /statement|report|filing|minutes|study/.test(head ?? '') ? 'document' : 'anonymous', person: false, head, phrase: phrase(a.source) };
         if (!source) source = { sourcing: 'unattributed', person: false, phrase: phrase(a.source) };
         if (source.sourcing === 'named' && source.person) lastPerson = source;
@@ -100,7 +106,7 @@ function readAttributions(text: string, sentences: Sentence[], quotes: Quote[], 
     // Names introduced with a title ("Secretary of State Antony Blinken") are people "he"/"she" can mean.
     const named = titledNames(sentence.tokens);
     for (const n of named) names.noteFullName(n);
-    if (named.length && !out.some((f) => f.attribution.sentence === sentence)) lastPerson = { speaker: named.at(-1)!, sourcing: 'named', person: true, phrase: named.at(-1)! };
+    if (named.length && !lastPerson) lastPerson = { speaker: named.at(-1)!, sourcing: 'named', person: true, phrase: named.at(-1)!, at: sentence.start };
   }
   return out;
 }
@@ -198,6 +204,20 @@ function quoteSuggestions(text: string, quotes: Quote[], sentences: Sentence[], 
         confidence = 0.75;
       }
     }
+    if (!f) {
+      // A paragraph that is only a quotation continues the speaker of the paragraph before.
+      const p = paragraphOf(q);
+      const nextBreak = text.indexOf('\n', q.outer.end);
+      if (q.outer.start - p <= 3 && (nextBreak === -1 ? text.length : nextBreak) - q.outer.end <= 3) {
+        let k = lastFoundBefore(found, p);
+        while (k >= 0 && !found[k].source.speaker) k--;
+        if (k >= 0 && p - found[k].attribution.sentence.end < 400) {
+          f = found[k];
+          rule = 'quote:paragraph-after-speaker';
+          confidence = 0.65;
+        }
+      }
+    }
     const words = text.slice(q.inner.start, q.inner.end).split(/\s+/).length;
     if (!f) {
       if (words < 5) continue;
@@ -207,6 +227,18 @@ function quoteSuggestions(text: string, quotes: Quote[], sentences: Sentence[], 
     out.push(suggestion('direct-quote', text, q.inner, f, confidence, rule, describe(f)));
   }
   return out;
+}
+
+/** Index of the last attribution whose cue is before `offset` (binary search), or -1. */
+function lastFoundBefore(found: Found[], offset: number): number {
+  let lo = 0;
+  let hi = found.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (found[mid].attribution.cueSpan.start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
 }
 
 function opinionSuggestions(text: string, sentences: Sentence[], quotes: Quote[], found: Found[]): Suggestion[] {

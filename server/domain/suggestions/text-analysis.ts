@@ -58,7 +58,26 @@ function winkSentences(text: string, from: number, to: number): Bare[] {
     cursor = end;
   }
   const spans = doc.sentences().out(w.its.span) as unknown as [number, number][];
-  return spans.map(([a, b]) => ({ start: tokens[a].start, end: tokens[b].end, tokens: tokens.slice(a, b + 1) })).filter((s) => s.end > s.start);
+  return spans.map(([a, b]) => ({ start: tokens[a].start, end: tokens[b].end, tokens: withoutMarkup(tokens.slice(a, b + 1)) })).filter((s) => s.end > s.start);
+}
+
+/** Markdown emphasis and link syntax ("**Boris Johnson** [said](#)") are not words: the rules skip them. */
+function withoutMarkup(tokens: Token[]): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i].text;
+    if (/^\*+$/.test(t) || t === '[') continue;
+    if (t === ']') {
+      if (tokens[i + 1]?.text === '(') {
+        let k = i + 2;
+        while (k < tokens.length && k < i + 12 && tokens[k].text !== ')') k++;
+        if (tokens[k]?.text === ')') i = k;
+      }
+      continue;
+    }
+    out.push(tokens[i]);
+  }
+  return out;
 }
 
 const WORD = /[\p{L}\p{N}](?:[\p{L}\p{N}'’.-]*[\p{L}\p{N}])?|\S/gu;
