@@ -32,7 +32,7 @@ const ADVERBIALS = new Set(['also', 'later', 'then', 'previously', 'privately', 
 const PP_HEADS = new Set(['on', 'in', 'at', 'during', 'after', 'before', 'to', 'with', 'from', 'outside', 'via', 'of', 'about', 'over', 'last', 'this', 'late', 'early', 'by']);
 const DAYS = /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight|week|month|year|morning|evening|night|afternoon)$/i;
 const PRONOUNS = new Set(['he', 'she', 'they', 'it', 'we', 'i']);
-const CLAUSE_BREAK_AFTER_COMMA = /^(?:adding|saying|according|calling|though|although|while|whereas|which|who|as|but|a|an|before|after|in|noting|arguing|warning)$/;
+const CLAUSE_BREAK_AFTER_COMMA = /^(?:adding|saying|according|calling|though|although|while|whereas|as|but|a|an|before|after|in|noting|arguing|warning)$/;
 const QUOTE_MARK = /^[“”"]$/;
 
 export function attributionsIn(sentence: Sentence, inQuote: (offset: number) => boolean, text: string): Attribution[] {
@@ -190,6 +190,7 @@ function skipRight(t: Token[], from: number, lemma: string, hearer = true): numb
   }
   for (let guard = 0; guard < 4 && j < t.length; guard++) {
     const w = t[j];
+    if (/^(?:how|why|whether|when|where|what|who|if)$/.test(w.lower)) return t.length; // "explained how …" reports no claim
     if (ADVERBIALS.has(w.lower) && w.lower !== 'in' && w.lower !== 'the' || w.pos === 'ADV' && w.lower !== 'that') { j++; continue; }
     if (DAYS.test(w.text)) { j++; continue; }
     if (PP_HEADS.has(w.lower)) {
@@ -245,17 +246,20 @@ function verbAttribution(sentence: Sentence, i: number, lemma: string, previous:
     if (!participle && prev && (prev.text === ',' || QUOTE_MARK.test(prev.text))) right = sourceRight(t, i + 1);
   }
   if (left) {
-    const c = contentRight(t, skipRight(t, i + 1, lemma), lemma, inQuote) ?? (TELLING.has(lemma) ? contentRight(t, skipRight(t, i + 1, lemma, false), lemma, inQuote) : null);
+    // "warned the airline's reputation could suffer": a possessive is the content's subject, not a hearer.
+    const possessive = /^(?:his|her|its|their|our)$/.test(t[i + 1]?.lower ?? '') || (t[i + 1]?.pos === 'DET' && /^['’]s$/.test(t[i + 3]?.text ?? ''));
+    const c = contentRight(t, skipRight(t, i + 1, lemma), lemma, inQuote) ?? (TELLING.has(lemma) && possessive ? contentRight(t, skipRight(t, i + 1, lemma, false), lemma, inQuote) : null);
     if (c) return { ...base, source: t.slice(left[0], left[1] + 1), content: c.span, that: c.that, order: 'source-cue-content' };
   }
   // Content first: "…, Blinken said." / "…,” said Marta Oyelaran, president of …"
   const sourceStart = left ? left[0] : i;
   let b = sourceStart - 1;
-  while (b >= 0 && QUOTE_MARK.test(t[b].text) && t[b].text !== '“') b--;
-  if (b < 0 || !(t[b].text === ',' || t[b].text === '”' || t[b].text === '"' || /[,.?!]$/.test(t[b].text))) return null;
+  let closedQuote = false;
+  while (b >= 0 && QUOTE_MARK.test(t[b].text) && t[b].text !== '“') b--, closedQuote = true;
+  if (b < 0 || !(closedQuote || t[b].text === ',' || /[,.?!]$/.test(t[b].text))) return null;
   const afterCue = right ? right[1] + 1 : skipRight(t, i + 1, lemma);
   // After a closing quotation mark anything may follow the cue ("…,” Blinken said in remarks provided by …).
-  const afterQuote = QUOTE_MARK.test(t[b].text) || (t[b].text === ',' && QUOTE_MARK.test(t[b - 1]?.text ?? '')) || (t[b].text === ',' && QUOTE_MARK.test(t[b + 1]?.text ?? ''));
+  const afterQuote = closedQuote || QUOTE_MARK.test(t[b].text) || (t[b].text === ',' && QUOTE_MARK.test(t[b - 1]?.text ?? '')) || (t[b].text === ',' && QUOTE_MARK.test(t[b + 1]?.text ?? ''));
   if (!right && !afterQuote && afterCue < t.length && !/^[.,;!?]$/.test(t[afterCue].text) && !QUOTE_MARK.test(t[afterCue].text)) return null;
   const contentEndTok = t[b].text === ',' ? b : b + 1;
   const startTok = clauseStartLeft(t, contentEndTok, previous);

@@ -77,7 +77,7 @@ function readAttributions(text: string, sentences: Sentence[], quotes: Quote[], 
         const kind = sourceKind(a.source, a.cueLemma);
         const head = headOf(a.source)?.lower;
         const lower = a.source[0].lower;
-        if (kind === 'pronoun') source = lower === 'he' || lower === 'she' || lower === 'i' ? lastPerson : lower === 'it' ? lastOrg : lastGroup ?? lastOrg;
+        if (kind === 'pronoun') source = lower === 'he' || lower === 'she' || lower === 'i' ? lastPerson : lower === 'it' ? lastOrg ?? contentSubject(a) : lastGroup ?? lastOrg;
         else if (kind === 'definite') {
           // "the official": the last source with that head, or the last person if named more recently.
           const same = head ? byHead.get(head) : undefined;
@@ -106,7 +106,7 @@ function readAttributions(text: string, sentences: Sentence[], quotes: Quote[], 
     // Names introduced with a title ("Secretary of State Antony Blinken") are people "he"/"she" can mean.
     const named = titledNames(sentence.tokens);
     for (const n of named) names.noteFullName(n);
-    if (named.length && !lastPerson) lastPerson = { speaker: named.at(-1)!, sourcing: 'named', person: true, phrase: named.at(-1)!, at: sentence.start };
+    if (named.length && !out.some((f) => f.attribution.sentence === sentence)) lastPerson = { speaker: named.at(-1)!, sourcing: 'named', person: true, phrase: named.at(-1)!, at: sentence.start };
   }
   return out;
 }
@@ -227,6 +227,17 @@ function quoteSuggestions(text: string, quotes: Quote[], sentences: Sentence[], 
     out.push(suggestion('direct-quote', text, q.inner, f, confidence, rule, describe(f)));
   }
   return out;
+}
+
+/** "X has opened an inquiry, it said": an organisation named at the content's start. */
+function contentSubject(a: Attribution): Source | undefined {
+  const t = a.sentence.tokens.filter((w) => w.start >= a.content.start && w.end <= a.content.end);
+  let k = t[0]?.lower === 'the' ? 1 : 0;
+  const from = k;
+  while (k < t.length && t[k].pos === 'PROPN') k++;
+  if (k - from < 1) return undefined;
+  const name = phrase(t.slice(0, k));
+  return { speaker: name, sourcing: 'named', person: false, phrase: name, at: a.cueSpan.start };
 }
 
 /** Index of the last attribution whose cue is before `offset` (binary search), or -1. */

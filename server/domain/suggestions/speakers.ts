@@ -19,6 +19,12 @@ export interface NamedSpeaker { speaker: string; role?: string; person: boolean 
 
 /** The speaker and role in a named source phrase (tokens of one noun phrase, maybe with an apposition). */
 export function nameIn(tokens: Token[]): NamedSpeaker {
+  // "Owen Pryce of the Rail Users Alliance": the name before "of/at/from" is the speaker, the rest a role.
+  const adp = tokens.findIndex((t, i) => i > 0 && /^(?:of|at|from|for)$/.test(t.lower) && isNameToken(tokens[i - 1]) && (i < 2 || isNameToken(tokens[i - 2])));
+  if (adp > 0 && !tokens.slice(0, adp).some((t) => t.text === ',')) {
+    const head = nameIn(tokens.slice(0, adp));
+    if (head.person) return { ...head, role: [head.role, phrase(tokens.slice(adp + 1)).replace(/^the\s+/i, '')].filter(Boolean).join(', ') };
+  }
   const comma = tokens.findIndex((t) => t.text === ',');
   const parts = comma === -1 ? [tokens] : [tokens.slice(0, comma), tokens.slice(comma + 1).filter((t) => t.text !== ',')];
   // A full name in either part wins over a place or organisation ("The mayor of Corrado, Helena Costa").
