@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { z } from 'zod';
 import type { DocumentStore } from '../store/document-store.js';
-import { createFromBody, newDocumentSchema } from '../services/documents.js';
+import { createFromBody, newDocumentSchema, pasteWarning } from '../services/documents.js';
 import { latestRevision, type DocumentRecord } from '../domain/types.js';
 import { isDocumentId } from '../domain/schema.js';
 import { badRequest, notFound } from '../http-error.js';
@@ -10,7 +10,9 @@ import { actorOf } from './actor.js';
 
 /** Finds the document named by `:id`, or throws 400 for a malformed id and 404 for an unknown one. */
 export function loadDocument(store: DocumentStore, req: Request): DocumentRecord {
-  return loadDocumentById(store, String(req.params.id));
+  const doc = loadDocumentById(store, String(req.params.id));
+  // Blind labelling: an annotator sees only their own labels until they submit (server/auth/visibility.ts).
+  return req.visibleDocument ? req.visibleDocument(doc) : doc;
 }
 
 /** Same as loadDocument, for an id that comes from elsewhere than the path (a query, a form). */
@@ -56,7 +58,10 @@ export function documentsApi(store: DocumentStore): Router {
   router.post('/', async (req, res) => {
     const body = parseWith(newDocumentSchema, req.body ?? {});
     const doc = await createFromBody(store, body, actorOf(req));
-    res.status(201).location(`/api/documents/${doc.id}`).json(documentJson(doc));
+    // Scripts know what they send: plain text that looks like HTML/Markdown is stored, with a warning.
+    const warning = pasteWarning(body);
+    const warnings = warning ? { warnings: [{ code: warning.code, message: warning.message }] } : {};
+    res.status(201).location(`/api/documents/${doc.id}`).json({ ...documentJson(doc), ...warnings });
   });
 
   router.get('/:id', (req, res) => {
