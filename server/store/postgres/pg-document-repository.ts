@@ -241,7 +241,7 @@ export class PgDocumentRepository implements DocumentRepository {
       this.read(
         'searching',
         `SELECT ${SUMMARY_COLUMNS}, ts_rank(search, q) AS score,
-                ts_headline('simple', body, q, 'StartSel="", StopSel="", MaxWords=30, MinWords=12, ShortWord=0, MaxFragments=0') AS snippet
+                ts_headline('simple', body, q, 'StartSel="", StopSel="", MaxFragments=2, MaxWords=20, MinWords=5, ShortWord=0, FragmentDelimiter=" … "') AS snippet
            FROM documents, to_tsquery('simple', $1) AS q
           WHERE search @@ q
           ORDER BY score DESC, id ASC OFFSET $2 LIMIT $3`,
