@@ -3,6 +3,6 @@
  * cue and sourcing. The rules live in ./suggestions/ (one idea per file); this module keeps the
  * import path the services and routes use.
  */
-export { suggestLabels, rejectionKey, MAX_SUGGESTIONS } from './suggestions/index.js';
+export { suggestLabels, rejectionKey, MAX_SUGGESTIONS, fullNameForms, commonNameForms } from './suggestions/index.js';
 export type { Suggestion, KnownSpeaker } from './suggestions/index.js';
 export { REPORTING as CUE_VERBS } from './suggestions/cues.js';

@@ -2,11 +2,10 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { DocumentStore } from '../store/document-store.js';
 import type { ProjectStore } from '../store/project-store.js';
-import { acceptSuggestion, rejectSuggestion, suggestionsFor } from '../services/suggestions.js';
+import { acceptSuggestion, knownSpeakersFor, rejectSuggestion, suggestionsFor } from '../services/suggestions.js';
 import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
 import { loadDocument } from './documents-api.js';
-import { corpusSpeakers } from '../domain/documents.js';
 
 const acceptSchema = z.object({ rev: z.coerce.number().int().positive() });
 
@@ -15,7 +14,7 @@ export function suggestionRoutes(store: DocumentStore, project: ProjectStore): R
   const router = Router();
 
   router.get('/api/documents/:id/suggestions', (req, res) => {
-    res.json(suggestionsFor(loadDocument(store, req), corpusSpeakers(store.list())));
+    res.json(suggestionsFor(loadDocument(store, req), knownSpeakersFor(store)));
   });
 
   router.post('/api/documents/:id/suggestions/:sid/accept', async (req, res) => {

@@ -48,6 +48,8 @@ export function attributionsIn(sentence: Sentence, inQuote: (offset: number) => 
     }
     const lemma = cueLemma(t[i].lower, t[i].lemma);
     if (!lemma || !isCueToken(t, i)) continue;
+    // "Haass says that Putin's demands indicate that …": a weak cue inside a content reports nothing new.
+    if (THAT_ONLY.has(lemma) && out.some((a) => a.content.start <= t[i].start && t[i].start < a.content.end)) continue;
     const a = verbAttribution(sentence, i, lemma, out.at(-1), inQuote);
     if (a) {
       out.push(a);
@@ -191,7 +193,7 @@ function skipRight(t: Token[], from: number, lemma: string, hearer = true): numb
   for (let guard = 0; guard < 4 && j < t.length; guard++) {
     const w = t[j];
     if (/^(?:how|why|whether|when|where|what|who|if)$/.test(w.lower)) return t.length; // "explained how …" reports no claim
-    if (ADVERBIALS.has(w.lower) && w.lower !== 'in' && w.lower !== 'the' || w.pos === 'ADV' && w.lower !== 'that') { j++; continue; }
+    if (ADVERBIALS.has(w.lower) && w.pos !== 'AUX' && !/^(?:in|the|not|never|be|been|is|was|were|are|has|have|had|will|would|may|might)$/.test(w.lower) || w.pos === 'ADV' && w.lower !== 'that') { j++; continue; }
     if (DAYS.test(w.text)) { j++; continue; }
     if (PP_HEADS.has(w.lower)) {
       let k = j + 1;

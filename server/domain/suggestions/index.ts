@@ -9,6 +9,7 @@ import { opinionCandidates } from './opinion.js';
 import { LabelIndex } from './label-index.js';
 
 export type { Suggestion, KnownSpeaker } from './types.js';
+export { fullNameForms, commonNameForms } from './speakers.js';
 
 /** At most this many suggestions are listed, first by position. */
 export const MAX_SUGGESTIONS = 300;

@@ -36,9 +36,11 @@ export function nameIn(tokens: Token[]): NamedSpeaker {
     const other = parts[1 - i];
     const before = part.slice(0, part.length - run.length);
     const roleTokens = before.length ? before : other ?? [];
-    const role = phrase(roleTokens).replace(/^(?:the|a|an)\s+/i, '');
+    let r = 0;
+    while (r < roleTokens.length && !(TITLE_WORDS.has(roleTokens[r].lower) || /^\p{Lu}/u.test(roleTokens[r].text)) || (r < roleTokens.length && /^(?:the|a|an)$/i.test(roleTokens[r].text))) r++;
+    const role = phrase(roleTokens.slice(r));
     const speaker = phrase(run);
-    return { speaker, ...(role && /\p{L}/u.test(role) ? { role } : {}), person: !run.some((t) => ORG_WORDS.test(t.text)) };
+    return { speaker, ...(role && /\p{L}{2}/u.test(role) ? { role } : {}), person: !run.some((t) => ORG_WORDS.test(t.text)) };
   }
   const whole = phrase(parts[0]);
   return { speaker: whole, person: false };
@@ -70,7 +72,14 @@ export class NameResolver {
   private fullForms = new Map<string, string[]>();
 
   constructor(knownSpeakers: KnownSpeaker[]) {
-    this.known = knownSpeakers.map((k) => (typeof k === 'string' ? { name: k, variants: [k] } : { name: k.name, variants: [k.name, ...(k.aliases ?? [])] }));
+    const byName = new Map<string, Set<string>>();
+    for (const k of knownSpeakers) {
+      const [name, aliases] = typeof k === 'string' ? [k, []] : [k.name, k.aliases ?? []];
+      const set = byName.get(name) ?? new Set([name]);
+      for (const a of aliases) set.add(a);
+      byName.set(name, set);
+    }
+    this.known = [...byName].map(([name, variants]) => ({ name, variants: [...variants] }));
   }
 
   /** Records a full name ("First Last") met in the text. */
@@ -117,4 +126,45 @@ function editDistance(a: string, b: string): number {
     prev = cur;
   }
   return prev[b.length];
+}
+
+const FULL_NAME_RUN = /(?:\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)? ){1,3}\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?/gu;
+/** At most this much of a text is read for name forms (a name is met early in an article). */
+export const NAME_FORMS_MAX_CHARS = 200_000;
+
+/** "First Last" forms in a text (the last two capitalised words of a run, titles dropped), distinct. */
+export function fullNameForms(text: string): string[] {
+  const out = new Set<string>();
+  for (const m of text.slice(0, NAME_FORMS_MAX_CHARS).matchAll(FULL_NAME_RUN)) {
+    const words = m[0].split(' ');
+    const [first, last] = words.slice(-2);
+    if (!TITLE_WORDS.has(first.toLowerCase()) && !ORG_WORDS.test(last) && !ORG_WORDS.test(first)) out.add(`${first} ${last}`);
+  }
+  return [...out];
+}
+
+/**
+ * Speakers from the corpus's own spellings: per surname, the form most documents use is the name
+ * and close variants of its first name ("Anthony" beside "Antony") are aliases.
+ * `perDocument` holds each document's distinct forms (fullNameForms).
+ */
+export function commonNameForms(perDocument: string[][]): { name: string; aliases: string[] }[] {
+  const counts = new Map<string, number>();
+  for (const forms of perDocument) for (const f of forms) counts.set(f, (counts.get(f) ?? 0) + 1);
+  const bySurname = new Map<string, string[]>();
+  for (const f of [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)! || a.localeCompare(b))) {
+    const surname = f.split(' ')[1];
+    bySurname.set(surname, [...(bySurname.get(surname) ?? []), f]);
+  }
+  const out: { name: string; aliases: string[] }[] = [];
+  for (const forms of bySurname.values()) {
+    const groups: { name: string; aliases: string[] }[] = [];
+    for (const f of forms) {
+      const g = groups.find((x) => nearFirstName(x.name, f));
+      if (g) g.aliases.push(f);
+      else groups.push({ name: f, aliases: [] });
+    }
+    out.push(...groups.filter((g) => g.aliases.length > 0));
+  }
+  return out;
 }
