@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { DocumentStore } from '../../server/store/document-store.js';
 import { ProjectStore } from '../../server/store/project-store.js';
 import { FIXTURES_DIR, snapshotDir, tempDataDir } from '../helpers/app.js';
+import { EXPORT_FORMATS } from '../../server/services/export.js';
 import { labelledCorpusDir } from '../domain/formats/labelled-corpus.js';
 import { DataDirLock } from '../../server/store/lock.js';
 
@@ -56,7 +57,7 @@ describe('npm run import', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('importing 4 file(s) as files into');
     expect(r.stderr).toContain('[1/3] a\n[2/3] b\n[3/3] c\n');
-    expect(r.stdout).toBe('imported: 3 new documents, 0 revised, 0 unchanged, 0 labels\nnotes: 1\n  notes.pdf: not a .txt, .md or .html file; ignored\n');
+    expect(r.stdout).toBe('imported: 3 new documents, 0 revised, 0 unchanged, 0 labels (0 already there)\nskipped: 1\n  notes.pdf: file: not a .txt, .md or .html file\n');
     const store = await DocumentStore.open(dataDir);
     expect(store.list().map((e) => [e.id, e.title, e.publishedAt]).sort()).toEqual([['a', 'Mayor resigns.', '2023-04-05'], ['b', 'Budget vote', undefined], ['c', 'Storm', undefined]]);
     expect(store.get('c')!.revisions[0].text).toBe('Storm\n\nTrees fell.');
@@ -75,13 +76,13 @@ describe('npm run import', () => {
     await writeFile(join(work, 'docs.jsonl'), '{"text": "fine"}\n{"title": 5, "text": "x"}\n');
     const r = await run('import', [join(work, 'docs.jsonl'), '--skip-bad'], dataDir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('imported: 1 new documents, 0 revised, 0 unchanged, 0 labels\nskipped: 1\n  docs.jsonl:2: record: title: Invalid input: expected string, received number\n');
+    expect(r.stdout).toBe('imported: 1 new documents, 0 revised, 0 unchanged, 0 labels (0 already there)\nskipped: 1\n  docs.jsonl:2: record: title: Invalid input: expected string, received number\n');
   });
 
   test('when given the brat news folder with --map and --annotator, then mapped types are ours and labels carry the annotator', async () => {
     const r = await run('import', [join(FIXTURES_DIR, 'brat-news'), '--map', 'Person=direct-quote,Organization=opinion', '--annotator', 'ann'], dataDir);
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe('imported: 13 new documents, 0 revised, 0 unchanged, 119 labels');
+    expect(r.stdout.split('\n')[0]).toBe('imported: 13 new documents, 0 revised, 0 unchanged, 119 labels (0 already there)');
     expect(r.stdout.split('\n')[1]).toBe('label types added: Money, Transfer-money, GPE, Merge-org, Report');
     const store = await DocumentStore.open(dataDir);
     expect(store.get('000-introduction')!.labels.filter((l) => l.type === 'direct-quote').map((l) => [l.quote.exact, l.annotator])).toEqual([['Raul Salinas de Gortari', 'ann'], ['former Mexican president', 'ann']]);
@@ -108,11 +109,12 @@ describe('npm run export', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  test('when conll is exported to standard output with filters, then the overlap report and left-out labels are printed', async () => {
+  test('when conll is exported to standard output with filters and --comments, then the overlap report and left-out labels are printed', async () => {
     const dataDir = await labelledCorpusDir();
-    const r = await run('export', ['--format', 'conll', '--document', 'emoji-protest', '--type', 'opinion', '--type', 'direct-quote'], dataDir);
+    const r = await run('export', ['--format', 'conll', '--comments', '--document', 'emoji-protest', '--type', 'opinion', '--type', 'direct-quote'], dataDir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('“\t21\t22\tB-direct-quote\n');
+    expect(r.stdout).toContain('“ 21 22 B-direct-quote\n');
+    expect(r.stdout).toContain('# doc_id = emoji-protest\n');
     expect(r.stdout).toContain('# labels: 2, tagged: 1, dropped: 1, trimmed: 0, edges inside a token: 0\n');
     expect(r.stderr).toBe('exported 1 documents, 2 labels\nleft out 1 label(s):\n  00000000-0000-4000-8000-000000000008: overlap: a longer label took all its tokens\n');
     await rm(dataDir, { recursive: true, force: true });
@@ -121,7 +123,7 @@ describe('npm run export', () => {
   test('when the format is unknown, then it exits 2 with the usage', async () => {
     const r = await run('export', ['--format', 'xml'], await tempDataDir());
     expect(r.code).toBe(2);
-    expect(r.stderr.split('\n')[0]).toBe('--format: must be one of jsonl, csv, w3c, brat, doccano, conll');
+    expect(r.stderr.split('\n')[0]).toBe(`--format: must be one of ${EXPORT_FORMATS.join(', ')}`);
   });
 });
 
@@ -134,7 +136,7 @@ describe('npm run import, twice', () => {
     await run('import', [work], dataDir);
     await writeFile(join(work, 'a.txt'), 'Version two.');
     const r = await run('import', [work], dataDir);
-    expect(r.stdout).toBe('imported: 0 new documents, 1 revised, 1 unchanged, 0 labels\n');
+    expect(r.stdout).toBe('imported: 0 new documents, 1 revised, 1 unchanged, 0 labels (0 already there)\n');
     const store = await DocumentStore.open(dataDir);
     expect(store.get('a')!.revisions.map((x) => x.text)).toEqual(['Version one.', 'Version two.']);
     expect(store.list()).toHaveLength(2);

@@ -13,6 +13,9 @@ const CASES = [
   ['w3c', 'seeds.w3c.jsonl'],
   ['doccano', 'seeds.doccano.jsonl'],
   ['conll', 'seeds.conll'],
+  ['conll&comments=1', 'seeds.comments.conll'],
+  ['labelstudio', 'seeds.labelstudio.json'],
+  ['labelstudio-config', 'seeds.labelstudio-config.xml'],
   ['brat&archive=tar', 'seeds.brat.tar'],
   ['brat&archive=zip', 'seeds.brat.zip'],
 ] as const;

@@ -1,5 +1,6 @@
 import { EMOJI_DOC, startLabelledApp } from '../domain/formats/labelled-corpus.js';
 import { snapshotDir } from '../helpers/app.js';
+import { EXPORT_FORMATS } from '../../server/services/export.js';
 
 type App = Awaited<ReturnType<typeof startLabelledApp>>;
 
@@ -70,8 +71,8 @@ describe('GET /api/export', () => {
   });
 
   test.each([
-    ['format=xml', 'format: must be one of jsonl, csv, w3c, brat, doccano, conll'],
-    ['', 'format: must be one of jsonl, csv, w3c, brat, doccano, conll'],
+    ['format=xml', `format: must be one of ${EXPORT_FORMATS.join(', ')}`],
+    ['', `format: must be one of ${EXPORT_FORMATS.join(', ')}`],
     ['format=jsonl&from=2022-13', 'from: must be a date YYYY-MM-DD'],
     ['format=jsonl&state=lost', 'state.0: must be one of exact, moved, fuzzy, orphaned'],
     ['format=brat&archive=rar', 'archive: must be one of tar, zip'],

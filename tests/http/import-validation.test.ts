@@ -112,11 +112,11 @@ describe('import validation', () => {
       await expectRefused(app, '/api/import?format=w3c', line(anno), 'nothing was imported: upload.json:1: a1: speaker contains a control character');
     });
 
-    test('when the annotator parameter holds control characters, then they are removed before it is stored', async () => {
+    test('when the annotator parameter holds control characters, then they are removed before it is stored as the labels\' author (the revision and events are the importer\'s)', async () => {
       const res = await app.http.post('/api/import?format=doccano&annotator=ev%00il%1b%5B31m').set('Content-Type', 'application/x-ndjson').send(line({ id: 'doc-a', text: 'Alpha beta.', label: [[0, 5, 'opinion']] }));
       expect(res.status).toBe(200);
       const doc = await readDocFile(app.dataDir, 'doc-a');
-      expect([doc.revisions[0].author, doc.labels[0].annotator, doc.events.map((e) => e.actor)]).toEqual(['evil[31m', 'evil[31m', ['evil[31m']]);
+      expect([doc.revisions[0].author, doc.labels[0].annotator, doc.events.map((e) => e.actor)]).toEqual(['admin', 'evil[31m', ['admin']]);
     });
 
     test('when doccano labels are typed toString and constructor, then they are kept as those types', async () => {

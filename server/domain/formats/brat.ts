@@ -231,7 +231,7 @@ export const bratFormat: Format = {
     const byName = new Map(files.map((f) => [f.name, f]));
     const { pairs, orphanAnns, ignored } = pairBratFiles([...byName.keys()]);
     for (const ann of orphanAnns) ctx.report.errors.push({ file: ann, message: `no ${ann.replace(/\.ann$/, '.txt')} beside it: a .ann needs its .txt` });
-    for (const name of ignored) ctx.report.skipped.push({ file: name, item: 'file', reason: /(^|\/)annotation\.conf$|\.conf$/.test(name) ? 'brat configuration: the types come from the .ann files' : 'not a .txt or .ann file' });
+    for (const name of ignored) ctx.report.skipped.push({ file: name, item: 'file', reason: /\.conf$/.test(name) ? 'brat configuration: the types come from the .ann files' : 'not a .txt or .ann file' });
     for (const pair of pairs) {
       const text = textOf(byName.get(pair.txt)!, ctx.report);
       const ann = pair.ann ? textOf(byName.get(pair.ann)!, ctx.report) : '';

@@ -8,8 +8,9 @@ import type { Format } from './format.js';
 
 /**
  * CoNLL, BIO-tagged, readable by plain CoNLL-2003 readers: `-DOCSTART- -X- -X- O` then a blank line
- * start each document, then one token a line, `TOKEN<TAB>START<TAB>END<TAG>TAG` (START/END in code
- * points into the document text; readers that take the first and last column get token and tag),
+ * start each document, then one token a line, four columns separated by one space as in CoNLL-2003,
+ * `TOKEN START END TAG` (START/END in code points into the document text, where CoNLL-2003 has POS
+ * and chunk tags; readers take the first and last column; a token never holds whitespace),
  * TAG `O`, `B-type` or `I-type`; a blank line ends each sentence. Overlapping labels are resolved by
  * `resolveOverlaps`. Only with `comments` are `# doc_id = …` lines and the trailing overlap report
  * (`#` lines, which CoNLL-2003 readers do not skip) written.
@@ -50,7 +51,7 @@ export function encodeConllDocument(doc: DocumentRecord, labels: Label[], ix: Co
   tokens.forEach((t, i) => {
     if (sentence !== -1 && t.sentence !== sentence) lines.push('');
     sentence = t.sentence;
-    lines.push(`${text.slice(t.start, t.end)}\t${ix.toCodePoint(t.start)}\t${ix.toCodePoint(t.end)}\t${tags[i]}`);
+    lines.push(`${text.slice(t.start, t.end)} ${ix.toCodePoint(t.start)} ${ix.toCodePoint(t.end)} ${tags[i]}`);
   });
   lines.push('', '');
   return lines.join('\n');

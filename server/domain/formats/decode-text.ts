@@ -20,6 +20,11 @@ export function jsonRecords(content: string, file: string, ctx: DecodeContext, u
   const lineCount = content.split('\n', ctx.maxRecords + 2).length;
   if (lineCount > ctx.maxRecords) throw new TooManyRecords(`${file} has more than ${ctx.maxRecords} lines; the limit is ${ctx.limitsText}`);
   const { values, errors } = parseJsonLines(content, file);
+  if (values.length === 1 && errors.length === 0 && Array.isArray(values[0].value)) {
+    // One JSON array on one line: its items are the records, as for a pretty-printed array.
+    const whole = unwrap(values[0].value);
+    if (whole) return whole.map((value) => ({ value }));
+  }
   if (errors.length) {
     try {
       const whole = unwrap(JSON.parse(content));

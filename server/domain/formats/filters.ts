@@ -1,4 +1,5 @@
 import type { AnchorState, CatalogEntry, DocumentRecord, Label } from '../types.js';
+import { labelsOfLayer, type LayerChoice } from '../layers.js';
 
 /**
  * What an export includes. Empty lists mean "no restriction". Dates are `YYYY-MM-DD` and compare
@@ -13,6 +14,8 @@ export interface ExportFilter {
   states: AnchorState[];
   from?: string;
   to?: string;
+  /** `layer=`: gold, one annotator's layer, or all; absent: gold where a document has one, else all (domain/layers.ts). */
+  layer?: LayerChoice;
 }
 
 export const NO_FILTER: ExportFilter = { documents: [], outlets: [], types: [], annotators: [], states: [] };
@@ -39,5 +42,5 @@ export function includesLabel(filter: ExportFilter, label: Label): boolean {
 
 /** The document with only the labels the filter keeps (a copy; the input is not changed). */
 export function filterLabels(filter: ExportFilter, doc: DocumentRecord): DocumentRecord {
-  return { ...doc, labels: doc.labels.filter((l) => includesLabel(filter, l)) };
+  return { ...doc, labels: labelsOfLayer(doc, filter.layer ?? null).filter((l) => includesLabel(filter, l)) };
 }

@@ -48,7 +48,12 @@ describe('importing the brat news tutorial', () => {
     expect(report.typesAdded).toEqual(['Organization', 'Money', 'Transfer-money', 'Person', 'GPE', 'Merge-org', 'Report']);
     expect(app.project.labelTypes().find((t) => t.id === 'Organization')).toEqual({ id: 'Organization', name: 'Organization', color: expect.stringMatching(/^#[0-9A-F]{6}$/) });
     const kinds = new Set(report.skipped.map((s) => s.item.replace(/\d+$/, '')));
-    expect(kinds).toEqual(new Set(['E', 'R', 'A', 'N', '*', '#']));
+    expect(kinds).toEqual(new Set(['E', 'R', 'A', 'N', '*', '#', 'file']));
+    expect(report.skipped.filter((s) => s.item === 'file')).toEqual([
+      { file: 'LICENSE.md', item: 'file', reason: 'not a .txt or .ann file' },
+      { file: 'annotation.conf', item: 'file', reason: 'brat configuration: the types come from the .ann files' },
+      { file: 'visual.conf', item: 'file', reason: 'brat configuration: the types come from the .ann files' },
+    ]);
     expect(report.skipped.find((s) => s.item === 'A1' && s.file === '000-introduction.ann')).toEqual({ file: '000-introduction.ann', line: 12, item: 'A1', reason: 'the attribute Mention=Name on T4 has no Framewise equivalent' });
     // AnnotatorNotes on a T span become the label's note.
     const intro = app.store.get('000-introduction')!;
