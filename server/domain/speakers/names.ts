@@ -62,7 +62,7 @@ export function givenKey(name: string): string {
  */
 export function isNameable(name: string): boolean {
   if (/^(?:he|she|they|it|we|i|you)$/i.test(name)) return false;
-  if (/^(?:an?|some|several|two|three|many|senior|officials?|sources?)\b/i.test(name)) return false;
+  if (/^(?:an?|some|several|two|three|many|senior)\s+\p{Ll}/iu.test(name) || /^(?:officials?|sources?)$/i.test(name)) return false;
   return /\p{Lu}/u.test(name);
 }
 
