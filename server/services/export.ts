@@ -8,6 +8,7 @@ import type { ProjectStore } from '../store/project-store.js';
 import { z } from 'zod';
 import { ANCHOR_STATES, type DocumentRecord } from '../domain/types.js';
 import { filterLabels, includesDocument, type ExportFilter } from '../domain/formats/filters.js';
+import { parseLayerChoice } from '../domain/layers.js';
 import type { ExportReport } from '../domain/formats/report.js';
 import type { EncodedFile, Encoder, ExportContext, Format } from '../domain/formats/format.js';
 import { exportFormatNames, formatNamed } from '../domain/formats/registry.js';
@@ -163,6 +164,10 @@ export const exportQuerySchema = z.object({
   state: list.pipe(z.array(z.enum(ANCHOR_STATES, { error: `must be one of ${ANCHOR_STATES.join(', ')}` }))),
   from: date,
   to: date,
+  layer: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || parseLayerChoice(v) !== null, 'must be gold, all or annotator:NAME'),
 });
 
 export function exportOptionsOf(query: z.infer<typeof exportQuerySchema>): ExportOptions {
@@ -174,6 +179,7 @@ export function exportOptionsOf(query: z.infer<typeof exportQuerySchema>): Expor
     states: query.state,
     ...(query.from ? { from: query.from } : {}),
     ...(query.to ? { to: query.to } : {}),
+    ...(query.layer ? { layer: parseLayerChoice(query.layer)! } : {}),
   };
   return { format: query.format, filter, ...(query.archive ? { archive: query.archive } : {}), ...(query.comments ? { comments: true } : {}) };
 }
