@@ -2,11 +2,51 @@ import { Router } from 'express';
 import type { DocumentStore } from '../store/document-store.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { searchCatalog } from '../domain/documents.js';
-import { createFromBody, newDocumentSchema, type NewDocumentBody } from '../services/documents.js';
-import { HttpError } from '../http-error.js';
+import type { PasteDetection } from '../domain/paste-detect.js';
+import { createFromBody, newDocumentSchema, pasteWarning, pickSource, type NewDocumentBody } from '../services/documents.js';
+import { FETCH_MAX_BYTES, FETCH_MAX_REDIRECTS, FETCH_TIMEOUT_MS } from '../services/fetch-page.js';
+import { HttpError, badRequest } from '../http-error.js';
 import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
 import { editorPages } from './editor-pages.js';
+
+const FORMATS = ['text', 'html', 'markdown'] as const;
+type Format = (typeof FORMATS)[number];
+const isFormat = (v: unknown): v is Format => typeof v === 'string' && (FORMATS as readonly string[]).includes(v);
+
+/** What the add-document page shows: the paste form's values, and at most one of its messages. */
+interface NewPage {
+  values: Record<string, string>;
+  error?: string | null;
+  /** Plain text that looks like HTML or Markdown: nothing is stored until the user picks a button. */
+  paste?: PasteDetection | null;
+  urlValue?: string;
+  urlError?: string | null;
+}
+
+const fetchLimits = { megabytes: FETCH_MAX_BYTES / 1024 / 1024, seconds: FETCH_TIMEOUT_MS / 1000 };
+const render = (page: NewPage) => ({ title: 'Add document', error: null, paste: null, urlValue: '', urlError: null, fetchLimits, ...page });
+
+/** The sentence the page shows for a refused "Add by URL", by the refusal's code; the service's own message follows. */
+const URL_REFUSALS: Record<string, string> = {
+  invalid_input: 'Only web addresses that start with http:// or https:// can be added.',
+  invalid_url: 'That web address cannot be fetched.',
+  private_address: 'That address is on this computer or a private network, so it is not fetched.',
+  too_large: `That page is too big to add: the limit is ${fetchLimits.megabytes} MB.`,
+  fetch_timeout: `That site did not send the page within ${fetchLimits.seconds} seconds.`,
+  not_html: 'That address is not a web page (HTML), so there is no article to add.',
+  too_many_redirects: `That address redirects more than ${FETCH_MAX_REDIRECTS} times.`,
+  fetch_failed: 'That page could not be fetched.',
+  missing_text: 'No article text was found on that page.',
+};
+
+function urlRefusal(err: HttpError): string {
+  const lead = URL_REFUSALS[err.code];
+  if (!lead) return sentence(err.message);
+  return err.code === 'invalid_input' ? lead : `${lead} ${sentence(err.message)}`;
+}
+
+const sentence = (s: string) => `${s.charAt(0).toUpperCase()}${s.slice(1)}${/[.!?)]$/.test(s) ? '' : '.'}`;
 
 export function documentsPages(store: DocumentStore, project: ProjectStore): Router {
   const router = Router();
@@ -17,23 +57,50 @@ export function documentsPages(store: DocumentStore, project: ProjectStore): Rou
   });
 
   router.get('/documents/new', (_req, res) => {
-    res.render('documents/new', { title: 'Add document', values: {}, error: null });
+    res.render('documents/new', render({ values: {} }));
   });
 
+  /**
+   * One route for both forms of the page. `from=url`: "Add by URL" (the same service as
+   * `POST /api/documents { url }`). Otherwise the pasted content in `format`; plain text that looks
+   * like HTML or Markdown is shown again (200) with the choice, and `as` (the button pressed) stores it.
+   */
   router.post('/documents', async (req, res) => {
-    const raw = (req.body ?? {}) as Record<string, string>;
-    const format = ['text', 'html', 'markdown'].includes(raw.format) ? raw.format : 'text';
-    const values = { ...raw, format };
+    const raw = (req.body ?? {}) as Record<string, unknown>;
+    const field = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : '');
+    if (field('from') === 'url') {
+      const url = field('url').trim();
+      try {
+        if (url === '') throw badRequest('give the web address of a page to add', 'missing_url');
+        const body = parseWith(newDocumentSchema, { url });
+        const doc = await createFromBody(store, body, actorOf(req));
+        return res.redirect(303, `/documents/${doc.id}`);
+      } catch (err) {
+        if (!(err instanceof HttpError)) throw err;
+        return res.status(err.status).render('documents/new', render({ values: {}, urlValue: url, urlError: urlRefusal(err) }));
+      }
+    }
+
+    const chosen = isFormat(raw.as) ? raw.as : null;
+    const format: Format = chosen ?? (isFormat(raw.format) ? raw.format : 'text');
+    const values: Record<string, string> = {};
+    for (const k of ['title', 'outlet', 'author', 'url', 'publishedAt', 'content']) values[k] = field(k);
+    values.format = format;
     try {
       const body: NewDocumentBody = parseWith(newDocumentSchema, {
-        title: raw.title, outlet: raw.outlet, author: raw.author, url: raw.url, publishedAt: raw.publishedAt,
-        [format]: raw.content ?? '',
+        title: values.title, outlet: values.outlet, author: values.author, url: values.url, publishedAt: values.publishedAt,
+        [format]: values.content,
       });
+      if (format === 'text' && !chosen && values.content.trim() !== '') {
+        pickSource(body); // a text that would be refused anyway is refused before the question
+        const warning = pasteWarning(body);
+        if (warning) return res.status(200).render('documents/new', render({ values, paste: warning.detection }));
+      }
       const doc = await createFromBody(store, body, actorOf(req));
       res.redirect(303, `/documents/${doc.id}`);
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
-      res.status(err.status).render('documents/new', { title: 'Add document', values, error: err.message });
+      res.status(err.status).render('documents/new', render({ values, error: err.message }));
     }
   });
 

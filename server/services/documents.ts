@@ -7,6 +7,7 @@ import { badRequest, tooLarge } from '../http-error.js';
 import { hasLoneSurrogate } from '../domain/text.js';
 import { extractArticle, looksLikePage } from '../domain/extract/article.js';
 import { fetchPage } from './fetch-page.js';
+import { detectPastedMarkup, type PasteDetection } from '../domain/paste-detect.js';
 
 /** Longest source accepted for one document (text, HTML or Markdown), in UTF-16 code units. */
 export const MAX_SOURCE_LENGTH = 2_000_000;
@@ -62,6 +63,28 @@ export function textProblem(text: string): string | null {
   const control = TEXT_CONTROL.exec(text);
   if (control) return `contains a control character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}) at position ${control.index}`;
   return null;
+}
+
+export interface PasteWarning {
+  code: 'looks_like_html' | 'looks_like_markdown';
+  message: string;
+  detection: PasteDetection;
+}
+
+/**
+ * When the body's content is plain `text` that reads like HTML or Markdown source
+ * (server/domain/paste-detect.ts), a warning naming what was seen; otherwise `null`.
+ */
+export function pasteWarning(body: NewDocumentBody): PasteWarning | null {
+  if (typeof body.text !== 'string' || body.text.trim() === '') return null;
+  const detection = detectPastedMarkup(body.text);
+  if (!detection) return null;
+  const name = detection.looksLike === 'html' ? 'HTML' : 'Markdown';
+  return {
+    code: `looks_like_${detection.looksLike}`,
+    message: `"text" looks like ${name} (${detection.seen.join(', ')}) and was stored as given, markup included; send it as "${detection.looksLike}" to have it read as ${name}`,
+    detection,
+  };
 }
 
 /** Creates a document from a validated request body; returns the stored record. */
