@@ -58,7 +58,7 @@ export class CompareService {
 
   private async build(): Promise<CompareSnapshot> {
     const started = performance.now();
-    const docs = this.loadCorpus();
+    const docs = await this.loadCorpus();
     const { clusters, stats } = await runJob('statements', docs, matchingWork(docs) > COMPARE_WORKER_THRESHOLD);
     return { docs, clusters, byId: new Map(clusters.map((c) => [c.id, c])), stats, buildMs: performance.now() - started };
   }
@@ -67,9 +67,16 @@ export class CompareService {
     return String(this.store.generation);
   }
 
-  private loadCorpus(): CorpusDocument[] {
+  /**
+   * The latest revision of every document with its labels. Copying a document out of the store
+   * costs time in proportion to its size (a 2,000,000-character text with 20,000 labels takes a
+   * few hundred ms), so the event loop gets a turn between documents: other requests are answered
+   * while a large corpus is read.
+   */
+  private async loadCorpus(): Promise<CorpusDocument[]> {
     const docs: CorpusDocument[] = [];
     for (const e of [...this.store.list()].sort((a, b) => a.id.localeCompare(b.id))) {
+      await new Promise((resolve) => setImmediate(resolve));
       const doc = this.store.get(e.id);
       if (!doc) continue;
       const latest = latestRevision(doc);
