@@ -1,11 +1,20 @@
-import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
-import { AtomicJSONFile, removeTempFiles, TEMP_PREFIX } from './atomic-json-file.js';
+import { AtomicJSONFile, removeTempFiles, syncDir, TEMP_PREFIX } from './atomic-json-file.js';
 import { moveToQuarantine } from './quarantine.js';
-import type { CatalogEntry, DocumentRecord } from '../domain/types.js';
-import { catalogEntry } from '../domain/documents.js';
+import { latestRevision, type CatalogEntry, type DocumentRecord } from '../domain/types.js';
 import { documentFileSchema, isDocumentId } from '../domain/schema.js';
+import { Catalog } from './catalog.js';
+import { LruCache } from './lru.js';
+import { HistoryCodec, MAX_HISTORY_BYTES, type StoredDocument } from './history-codec.js';
+import { SearchIndex, snippetOf } from './search-index.js';
+import { CursorSigner } from './cursor.js';
+import {
+  DEFAULT_PAGE_SIZE, DOCUMENT_STATUSES, InvalidQueryError, MAX_PAGE_SIZE, SORT_KEYS,
+  type DocumentRepository, type DocumentSummary, type ListQuery, type Page, type SearchHit, type SortKey,
+} from './repository.js';
 
 export interface StartupProblem {
   /** The damaged file, as it was named under `documents/`. */
@@ -16,8 +25,45 @@ export interface StartupProblem {
   movedTo: string | null;
 }
 
+/** A document with this id exists already (thrown by `restore`). */
+export class DocumentIdTaken extends Error {
+  constructor(readonly id: string) {
+    super(`a document with id "${id}" exists already`);
+  }
+}
+
 /** Makes the adapter of one document file; tests pass one to hold or fail writes. */
 export type AdapterFactory = (filename: string) => Adapter<DocumentRecord>;
+
+/** Default size of the cache of whole documents, in bytes (`DOC_CACHE_MB`). */
+export const DEFAULT_CACHE_BYTES = 128 * 1024 * 1024;
+
+export interface OpenOptions {
+  /** For exports next to a running server: touches nothing, refuses writes. */
+  readOnly?: boolean;
+  /** Replaces the durable file adapter (tests only). */
+  adapter?: AdapterFactory;
+  /** Budget of the cache of whole documents, in (estimated) bytes. */
+  cacheBytes?: number;
+  /** Limit on a document's stored revision history, in bytes (see history-codec.ts). */
+  maxHistoryBytes?: number;
+  /** Key of the page cursors' HMAC; random per open by default. */
+  cursorKey?: Buffer;
+  /** `eager` (default for a writable store) builds the search index in the background at open; `lazy` at the first search. */
+  searchIndex?: 'eager' | 'lazy';
+  /** Where the start reports a rebuilt catalogue; `console.warn` by default. */
+  log?: (message: string) => void;
+}
+
+/** What open found: how much of the catalogue could be trusted. */
+export interface CatalogReport {
+  /** Why catalog.json was not used, or `null` when it was. */
+  problem: string | null;
+  /** Document files read at start because the catalogue did not know them as they are. */
+  reread: number;
+  /** Catalogue rows dropped because their file is gone. */
+  dropped: number;
+}
 
 /** A change already in memory that waits for its write: an update, or the creation itself. */
 interface Change {
@@ -30,6 +76,7 @@ interface Change {
   reject: (err: unknown) => void;
 }
 
+/** A document with a write queued or running; the others live in the cache or only on disk. */
 interface Entry {
   db: Low<DocumentRecord>;
   /** What the file holds as far as we know; `null` until a new document's first write succeeds. */
@@ -37,47 +84,71 @@ interface Entry {
   /** Changes in memory (`db.data`) that no write has started on yet, oldest first. */
   queue: Change[];
   writing: boolean;
+  /** Called once the entry has no write left. */
+  idle: Array<() => void>;
 }
 
 /**
- * One lowdb file per document under `<dataDir>/documents/`, one `Low` instance per file.
+ * One lowdb file per document under `<dataDir>/documents/`, with a compact catalogue of every
+ * document in memory (catalog.ts), a cache of whole documents bounded by bytes (LRU), and a
+ * search index; a document not in the cache is read from its file when needed.
+ *
  * Updates run a synchronous mutator on a copy, so a mutator that throws changes nothing, then
  * swap the copy in and queue it. One write per document runs at a time; the changes queued while
  * it runs go to disk together in the next one. When a write fails, its changes are rejected and
  * undone: memory goes back to the last saved document and the changes queued behind are applied
  * to it again (one whose mutator now throws is rejected with that error), so a failed change is
- * never shown nor written later. The catalogue is rebuilt from the files at open.
+ * never shown nor written later. Older revisions are stored compressed (history-codec.ts), and a
+ * change that would take a document's history over the limit is refused before anything is written.
  */
-export class DocumentStore {
-  private readonly docs = new Map<string, Entry>();
-  private readonly catalog = new Map<string, CatalogEntry>();
+export class DocumentStore implements DocumentRepository {
+  /** Documents with a write queued or running: their `db.data` is the newest state. */
+  private readonly active = new Map<string, Entry>();
+  /** Changes per document in this process, to notice a change made while a file was being read. */
+  private readonly versions = new Map<string, number>();
+  private readonly cache: LruCache<DocumentRecord>;
+  private readonly codec: HistoryCodec;
+  private readonly cursors: CursorSigner;
+  private readonly index = new SearchIndex();
+  private indexBuild: Promise<void> | null = null;
+  private readonly sorted = new Map<string, string[]>();
+  private readonly listeners = new Set<(id: string) => void>();
+  private catalog!: Catalog;
   private changes = 0;
   /** Document files moved to quarantine at open. */
   readonly problems: StartupProblem[] = [];
   /** Temporary files (from writes cut short by a crash) deleted at open. */
   readonly removedTempFiles: string[] = [];
+  readonly catalogReport: CatalogReport = { problem: null, reread: 0, dropped: 0 };
 
   private constructor(
     readonly dataDir: string,
     private readonly readOnly: boolean,
     private readonly adapterFor: AdapterFactory,
-  ) {}
+    private readonly options: OpenOptions,
+  ) {
+    this.cache = new LruCache(options.cacheBytes ?? DEFAULT_CACHE_BYTES, estimateBytes);
+    this.codec = new HistoryCodec(options.maxHistoryBytes ?? MAX_HISTORY_BYTES);
+    this.cursors = new CursorSigner(options.cursorKey);
+  }
 
   get documentsDir(): string {
     return join(this.dataDir, 'documents');
   }
 
   /**
-   * Opens the store: deletes leftover temporary files, loads every document file, and moves the
-   * ones that are not valid JSON or do not match the schema to `<dataDir>/quarantine/`.
-   * Only one writable store may be open on a data folder at a time (see lock.ts). `readOnly`
-   * (for exports next to a running server) touches nothing: temporary and damaged files are
-   * skipped, and create/update throw. `adapter` replaces the durable file adapter (tests only).
+   * Opens the store: deletes leftover temporary files, reads the catalogue and checks it against
+   * the document files (a file whose size or modification time differs from what the catalogue
+   * recorded is read again; a damaged or missing catalogue is rebuilt from the files), and moves
+   * the files that are not valid JSON or do not match the schema to `<dataDir>/quarantine/`.
+   * Only one writable store may be open on a data folder at a time (see lock.ts).
    */
-  static async open(dataDir: string, options: { readOnly?: boolean; adapter?: AdapterFactory } = {}): Promise<DocumentStore> {
-    const store = new DocumentStore(dataDir, options.readOnly ?? false, options.adapter ?? ((file) => new AtomicJSONFile(file)));
-    if (!store.readOnly) await mkdir(store.documentsDir, { recursive: true });
+  static async open(dataDir: string, options: OpenOptions = {}): Promise<DocumentStore> {
+    const readOnly = options.readOnly ?? false;
+    const store = new DocumentStore(dataDir, readOnly, options.adapter ?? ((file) => new StoredDocumentFile(file, store.codec)), options);
+    if (!readOnly) await mkdir(store.documentsDir, { recursive: true });
     await store.load();
+    if (!readOnly && options.searchIndex !== 'lazy') store.buildSearchIndex();
     return store;
   }
 
@@ -89,18 +160,77 @@ export class DocumentStore {
         throw err;
       })
     ).sort();
-    for (const name of names) {
-      if (!name.endsWith('.json') || name.startsWith(TEMP_PREFIX)) continue;
+    const { catalog, problem, logLines } = await Catalog.read(this.dataDir, !this.readOnly);
+    this.catalog = catalog;
+    const files = names.filter((n) => n.endsWith('.json') && !n.startsWith(TEMP_PREFIX));
+    if (problem && files.length) {
+      this.catalogReport.problem = problem;
+      (this.options.log ?? console.warn)(`${problem}: rebuilding it from the ${files.length} document files`);
+    }
+    const present: string[] = [];
+    for (const name of files) {
       const id = name.slice(0, -'.json'.length);
-      const db = new Low<DocumentRecord>(this.adapterFor(join(this.documentsDir, name)), null as never);
-      const reason = await readAndCheck(db, id);
-      if (reason) {
-        await this.quarantine(name, reason);
+      const file = join(this.documentsDir, name);
+      if (!isDocumentId(id)) {
+        await this.quarantine(name, `file name ${id}.json is not a valid document id`);
         continue;
       }
-      this.docs.set(id, { db, saved: db.data, queue: [], writing: false });
-      this.catalog.set(id, catalogEntry(db.data));
+      const stat = statSync(file, { throwIfNoEntry: false });
+      if (!stat) continue;
+      const known = catalog.stampOf(id);
+      if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs) {
+        present.push(id);
+        continue;
+      }
+      this.catalogReport.reread++;
+      const checked = await this.readChecked(id);
+      if (typeof checked === 'string') {
+        catalog.delete(id);
+        await this.quarantine(name, checked);
+        continue;
+      }
+      catalog.setFromFile(checked, { size: stat.size, mtimeMs: stat.mtimeMs });
+      present.push(id);
     }
+    const kept = new Set(present);
+    for (const id of [...catalog.ids()]) {
+      if (kept.has(id)) continue;
+      catalog.delete(id);
+      this.catalogReport.dropped++;
+    }
+    catalog.reorder(present);
+    const { reread, dropped } = this.catalogReport;
+    if (!this.readOnly && (reread || dropped || problem || logLines)) await catalog.compact();
+  }
+
+  /** The document in the file of `id`, or why it cannot be used. IO errors other than a missing file are rethrown. */
+  private async readChecked(id: string): Promise<DocumentRecord | string> {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await readFile(this.fileOf(id), 'utf8'));
+    } catch (err) {
+      // Only a parse failure is damage; an IO error (permissions, EIO) stops the start instead.
+      if (err instanceof SyntaxError) return `not valid JSON: ${err.message}`;
+      throw err;
+    }
+    return this.check(id, raw);
+  }
+
+  private check(id: string, raw: unknown): DocumentRecord | string {
+    let doc: DocumentRecord;
+    try {
+      doc = this.codec.decode(raw as StoredDocument);
+    } catch (err) {
+      if (err instanceof SyntaxError || err instanceof TypeError) return `does not match the document schema: ${err.message}`;
+      throw err;
+    }
+    const parsed = documentFileSchema.safeParse(doc);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return `does not match the document schema: ${issue.path.join('.') || '(root)'}: ${issue.message}`;
+    }
+    if (doc.id !== id) return `its id "${doc.id}" does not match its file name`;
+    return doc;
   }
 
   private async quarantine(name: string, reason: string): Promise<void> {
@@ -109,37 +239,249 @@ export class DocumentStore {
     this.problems.push({ file, reason, movedTo });
   }
 
-  list(): CatalogEntry[] {
-    return [...this.catalog.values()];
+  private fileOf(id: string): string {
+    return join(this.documentsDir, `${id}.json`);
   }
 
-  has(id: string): boolean {
-    return this.docs.has(id);
+  // ---- Reads -------------------------------------------------------------------------------
+
+  /** The newest state of a document (shared, not a copy), reading its file when it is not in memory. */
+  private async current(id: string): Promise<DocumentRecord | null> {
+    for (;;) {
+      if (!this.catalog.has(id)) return null;
+      const entry = this.active.get(id);
+      if (entry) return entry.db.data;
+      const cached = this.cache.get(id);
+      if (cached) return cached;
+      const version = this.versions.get(id) ?? 0;
+      const doc = await this.readFromDisk(id);
+      // A change made while the file was being read wins; read again.
+      if (this.active.has(id) || (this.versions.get(id) ?? 0) !== version) continue;
+      if (!doc) return null;
+      this.cache.set(id, doc);
+      return doc;
+    }
   }
 
-  /** A copy of the document, or `null` when there is none with that id. */
-  get(id: string): DocumentRecord | null {
-    const entry = this.docs.get(id);
-    return entry ? structuredClone(entry.db.data) : null;
+  private async readFromDisk(id: string): Promise<DocumentRecord | null> {
+    let text: string;
+    try {
+      text = await readFile(this.fileOf(id), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    return this.parseFile(id, text);
+  }
+
+  private parseFile(id: string, text: string): DocumentRecord {
+    const checked = this.check(id, JSON.parse(text));
+    if (typeof checked === 'string') throw new Error(`the file of document ${id} changed on disk and ${checked}`);
+    return checked;
+  }
+
+  /** The newest state, synchronously (deprecated readers): a document not in memory is read with readFileSync. */
+  private currentSync(id: string): DocumentRecord | null {
+    if (!this.catalog.has(id)) return null;
+    const entry = this.active.get(id);
+    if (entry) return entry.db.data;
+    const cached = this.cache.get(id);
+    if (cached) return cached;
+    let text: string;
+    try {
+      text = readFileSync(this.fileOf(id), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    const doc = this.parseFile(id, text);
+    this.cache.set(id, doc);
+    return doc;
+  }
+
+  async getDocument(id: string): Promise<DocumentRecord | null> {
+    const doc = await this.current(id);
+    return doc ? cloneDocument(doc) : null;
+  }
+
+  /** The catalogue's summary of one document, or `null`. */
+  summary(id: string): DocumentSummary | null {
+    return this.catalog.get(id) ?? null;
+  }
+
+  /** Number of documents. */
+  get count(): number {
+    return this.catalog.size;
   }
 
   /**
-   * Goes up by one on every change to any document (created or updated): a cheap key for caches
-   * computed over the whole corpus, such as the statement matching of the compare view.
+   * @deprecated Use `listPage` (paginated, sorted, filtered). Every document's catalogue entry;
+   * `searchText` holds only the title and outlet now (texts are searched through `search`).
+   */
+  list(): CatalogEntry[] {
+    return this.catalog.summaries().map((s) => ({
+      id: s.id, title: s.title, outlet: s.outlet, publishedAt: s.publishedAt, rev: s.rev, labelCount: s.labelCount,
+      speakers: s.speakers, searchText: `${s.title}\n${s.outlet ?? ''}`.toLowerCase(),
+    }));
+  }
+
+  has(id: string): boolean {
+    return this.catalog.has(id);
+  }
+
+  /** @deprecated Use `getDocument` (async; this one may block on a file read). A copy of the document, or `null`. */
+  get(id: string): DocumentRecord | null {
+    const doc = this.currentSync(id);
+    return doc ? cloneDocument(doc) : null;
+  }
+
+  /**
+   * Goes up by one on every change to any document (created, updated, deleted): a cheap key for
+   * caches computed over the whole corpus, such as the statement matching of the compare view.
    */
   get generation(): number {
     return this.changes;
   }
 
-  /** Stores a new document; throws if the id is taken or not a safe id. */
+  onChange(listener: (id: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async listPage(query: ListQuery = {}): Promise<Page<DocumentSummary>> {
+    const sort = query.sort ?? 'date';
+    if (!(SORT_KEYS as readonly string[]).includes(sort)) {
+      throw new InvalidQueryError(`unknown sort key "${String(sort).slice(0, 40)}"; sort by one of ${SORT_KEYS.join(', ')}`);
+    }
+    const order = query.order ?? (sort === 'date' || sort === 'labels' ? 'desc' : 'asc');
+    if (order !== 'asc' && order !== 'desc') throw new InvalidQueryError(`unknown order "${String(order).slice(0, 40)}"; use asc or desc`);
+    const limit = pageSize(query.limit, DEFAULT_PAGE_SIZE);
+    if (query.status !== undefined && !(DOCUMENT_STATUSES as readonly string[]).includes(query.status)) {
+      throw new InvalidQueryError(`unknown status "${String(query.status).slice(0, 40)}"; use one of ${DOCUMENT_STATUSES.join(', ')}`);
+    }
+    for (const [name, value] of [['from', query.from], ['to', query.to]] as const) {
+      if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new InvalidQueryError(`"${name}" must be a date written YYYY-MM-DD`);
+    }
+    const key = JSON.stringify(['list', sort, order, query.outlet ?? null, query.from ?? null, query.to ?? null, query.status ?? null]);
+    const after = query.cursor ? (this.cursors.open(query.cursor, key) as [string | number, string]) : null;
+    if (after !== null && (!Array.isArray(after) || after.length !== 2 || typeof after[1] !== 'string')) {
+      throw new InvalidQueryError('the cursor does not hold a position');
+    }
+    const dir = order === 'desc' ? -1 : 1;
+    const cmp = (a: [string | number, string], b: [string | number, string]) => dir * compareValues(a[0], b[0]) || compareValues(a[1], b[1]);
+    const matching: DocumentSummary[] = [];
+    for (const id of this.sortedIds(sort, order)) {
+      const s = this.catalog.get(id);
+      if (!s) continue;
+      if (query.outlet !== undefined && s.outlet !== query.outlet) continue;
+      if (query.from !== undefined && (s.publishedAt === undefined || s.publishedAt < query.from)) continue;
+      if (query.to !== undefined && (s.publishedAt === undefined || s.publishedAt > query.to)) continue;
+      if (query.status !== undefined && s.status !== query.status) continue;
+      matching.push(s);
+    }
+    let start = 0;
+    if (after) {
+      let lo = 0;
+      let hi = matching.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cmp([sortValue(matching[mid], sort), matching[mid].id], after) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      start = lo;
+    }
+    const items = matching.slice(start, start + limit);
+    const last = items[items.length - 1];
+    const next = last && start + limit < matching.length ? this.cursors.sign(key, [sortValue(last, sort), last.id]) : null;
+    return { items: items.map((s) => structuredClone(s)), total: matching.length, next };
+  }
+
+  /** Ids in the order of `sort`, cached until a change touches that sort's field. */
+  private sortedIds(sort: SortKey, order: 'asc' | 'desc'): string[] {
+    const cacheKey = `${sort}:${order}`;
+    let ids = this.sorted.get(cacheKey);
+    if (!ids) {
+      const dir = order === 'desc' ? -1 : 1;
+      const keyed = this.catalog.summaries().map((s) => [sortValue(s, sort), s.id] as const);
+      keyed.sort((a, b) => dir * compareValues(a[0], b[0]) || compareValues(a[1], b[1]));
+      ids = keyed.map((k) => k[1]);
+      this.sorted.set(cacheKey, ids);
+    }
+    return ids;
+  }
+
+  async search(q: string, options: { cursor?: string; limit?: number } = {}): Promise<Page<SearchHit>> {
+    const query = q.trim().slice(0, 200);
+    const limit = pageSize(options.limit, 20);
+    if (query === '') return { items: [], total: 0, next: null };
+    this.buildSearchIndex();
+    await this.indexBuild;
+    const key = JSON.stringify(['search', query]);
+    const offset = options.cursor ? this.cursors.open(options.cursor, key) : 0;
+    if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) throw new InvalidQueryError('the cursor does not hold a position');
+    const hits = this.index.search(query).filter((h) => this.catalog.has(h.id));
+    const page = hits.slice(offset, offset + limit);
+    const items: SearchHit[] = [];
+    for (const h of page) {
+      const doc = await this.current(h.id);
+      const summary = this.catalog.get(h.id);
+      if (!doc || !summary) continue;
+      items.push({ summary: structuredClone(summary), score: h.score, snippet: snippetOf(latestRevision(doc).text, h.terms) });
+    }
+    const next = offset + limit < hits.length ? this.cursors.sign(key, offset + limit) : null;
+    return { items, total: hits.length, next };
+  }
+
+  /** Starts indexing every document (once), in chunks that let other requests run between them. */
+  buildSearchIndex(): Promise<void> {
+    this.indexBuild ??= (async () => {
+      const ids = [...this.catalog.ids()];
+      for (let i = 0; i < ids.length; i += 64) {
+        const chunk = ids.slice(i, i + 64);
+        const versions = chunk.map((id) => this.versions.get(id) ?? 0);
+        const docs = await Promise.all(chunk.map((id) => this.peekForIndex(id)));
+        docs.forEach((doc, j) => {
+          // A document changed meanwhile was indexed by that change.
+          if (doc && (this.versions.get(chunk[j]) ?? 0) === versions[j] && this.catalog.has(chunk[j])) this.index.put(doc);
+        });
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    return this.indexBuild;
+  }
+
+  /** Whether the search index holds every document (the first build is done). */
+  get searchIndexSize(): number {
+    return this.index.size;
+  }
+
+  private async peekForIndex(id: string): Promise<DocumentRecord | null> {
+    const inMemory = this.active.get(id)?.db.data ?? this.cache.get(id);
+    if (inMemory) return inMemory;
+    return this.readFromDisk(id).catch(() => null);
+  }
+
+  async findByUrl(url: string): Promise<string[]> {
+    return this.catalog.summaries().filter((s) => s.url === url).map((s) => s.id);
+  }
+
+  async speakerCounts(): Promise<Array<{ speaker: string; documents: number }>> {
+    const counts = new Map<string, number>();
+    for (const s of this.catalog.summaries()) for (const sp of s.speakers) counts.set(sp, (counts.get(sp) ?? 0) + 1);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([speaker, documents]) => ({ speaker, documents }));
+  }
+
+  // ---- Writes ------------------------------------------------------------------------------
+
+  /** Stores a new document; throws if the id is taken or not a safe id, or its history is over the limit. */
   async create(doc: DocumentRecord): Promise<void> {
     this.assertWritable();
     assertSafeId(doc.id);
-    if (this.docs.has(doc.id)) throw new Error(`document ${doc.id} already exists`);
-    const entry: Entry = { db: new Low(this.adapterFor(join(this.documentsDir, `${doc.id}.json`)), doc), saved: null, queue: [], writing: false };
-    this.docs.set(doc.id, entry);
-    this.catalog.set(doc.id, catalogEntry(doc));
-    this.changes++;
+    if (this.catalog.has(doc.id)) throw new Error(`document ${doc.id} already exists`);
+    this.codec.check(doc);
+    const entry: Entry = { db: new Low(this.adapterFor(this.fileOf(doc.id)), doc), saved: null, queue: [], writing: false, idle: [] };
+    this.active.set(doc.id, entry);
+    this.changed(doc.id, doc);
     await this.save(doc.id, entry, null, undefined);
   }
 
@@ -147,18 +489,120 @@ export class DocumentStore {
    * Applies `mutate` to a copy of the document and persists it; resolves once it is on disk.
    * Returns what `mutate` returns, or `null` when there is no such document. If an earlier write
    * fails meanwhile, `mutate` runs again on the document as saved, and its second result counts.
+   * A result whose history is over the limit throws HistoryTooLargeError and changes nothing.
    */
   async update<T>(id: string, mutate: (draft: DocumentRecord) => T): Promise<{ result: T; doc: DocumentRecord } | null> {
     this.assertWritable();
-    const entry = this.docs.get(id);
-    if (!entry) return null;
-    const draft = structuredClone(entry.db.data);
-    const result = mutate(draft);
+    let entry = this.active.get(id);
+    if (!entry) {
+      const current = await this.current(id);
+      if (!current) return null;
+      entry = this.active.get(id) ?? this.activate(id, current);
+    }
+    let draft: DocumentRecord;
+    let result: T;
+    try {
+      draft = cloneDocument(entry.db.data);
+      result = mutate(draft);
+      this.codec.check(draft);
+    } catch (err) {
+      this.release(id, entry);
+      throw err;
+    }
     entry.db.data = draft;
-    this.catalog.set(id, catalogEntry(draft));
-    this.changes++;
+    this.changed(id, draft);
     const change = await this.save(id, entry, mutate, result);
-    return { result: change.result as T, doc: structuredClone(change.doc) };
+    return { result: change.result as T, doc: cloneDocument(change.doc) };
+  }
+
+  /**
+   * Removes a document: its file is deleted, or moved to `moveTo` when given (the trash), and it
+   * leaves the catalogue, cache and index. Returns the document as it was, `null` when there was none.
+   */
+  async delete(id: string, moveTo?: string): Promise<DocumentRecord | null> {
+    this.assertWritable();
+    for (let entry = this.active.get(id); entry; entry = this.active.get(id)) {
+      const e = entry;
+      await new Promise<void>((resolve) => e.idle.push(resolve));
+    }
+    const doc = await this.current(id);
+    if (!doc) return null;
+    if (moveTo) {
+      await mkdir(dirname(moveTo), { recursive: true });
+      await rename(this.fileOf(id), moveTo);
+      await syncDir(dirname(moveTo));
+    } else {
+      await unlink(this.fileOf(id));
+    }
+    await syncDir(this.documentsDir);
+    this.cache.delete(id);
+    this.index.remove(id);
+    this.sorted.clear();
+    this.bump(id);
+    await this.catalog.removed(id);
+    return cloneDocument(doc);
+  }
+
+  /**
+   * Brings back a document file moved out by `delete` (the trash): checked like a file at start,
+   * then moved into `documents/`. Throws DocumentIdTaken when a document with its id exists.
+   */
+  async restore(file: string): Promise<DocumentRecord> {
+    this.assertWritable();
+    const raw = JSON.parse(await readFile(file, 'utf8')) as { id?: unknown };
+    const id = String(raw?.id ?? '');
+    assertSafeId(id);
+    const checked = this.check(id, raw);
+    if (typeof checked === 'string') throw new Error(`${file} cannot be restored: it ${checked}`);
+    if (this.catalog.has(id)) throw new DocumentIdTaken(id);
+    await rename(file, this.fileOf(id));
+    await syncDir(this.documentsDir);
+    await syncDir(dirname(file));
+    this.changed(id, checked);
+    this.cache.set(id, checked);
+    await this.catalog.written(checked, this.fileOf(id));
+    return cloneDocument(checked);
+  }
+
+  /** Waits for every queued write and folds the catalogue log into catalog.json. */
+  async close(): Promise<void> {
+    for (const [, entry] of this.active) await new Promise<void>((resolve) => entry.idle.push(resolve));
+    await this.catalog.flush();
+    if (!this.readOnly) await this.catalog.compact();
+  }
+
+  private activate(id: string, current: DocumentRecord): Entry {
+    const entry: Entry = { db: new Low(this.adapterFor(this.fileOf(id)), current), saved: current, queue: [], writing: false, idle: [] };
+    this.active.set(id, entry);
+    return entry;
+  }
+
+  /** An entry with nothing left to write goes back to the cache. */
+  private release(id: string, entry: Entry): void {
+    if (entry.writing || entry.queue.length || this.active.get(id) !== entry) return;
+    this.active.delete(id);
+    if (entry.saved) this.cache.set(id, entry.saved);
+    for (const resolve of entry.idle.splice(0)) resolve();
+  }
+
+  /** The document is now `doc` in memory: catalogue, index, caches and listeners follow. */
+  private changed(id: string, doc: DocumentRecord): void {
+    const before = this.catalog.get(id);
+    this.catalog.set(doc);
+    const after = this.catalog.get(id)!;
+    for (const sort of SORT_KEYS) {
+      if (before && sortValue(before, sort) === sortValue(after, sort)) continue;
+      this.sorted.delete(`${sort}:asc`);
+      this.sorted.delete(`${sort}:desc`);
+    }
+    if (this.indexBuild) this.index.put(doc);
+    this.bump(id);
+  }
+
+  private bump(id: string): void {
+    this.changes++;
+    this.versions.set(id, (this.versions.get(id) ?? 0) + 1);
+    for (const listener of this.listeners) listener(id);
   }
 
   /** Queues the change now in `entry.db.data`; resolves with it once it is on disk. */
@@ -178,6 +622,7 @@ export class DocumentStore {
       try {
         await entry.db.adapter.write(data);
         entry.saved = data;
+        await this.catalog.written(data, this.fileOf(id));
         for (const change of batch) change.resolve();
       } catch (err) {
         for (const change of batch) change.reject(err);
@@ -185,22 +630,26 @@ export class DocumentStore {
       }
     }
     entry.writing = false;
+    this.release(id, entry);
   }
 
   /** After a failed write: back to the saved document, with the changes still queued applied again. */
   private rollBack(id: string, entry: Entry, err: unknown): void {
-    this.changes++;
     if (entry.saved === null) {
       // The document itself was never written: it is gone, and so is every change queued on it.
       for (const change of entry.queue) change.reject(err);
       entry.queue = [];
-      this.docs.delete(id);
+      this.active.delete(id);
       this.catalog.delete(id);
+      this.index.remove(id);
+      this.sorted.clear();
+      this.bump(id);
+      for (const resolve of entry.idle.splice(0)) resolve();
       return;
     }
     let data = entry.saved;
     entry.queue = entry.queue.filter((change) => {
-      const draft = structuredClone(data);
+      const draft = cloneDocument(data);
       try {
         change.result = change.mutate!(draft);
       } catch (refusal) {
@@ -211,64 +660,7 @@ export class DocumentStore {
       return true;
     });
     entry.db.data = data;
-    this.catalog.set(id, catalogEntry(data));
-  }
-
-  /**
-   * Takes a document out of the store and moves its file to `to` (the trash): from this call on it
-   * is gone from `list`/`get`/`has` and no change can be queued on it; writes already queued finish
-   * first, then the file is renamed. Resolves with the document as moved, or `null` when there is no
-   * such document. If the move fails the document is back in the store, unchanged.
-   */
-  async delete(id: string, to: string): Promise<DocumentRecord | null> {
-    this.assertWritable();
-    const entry = this.docs.get(id);
-    if (!entry) return null;
-    this.docs.delete(id);
-    this.catalog.delete(id);
-    this.changes++;
-    try {
-      // Wait for every queued write (a no-op change resolves only after the ones queued before it).
-      if (entry.writing || entry.queue.length) await this.save(id, entry, () => undefined, undefined);
-      await mkdir(dirname(to), { recursive: true });
-      await rename(join(this.documentsDir, `${id}.json`), to);
-    } catch (err) {
-      this.docs.set(id, entry);
-      this.catalog.set(id, catalogEntry(entry.db.data));
-      this.changes++;
-      throw err;
-    }
-    return structuredClone(entry.db.data);
-  }
-
-  /**
-   * Puts a document file moved out by `delete` back (restore from the trash): the file must match
-   * the document schema and its id must not be taken (throws `DocumentIdTaken` otherwise, and
-   * nothing moves). Resolves with the document as restored.
-   */
-  async restore(from: string): Promise<DocumentRecord> {
-    this.assertWritable();
-    const doc: unknown = JSON.parse(await readFile(from, 'utf8'));
-    const parsed = documentFileSchema.safeParse(doc);
-    if (!parsed.success) throw new Error(`${from} does not match the document schema: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
-    const record = doc as DocumentRecord;
-    assertSafeId(record.id);
-    if (this.docs.has(record.id)) throw new DocumentIdTaken(record.id);
-    const file = join(this.documentsDir, `${record.id}.json`);
-    // Reserved before the rename, so a document created meanwhile cannot take the id.
-    const entry: Entry = { db: new Low(this.adapterFor(file), record), saved: record, queue: [], writing: false };
-    this.docs.set(record.id, entry);
-    this.catalog.set(record.id, catalogEntry(record));
-    this.changes++;
-    try {
-      await rename(from, file);
-    } catch (err) {
-      this.docs.delete(record.id);
-      this.catalog.delete(record.id);
-      this.changes++;
-      throw err;
-    }
-    return structuredClone(record);
+    this.changed(id, data);
   }
 
   private assertWritable(): void {
@@ -276,31 +668,78 @@ export class DocumentStore {
   }
 }
 
-async function readAndCheck(db: Low<DocumentRecord>, id: string): Promise<string | null> {
-  try {
-    await db.read();
-  } catch (err) {
-    // Only a parse failure is damage; an IO error (permissions, EIO) stops the start instead.
-    if (err instanceof SyntaxError) return `not valid JSON: ${err.message}`;
-    throw err;
+/**
+ * The lowdb adapter of one document file: durable writes (AtomicJSONFile) of the document with
+ * its older revisions compressed; reads give the document back with every text plain.
+ */
+class StoredDocumentFile implements Adapter<DocumentRecord> {
+  private readonly file: AtomicJSONFile<StoredDocument>;
+
+  constructor(
+    filename: string,
+    private readonly codec: HistoryCodec,
+  ) {
+    this.file = new AtomicJSONFile<StoredDocument>(filename);
   }
-  if (!isDocumentId(id)) return `file name ${id}.json is not a valid document id`;
-  const parsed = documentFileSchema.safeParse(db.data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return `does not match the document schema: ${issue.path.join('.') || '(root)'}: ${issue.message}`;
+
+  async read(): Promise<DocumentRecord | null> {
+    const stored = await this.file.read();
+    return stored === null ? null : this.codec.decode(stored);
   }
-  if (db.data.id !== id) return `its id "${db.data.id}" does not match its file name`;
-  return null;
+
+  write(doc: DocumentRecord): Promise<void> {
+    return this.file.write(this.codec.encode(doc));
+  }
+}
+
+/**
+ * A deep copy that shares the revision texts (strings are immutable): copying a document with
+ * many large revisions costs its labels and events, not its texts.
+ */
+export function cloneDocument(doc: DocumentRecord): DocumentRecord {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(doc)) {
+    out[key] = key === 'revisions'
+      ? (value as DocumentRecord['revisions']).map((r) => (r.labels ? { ...r, labels: structuredClone(r.labels) } : { ...r }))
+      : structuredClone(value);
+  }
+  return out as unknown as DocumentRecord;
+}
+
+/** Rough bytes a document takes in memory: its texts (UTF-16) and about 400 bytes per label or event. */
+function estimateBytes(doc: DocumentRecord): number {
+  let n = 1024;
+  for (const r of doc.revisions) n += r.text.length * 2 + (r.labels?.length ?? 0) * 400;
+  return n + (doc.labels.length + doc.events.length) * 400;
+}
+
+function pageSize(limit: number | undefined, fallback: number): number {
+  if (limit === undefined) return fallback;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new InvalidQueryError(`the page size must be a whole number from 1 to ${MAX_PAGE_SIZE}, not ${String(limit).slice(0, 20)}`);
+  }
+  return limit;
+}
+
+function sortValue(s: DocumentSummary, sort: SortKey): string | number {
+  switch (sort) {
+    case 'date':
+      return s.publishedAt ?? '';
+    case 'title':
+      return s.title.toLowerCase();
+    case 'outlet':
+      return (s.outlet ?? '').toLowerCase();
+    case 'labels':
+      return s.labelCount;
+    case 'status':
+      return DOCUMENT_STATUSES.indexOf(s.status);
+  }
+}
+
+function compareValues(a: string | number, b: string | number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function assertSafeId(id: string): void {
   if (!isDocumentId(id)) throw new Error(`unsafe document id ${JSON.stringify(id)}`);
-}
-
-/** A restore refused because a document with the same id exists (the id was reused meanwhile). */
-export class DocumentIdTaken extends Error {
-  constructor(readonly id: string) {
-    super(`a document with id ${id} exists already`);
-  }
 }
