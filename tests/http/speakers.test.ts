@@ -42,7 +42,7 @@ describe('speakers on the seeds', () => {
     const entity = speakers.filter((s) => /blinken/i.test(s.name) || s.aliases.some((a) => /blinken/i.test(a)));
     expect(entity).toHaveLength(1);
     expect(entity[0].id).toBe(blinken[0].speakerId);
-    expect(entity[0].role).toBe('Secretary of State');
+    expect(entity[0].role).toMatch(/Secretary of State$/);
     // Which spellings the suggestions typed depends on their rules; every one is kept as an alias of the one speaker.
     expect(entity[0].aliases.every((a) => /^Ant(h)?ony Blinken$/.test(a))).toBe(true);
     expect(new Set(blinken.map((l) => l.speakerAs ?? l.speaker)).size).toBeLessThanOrEqual(entity[0].aliases.length);
