@@ -4,7 +4,7 @@ import { findQuotes, type Quote } from './quotes.js';
 import { analyse } from './text-analysis.js';
 import { attributionsIn, type Attribution } from './attributions.js';
 import { headOf, sourceKind } from './sourcing.js';
-import { NameResolver, nameIn, phrase, TITLE_WORDS } from './speakers.js';
+import { fullNameForms, NameResolver, nameIn, phrase, TITLE_WORDS } from './speakers.js';
 import { opinionCandidates } from './opinion.js';
 import { LabelIndex } from './label-index.js';
 
@@ -29,6 +29,7 @@ export function suggestLabels(text: string, existing: Pick<Label, 'type' | 'star
   const quotes = findQuotes(text);
   const sentences = analyse(text, quotes.map((q) => q.outer));
   const names = new NameResolver(knownSpeakers);
+  for (const form of fullNameForms(text)) names.noteFullName(form);
   const found = readAttributions(text, sentences, quotes, names);
   const all = [...claimSuggestions(text, found, quotes), ...quoteSuggestions(text, quotes, sentences, found), ...opinionSuggestions(text, sentences, quotes, found)];
   for (const s of all) if (s.speaker && s.sourcing === 'named') s.speaker = names.resolve(s.speaker);
@@ -133,15 +134,19 @@ function titledNames(t: Token[]): string[] {
 }
 const isName = (t: Token) => t.pos === 'PROPN' && /^\p{Lu}\p{Ll}/u.test(t.text);
 
-function quotedShare(content: Span, quotes: Quote[]): number {
-  let covered = 0;
-  for (const q of quotes) {
+/** Words of a content outside quotation marks (quotes from index `from` on; sorted). */
+function unquotedWords(text: string, content: Span, quotes: Quote[], from: number): number {
+  let words = 0;
+  let at = content.start;
+  for (let i = from; i < quotes.length && quotes[i].outer.start < content.end; i++) {
+    const q = quotes[i];
     if (q.outer.end <= content.start) continue;
-    if (q.outer.start >= content.end) break;
-    covered += Math.min(q.outer.end, content.end) - Math.max(q.outer.start, content.start);
+    words += countWords(text.slice(at, Math.max(at, q.outer.start)));
+    at = Math.max(at, q.outer.end);
   }
-  return covered / Math.max(1, content.end - content.start);
+  return words + countWords(text.slice(at, Math.max(at, content.end)));
 }
+const countWords = (s: string) => (s.match(/\p{L}[\p{L}'’-]*/gu) ?? []).length;
 
 function describe(f: Found): string {
   const who = f.source.speaker ? `${f.source.speaker}${f.source.phrase && f.source.phrase !== f.source.speaker ? ` (“${f.source.phrase}”)` : ''}` : 'no source';
@@ -156,7 +161,7 @@ function claimSuggestions(text: string, found: Found[], quotes: Quote[]): Sugges
     if (a.quoteOnly) continue;
     const { start, end } = a.content;
     if (end - start > MAX_CLAIM_CHARS || end - start < 8) continue;
-    if (quotedShare(a.content, quotes.slice(quotesFrom(start))) > 0.8) continue;
+    if (unquotedWords(text, a.content, quotes, quotesFrom(start)) < 3) continue; // a quotation, not a claim
     if (!/\p{L}{2,}.*\s.*\p{L}{2,}/u.test(text.slice(start, end))) continue;
     const confidence = a.order === 'passive' ? 0.7 : a.order === 'according-to' ? 0.75 : a.order === 'content-cue-source' ? 0.7 : a.that ? 0.8 : 0.65;
     out.push(suggestion('reported-claim', text, a.content, f, confidence, `claim:${a.order}${a.that ? '+that' : ''}`, describe(f)));
