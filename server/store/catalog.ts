@@ -78,7 +78,8 @@ export class Catalog {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       catalog.rows.clear();
-      problem = code === 'ENOENT' ? 'catalog.json is missing' : `catalog.json is damaged (${(err as Error).message})`;
+      // Missing is how a new data folder starts: the files not in the catalogue are read anyway.
+      if (code !== 'ENOENT') problem = `catalog.json is damaged (${(err as Error).message})`;
     }
     if (problem === null) {
       const log = await readFile(catalog.logFile, 'utf8').catch(() => '');
