@@ -4,7 +4,7 @@ import type { ProjectStore } from '../store/project-store.js';
 import { searchCatalog } from '../domain/documents.js';
 import type { PasteDetection } from '../domain/paste-detect.js';
 import { createFromBody, newDocumentSchema, pasteWarning, pickSource, type NewDocumentBody } from '../services/documents.js';
-import { FETCH_MAX_BYTES, FETCH_MAX_REDIRECTS, FETCH_TIMEOUT_MS } from '../services/fetch-page.js';
+import { FETCH_MAX_BYTES, FETCH_TIMEOUT_MS } from '../services/fetch-page.js';
 import { HttpError, badRequest } from '../http-error.js';
 import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
@@ -27,26 +27,28 @@ interface NewPage {
 const fetchLimits = { megabytes: FETCH_MAX_BYTES / 1024 / 1024, seconds: FETCH_TIMEOUT_MS / 1000 };
 const render = (page: NewPage) => ({ title: 'Add document', error: null, paste: null, urlValue: '', urlError: null, fetchLimits, ...page });
 
-/** The sentence the page shows for a refused "Add by URL", by the refusal's code; the service's own message follows. */
-const URL_REFUSALS: Record<string, string> = {
-  invalid_input: 'Only web addresses that start with http:// or https:// can be added.',
-  invalid_url: 'That web address cannot be fetched.',
-  private_address: 'That address is on this computer or a private network, so it is not fetched.',
-  too_large: `That page is too big to add: the limit is ${fetchLimits.megabytes} MB.`,
-  fetch_timeout: `That site did not send the page within ${fetchLimits.seconds} seconds.`,
-  not_html: 'That address is not a web page (HTML), so there is no article to add.',
-  too_many_redirects: `That address redirects more than ${FETCH_MAX_REDIRECTS} times.`,
-  fetch_failed: 'That page could not be fetched.',
-  missing_text: 'No article text was found on that page.',
+/**
+ * The page's sentence for a refused "Add by URL", by the refusal's code: a lead saying what kind of
+ * refusal it is, then the service's own message (which names the URL, host or limit).
+ */
+const URL_REFUSALS: Record<string, { lead: string; detail: boolean }> = {
+  invalid_input: { lead: 'Only web addresses that start with http:// or https:// can be added.', detail: false },
+  invalid_url: { lead: 'That web address cannot be fetched:', detail: true },
+  private_address: { lead: 'That address is not fetched:', detail: true },
+  too_large: { lead: 'That page is too big to add:', detail: true },
+  fetch_timeout: { lead: 'That site is too slow:', detail: true },
+  not_html: { lead: 'That address is not a web page:', detail: true },
+  too_many_redirects: { lead: 'That page could not be fetched:', detail: true },
+  fetch_failed: { lead: 'That page could not be fetched:', detail: true },
+  missing_text: { lead: 'No article text was found on that page.', detail: false },
 };
 
 function urlRefusal(err: HttpError): string {
-  const lead = URL_REFUSALS[err.code];
-  if (!lead) return sentence(err.message);
-  return err.code === 'invalid_input' ? lead : `${lead} ${sentence(err.message)}`;
+  const known = URL_REFUSALS[err.code];
+  const detail = /[.!?]$/.test(err.message) ? err.message : `${err.message}.`;
+  if (!known) return `${detail.charAt(0).toUpperCase()}${detail.slice(1)}`;
+  return known.detail ? `${known.lead} ${detail}` : known.lead;
 }
-
-const sentence = (s: string) => `${s.charAt(0).toUpperCase()}${s.slice(1)}${/[.!?)]$/.test(s) ? '' : '.'}`;
 
 export function documentsPages(store: DocumentStore, project: ProjectStore): Router {
   const router = Router();
@@ -71,7 +73,7 @@ export function documentsPages(store: DocumentStore, project: ProjectStore): Rou
     if (field('from') === 'url') {
       const url = field('url').trim();
       try {
-        if (url === '') throw badRequest('give the web address of a page to add', 'missing_url');
+        if (url === '') throw badRequest('Give the web address of a page to add.', 'missing_url');
         const body = parseWith(newDocumentSchema, { url });
         const doc = await createFromBody(store, body, actorOf(req));
         return res.redirect(303, `/documents/${doc.id}`);
