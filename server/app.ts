@@ -99,7 +99,7 @@ export function createApp({ store, project, users, team, trustProxy = false, all
   app.use('/', outletRoutes(store, project)); // /api/outlets, /outlets, /outlets/:name
   app.use('/', speakerRoutes(store, project)); // /api/speakers, /api/speakers/:id[/merge|/split], /api/speakers/merges/:mergeId/undo, /speakers, /speakers/:id
   app.use('/', suggestionRoutes(store, project)); // /api/documents/:id/suggestions, /documents/:id/suggestions/:sid/accept|reject
-  app.use('/', agreementRoutes(store)); // /api/agreement, /agreement
+  app.use('/', agreementRoutes(store, team)); // /api/agreement, /agreement
   app.use('/', labelTypeRoutes(project, store)); // /api/label-types, /label-types, /label-types.css
   app.use('/', trashRoutes(store)); // DELETE /api/documents/:id, /api/trash, /trash, /documents/:id/delete
   app.use('/', documentsPages(store, project));
