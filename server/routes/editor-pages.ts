@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { knownSpeakerEntities } from '../services/speakers.js';
 import { z } from 'zod';
 import type { DocumentStore } from '../store/document-store.js';
 import type { ProjectStore } from '../store/project-store.js';
@@ -32,7 +33,8 @@ export function editorPages(store: DocumentStore, project: ProjectStore): Router
     const doc = loadDocument(store, req);
     const speakers = corpusSpeakers(store.list());
     const part = typeof req.query.part === 'string' ? Number(req.query.part) : 1;
-    return editorView(doc, project.labelTypes(), actorOf(req), speakers, suggestionsFor(doc, speakers), part);
+    const named = [...new Set([...knownSpeakerEntities(store).flatMap((s) => [s.name, ...s.aliases]), ...speakers])]; // every spelling of every speaker entity, for the speaker input's list
+    return editorView(doc, project.labelTypes(), actorOf(req), named, suggestionsFor(doc, speakers), part);
   };
   const renderPartial = (res: Response, name: string, locals: object) =>
     new Promise<string>((resolve, reject) => res.render(name, locals, (err, html) => (err ? reject(err) : resolve(html))));

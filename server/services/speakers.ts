@@ -8,6 +8,7 @@ import { applyMerge, applyUndo, creditLabel, labelUsesAlias, mergeProblem, split
 import { badRequest, conflict, HttpError, notFound } from '../http-error.js';
 
 const stores = new WeakMap<DocumentStore, Promise<SpeakerStore>>();
+const opened = new WeakMap<DocumentStore, SpeakerStore>();
 
 /**
  * The speaker store of the data folder `store` works on: opened once and shared, since two
@@ -18,8 +19,22 @@ export function speakerStoreOf(store: DocumentStore): Promise<SpeakerStore> {
   if (!s) {
     s = SpeakerStore.open(store.dataDir);
     stores.set(store, s);
+    void s.then((open) => opened.set(store, open)).catch(() => stores.delete(store));
   }
   return s;
+}
+
+/**
+ * The project's speakers as `{ name, aliases }`, for synchronous callers (suggestions, the
+ * editor's speaker list): empty until the speaker file has been opened once (it is opened here).
+ */
+export function knownSpeakerEntities(store: DocumentStore): { name: string; aliases: string[] }[] {
+  const open = opened.get(store);
+  if (!open) {
+    void speakerStoreOf(store).catch(() => undefined);
+    return [];
+  }
+  return open.read().speakers.filter((s) => !s.mergedInto).map((s) => ({ name: s.name, aliases: s.aliases }));
 }
 
 /** A change to a label's speaker fields, to apply to the label being written. */

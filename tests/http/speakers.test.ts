@@ -128,6 +128,13 @@ describe('merging and splitting speakers', () => {
     expect(labels.map((l) => [l.speakerId, l.speaker])).toEqual([[created.id, 'Jon Smyth'], [into, 'John Smith']]);
   });
 
+  test('when the editor opens a document, then its speaker list offers every spelling of every speaker entity', async () => {
+    const html = (await t.http.get(`/documents/${b.id}`).expect(200)).text;
+    const list = html.slice(html.indexOf('<datalist id="speaker-suggestions">'), html.indexOf('</datalist>', html.indexOf('<datalist id="speaker-suggestions">')));
+    expect(list).toContain('<option value="John Smith">');
+    expect(list).toContain('<option value="Jon Smyth">');
+  });
+
   test('when an editor sets the canonical name and Wikidata id, then every label shows the new name', async () => {
     const id = b.labels[0].speakerId!;
     await t.http.patch(`/api/speakers/${id}`).send({ name: 'John Q. Smith', wikidata: 'Q42' }).expect(200);
