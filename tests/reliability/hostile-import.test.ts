@@ -1,7 +1,10 @@
+import { gzipSync } from 'node:zlib';
 import { expectDataUntouchedAfterEach, FIRST_SEED, startTestApp } from '../helpers/app.js';
 import { createDocument } from '../../server/domain/documents.js';
 import { encodeNativeLine } from '../../server/domain/formats/jsonl.js';
 import { statusOfAnnouncedUpload } from '../helpers/announced-upload.js';
+import { IMPORT_LIMITS } from '../../server/services/import.js';
+import { tarGzOfZeros, tarHeaderOnly, zipLyingAboutSize, zipOfMany, zipSharingData } from '../helpers/hostile-archives.js';
 
 /** Hostile imports: each gets a clear 4xx, the data folder stays byte-identical, the server keeps answering. */
 describe('hostile imports', () => {
@@ -75,6 +78,54 @@ describe('hostile imports', () => {
       expect([res.status, res.body.error.message]).toEqual([400, `nothing was imported: upload.jsonl:1: ${message}`]);
     }
     expect([(await t.http.get('/compare')).status, (await t.http.get('/outlets')).status]).toEqual([200, 200]);
+  });
+
+  describe('archives', () => {
+    const post = (query: string, body: Buffer) => t.http.post(`/api/import?${query}`).set('content-type', 'application/octet-stream').send(body);
+    const stillServing = async () => expect((await t.http.get('/api/documents')).status).toBe(200);
+
+    it('when a 512-byte .tar has one header claiming 300 MB and no data, then 400 says the archive ends early and the server keeps serving', async () => {
+      const res = await post('format=jsonl&filename=x.tar', tarHeaderOnly('x.jsonl', 300 * 1024 * 1024));
+      expect([res.status, res.body.error.code, res.body.error.message]).toEqual([400, 'invalid_archive', 'x.tar: not a readable .tar archive: Unexpected end of data']);
+      await stillServing();
+    });
+
+    it('when a .tar.gz holds a tar header with a forged size, then 400', async () => {
+      const res = await post('format=brat&filename=x.tar.gz', gzipSync(tarHeaderOnly('x.txt', 300 * 1024 * 1024)));
+      expect([res.status, res.body.error.message]).toEqual([400, 'x.tar.gz: not a readable .tar.gz archive: Unexpected end of data']);
+      await stillServing();
+    });
+
+    it('when a .tar.gz really inflates past the limit, then 413 once the inflated bytes pass it', async () => {
+      const res = await post('format=brat&filename=big.tar.gz', await tarGzOfZeros('big.txt', IMPORT_LIMITS.archiveBytes + 1024 * 1024));
+      expect([res.status, res.body.error.message]).toEqual([413, `big.tar.gz: the archive expands to more than ${IMPORT_LIMITS.archiveBytes} bytes; the limit is ${IMPORT_LIMITS.archiveBytes} (200 MB)`]);
+      await stillServing();
+    });
+
+    it('when a zip entry declares 1 byte but inflates to 50 MB, then 400 names the entry at once', async () => {
+      const res = await post('format=brat&filename=lie.zip', zipLyingAboutSize('a.txt', 50 * 1024 * 1024, 1));
+      expect([res.status, res.body.error.message]).toEqual([400, 'lie.zip: a.txt: the entry inflates to more than the 1 bytes it declares']);
+      await stillServing();
+    });
+
+    it('when 20 zip directory entries share the same 1 MB of data, then the data is read once, as one entry, and the import is refused for what it holds', async () => {
+      const res = await post('format=jsonl&filename=shared.zip', zipSharingData(20, 1024 * 1024));
+      expect([res.status, res.body.error.code]).toEqual([400, 'invalid_import']);
+      expect(res.body.error.message).toMatch(/^nothing was imported: a0000\.txt:1: not valid JSON/);
+      await stillServing();
+    });
+
+    it('when a zip holds more entries than the limit, then 413 says how many are allowed', async () => {
+      const res = await post('format=files&filename=many.zip', zipOfMany(IMPORT_LIMITS.archiveFiles + 1, 0));
+      expect([res.status, res.body.error.message]).toEqual([413, `many.zip: the archive holds more than ${IMPORT_LIMITS.archiveFiles} entries; the limit is ${IMPORT_LIMITS.archiveFiles}`]);
+      await stillServing();
+    });
+
+    it('when a 20 KB zip holds 401 entries that each declare 512 KB, then 413 from its directory, before anything is inflated', async () => {
+      const res = await post('format=files&filename=wide.zip', zipOfMany(401, 1, 512 * 1024));
+      expect([res.status, res.body.error.message]).toEqual([413, `wide.zip: the archive declares ${401 * 512 * 1024} bytes once inflated; the limit is ${IMPORT_LIMITS.archiveBytes} (200 MB)`]);
+      await stillServing();
+    });
   });
 });
 

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import tar from 'tar-stream';
-import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
+import { Unzip, UnzipInflate, unzipSync, type UnzipFile } from 'fflate';
 
 export interface NamedFile {
   /** Path inside the archive or folder, `/`-separated. */
@@ -165,6 +165,7 @@ function asArchiveError(err: unknown, what: string): Error {
  * inflated on this thread one at a time as their bytes arrive, and counted as they come out.
  */
 async function readZip(bytes: Uint8Array, limits: ArchiveLimits): Promise<ArchiveContents> {
+  checkZipDirectory(bytes, limits);
   const out = new Collector(limits);
   let failure: Error | null = null;
   const fail = (err: Error) => {
@@ -216,4 +217,27 @@ async function readZip(bytes: Uint8Array, limits: ArchiveLimits): Promise<Archiv
   if (failure) throw failure;
   if (!out.sawEntries()) throw new ArchiveBroken('not a readable zip archive: no zip entries found');
   return { files: out.files, skipped: out.skipped };
+}
+
+/**
+ * A first look at the zip's central directory only (fflate's `unzipSync` with a filter that takes
+ * nothing inflates nothing): too many entries, or declared sizes over the limit, are refused before
+ * a byte is inflated. Declared sizes can lie low; the streaming pass counts what is really produced.
+ */
+function checkZipDirectory(bytes: Uint8Array, limits: ArchiveLimits): void {
+  let entries = 0;
+  let declared = 0;
+  try {
+    unzipSync(bytes, {
+      filter: (f) => {
+        entries++;
+        declared += f.originalSize;
+        return false;
+      },
+    });
+  } catch (err) {
+    throw new ArchiveBroken(`not a readable zip archive: ${(err as Error).message}`);
+  }
+  if (entries > limits.files) throw new ArchiveTooLarge(`the archive holds more than ${limits.files} entries; the limit is ${limits.files}`);
+  if (declared > limits.bytes) throw new ArchiveTooLarge(`the archive declares ${declared} bytes once inflated; the limit is ${limits.bytes} (${limits.bytes / 1024 / 1024} MB)`);
 }
