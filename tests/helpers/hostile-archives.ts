@@ -26,8 +26,8 @@ export function tarHeaderOnly(name: string, size: number): Buffer {
 export async function tarGzOfZeros(name: string, size: number): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  pack.on('data', (c: Buffer) => chunks.push(c));
-  const ended = new Promise((resolve) => pack.on('end', resolve));
+  pack.on('data', (c: unknown) => void chunks.push(c as Buffer));
+  const ended = new Promise<void>((resolve) => pack.on('end', () => resolve()));
   pack.entry({ name }, Buffer.alloc(size));
   pack.finalize();
   await ended;
