@@ -68,7 +68,8 @@ describe('re-anchoring: the worker decision counts labels times text', () => {
           await new Promise((r) => setImmediate(r));
         }
       })();
-      const res = await fetch(`${base}/api/documents/${id}/text`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: `Breaking. ${text}` }) });
+      const { token } = await t.users.createToken('admin', 'tests');
+      const res = await fetch(`${base}/api/documents/${id}/text`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ text: `Breaking. ${text}` }) });
       done = true;
       await editing;
 
