@@ -56,6 +56,11 @@ export async function startTestApp(options: { seeds?: boolean; dataDir?: string 
   if (!users.get('admin')) await users.create('admin', TEST_PASSWORD, 'admin');
   const app = createApp({ store, project, users, team });
   const clients = new Map<string, TestClient>();
+  /** A raw bearer token for `username` (created with `role` if missing), for tests that call fetch themselves. */
+  const token = async (username = 'admin', role: Role = 'annotator'): Promise<string> => {
+    if (!users.get(username)) await users.create(username, TEST_PASSWORD, role);
+    return (await users.createToken(username, 'tests')).token;
+  };
   /** A client signed in (by bearer token) as `username`, created with `role` if it does not exist. */
   const as = async (username: string, role: Role = 'annotator'): Promise<TestClient> => {
     const known = clients.get(username);
@@ -84,6 +89,7 @@ export async function startTestApp(options: { seeds?: boolean; dataDir?: string 
     anonymous: supertest(app),
     as,
     session,
+    token,
     cleanup: () => rm(dataDir, { recursive: true, force: true }),
   };
 }

@@ -26,8 +26,11 @@ describe('50 concurrent clients on one document', () => {
     const base = t.store.get(FIRST_SEED)!.revisions[0].text;
     const words = [...base.matchAll(/\p{L}+/gu)].slice(0, CLIENTS).map((m) => ({ word: m[0], start: m.index! }));
     const PREFIX = 'UPDATE: this article was revised.\n\n';
-    const call = async (method: string, path: string, body?: object) => {
-      const res = await fetch(path.startsWith('/api/') ? origin + path : url + path, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+    // Each client signs in as its own user (the acting user is the signed-in one); editors may label any document.
+    const tokens = new Map<string, string>([['admin', await t.token('admin')]]);
+    for (let i = 0; i < CLIENTS; i++) tokens.set(`client${i}`, await t.token(`client${i}`, 'editor'));
+    const call = async (method: string, path: string, body?: object, who = 'admin') => {
+      const res = await fetch(path.startsWith('/api/') ? origin + path : url + path, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(who)}` }, body: body && JSON.stringify(body) });
       return { status: res.status, body: (await res.json()) as Label & { deleted: Label; rev: number; created: boolean } };
     };
 
@@ -43,13 +46,13 @@ describe('50 concurrent clients on one document', () => {
         let created;
         for (const rev of [1, 2]) {
           const shift = rev === 1 ? 0 : PREFIX.length;
-          created = await call('POST', `?annotator=client${i}`, { start: start + shift, end: start + shift + word.length, type: 'opinion', rev, note: `created by ${i}` });
+          created = await call('POST', '', { start: start + shift, end: start + shift + word.length, type: 'opinion', rev, note: `created by ${i}` }, `client${i}`);
           attempts.push(created.status);
           if (created.status !== 409) break; // a client that was too late reloads and labels the new revision
         }
         if (++createdCount === CLIENTS / 2) halfway();
-        const edited = await call('PATCH', `/${created!.body.id}?annotator=client${i}`, { note: `edited by ${i}`, speaker: `Speaker ${i}` });
-        const deleted = i % 2 === 0 ? await call('DELETE', `/${created!.body.id}?annotator=client${i}`) : null;
+        const edited = await call('PATCH', `/${created!.body.id}`, { note: `edited by ${i}`, speaker: `Speaker ${i}` }, `client${i}`);
+        const deleted = i % 2 === 0 ? await call('DELETE', `/${created!.body.id}`, undefined, `client${i}`) : null;
         return { i, word, attempts, created: created!, edited, deleted };
       }),
     );
