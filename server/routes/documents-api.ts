@@ -6,6 +6,7 @@ import { latestRevision, type DocumentRecord } from '../domain/types.js';
 import { isDocumentId } from '../domain/schema.js';
 import { badRequest, notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
+import { listDocumentsJson } from './document-list.js';
 import { actorOf } from './actor.js';
 
 /** Finds the document named by `:id`, or throws 400 for a malformed id and 404 for an unknown one. */
@@ -49,11 +50,7 @@ export async function updateMeta(store: DocumentStore, id: string, patch: z.infe
 export function documentsApi(store: DocumentStore): Router {
   const router = Router();
 
-  router.get('/', (_req, res) => {
-    res.json(
-      store.list().map(({ id, title, outlet, publishedAt, rev, labelCount }) => ({ id, title, outlet, publishedAt, rev, labelCount })),
-    );
-  });
+  router.get('/', listDocumentsJson(store));
 
   router.post('/', async (req, res) => {
     const body = parseWith(newDocumentSchema, req.body ?? {});

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { DocumentStore } from '../store/document-store.js';
 import type { ProjectStore } from '../store/project-store.js';
-import { searchCatalog } from '../domain/documents.js';
+import { listDocumentsPage } from './document-list.js';
 import type { PasteDetection } from '../domain/paste-detect.js';
 import { createFromBody, newDocumentSchema, pasteWarning, pickSource, type NewDocumentBody } from '../services/documents.js';
 import { FETCH_MAX_BYTES, FETCH_TIMEOUT_MS } from '../services/fetch-page.js';
@@ -53,10 +53,7 @@ function urlRefusal(err: HttpError): string {
 export function documentsPages(store: DocumentStore, project: ProjectStore): Router {
   const router = Router();
 
-  router.get('/', (req, res) => {
-    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
-    res.render('documents/index', { title: 'Documents', q, documents: searchCatalog(store.list(), q), total: store.list().length });
-  });
+  router.get('/', listDocumentsPage(store));
 
   router.get('/documents/new', (_req, res) => {
     res.render('documents/new', render({ values: {} }));

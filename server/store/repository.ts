@@ -55,7 +55,7 @@ export interface SearchHit {
 }
 
 /** Largest page a list or search answers. */
-export const MAX_PAGE_SIZE = 500;
+export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_PAGE_SIZE = 50;
 
 /** A cursor that was tampered with, has expired, or belongs to another query: a 400. */

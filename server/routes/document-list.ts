@@ -1,0 +1,104 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { DocumentRepository, DocumentSummary, ListQuery, Page } from '../store/repository.js';
+import { InvalidCursorError, InvalidQueryError, MAX_PAGE_SIZE } from '../store/repository.js';
+import { badRequest } from '../http-error.js';
+
+/**
+ * Most documents `GET /api/documents` answers as a plain JSON array (no `limit`, no `cursor`);
+ * past it the array holds the first ARRAY_CAP and a `Link: <…>; rel="next"` header gives the rest.
+ */
+export const ARRAY_CAP = MAX_PAGE_SIZE;
+/** Rows on one page of the `/` document list. */
+export const PAGE_ROWS = 50;
+
+const LIST_PARAMS = ['sort', 'order', 'outlet', 'from', 'to', 'status'] as const;
+
+/** The list query of a request (`sort`, `order`, `outlet`, `from`, `to`, `status`, `cursor`, `limit`); 400 when malformed. */
+export function listQueryOf(req: Request): ListQuery {
+  const q: Record<string, string> = {};
+  for (const name of [...LIST_PARAMS, 'cursor', 'limit']) {
+    const value = req.query[name];
+    if (value === undefined || value === '') continue;
+    if (typeof value !== 'string') throw badRequest(`the "${name}" parameter may be given once`, 'invalid_query');
+    q[name] = value;
+  }
+  let limit: number | undefined;
+  if (q.limit !== undefined) {
+    if (!/^\d{1,7}$/.test(q.limit) || Number(q.limit) < 1 || Number(q.limit) > MAX_PAGE_SIZE) {
+      throw badRequest(`"limit" must be a whole number from 1 to ${MAX_PAGE_SIZE}, not "${q.limit.slice(0, 20)}"`, 'invalid_query');
+    }
+    limit = Number(q.limit);
+  }
+  return { ...q, limit } as ListQuery;
+}
+
+/** Runs a repository query; its refusals (bad cursor, sort key, page size) become 400s with their message. */
+export async function answering<T>(query: Promise<T>): Promise<T> {
+  try {
+    return await query;
+  } catch (err) {
+    if (err instanceof InvalidCursorError || err instanceof InvalidQueryError) throw badRequest(err.message, err.code);
+    throw err;
+  }
+}
+
+/** The address of the next page: the same query with `cursor` (and `limit`) set. */
+function nextUrl(req: Request, path: string, page: Page<unknown>, limit: number, extra: Record<string, string> = {}): string | null {
+  if (!page.next) return null;
+  const params = new URLSearchParams();
+  for (const name of LIST_PARAMS) if (typeof req.query[name] === 'string' && req.query[name] !== '') params.set(name, req.query[name] as string);
+  for (const [k, v] of Object.entries(extra)) params.set(k, v);
+  params.set('limit', String(limit));
+  params.set('cursor', page.next);
+  return `${path}?${params}`;
+}
+
+/** An array answer keeps its original fields; a page adds the review count and status. */
+const arrayItem = ({ id, title, outlet, publishedAt, rev, labelCount }: DocumentSummary) => ({ id, title, outlet, publishedAt, rev, labelCount });
+const pageItem = (s: DocumentSummary) => ({ ...arrayItem(s), reviewCount: s.reviewCount, status: s.status });
+
+/**
+ * `GET /api/documents`: with `limit` or `cursor`, one page `{ items, total, next }`; without, a
+ * JSON array of at most ARRAY_CAP documents. Both send `X-Total-Count` and, when there is more, a
+ * `Link` header to the next page.
+ */
+export function listDocumentsJson(store: DocumentRepository): RequestHandler {
+  return async (req: Request, res: Response) => {
+    const query = listQueryOf(req);
+    const paged = query.limit !== undefined || query.cursor !== undefined;
+    const limit = query.limit ?? ARRAY_CAP;
+    const page = await answering(store.listPage({ ...query, limit }));
+    const next = nextUrl(req, '/api/documents', page, limit);
+    res.set('X-Total-Count', String(page.total));
+    if (next) res.set('Link', `<${next}>; rel="next"`);
+    res.json(paged ? { items: page.items.map(pageItem), total: page.total, next: page.next } : page.items.map(arrayItem));
+  };
+}
+
+/** `GET /`: the document list, PAGE_ROWS at a time, sorted and filtered, or search results with snippets (`q`). */
+export function listDocumentsPage(store: DocumentRepository & { count?: number }): RequestHandler {
+  return async (req: Request, res: Response) => {
+    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
+    const query = listQueryOf(req);
+    const limit = query.limit ?? PAGE_ROWS;
+    let documents: Array<DocumentSummary & { snippet?: string }>;
+    let page: Page<unknown>;
+    let matched: number;
+    if (q.trim()) {
+      const hits = await answering(store.search(q, { cursor: query.cursor, limit }));
+      documents = hits.items.map((h) => ({ ...h.summary, snippet: h.snippet }));
+      page = hits;
+      matched = hits.total;
+    } else {
+      const list = await answering(store.listPage({ ...query, limit }));
+      documents = list.items;
+      page = list;
+      matched = list.total;
+    }
+    const total = store.count ?? (await store.listPage({ limit: 1 })).total;
+    res.render('documents/index', {
+      title: 'Documents', q, documents, total, matched, sort: query.sort ?? 'date',
+      nextUrl: nextUrl(req, '/', page, limit, q ? { q } : {}),
+    });
+  };
+}

@@ -1,0 +1,125 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createDocument } from '../../server/domain/documents.js';
+import { ARRAY_CAP } from '../../server/routes/document-list.js';
+import { expectDataUntouchedAfterEach, startTestApp, tempDataDir } from '../helpers/app.js';
+
+const NOW = '2026-01-02T03:04:05.000Z';
+const doc = (i: number, text = `Body of document ${i}.`) =>
+  createDocument({ id: `doc-${String(i).padStart(5, '0')}`, body: text, format: 'text', meta: { title: `Story ${String(i).padStart(5, '0')}`, outlet: i % 2 ? 'Wire' : 'Post', publishedAt: `2024-01-${String((i % 28) + 1).padStart(2, '0')}` }, author: 't', now: NOW });
+
+/** The path and query of a `Link: <…>; rel="next"` header. */
+const nextLink = (link: string | undefined) => /^<([^>]+)>; rel="next"$/.exec(link ?? '')?.[1];
+
+describe('GET /api/documents, paginated', () => {
+  let t: Awaited<ReturnType<typeof startTestApp>>;
+  beforeAll(async () => {
+    t = await startTestApp({ seeds: true });
+  });
+  afterAll(() => t.cleanup());
+
+  it('when asked with a limit, then pages of that size follow one another through the Link header and cover every document once', async () => {
+    const seen: string[] = [];
+    let url: string | undefined = '/api/documents?sort=title&limit=2';
+    let pages = 0;
+    while (url) {
+      const res = await t.http.get(url).expect(200);
+      expect(res.body.total).toBe(5);
+      expect(res.headers['x-total-count']).toBe('5');
+      seen.push(...res.body.items.map((d: { title: string }) => d.title));
+      url = nextLink(res.headers.link);
+      expect(url === undefined).toBe(res.body.next === null);
+      pages++;
+    }
+    expect(pages).toBe(3);
+    expect(seen).toEqual([...seen].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
+    expect(new Set(seen).size).toBe(5);
+  });
+
+  it('when filtered by outlet, then only that outlet comes, with its status', async () => {
+    const all = (await t.http.get('/api/documents').expect(200)).body as Array<{ outlet: string }>;
+    const outlet = all.find((d) => d.outlet)!.outlet;
+    const res = await t.http.get(`/api/documents?outlet=${encodeURIComponent(outlet)}&limit=10`).expect(200);
+    expect(res.body.items.length).toBe(all.filter((d) => d.outlet === outlet).length);
+    expect(res.body.items.every((d: { outlet: string; status: string }) => d.outlet === outlet && d.status === 'unlabelled')).toBe(true);
+  });
+
+  describe('refusals', () => {
+    const guard = expectDataUntouchedAfterEach(() => t);
+    void guard;
+    it.each([
+      ['a tampered cursor', async () => {
+        const { next } = (await t.http.get('/api/documents?limit=1').expect(200)).body;
+        return `/api/documents?limit=1&cursor=${next.slice(0, -2)}xx`;
+      }, 'invalid_cursor', /altered/],
+      ['a cursor of another sort', async () => {
+        const { next } = (await t.http.get('/api/documents?limit=1').expect(200)).body;
+        return `/api/documents?limit=1&sort=title&cursor=${next}`;
+      }, 'invalid_cursor', /another sort/],
+      ['a page size over the cap', async () => `/api/documents?limit=${ARRAY_CAP + 1}`, 'invalid_query', /from 1 to 1000/],
+      ['a page size that is not a number', async () => '/api/documents?limit=ten', 'invalid_query', /whole number/],
+      ['an unknown sort key', async () => '/api/documents?sort=words', 'invalid_query', /unknown sort key "words"/],
+      ['an unknown status', async () => '/api/documents?status=done', 'invalid_query', /unknown status/],
+      ['a malformed date', async () => '/api/documents?from=yesterday', 'invalid_query', /YYYY-MM-DD/],
+    ])('when given %s, then the answer is a 400 saying so', async (_name, url, code, message) => {
+      const res = await t.http.get(await url()).expect(400);
+      expect(res.body.error.code).toBe(code);
+      expect(res.body.error.message).toMatch(message);
+    });
+  });
+});
+
+describe('GET /api/documents without a limit, past the array cap', () => {
+  it(`when there are ${ARRAY_CAP + 1} documents, then the array holds ${ARRAY_CAP} and the Link header leads to the last one`, async () => {
+    const dataDir = await tempDataDir();
+    await mkdir(join(dataDir, 'documents'));
+    for (let i = 0; i <= ARRAY_CAP; i++) {
+      const d = doc(i);
+      await writeFile(join(dataDir, 'documents', `${d.id}.json`), JSON.stringify(d));
+    }
+    const t = await startTestApp({ dataDir });
+    try {
+      const res = await t.http.get('/api/documents').expect(200);
+      expect(Array.isArray(res.body)).toBe(true);
+      expect(res.body).toHaveLength(ARRAY_CAP);
+      expect(res.headers['x-total-count']).toBe(String(ARRAY_CAP + 1));
+      const rest = await t.http.get(nextLink(res.headers.link)!).expect(200);
+      expect(rest.body.items).toHaveLength(1);
+      expect(rest.body.next).toBeNull();
+      expect(new Set([...res.body.map((d: { id: string }) => d.id), rest.body.items[0].id]).size).toBe(ARRAY_CAP + 1);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
+describe('the / page', () => {
+  let t: Awaited<ReturnType<typeof startTestApp>>;
+  beforeAll(async () => {
+    t = await startTestApp();
+    for (let i = 1; i <= 60; i++) await t.store.create(doc(i, i === 7 ? 'The lighthouse keeper said the lamp had failed twice.' : `Body of document ${i}.`));
+  });
+  afterAll(() => t.cleanup());
+
+  it('when opened, then it shows 50 rows and a link to the next page, which shows the other 10', async () => {
+    const first = await t.http.get('/?sort=title').expect(200);
+    expect(first.text.match(/<tr>\s*<td class="title">/g)).toHaveLength(50);
+    const next = /<a rel="next" href="([^"]+)"/.exec(first.text)![1].replace(/&amp;/g, '&');
+    const second = await t.http.get(next).expect(200);
+    expect(second.text.match(/<tr>\s*<td class="title">/g)).toHaveLength(10);
+    expect(second.text).toContain('Story 00060');
+    expect(second.text).not.toContain('rel="next"');
+  });
+
+  it('when a word of a text is searched, then the document comes with a snippet of its text', async () => {
+    const res = await t.http.get('/?q=lighthouse').expect(200);
+    expect(res.text).toContain('Story 00007');
+    expect(res.text).toContain('<div class="snippet muted">The lighthouse keeper said the lamp had failed twice.</div>');
+    expect(res.text).toContain('1 of 60 documents match');
+  });
+
+  it('when the cursor is tampered with, then the page answers 400', async () => {
+    const res = await t.http.get('/?sort=title&cursor=abc.def').expect(400);
+    expect(res.text).toContain('the cursor was altered');
+  });
+});
