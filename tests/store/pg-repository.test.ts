@@ -1,12 +1,13 @@
 import pg from 'pg';
 import { startCluster, freePort, type TestCluster } from '../helpers/postgres-cluster.js';
-import { InvalidCursorError, InvalidQueryError } from '../../server/store/repository.js';
+import { InvalidCursorError, InvalidQueryError, MAX_PAGE_SIZE } from '../../server/store/repository.js';
 import { HistoryTooLargeError } from '../../server/store/history-codec.js';
 import { migrate, readMigrations, SchemaTooNewError } from '../../server/store/postgres/migrate.js';
 import { DatabaseUnusableError, openPool } from '../../server/store/postgres/pool.js';
 import { StorageUnavailableError } from '../../server/store/postgres/errors.js';
 import { openPostgresStore, type PostgresStore } from '../../server/store/postgres/index.js';
 import { labelOn, nextChange, pgDoc, server, sql } from './pg-helpers.js';
+import { repositoryContract } from './repository-contract.js';
 
 let cluster: TestCluster;
 let dbCount = 0;
@@ -17,6 +18,26 @@ beforeAll(async () => {
   cluster = await startCluster();
 }, 120_000);
 afterAll(() => cluster?.stop());
+
+// The same contract as the lowdb store, unchanged: each test gets a fresh database; `reopen` is a
+// restart (a new pool and repository on the same database).
+repositoryContract('PostgreSQL', async ({ maxHistoryBytes }) => {
+  const url = freshDatabase();
+  const stores: PostgresStore[] = [];
+  const open = async () => {
+    const store = await openPostgresStore(url, { maxHistoryBytes, log: () => {} });
+    stores.push(store);
+    return store.documents;
+  };
+  const repo = await open();
+  return {
+    repo,
+    reopen: open,
+    cleanup: async () => {
+      for (const s of stores) await s.close();
+    },
+  };
+});
 
 describe('PgDocumentRepository on one server', () => {
   let a: PostgresStore;
@@ -98,7 +119,7 @@ describe('PgDocumentRepository on one server', () => {
     const [body, mac] = next!.split('.');
     await expect(a.documents.listPage({ limit: 1, cursor: `${body}.${mac.slice(0, -2)}AA` })).rejects.toBeInstanceOf(InvalidCursorError);
     await expect(a.documents.listPage({ limit: 1, sort: 'title', cursor: next! })).rejects.toThrow('belongs to another sort');
-    await expect(a.documents.listPage({ limit: 501 })).rejects.toBeInstanceOf(InvalidQueryError);
+    await expect(a.documents.listPage({ limit: MAX_PAGE_SIZE + 1 })).rejects.toBeInstanceOf(InvalidQueryError);
     await expect(a.documents.listPage({ sort: 'size' as never })).rejects.toThrow('unknown sort key "size"');
   });
 

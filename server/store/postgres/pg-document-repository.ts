@@ -70,6 +70,8 @@ export class PgDocumentRepository implements DocumentRepository {
   /** Notifications that arrived before this process saw its own COMMIT finish (newest last, bounded). */
   private readonly early = new Set<string>();
   private changes = 0;
+  /** The last write queued per document in this process: writes to one document start in call order. */
+  private readonly queues = new Map<string, Promise<unknown>>();
   private feed: pg.Client | null = null;
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
@@ -293,6 +295,25 @@ export class PgDocumentRepository implements DocumentRepository {
   }
 
   async update<T>(id: string, mutate: (draft: DocumentRecord) => T): Promise<{ result: T; doc: DocumentRecord } | null> {
+    return this.inTurn(id, () => this.updateNow(id, mutate));
+  }
+
+  /**
+   * Runs `write` once the writes to `id` queued before it in this process are done. The row lock
+   * alone would serialise them too, but not in the order they were asked for, and each waiting
+   * write would hold a pooled connection meanwhile.
+   */
+  private inTurn<T>(id: string, write: () => Promise<T>): Promise<T> {
+    const run = (this.queues.get(id) ?? Promise.resolve()).then(write, write);
+    const settled = run.catch(() => undefined);
+    this.queues.set(id, settled);
+    void settled.then(() => {
+      if (this.queues.get(id) === settled) this.queues.delete(id);
+    });
+    return run;
+  }
+
+  private async updateNow<T>(id: string, mutate: (draft: DocumentRecord) => T): Promise<{ result: T; doc: DocumentRecord } | null> {
     const done = await this.transaction('saving a document', async (c) => {
       const cached = this.cache.get(id);
       const { rows } = await c.query('SELECT version, CASE WHEN version = $2 THEN NULL ELSE record END AS record FROM documents WHERE id = $1 FOR UPDATE', [
@@ -321,6 +342,10 @@ export class PgDocumentRepository implements DocumentRepository {
   }
 
   async delete(id: string): Promise<DocumentRecord | null> {
+    return this.inTurn(id, () => this.deleteNow(id));
+  }
+
+  private async deleteNow(id: string): Promise<DocumentRecord | null> {
     const done = await this.transaction('deleting a document', async (c) => {
       const { rows } = await c.query('DELETE FROM documents WHERE id = $1 RETURNING record', [id]);
       if (!rows.length) return null;
