@@ -11,7 +11,7 @@ import { restoreBackup } from '../../server/store/restore.js';
 import { fromBuffer, MANIFEST, packArchive, sha256, unpackArchive } from '../../server/store/backup-archive.js';
 import { DataDirLock } from '../../server/store/lock.js';
 import type { Label } from '../../server/domain/types.js';
-import { killHard, startServer } from './server-process.js';
+import { adminHeaders, killHard, startServer } from './server-process.js';
 
 /** Runs `npm run backup|restore` the way package.json does (tsx), with DATA_DIR set. */
 function runCli(script: 'backup' | 'restore', dataDir: string, args: string[]): Promise<{ code: number; output: string }> {
@@ -54,7 +54,8 @@ describe('backup and restore', () => {
     const { server, url } = await startServer(dataDir);
     try {
       const labelsUrl = `${url}/api/documents/${FIRST_SEED}/labels`;
-      const post = (n: number) => fetch(labelsUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ start: 0, end: 9, type: 'opinion', rev: 1, note: `label ${n}` }) });
+      const auth = await adminHeaders(url);
+      const post = (n: number) => fetch(labelsUrl, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ start: 0, end: 9, type: 'opinion', rev: 1, note: `label ${n}` }) });
       const before: string[] = [];
       for (let n = 0; n < 10; n++) before.push(((await (await post(n)).json()) as Label).id);
 
@@ -65,20 +66,21 @@ describe('backup and restore', () => {
       const backup = await runCli('backup', dataDir, [archive]);
       writing = false;
       await writer;
-      expect(backup).toEqual({ code: 0, output: expect.stringMatching(/^backed up 5 documents \(6 files, [\d,]+ bytes\) from .* to .*backup\.tar\.gz\n$/) });
+      expect(backup).toEqual({ code: 0, output: expect.stringMatching(/^backed up 5 documents \(7 files, [\d,]+ bytes\) from .* to .*backup\.tar\.gz\n$/) });
 
       const restored = await temp();
       const restore = await runCli('restore', restored, [archive]);
-      expect(restore).toEqual({ code: 0, output: expect.stringMatching(/^restored 5 documents \(6 files, backup of .*\) into /) });
+      expect(restore).toEqual({ code: 0, output: expect.stringMatching(/^restored 5 documents \(7 files, backup of .*\) into /) });
       const { files } = await unpackArchive(fromBuffer(await readFile(archive)));
       for (const f of files) expect((await readFile(join(restored, f.path))).equals(f.data)).toBe(true);
 
       const second = await startServer(restored);
       try {
         expect(second.server.output()).not.toMatch(/quarantined/);
-        const labels = (await (await fetch(`${second.url}/api/documents/${FIRST_SEED}/labels`)).json()) as Label[];
+        const auth2 = await adminHeaders(second.url);
+        const labels = (await (await fetch(`${second.url}/api/documents/${FIRST_SEED}/labels`, { headers: auth2 })).json()) as Label[];
         for (const id of before) expect(labels.map((l) => l.id)).toContain(id);
-        expect(((await (await fetch(`${second.url}/api/documents`)).json()) as unknown[]).length).toBe(5);
+        expect(((await (await fetch(`${second.url}/api/documents`, { headers: auth2 })).json()) as unknown[]).length).toBe(5);
       } finally {
         await killHard(second.server);
       }

@@ -12,11 +12,21 @@ export interface ServerProcess {
 }
 
 const MAIN = resolve('server/main.ts');
+/** The first admin's password of every server started here (ADMIN_PASSWORD). */
+export const SERVER_ADMIN_PASSWORD = 'reliability tests admin';
+
+/** Headers of the admin signed in on a running server: the session cookie and its CSRF token. */
+export async function adminHeaders(url: string): Promise<Record<string, string>> {
+  const res = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: SERVER_ADMIN_PASSWORD }) });
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0], 'x-csrf-token': csrfToken };
+}
 
 /** Spawns the server with PORT=0; does not wait for it to listen. */
 export function spawnServer(dataDir: string): ServerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', NODE_OPTIONS: '' },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', NODE_OPTIONS: '', ADMIN_PASSWORD: SERVER_ADMIN_PASSWORD },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
