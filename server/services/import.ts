@@ -363,19 +363,20 @@ function planAttached(store: DocumentStore, attached: PendingAnnotation[], steps
 function newRecord(id: string, draft: Extract<DocumentDraft, { kind: 'text' }>, options: ImportOptions, now: string): DocumentRecord {
   const meta: Partial<DocumentMeta> = { ...draft.meta };
   const doc = createDocument({ id, body: draft.text, format: 'text', meta, author: options.importedBy ?? options.annotator, now, message: `Imported from ${draft.place.file} (${options.format})` });
-  doc.labels = toLabels(doc, draft.labels, [], options.annotator, now);
+  doc.labels = toLabels(doc, draft.labels, [], options.annotator, now, options.importedBy);
   return doc;
 }
 
 /** Stored labels for drafts on the latest revision of `doc`; `taken` are ids already in use. */
-function toLabels(doc: DocumentRecord, drafts: LabelDraft[], existing: Label[], annotator: string, now: string): Label[] {
+function toLabels(doc: DocumentRecord, drafts: LabelDraft[], existing: Label[], annotator: string, now: string, importedBy?: string): Label[] {
   const ids = new Set(existing.map((l) => l.id));
   const out: Label[] = [];
   for (const d of drafts) {
     const id = d.id && !ids.has(d.id) ? d.id : randomUUID();
     ids.add(id);
     const label = makeLabel(doc, { id, type: d.type, start: d.start, end: d.end, speaker: d.speaker, cue: d.cue, sourcing: d.sourcing, note: d.note }, d.annotator ?? annotator, now);
-    out.push({ ...label, createdAt: d.createdAt ?? now, updatedAt: d.updatedAt ?? d.createdAt ?? now, anchor: { state: 'exact', method: 'imported', fromRev: label.rev } });
+    // The label records both whose it was (annotator) and who brought it in (importedBy).
+    out.push({ ...label, ...(importedBy ? { importedBy } : {}), createdAt: d.createdAt ?? now, updatedAt: d.updatedAt ?? d.createdAt ?? now, anchor: { state: 'exact', method: 'imported', fromRev: label.rev } });
   }
   return out;
 }
@@ -452,7 +453,7 @@ async function updateExisting(store: DocumentStore, step: Extract<Step, { kind: 
       if (problem) report.skipped.push({ ...(d.place ?? step.place), item: d.source, reason: `not placed on document ${step.id}: ${problem}` });
       return problem === null;
     });
-    const labels = toLabels(draft, fresh, draft.labels, options.annotator, now);
+    const labels = toLabels(draft, fresh, draft.labels, options.annotator, now, options.importedBy);
     draft.labels.push(...labels);
     if (labels.length) draft.events.push({ at: now, actor: options.importedBy ?? options.annotator, kind: 'labels.imported', rev: latest.rev, after: { format: options.format, count: labels.length } });
     return labels.length;

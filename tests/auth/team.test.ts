@@ -165,3 +165,21 @@ describe('adjudication', () => {
     await ed.delete(`/api/documents/${FIRST_SEED}/gold/${a1.id}`).expect(409);
   });
 });
+
+describe('imports naming another annotator', () => {
+  const line = JSON.stringify({ text: 'Blinken warned of the risk.', label: [[0, 7, 'opinion']] });
+
+  test('when an editor imports with annotator=rita, then the label is rita\'s (her layer) and records who imported it', async () => {
+    const res = await ed.post('/api/import?format=doccano&annotator=rita').set('Content-Type', 'application/x-ndjson').send(line).expect(200);
+    const id = res.body.created?.[0] ?? res.body.documents?.[0]?.id ?? (await t.http.get('/api/documents')).body.find((d: { title: string }) => d.title.startsWith('Blinken warned')).id;
+    const disk = await readDocFile(t.dataDir, id);
+    expect(disk.labels).toEqual([expect.objectContaining({ annotator: 'rita', importedBy: 'ed', start: 0, end: 7 })]);
+  });
+
+  test('when an annotator tries to import, then 403 names the editor role and nothing changes', async () => {
+    await untouched(async () => {
+      const res = await ana.post('/api/import?format=doccano&annotator=rita').set('Content-Type', 'application/x-ndjson').send(line).expect(403);
+      expect(res.body.error.message).toBe('this needs the role "editor" or higher; you are "annotator"');
+    });
+  });
+});
