@@ -12,6 +12,7 @@ describe('a hostile revision: the whole 200 KB text replaced by unrelated text',
   let server: Server;
   let base: string;
   let id: string;
+  let auth: Record<string, string>;
   const fx = bigFixture(13);
   const rand = prng(17);
   const unrelated = Array.from({ length: 32_000 }, () => 'zu' + Math.floor(rand() * 7000)).join(' ');
@@ -20,7 +21,8 @@ describe('a hostile revision: the whole 200 KB text replaced by unrelated text',
     t = await startTestApp();
     server = t.app.listen(0);
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const created = await fetch(`${base}/api/documents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Big', text: fx.oldText }) });
+    auth = { authorization: `Bearer ${await t.token()}` };
+    const created = await fetch(`${base}/api/documents`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Big', text: fx.oldText }) });
     id = ((await created.json()) as { id: string }).id;
     await t.store.update(id, (d) => {
       for (const p of fx.labels) d.labels.push(makeLabel(d, { id: p.id, type: 'opinion', start: p.start, end: p.end }, 'tester', '2026-01-01T00:00:00.000Z'));
@@ -40,7 +42,7 @@ describe('a hostile revision: the whole 200 KB text replaced by unrelated text',
     server.on('request', (req) => {
       if (req.method !== 'PUT') return;
       req.on('end', () => {
-        during = fetch(`${base}/api/documents/${id}/revisions`).then(async (res) => {
+        during = fetch(`${base}/api/documents/${id}/revisions`, { headers: auth }).then(async (res) => {
           order.push('get');
           return ((await res.json()) as { rev: number }[]).map((r) => r.rev);
         });
@@ -49,7 +51,7 @@ describe('a hostile revision: the whole 200 KB text replaced by unrelated text',
 
     const { status, body } = await fetch(`${base}/api/documents/${id}/text`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify({ text: unrelated, baseRev: 1, message: 'rewrite' }),
     }).then(async (res) => {
       order.push('put');
@@ -77,7 +79,8 @@ describe('a label added while a large revision is being re-anchored', () => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
       const fx = bigFixture(21);
-      const created = await fetch(`${base}/api/documents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Big', text: fx.oldText }) });
+      const auth = { authorization: `Bearer ${await t.token()}` };
+      const created = await fetch(`${base}/api/documents`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Big', text: fx.oldText }) });
       const id = ((await created.json()) as { id: string }).id;
       const [first, second] = fx.labels;
       await t.store.update(id, (d) => {
@@ -94,7 +97,7 @@ describe('a label added while a large revision is being re-anchored', () => {
       });
 
       const jobsBefore = workerStats.jobs;
-      const res = await fetch(`${base}/api/documents/${id}/text`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: fx.newText, baseRev: 1 }) });
+      const res = await fetch(`${base}/api/documents/${id}/text`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ text: fx.newText, baseRev: 1 }) });
       await added;
 
       expect(res.status).toBe(201);
