@@ -218,7 +218,7 @@ function toHttpError(err: unknown): HttpError {
       return new HttpError(413, 'too_many_parameters', 'the form has too many fields');
   }
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-    return new HttpError(e.status, 'bad_request', e.message ?? 'bad request');
+    return new HttpError(e.status, typeof e.code === 'string' && /^[a-z_]+$/.test(e.code) ? e.code : 'bad_request', e.message ?? 'bad request');
   }
   return new HttpError(500, 'internal', 'something went wrong on the server; the error was logged');
 }

@@ -1,5 +1,5 @@
 import { loadConfig } from './config.js';
-import { DocumentStore } from './store/document-store.js';
+import { DocumentStore, docCacheBytes } from './store/document-store.js';
 import { ProjectStore } from './store/project-store.js';
 import { loadSeedsOnce } from './store/seed-loader.js';
 import { lockDataDirForProcess } from './store/lock.js';
@@ -21,7 +21,7 @@ if ('refused' in locked) {
   process.exit(1);
 }
 
-const store = await DocumentStore.open(config.dataDir);
+const store = await DocumentStore.open(config.dataDir, { cacheBytes: docCacheBytes(process.env.DOC_CACHE_MB) });
 if (store.removedTempFiles.length) console.warn(`removed ${store.removedTempFiles.length} temporary file(s) left by an interrupted write`);
 for (const p of store.problems) console.warn(`quarantined ${p.file}: ${p.reason} (moved to ${p.movedTo})`);
 const project = await ProjectStore.open(config.dataDir);

@@ -38,6 +38,15 @@ export type AdapterFactory = (filename: string) => Adapter<DocumentRecord>;
 /** Default size of the cache of whole documents, in bytes (`DOC_CACHE_MB`). */
 export const DEFAULT_CACHE_BYTES = 128 * 1024 * 1024;
 
+/** The cache budget from `DOC_CACHE_MB` (whole megabytes, 1 to 65536); unset means the default; a bad value throws. */
+export function docCacheBytes(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_CACHE_BYTES;
+  if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 65536) {
+    throw new Error(`DOC_CACHE_MB must be a whole number of megabytes from 1 to 65536, not ${JSON.stringify(value)}`);
+  }
+  return Number(value) * 1024 * 1024;
+}
+
 export interface OpenOptions {
   /** For exports next to a running server: touches nothing, refuses writes. */
   readOnly?: boolean;
