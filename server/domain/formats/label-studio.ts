@@ -97,8 +97,9 @@ export function decodeLabelStudioTask(task: unknown, place: Place, ctx: DecodeCo
     const spans = new Map<string, LabelDraft[]>();
     for (const [ri, r] of results.entries()) {
       const where = `annotations.${ai}.result.${ri}`;
-      if (!isObj(r) || !isObj(r.value)) return `${where}: must be an object with a "value"`;
+      if (!isObj(r)) return `${where}: must be an object`;
       if (r.type !== 'labels') continue;
+      if (!isObj(r.value)) return `${where}: a labels result needs a "value"`;
       const v = r.value;
       if (!Number.isInteger(v.start) || !Number.isInteger(v.end)) return `${where}: value.start and value.end must be integers`;
       const labels = Array.isArray(v.labels) ? v.labels.filter((x): x is string => typeof x === 'string') : [];
@@ -116,7 +117,7 @@ export function decodeLabelStudioTask(task: unknown, place: Place, ctx: DecodeCo
       const where = `annotations.${ai}.result.${ri}`;
       const targets = typeof rr.id === 'string' ? spans.get(rr.id) : undefined;
       const name = String(rr.from_name);
-      const v = rr.value as Obj;
+      const v = isObj(rr.value) ? rr.value : {};
       if (!targets) {
         ctx.report.skipped.push({ ...place, item: where, reason: `a ${String(rr.type)} result not bound to a span (Framewise keeps only span attributes)` });
         continue;
