@@ -51,7 +51,7 @@ describe('restore refuses a crafted archive whose checksums match', () => {
   const withLabel = (change: Record<string, unknown>) => ({ ...doc, labels: [{ ...doc.labels[0], ...change }, ...doc.labels.slice(1)] });
   const labelId = () => JSON.stringify(doc.labels[0].id);
 
-  it.each([
+  const cases: [string, () => Record<string, unknown>, () => string][] = [
     ['project.json with labelTypes "nope"', () => ({ 'project.json': { labelTypes: 'nope' } }), () => 'project.json labelTypes is not a list (it is "nope"): the server would not start with it'],
     ['project.json that is not JSON', () => ({ 'project.json': '{"labelTypes": [' }), () => 'project.json is not valid JSON'],
     ['users.json without a users list', () => ({ 'users.json': { users: 'admin' } }), () => 'users.json has no "users" list: the server would not start with it'],
@@ -59,7 +59,8 @@ describe('restore refuses a crafted archive whose checksums match', () => {
     ['a label of an unknown type', () => ({ [docPath]: withLabel({ type: 'made-up' }) }), () => `${docPath}: label ${labelId()} has the unknown type "made-up"`],
     ['a label on revision 7 of a one-revision text', () => ({ [docPath]: withLabel({ rev: 7 }) }), () => `${docPath}: label ${labelId()} refers to revision 7, which the document does not have (it has 1)`],
     ['a label whose quote is not its text', () => ({ [docPath]: withLabel({ quote: { ...doc.labels[0].quote, exact: 'something else' } }) }), () => `${docPath}: label ${labelId()}: the text at ${doc.labels[0].start}-${doc.labels[0].end} of revision 1 is not its quote "something else"`],
-  ])('when the archive holds %s, then restore names the file and the reason and the data folder is unchanged', async (name, files, message) => {
+  ];
+  it.each(cases)('when the archive holds %s, then restore names the file and the reason and the data folder is unchanged', async (name, files, message) => {
     const archive = await archiveOf(name.replace(/\W+/g, '-'), files());
     const before = await snapshotDir(target.dataDir);
     await expect(restoreBackup(archive, target.dataDir, { force: true })).rejects.toThrow(message());
