@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { DocumentStore } from '../server/store/document-store.js';
 import { ProjectStore } from '../server/store/project-store.js';
 import { createApp } from '../server/app.js';
+import { benchAuth } from './bench-auth.js';
 import { createDocument } from '../server/domain/documents.js';
 import { makeLabel } from '../server/domain/labels.js';
 
@@ -47,6 +48,9 @@ interface Run {
 }
 
 /** Downloads one export; with `sampleMemory`, a full GC and a memory sample every 500 ms (which slows it, so times come from a run without). */
+/** The admin's bearer header (the API needs a signed-in user). */
+let authorization = '';
+
 async function download(port: number, format: string, sampleMemory: boolean): Promise<Run> {
   global.gc?.();
   const base = process.memoryUsage();
@@ -63,7 +67,7 @@ async function download(port: number, format: string, sampleMemory: boolean): Pr
   let ttfb = 0;
   let bytes = 0;
   await new Promise<void>((resolve, reject) => {
-    get(`http://127.0.0.1:${port}/api/export?format=${format}`, (res) => {
+    get(`http://127.0.0.1:${port}/api/export?format=${format}`, { headers: { authorization } }, (res) => {
       res.on('data', (c: Buffer) => {
         if (bytes === 0) ttfb = performance.now() - t0;
         bytes += c.length;
@@ -92,7 +96,9 @@ try {
   for (const n of SIZES) {
     const store = await buildCorpus(dir, n);
     const project = await ProjectStore.open(dir);
-    const server = createApp({ store, project }).listen(0);
+    const auth = await benchAuth(dir);
+    authorization = auth.authorization;
+    const server = createApp({ store, project, users: auth.users, team: auth.team }).listen(0);
     const port = (server.address() as AddressInfo).port;
     console.log(`\n${n} documents (${(process.memoryUsage().heapUsed / 1024 / 1024).toFixed(0)} MB heap with the store loaded)`);
     console.log('format   TTFB ms   total ms      MB out   heap growth MB   RSS growth MB');

@@ -136,11 +136,13 @@ console.log(
   const { makeLabel } = await import('../server/domain/labels.js');
   const dataDir = await mkdtemp(join(tmpdir(), 'framewise-bench-'));
   const store = await DocumentStore.open(dataDir);
-  const app = createApp({ store, project: await ProjectStore.open(dataDir) });
+  const { benchAuth } = await import('./bench-auth.js');
+  const auth = await benchAuth(dataDir);
+  const app = createApp({ store, project: await ProjectStore.open(dataDir), users: auth.users, team: auth.team });
   const server = app.listen(0);
   const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const post = async (text: string) =>
-    ((await (await fetch(`${base}/api/documents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Bench', text }) })).json()) as { id: string }).id;
+    ((await (await fetch(`${base}/api/documents`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth.authorization }, body: JSON.stringify({ title: 'Bench', text }) })).json()) as { id: string }).id;
   for (const round of ['first (worker starts)', 'second (worker warm)']) {
     const id = await post(fx.oldText);
     await store.update(id, (d) => {
@@ -150,7 +152,7 @@ console.log(
     let answered = 0;
     let slowest = 0;
     const t0 = performance.now();
-    const put = fetch(`${base}/api/documents/${id}/text`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: unrelated, baseRev: 1 }) }).then(
+    const put = fetch(`${base}/api/documents/${id}/text`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: auth.authorization }, body: JSON.stringify({ text: unrelated, baseRev: 1 }) }).then(
       async (r) => {
         await r.arrayBuffer();
         done = true;
@@ -159,7 +161,7 @@ console.log(
     );
     while (!done) {
       const g0 = performance.now();
-      await (await fetch(`${base}/api/documents/${id}/revisions`)).arrayBuffer();
+      await (await fetch(`${base}/api/documents/${id}/revisions`, { headers: { authorization: auth.authorization } })).arrayBuffer();
       if (!done) {
         answered++;
         slowest = Math.max(slowest, performance.now() - g0);
