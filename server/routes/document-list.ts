@@ -58,13 +58,25 @@ const arrayItem = ({ id, title, outlet, publishedAt, rev, labelCount }: Document
 const pageItem = (s: DocumentSummary) => ({ ...arrayItem(s), reviewCount: s.reviewCount, status: s.status });
 
 /**
- * `GET /api/documents`: with `limit` or `cursor`, one page `{ items, total, next }`; without, a
+ * `GET /api/documents`: with `q`, a page of search results (each with `score` and `snippet`);
+ * with `limit` or `cursor`, one page `{ items, total, next }`; without, a
  * JSON array of at most ARRAY_CAP documents. Both send `X-Total-Count` and, when there is more, a
  * `Link` header to the next page.
  */
 export function listDocumentsJson(store: DocumentRepository): RequestHandler {
   return async (req: Request, res: Response) => {
     const query = listQueryOf(req);
+    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
+    if (q.trim()) {
+      // A search: always one page, best matches first, each with a snippet of its text.
+      const limit = query.limit ?? 20;
+      const hits = await answering(store.search(q, { cursor: query.cursor, limit }));
+      const next = nextUrl(req, '/api/documents', hits, limit, { q });
+      res.set('X-Total-Count', String(hits.total));
+      if (next) res.set('Link', `<${next}>; rel="next"`);
+      res.json({ items: hits.items.map((h) => ({ ...pageItem(h.summary), score: h.score, snippet: h.snippet })), total: hits.total, next: hits.next });
+      return;
+    }
     const paged = query.limit !== undefined || query.cursor !== undefined;
     const limit = query.limit ?? ARRAY_CAP;
     const page = await answering(store.listPage({ ...query, limit }));

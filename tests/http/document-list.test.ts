@@ -123,3 +123,24 @@ describe('the / page', () => {
     expect(res.text).toContain('the cursor was altered');
   });
 });
+
+describe('GET /api/documents?q=', () => {
+  let t: Awaited<ReturnType<typeof startTestApp>>;
+  beforeAll(async () => {
+    t = await startTestApp();
+    for (let i = 1; i <= 5; i++) await t.store.create(doc(i, `Harbour report ${i}. The harbour master spoke.`));
+    await t.store.create(doc(6, 'Nothing about boats.'));
+  });
+  afterAll(() => t.cleanup());
+
+  it('when a word is searched, then a page of hits with snippets comes back and the Link header leads to the rest', async () => {
+    const first = await t.http.get('/api/documents?q=harbour&limit=3').expect(200);
+    expect(first.body.total).toBe(5);
+    expect(first.body.items).toHaveLength(3);
+    expect(first.body.items[0].snippet).toMatch(/^Harbour report \d\. The harbour master spoke\.$/);
+    const rest = await t.http.get(nextLink(first.headers.link)!).expect(200);
+    expect(rest.body.items).toHaveLength(2);
+    expect(rest.body.next).toBeNull();
+    expect(new Set([...first.body.items, ...rest.body.items].map((d: { id: string }) => d.id)).size).toBe(5);
+  });
+});
