@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { DocumentStore } from '../store/document-store.js';
 import type { ProjectStore } from '../store/project-store.js';
-import { editSpeaker, mergeSpeakers, speakerStoreOf, splitSpeaker, undoMerge } from '../services/speakers.js';
+import { editSpeaker, mergeSpeakers, resolveAllSpeakers, speakerStoreOf, splitSpeaker, undoMerge } from '../services/speakers.js';
 import { compareServiceOf } from '../services/outlets.js';
 import { speakerCounts, speakerProfile } from '../domain/compare/speakers.js';
 import { activeSpeaker } from '../domain/speakers/resolve.js';
@@ -58,6 +58,10 @@ export function speakerRoutes(store: DocumentStore, project: ProjectStore): Rout
 
   router.get('/api/speakers', async (_req, res) => {
     res.json((await listing()).rows);
+  });
+
+  router.post('/api/speakers/resolve', async (_req, res) => {
+    res.json(await resolveAllSpeakers(store));
   });
 
   router.get('/api/speakers/merges', async (_req, res) => {

@@ -102,6 +102,20 @@ export async function resolveSpeakersOfDocument(store: DocumentStore, docId: str
   return fields.size;
 }
 
+/** Resolves, in every document, the labels that name a speaker but carry no known speaker id (labels written before speakers existed). */
+export async function resolveAllSpeakers(store: DocumentStore): Promise<{ documents: number; labels: number }> {
+  let documents = 0;
+  let labels = 0;
+  for (const e of [...store.list()].sort((a, b) => a.id.localeCompare(b.id))) {
+    const n = await resolveSpeakersOfDocument(store, e.id);
+    if (n > 0) {
+      documents++;
+      labels += n;
+    }
+  }
+  return { documents, labels };
+}
+
 function refuse(problem: { message: string; missing?: true }): never {
   throw problem.missing ? notFound(problem.message) : badRequest(problem.message, 'invalid_speaker');
 }

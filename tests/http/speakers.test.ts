@@ -192,3 +192,24 @@ describe('refused speaker changes', () => {
     expect(merges).toHaveLength(1);
   });
 });
+
+describe('labels written before speakers existed', () => {
+  let t: App;
+  beforeAll(async () => {
+    t = await startTestApp({ seeds: true });
+  });
+  afterAll(() => t.cleanup());
+
+  test('when POST /api/speakers/resolve runs, then labels that name a speaker without an id get one, full names first', async () => {
+    const id = '000_b5b79bfe33936fda';
+    await t.store.update(id, (d) => {
+      const base = { rev: 1, quote: { exact: '', prefix: '', suffix: '' }, annotator: 'old', createdAt: 'x', updatedAt: 'x', anchor: { state: 'exact' as const, method: 'created', fromRev: 1 } };
+      d.labels.push({ ...base, id: 'l-1', type: 'direct-quote', start: 0, end: 4, speaker: 'Blinken' }, { ...base, id: 'l-2', type: 'direct-quote', start: 5, end: 9, speaker: 'Secretary of State Anthony Blinken' });
+    });
+    expect((await t.http.post('/api/speakers/resolve').send({}).expect(200)).body).toEqual({ documents: 1, labels: 2 });
+    const labels = (await readDocFile(t.dataDir, id)).labels;
+    expect(labels.map((l) => l.speaker)).toEqual(['Anthony Blinken', 'Anthony Blinken']);
+    expect(labels[0].speakerId).toBe(labels[1].speakerId);
+    expect((await t.http.post('/api/speakers/resolve').send({}).expect(200)).body).toEqual({ documents: 0, labels: 0 });
+  });
+});
