@@ -1,9 +1,10 @@
 import type { Label, Sourcing } from '../types.js';
 import type { KnownSpeaker, Sentence, Span, Suggestion, Token } from './types.js';
 import { findQuotes, type Quote } from './quotes.js';
-import { analyse } from './text-analysis.js';
+import { analyse, NLP_MAX_CHARS } from './text-analysis.js';
 import { attributionsIn, type Attribution } from './attributions.js';
 import { headOf, sourceKind } from './sourcing.js';
+import { DOCUMENT_HEADS } from './cues.js';
 import { fullNameForms, NameResolver, nameIn, phrase, TITLE_WORDS } from './speakers.js';
 import { opinionCandidates } from './opinion.js';
 import { LabelIndex } from './label-index.js';
@@ -26,22 +27,44 @@ interface Found { attribution: Attribution; source: Source }
  * Offsets are UTF-16 code units, end exclusive.
  */
 export function suggestLabels(text: string, existing: Pick<Label, 'type' | 'start' | 'end'>[], rejected: string[] = [], knownSpeakers: KnownSpeaker[] = []): Suggestion[] {
-  const quotes = findQuotes(text);
-  const sentences = analyse(text, quotes.map((q) => q.outer));
+  const useModel = text.length <= NLP_MAX_CHARS;
   const names = new NameResolver(knownSpeakers);
   for (const form of fullNameForms(text)) names.noteFullName(form);
-  const found = readAttributions(text, sentences, quotes, names);
-  const all = [...claimSuggestions(text, found, quotes), ...quoteSuggestions(text, quotes, sentences, found), ...opinionSuggestions(text, sentences, quotes, found)];
-  for (const s of all) if (s.speaker && s.sourcing === 'named') s.speaker = names.resolve(s.speaker);
   const rejectedKeys = new Set(rejected);
   const index = new LabelIndex(existing);
   const out: Suggestion[] = [];
-  for (const s of dedupe(all).sort((a, b) => a.start - b.start || b.end - a.end)) {
-    if (out.length >= MAX_SUGGESTIONS) break;
-    if (rejectedKeys.has(rejectionKey(s)) || index.covers(s.type, s)) continue;
-    out.push(s);
+  // Chunk by chunk, in reading order, until the list is full: a huge text costs only what is shown.
+  for (let from = 0; from < text.length && out.length < MAX_SUGGESTIONS; ) {
+    const to = chunkEnd(text, from);
+    for (const s of suggestChunk(text.slice(from, to), names, useModel)) {
+      if (out.length >= MAX_SUGGESTIONS) break;
+      const shifted = from === 0 ? s : { ...s, start: s.start + from, end: s.end + from, id: `${s.type}:${s.start + from}-${s.end + from}` };
+      if (rejectedKeys.has(rejectionKey(shifted)) || index.covers(shifted.type, shifted)) continue;
+      out.push(shifted);
+    }
+    from = to;
   }
   return out;
+}
+
+/** Texts are read in chunks of about this many characters, cut at a line break or sentence end when there is one. */
+export const CHUNK_CHARS = 100_000;
+
+function chunkEnd(text: string, from: number): number {
+  if (text.length - from <= CHUNK_CHARS) return text.length;
+  const window = text.slice(from + CHUNK_CHARS / 2, from + CHUNK_CHARS);
+  const cut = Math.max(window.lastIndexOf('\n'), window.lastIndexOf('. ') + 1);
+  return cut > 0 ? from + CHUNK_CHARS / 2 + cut + 1 : from + CHUNK_CHARS;
+}
+
+/** Suggestions for one chunk, sorted by start; offsets relative to the chunk. */
+function suggestChunk(text: string, names: NameResolver, useModel: boolean): Suggestion[] {
+  const quotes = findQuotes(text);
+  const sentences = analyse(text, quotes.map((q) => q.outer), useModel);
+  const found = readAttributions(text, sentences, quotes, names);
+  const all = [...claimSuggestions(text, found, quotes), ...quoteSuggestions(text, quotes, sentences, found), ...opinionSuggestions(text, sentences, quotes, found)];
+  for (const s of all) if (s.speaker && s.sourcing === 'named') s.speaker = names.resolve(s.speaker);
+  return dedupe(all).sort((a, b) => a.start - b.start || b.end - a.end);
 }
 
 /** What a rejection remembers: type and words, so it still holds after the text is revised. */
@@ -93,7 +116,7 @@ function readAttributions(text: string, sentences: Sentence[], quotes: Quote[], 
           if (n.person && n.speaker.includes(' ')) names.noteFullName(n.speaker);
           if (!n.person || !/\s/.test(n.speaker)) if (viaStatement(a)) source.sourcing = 'document';
         } else source = { speaker: phrase(a.source), sourcing: kind, person: false, head, phrase: phrase(a.source), at: a.cueSpan.start };
-        if (!source && kind === 'definite') source = { speaker: phrase(a.source), sourcing: /statement|report|filing|minutes|study/.test(head ?? '') ? 'document' : 'anonymous', person: false, head, phrase: phrase(a.source) };
+        if (!source && kind === 'definite') source = { speaker: phrase(a.source), sourcing: DOCUMENT_HEADS.has(head ?? '') ? 'document' : 'anonymous', person: false, head, phrase: phrase(a.source) };
         if (!source) source = { sourcing: 'unattributed', person: false, phrase: phrase(a.source) };
         if (source.sourcing === 'named' && source.person) lastPerson = source;
         else if (source.sourcing === 'named') lastOrg = source;
@@ -108,7 +131,7 @@ function readAttributions(text: string, sentences: Sentence[], quotes: Quote[], 
     // Names introduced with a title ("Secretary of State Antony Blinken") are people "he"/"she" can mean.
     const named = titledNames(sentence.tokens);
     for (const n of named) names.noteFullName(n);
-    if (named.length && !out.some((f) => f.attribution.sentence === sentence)) lastPerson = { speaker: named.at(-1)!, sourcing: 'named', person: true, phrase: named.at(-1)!, at: sentence.start };
+    if (named.length && out.at(-1)?.attribution.sentence !== sentence) lastPerson = { speaker: named.at(-1)!, sourcing: 'named', person: true, phrase: named.at(-1)!, at: sentence.start };
   }
   return out;
 }
@@ -193,7 +216,14 @@ function quoteSuggestions(text: string, quotes: Quote[], sentences: Sentence[], 
     return inSentence.find((f) => f.attribution.content.start <= q.inner.end && f.attribution.content.end >= q.inner.end - 1 && f.attribution.content.start < q.outer.end)
       ?? inSentence.find((f) => f.attribution.cueSpan.end <= q.outer.start && q.outer.start - f.attribution.cueSpan.end < 60 && f.attribution.content.start <= q.outer.start + 1);
   });
-  const paragraphOf = (q: Quote) => text.lastIndexOf('\n', q.outer.start);
+  const breaks = lineBreaks(text);
+  const paragraphOf = (q: Quote) => lineStartBefore(breaks, q.outer.start);
+  const nextBreakAfter = (offset: number) => {
+    const i = lineStartBefore(breaks, offset) + 1; // the first break at or after offset
+    return i < breaks.length ? breaks[i] : -1;
+  };
+  const firstAttributedOfChain = new Map<number, number>();
+  for (const [j, q] of quotes.entries()) if (attributed[j] && !firstAttributedOfChain.has(q.chain)) firstAttributedOfChain.set(q.chain, j);
   const out: Suggestion[] = [];
   for (const [i, q] of quotes.entries()) {
     let f = attributed[i];
@@ -201,7 +231,7 @@ function quoteSuggestions(text: string, quotes: Quote[], sentences: Sentence[], 
     let confidence = 0.9;
     if (!f) {
       // The same quotation over paragraphs, or the next/previous quote of the same paragraph.
-      const sameChain = quotes.findIndex((o, j) => j !== i && o.chain === q.chain && attributed[j]);
+      const sameChain = firstAttributedOfChain.get(q.chain) ?? -1;
       const neighbours = [i + 1, i - 1].filter((j) => j >= 0 && j < quotes.length && attributed[j] && paragraphOf(quotes[j]) === paragraphOf(q) && Math.abs(quotes[j].outer.start - q.outer.start) < 1500);
       const j = sameChain !== -1 && Math.abs(sameChain - i) < 20 ? sameChain : neighbours[0];
       if (j !== undefined && j !== -1) {
@@ -212,11 +242,12 @@ function quoteSuggestions(text: string, quotes: Quote[], sentences: Sentence[], 
     }
     if (!f) {
       // A paragraph that is only a quotation continues the speaker of the paragraph before.
-      const p = paragraphOf(q);
-      const nextBreak = text.indexOf('\n', q.outer.end);
+      const p = breaks[paragraphOf(q)] ?? -1;
+      const nextBreak = nextBreakAfter(q.outer.end);
       if (q.outer.start - p <= 3 && (nextBreak === -1 ? text.length : nextBreak) - q.outer.end <= 3) {
         let k = lastFoundBefore(found, p);
-        while (k >= 0 && !found[k].source.speaker) k--;
+        for (let steps = 0; k >= 0 && !found[k].source.speaker && steps < 20; steps++) k--;
+        if (k >= 0 && !found[k].source.speaker) k = -1;
         if (k >= 0 && p - found[k].attribution.sentence.end < 400) {
           f = found[k];
           rule = 'quote:paragraph-after-speaker';
@@ -244,6 +275,25 @@ function contentSubject(a: Attribution): Source | undefined {
   if (k - from < 1) return undefined;
   const name = phrase(t.slice(0, k));
   return { speaker: name, sourcing: 'named', person: false, phrase: name, at: a.cueSpan.start };
+}
+
+/** Offsets of every line break, ascending. */
+function lineBreaks(text: string): number[] {
+  const out: number[] = [];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) out.push(i);
+  return out;
+}
+
+/** Index in `breaks` of the last line break before `offset`, or -1 (binary search). */
+function lineStartBefore(breaks: number[], offset: number): number {
+  let lo = 0;
+  let hi = breaks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (breaks[mid] < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
 }
 
 /** Index of the last attribution whose cue is before `offset` (binary search), or -1. */

@@ -22,14 +22,14 @@ function wink() {
   return nlp;
 }
 
-export function analyse(text: string, quotes: Span[]): Sentence[] {
+export function analyse(text: string, quotes: Span[], useModel = text.length <= NLP_MAX_CHARS): Sentence[] {
   const out: Sentence[] = [];
   let paragraph = 0;
   for (let start = 0; start <= text.length; paragraph++) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     if (/\S/.test(text.slice(start, Math.min(end, start + 200))) || end - start > 200) {
-      const sentences = text.length <= NLP_MAX_CHARS ? winkSentences(text, start, end) : plainSentences(text, start, end);
+      const sentences = useModel ? winkSentences(text, start, end) : plainSentences(text, start, end);
       for (const s of sentences) out.push({ ...s, paragraph });
     }
     start = end + 1;
@@ -89,14 +89,13 @@ function plainSentences(text: string, from: number, to: number): Bare[] {
   const out: Bare[] = [];
   let tokens: Token[] = [];
   WORD.lastIndex = from;
-  const slice = text.slice(0, to);
-  for (let m = WORD.exec(slice); m; m = WORD.exec(slice)) {
+  for (let m = WORD.exec(text); m && m.index < to; m = WORD.exec(text)) {
     const v = m[0];
     const lower = v.toLowerCase();
     const pos = /^[.!?]$/.test(v) ? 'PUNCT' : /^\p{P}$/u.test(v) ? 'PUNCT' : CLOSED.has(lower) ? 'DET' : PRONOUNS.has(lower) ? 'PRON' : /^\p{Lu}/u.test(v) && tokens.length > 0 ? 'PROPN' : 'NOUN';
     tokens.push({ start: m.index, end: m.index + v.length, text: v, lower, pos, lemma: lower });
-    const next = text.slice(m.index + 1, m.index + 4);
-    if (/^[.!?]$/.test(v) && /^["”’]?\s+\p{Lu}/u.test(next)) {
+    const next = text.slice(m.index + 1, m.index + 3);
+    if (/^[.!?]$/.test(v) && /^["”’]?\s/u.test(next)) {
       out.push({ start: tokens[0].start, end: tokens.at(-1)!.end, tokens });
       tokens = [];
     }
