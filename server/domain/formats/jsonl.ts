@@ -191,7 +191,7 @@ export function parseJsonLines(content: string, file: string): { values: { line:
 
 export const jsonlFormat: Format = {
   name: 'jsonl',
-  description: 'native, lossless: one document a line with its meta, every revision, labels and history; imports also take simple lines `{title?, text | html | markdown}`',
+  description: 'native, lossless: one document a line with its meta, every revision, labels and history; imports also take simple lines `{title?, text}` (or `html`, `markdown`)',
   extension: 'jsonl',
   contentType: 'application/x-ndjson; charset=utf-8',
   encode: {
