@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const BENCHMARKS = ['reanchor', 'export', 'compare', 'store', 'suggestions'];
+const BENCHMARKS = ['reanchor', 'export', 'compare', 'store', 'suggestions', 'scale'];
 let failed = false;
 for (const name of BENCHMARKS) {
   const file = `bench/${name}.ts`;

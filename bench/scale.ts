@@ -1,0 +1,225 @@
+/**
+ * `npx tsx bench/scale.ts`: the corpus at scale. Generated news-like documents (about 3 KB each)
+ * are written through the store (DocumentStore.create: the import CLI does not stream yet, so it
+ * is not used here), then the real server (`server/main.ts`) runs over HTTP on loopback and is
+ * measured at each size: start time, resident memory, p50/p99 of list, search, editor page,
+ * label save, and /compare + /outlets after a save; at the end the ratios last size / first size.
+ * Sizes: SCALE_SIZES (default "10000,100000"). Exits non-zero only when an answer is wrong.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, mkdir } from 'node:fs/promises';
+import { tmpdir, cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DocumentStore } from '../server/store/document-store.js';
+import { createDocument } from '../server/domain/documents.js';
+import { prng } from '../tests/helpers/prng.js';
+
+const SIZES = (process.env.SCALE_SIZES ?? '10000,100000').split(',').map(Number);
+const BATCH = 10_000;
+const PASSWORD = 'scale bench admin password';
+/** A request slower than this is recorded as timed out (the compare index is not incremental yet). */
+const SLOW_MS = Number(process.env.SCALE_SLOW_MS ?? 20_000);
+const NOW = '2026-01-01T00:00:00.000Z';
+
+const OUTLETS = ['Reuters', 'AP', 'BBC', 'Axios', 'Politico', 'Guardian', 'Times', 'Post', 'Wire', 'Herald', 'Tribune', 'Courier'];
+const NAMES = ['Ana Silva', 'Ben Okoro', 'Chen Wei', 'Dana Levi', 'Emil Novak', 'Farah Aziz', 'Goran Petrov', 'Hana Sato', 'Ivan Horvat', 'Julia Berg'];
+const ROLES = ['the minister', 'a spokesperson', 'the mayor', 'an official', 'the union leader', 'the governor'];
+const TOPICS = ['budget', 'harbour', 'election', 'pipeline', 'strike', 'tariff', 'vaccine', 'drought', 'railway', 'merger', 'wildfire', 'ceasefire'];
+const VERBS = ['said', 'told reporters', 'warned', 'added', 'argued', 'insisted'];
+const WORDS = 'the council plan would cost more than expected and officials said talks continue next week while critics question the timing of the vote after months of delay'.split(' ');
+
+let failed = false;
+function wrong(message: string): void {
+  failed = true;
+  console.error(`WRONG: ${message}`);
+}
+
+/** About 3 KB of news-like text; every document carries one unique token `zq<n>x` to search for. */
+function article(n: number, rand: () => number): { title: string; outlet: string; publishedAt: string; text: string } {
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+  const topic = pick(TOPICS);
+  const paragraphs: string[] = [];
+  while (paragraphs.join('\n\n').length < 2900) {
+    const who = pick(NAMES);
+    const words = Array.from({ length: 12 + Math.floor(rand() * 10) }, () => pick(WORDS)).join(' ');
+    paragraphs.push(`“The ${topic} ${words},” ${who}, ${pick(ROLES)}, ${pick(VERBS)}. ${words[0].toUpperCase()}${words.slice(1)} in the ${topic} case.`);
+  }
+  paragraphs.push(`Reference zq${n}x.`);
+  const y = 2020 + Math.floor(rand() * 6);
+  const m = String(1 + Math.floor(rand() * 12)).padStart(2, '0');
+  const d = String(1 + Math.floor(rand() * 28)).padStart(2, '0');
+  return { title: `${topic[0].toUpperCase()}${topic.slice(1)} talks: ${pick(NAMES)} speaks (${n})`, outlet: pick(OUTLETS), publishedAt: `${y}-${m}-${d}`, text: paragraphs.join('\n\n') };
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * p))];
+};
+const rssMb = async (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+  headers: Record<string, string>;
+  startMs: number;
+}
+
+async function startServer(dataDir: string, seedsDir: string): Promise<Server> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve('server/main.ts')], {
+    env: { ...process.env, DATA_DIR: dataDir, SEEDS_DIR: seedsDir, PORT: '0', ADMIN_PASSWORD: PASSWORD, NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const url = await new Promise<string>((done, fail) => {
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /Framewise on (http:\/\/\S+:\d+)/.exec(out);
+      if (m) done(m[1]);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => fail(new Error(`server exited (${code}):\n${out}`)));
+  });
+  const startMs = performance.now() - t0;
+  const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
+  if (login.status !== 200) throw new Error(`sign-in failed: ${login.status} ${await login.text()}`);
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  return { child, url, startMs, headers: { cookie: (login.headers.get('set-cookie') ?? '').split(';')[0], 'x-csrf-token': csrfToken } };
+}
+
+async function stopServer(s: Server): Promise<void> {
+  const exited = new Promise((r) => s.child.on('exit', r));
+  s.child.kill('SIGTERM');
+  await exited;
+}
+
+/** Times `n` calls of `call`; a call answering later than SLOW_MS counts as SLOW_MS and is reported. */
+async function timed(n: number, call: (i: number) => Promise<void>): Promise<{ p50: number; p99: number; timeouts: number }> {
+  const xs: number[] = [];
+  let timeouts = 0;
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    try {
+      await call(i);
+    } catch (err) {
+      if ((err as Error).name !== 'TimeoutError') throw err;
+      timeouts++;
+    }
+    xs.push(performance.now() - t0);
+  }
+  return { p50: pct(xs, 0.5), p99: pct(xs, 0.99), timeouts };
+}
+
+async function get(s: Server, path: string, expect = 200): Promise<Response> {
+  const res = await fetch(`${s.url}${path}`, { headers: s.headers, signal: AbortSignal.timeout(SLOW_MS) });
+  if (res.status !== expect) wrong(`GET ${path} answered ${res.status}, not ${expect}`);
+  await res.arrayBuffer().catch(() => undefined);
+  return res;
+}
+
+async function getJson<T>(s: Server, path: string): Promise<T> {
+  const res = await fetch(`${s.url}${path}`, { headers: s.headers, signal: AbortSignal.timeout(SLOW_MS) });
+  if (res.status !== 200) wrong(`GET ${path} answered ${res.status}`);
+  return (await res.json()) as T;
+}
+
+async function saveLabel(s: Server, id: string): Promise<void> {
+  const doc = await getJson<{ rev: number; text: string }>(s, `/api/documents/${id}`);
+  const start = doc.text.indexOf('“') + 1;
+  const res = await fetch(`${s.url}/api/documents/${id}/labels`, {
+    method: 'POST', headers: { ...s.headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ start, end: start + 20, type: 'direct-quote', rev: doc.rev }), signal: AbortSignal.timeout(SLOW_MS),
+  });
+  if (res.status !== 201) wrong(`a label save answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  else await res.arrayBuffer();
+}
+
+type Row = Record<string, number | string>;
+
+async function main(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'framewise-scale-'));
+  const seedsDir = join(dataDir, 'no-seeds');
+  await mkdir(seedsDir);
+  const rand = prng(13);
+  const results: Row[] = [];
+  const importRates: string[] = [];
+  console.log(`scale bench on ${cpus().length} cores, sizes ${SIZES.join(', ')}, data in ${dataDir}`);
+  let count = 0;
+  try {
+    for (const size of SIZES) {
+      const store = await DocumentStore.open(dataDir, { searchIndex: 'lazy' });
+      while (count < size) {
+        const upTo = Math.min(size, count + BATCH);
+        const t0 = performance.now();
+        for (let i = count; i < upTo; i += 50) {
+          await Promise.all(Array.from({ length: Math.min(50, upTo - i) }, (_, j) => {
+            const n = i + j;
+            const a = article(n, rand);
+            return store.create(createDocument({ id: `doc-${n}`, body: a.text, format: 'text', meta: { title: a.title, outlet: a.outlet, publishedAt: a.publishedAt }, author: 'bench', now: NOW }));
+          }));
+        }
+        const secs = (performance.now() - t0) / 1000;
+        importRates.push(`${count.toLocaleString('en')}→${upTo.toLocaleString('en')}: ${((upTo - count) / secs).toFixed(0)} docs/s (${(secs * (BATCH / (upTo - count))).toFixed(1)} s per 10,000)`);
+        console.log(`  wrote documents ${importRates[importRates.length - 1]}`);
+        count = upTo;
+      }
+      await store.close();
+
+      const s = await startServer(dataDir, seedsDir);
+      const row: Row = { size, 'start s': (s.startMs / 1000).toFixed(2), 'RSS after start MB': (await rssMb(s.child.pid!)).toFixed(0) };
+      const total = (await get(s, '/api/documents?limit=1')).headers.get('x-total-count');
+      if (Number(total) !== size) wrong(`the list says ${total} documents, not ${size}`);
+      const t0 = performance.now();
+      const probe = await getJson<{ items: Array<{ id: string }> }>(s, `/api/documents?q=zq${size - 1}x`);
+      row['search index build s'] = ((performance.now() - t0) / 1000).toFixed(1);
+      if (probe.items.map((d) => d.id).join() !== `doc-${size - 1}`) wrong(`searching the token of doc-${size - 1} found ${JSON.stringify(probe.items.map((d) => d.id))}`);
+      const ids = Array.from({ length: 40 }, () => `doc-${Math.floor(rand() * size)}`);
+      const sorts = ['date', 'title', 'outlet', 'labels', 'status'];
+      const fmt = (r: { p50: number; p99: number; timeouts: number }) => `${r.p50.toFixed(1)} / ${r.p99.toFixed(1)}${r.timeouts ? ` (${r.timeouts} over ${SLOW_MS / 1000} s)` : ''}`;
+      const list = await timed(40, async (i) => {
+        const page = await getJson<{ items: unknown[]; next: string | null }>(s, `/api/documents?limit=50&sort=${sorts[i % sorts.length]}`);
+        if (page.items.length !== 50 || !page.next) wrong('a list page did not hold 50 documents and a next cursor');
+      });
+      const search = await timed(40, async (i) => {
+        const n = Math.floor(rand() * size);
+        const hits = await getJson<{ items: Array<{ id: string }> }>(s, `/api/documents?q=${i % 2 ? `zq${n}x` : `${TOPICS[i % TOPICS.length]}+${NAMES[i % NAMES.length].split(' ')[1]}`}&limit=20`);
+        if (i % 2 && hits.items[0]?.id !== `doc-${n}`) wrong(`searching zq${n}x did not find doc-${n}`);
+      });
+      const editor = await timed(20, async (i) => {
+        await get(s, `/documents/${ids[i]}`);
+      });
+      const save = await timed(20, async (i) => saveLabel(s, ids[20 + (i % 20)]));
+      const afterSave = await timed(2, async (i) => {
+        await saveLabel(s, ids[i]);
+        await get(s, '/compare');
+        await get(s, '/outlets');
+      });
+      Object.assign(row, {
+        'list p50/p99 ms': fmt(list), 'search p50/p99 ms': fmt(search), 'editor p50/p99 ms': fmt(editor),
+        'label save p50/p99 ms': fmt(save), 'save+/compare+/outlets p50/p99 ms': fmt(afterSave),
+        'RSS after all MB': (await rssMb(s.child.pid!)).toFixed(0),
+      });
+      for (const [k, v] of [['list', list], ['search', search], ['editor', editor], ['save', save], ['compare', afterSave]] as const) row[`_${k}`] = v.p50;
+      results.push(row);
+      console.log(row);
+      await stopServer(s);
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+
+  console.log(`\n| documents | ${Object.keys(results[0]).filter((k) => !k.startsWith('_') && k !== 'size').join(' | ')} |`);
+  console.log(`|---|${Object.keys(results[0]).filter((k) => !k.startsWith('_') && k !== 'size').map(() => '---').join('|')}|`);
+  for (const r of results) console.log(`| ${Number(r.size).toLocaleString('en')} | ${Object.entries(r).filter(([k]) => !k.startsWith('_') && k !== 'size').map(([, v]) => v).join(' | ')} |`);
+  if (results.length > 1) {
+    const [a, b] = [results[0], results[results.length - 1]];
+    const ratio = (k: string) => (Number(b[k]) / Number(a[k])).toFixed(2);
+    console.log(`\nratio ${Number(b.size).toLocaleString('en')} / ${Number(a.size).toLocaleString('en')} (p50): list ${ratio('_list')}, search ${ratio('_search')}, editor ${ratio('_editor')}, label save ${ratio('_save')}, save+compare+outlets ${ratio('_compare')}; start ${ratio('start s')}`);
+  }
+  console.log(`\nwrite throughput per 10,000 documents (through the store):\n  ${importRates.join('\n  ')}`);
+  process.exit(failed ? 1 : 0);
+}
+
+await main();
