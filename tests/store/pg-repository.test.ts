@@ -188,6 +188,36 @@ describe('two app servers on one database', () => {
     expect((await b.documents.listPage()).items[0].labelCount).toBe(1);
   });
 
+  it('when a server loses its change-feed connection, then it reconnects, bumps its generation, hears the changes made meanwhile and later ones', async () => {
+    let back!: () => void;
+    const reconnected = new Promise<void>((resolve) => (back = resolve));
+    const logs: string[] = [];
+    const c = await openPostgresStore(url, { applicationName: 'server-c', log: (m) => (logs.push(m), m.includes('is back') && back()) });
+    try {
+      await a.documents.create(pgDoc('doc-1'));
+      const before = c.documents.generation;
+      const client = await sql(url);
+      try {
+        const { rows } = await client.query("SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE application_name = 'server-c change feed'");
+        expect(rows).toEqual([{ killed: true }]);
+      } finally {
+        await client.end();
+      }
+      // Made while C has no feed (it reconnects after a second): C hears of it by replay once back.
+      const missed = nextChange(c, (id) => id === 'doc-1');
+      await a.documents.update('doc-1', (d) => void d.labels.push(labelOn(d, 'while-down')));
+      await reconnected;
+      expect(await missed).toBe('doc-1');
+      expect(logs[0]).toMatch(/^the PostgreSQL change feed was lost .*; reconnecting, cached documents are dropped meanwhile$/);
+      expect(c.documents.generation).toBeGreaterThan(before);
+      const heard = nextChange(c, (id) => id === 'doc-1');
+      await a.documents.update('doc-1', (d) => void d.labels.push(labelOn(d, 'after-reconnect')));
+      expect(await heard).toBe('doc-1');
+    } finally {
+      await c.close();
+    }
+  });
+
   it('when a page cursor comes from server A, then server B continues the listing with it (one signing key in the database)', async () => {
     for (let i = 0; i < 3; i++) await a.documents.create(pgDoc(`doc-${i}`));
     const first = await a.documents.listPage({ sort: 'title', limit: 2 });

@@ -70,6 +70,8 @@ export class PgDocumentRepository implements DocumentRepository {
   /** Notifications that arrived before this process saw its own COMMIT finish (newest last, bounded). */
   private readonly early = new Set<string>();
   private changes = 0;
+  /** The highest change-feed sequence number seen here, to replay what was missed while the feed was down. */
+  private lastSeq = 0;
   /** The last write queued per document in this process: writes to one document start in call order. */
   private readonly queues = new Map<string, Promise<unknown>>();
   private feed: pg.Client | null = null;
@@ -104,6 +106,8 @@ export class PgDocumentRepository implements DocumentRepository {
     if (!rows.length) throw new Error('the settings table has no cursor_key row; the database was not set up by the Framewise migrations');
     const repo = new PgDocumentRepository(pool, new CursorSigner(Buffer.from(rows[0].value, 'hex')), options);
     await repo.listen();
+    const latest = await pool.query<{ seq: string }>('SELECT coalesce(max(seq), 0)::text AS seq FROM document_changes');
+    repo.seen(latest.rows[0].seq);
     return repo;
   }
 
@@ -141,12 +145,19 @@ export class PgDocumentRepository implements DocumentRepository {
     feed.on('error', onLost);
     feed.on('end', () => onLost());
     feed.on('notification', (n) => this.received(n.payload ?? ''));
-    await feed.connect();
-    await feed.query(`LISTEN ${CHANGES_CHANNEL}`);
+    try {
+      await feed.connect();
+      await feed.query(`LISTEN ${CHANGES_CHANNEL}`);
+    } catch (err) {
+      lost = true;
+      await feed.end().catch(() => undefined);
+      throw err;
+    }
     this.feed = feed;
   }
 
   private scheduleReconnect(): void {
+    if (this.reconnectTimer || this.closed) return;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       if (this.closed) return;
@@ -155,17 +166,33 @@ export class PgDocumentRepository implements DocumentRepository {
       this.ownChanges.clear();
       this.early.clear();
       this.changes++;
-      this.listen().then(
-        () => this.log('the PostgreSQL change feed is back'),
-        () => this.scheduleReconnect(),
-      );
+      this.listen()
+        .then(() => this.replay())
+        .then(
+          () => this.log('the PostgreSQL change feed is back'),
+          () => this.scheduleReconnect(),
+        );
     }, 1000);
     this.reconnectTimer.unref();
+  }
+
+  /** Tells listeners of the changes recorded after the last one seen (those made while the feed was down). */
+  private async replay(): Promise<void> {
+    const { rows } = await this.pool.query<{ seq: string; id: string }>('SELECT seq::text AS seq, id FROM document_changes WHERE seq > $1 ORDER BY seq', [this.lastSeq]);
+    for (const row of rows) {
+      this.seen(row.seq);
+      this.applied(row.id);
+    }
+  }
+
+  private seen(seq: string): void {
+    this.lastSeq = Math.max(this.lastSeq, Number(seq));
   }
 
   private received(payload: string): void {
     const at = payload.indexOf(':');
     if (at < 0) return;
+    this.seen(payload.slice(0, at));
     if (this.ownChanges.delete(payload)) return;
     this.early.add(payload);
     if (this.early.size > 1000) this.early.delete(this.early.values().next().value!);
@@ -359,6 +386,7 @@ export class PgDocumentRepository implements DocumentRepository {
   /** After COMMIT: the cache holds what was written, and the change is applied here without waiting for its NOTIFY. */
   private committed(seq: string, id: string, now: CachedDocument | null): void {
     const payload = `${seq}:${id}`;
+    this.seen(seq);
     // Its NOTIFY may have come first (it travels on another connection): then it was applied already.
     if (!this.early.delete(payload)) {
       this.ownChanges.add(payload);
