@@ -143,4 +143,23 @@ describe('npm run import, twice', () => {
     await rm(work, { recursive: true, force: true });
     await rm(dataDir, { recursive: true, force: true });
   });
+
+  test('when the second import is a --dry-run, then it prints what it would do and the data folder stays byte-identical', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'framewise-cli-'));
+    const dataDir = await tempDataDir();
+    await writeFile(join(work, 'a.txt'), 'Version one.');
+    await writeFile(join(work, 'b.txt'), 'Unchanged.');
+    await run('import', [work], dataDir);
+    await writeFile(join(work, 'a.txt'), 'Version two.');
+    await writeFile(join(work, 'c.txt'), 'New one.');
+    // The store's catalog cache (catalog.json/.log) is compacted whenever a store opens; the data is what must not change.
+    const data = async () => Object.fromEntries(Object.entries(await snapshotDir(dataDir)).filter(([name]) => !name.startsWith('catalog.')));
+    const before = await data();
+    const r = await run('import', ['--dry-run', work], dataDir);
+    expect([r.code, r.stdout]).toEqual([0, 'dry run, nothing written; the import would bring: 1 new documents, 1 revised, 1 unchanged, 0 labels (0 already there)\n']);
+    expect(await data()).toEqual(before);
+    expect(Object.keys(before).some((name) => name.startsWith('documents/'))).toBe(true);
+    await rm(work, { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true });
+  });
 });
