@@ -19,6 +19,7 @@ import { compareRoutes } from './routes/compare.js';
 import { speakerRoutes } from './routes/speakers.js';
 import { outletRoutes } from './routes/outlets.js';
 import { verdictRoutes } from './routes/verdicts.js';
+import { answerRoutes } from './routes/answers.js';
 import { labelTypeRoutes } from './routes/label-types.js';
 import { suggestionRoutes } from './routes/suggestions.js';
 import { agreementRoutes } from './routes/agreement.js';
@@ -97,6 +98,7 @@ export function createApp({ store, project, users, team, trustProxy = false, all
   app.use('/', importRoutes(store, project)); // /api/import, /import
   app.use('/', compareRoutes(store, project)); // /api/compare, /compare
   app.use('/', outletRoutes(store, project)); // /api/outlets, /outlets, /outlets/:name
+  app.use('/', answerRoutes(store)); // /api/questions[/template], /api/documents/:id/answers, /api/answers[/agreement], /documents/:id/questions
   app.use('/', speakerRoutes(store, project)); // /api/speakers, /api/speakers/:id[/merge|/split], /api/speakers/merges/:mergeId/undo, /speakers, /speakers/:id
   app.use('/', suggestionRoutes(store, project)); // /api/documents/:id/suggestions, /documents/:id/suggestions/:sid/accept|reject
   app.use('/', agreementRoutes(store, team)); // /api/agreement, /agreement
