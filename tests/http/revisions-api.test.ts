@@ -31,9 +31,9 @@ describe('PUT /api/documents/:id/text', () => {
     await labelText(t, id, 'q1', 'the goverment will act');
     await labelText(t, id, 'c1', 'Critics disagreed.', 'opinion');
 
-    const res = await t.http
+    const res = await (await t.as('editor-ann', 'editor'))
       .put(`/api/documents/${id}/text`)
-      .send({ text: 'The minister spoke.\nShe said "the government will act".\nCritics disagreed.', baseRev: 1, message: 'typo', annotator: 'editor-ann' })
+      .send({ text: 'The minister spoke.\nShe said "the government will act".\nCritics disagreed.', baseRev: 1, message: 'typo' })
       .expect(201);
 
     expect(res.headers.location).toBe(`/api/documents/${id}/revisions/2`);
@@ -46,7 +46,7 @@ describe('PUT /api/documents/:id/text', () => {
     expect(res.body.report.needsReview[0].score).toBeGreaterThan(0.9);
 
     const file = await readDocFile(t.dataDir, id);
-    expect(file.revisions.map((r) => [r.rev, r.author, r.message])).toEqual([[1, 'anonymous', 'Imported'], [2, 'editor-ann', 'typo']]);
+    expect(file.revisions.map((r) => [r.rev, r.author, r.message])).toEqual([[1, 'admin', 'Imported'], [2, 'editor-ann', 'typo']]);
     expect(file.revisions[1].text).toBe('The minister spoke.\nShe said "the government will act".\nCritics disagreed.');
     expect(file.revisions[0].labels!.map((l) => [l.id, l.start, l.end, l.rev])).toEqual([['q1', 30, 52, 1], ['c1', 55, 73, 1]]);
     expect(file.revisions[1].labels).toBeUndefined();
@@ -130,14 +130,14 @@ describe('GET revisions and diff', () => {
     id = await createDoc(t, 'Alpha said "we will win". Beta said "we will win" too.\nGamma stayed silent.');
     await labelText(t, id, 'alpha', 'we will win');
     await labelText(t, id, 'gamma', 'Gamma stayed silent.', 'opinion');
-    await t.http.put(`/api/documents/${id}/text`).send({ text: 'Alpha said "we will win". Beta said "we will lose" too.', baseRev: 1, message: 'second', annotator: 'ed' }).expect(201);
+    await (await t.as('ed', 'editor')).put(`/api/documents/${id}/text`).send({ text: 'Alpha said "we will win". Beta said "we will lose" too.', baseRev: 1, message: 'second' }).expect(201);
   });
   afterAll(() => t.cleanup());
 
   test('when the revisions are listed, then each has its number, author, message, length and label count', async () => {
     const res = await t.http.get(`/api/documents/${id}/revisions`).expect(200);
     expect(res.body.map((r: Record<string, unknown>) => ({ ...r, createdAt: typeof r.createdAt }))).toEqual([
-      { rev: 1, createdAt: 'string', author: 'anonymous', message: 'Imported', length: 75, labelCount: 2, latest: false },
+      { rev: 1, createdAt: 'string', author: 'admin', message: 'Imported', length: 75, labelCount: 2, latest: false },
       { rev: 2, createdAt: 'string', author: 'ed', message: 'second', length: 55, labelCount: 2, latest: true },
     ]);
   });
