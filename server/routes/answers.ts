@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { stringify } from 'csv-stringify/sync';
 import type { DocumentStore } from '../store/document-store.js';
@@ -55,8 +55,14 @@ export function answerRoutes(store: DocumentStore): Router {
     res.json(await addTemplate(store, parseWith(templateBody, req.body ?? {}).template));
   });
 
+  /** Annotators see only their own answers (blind labelling); editors and admins see every layer. */
+  const visible = (req: Request, answers: Answer[]) => {
+    const role = (req as Request & { user?: { role?: string } }).user?.role;
+    return role === 'annotator' ? answers.filter((a) => a.annotator === actorOf(req)) : answers;
+  };
+
   router.get('/api/documents/:id/answers', async (req, res) => {
-    res.json(await answersOf(store, String(req.params.id)));
+    res.json(visible(req, await answersOf(store, String(req.params.id))));
   });
   router.put('/api/documents/:id/answers', async (req, res) => {
     const body = parseWith(answersBody, req.body ?? {});
@@ -84,7 +90,7 @@ export function answerRoutes(store: DocumentStore): Router {
     const doc = store.get(String(req.params.id));
     if (!doc) throw notFound(`no document with id "${String(req.params.id).slice(0, 100)}"`);
     const user = actorOf(req);
-    const answers = await answersOf(store, doc.id);
+    const answers = visible(req, await answersOf(store, doc.id));
     res.render('questions/panel', { title: `Questions · ${doc.meta.title}`, doc, rev: latestRevision(doc).rev, questions: await listQuestions(store), mine: answers.filter((a) => a.annotator === user), others: answers.filter((a) => a.annotator !== user) });
   });
 

@@ -40,6 +40,13 @@ describe('document-level questions (Credibility indicators)', () => {
     expect(file.answers).toHaveLength(7);
   });
 
+  test('when an annotator asks for a document\'s answers, then they see only their own', async () => {
+    const cy = await t.as('cy', 'annotator');
+    const res = await cy.get(`/api/documents/${FIRST_SEED}/answers`);
+    if (res.status === 200) expect((res.body as { annotator: string }[]).every((a) => a.annotator === 'cy')).toBe(true);
+    else expect(res.status).toBe(403); // not assigned to the document
+  });
+
   test('when the questions panel form is sent, then the reviewer\'s answers are saved, checkboxes as a list', async () => {
     await t.http.post(`/documents/${FIRST_SEED}/questions`).type('form').send('q-genre=analysis&q-tone=neutral&q-tone=sarcastic&q-title-representativeness=2').expect(303);
     const mine = ((await t.http.get(`/api/documents/${FIRST_SEED}/answers`).expect(200)).body as { annotator: string; questionId: string; value: unknown }[]).filter((a) => a.annotator === 'admin');
