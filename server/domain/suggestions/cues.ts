@@ -32,6 +32,18 @@ const ALL = new Set<string>([...REPORTING, ...QUOTE_ONLY]);
 
 /** The cue lemma of a word, or `null`: irregular forms, then the model's lemma, then -s/-ed/-ing stripped. */
 export function cueLemma(lower: string, modelLemma: string): string | null {
+  const key = `${lower} ${modelLemma}`;
+  const cached = LEMMA_CACHE.get(key);
+  if (cached !== undefined) return cached;
+  if (LEMMA_CACHE.size > 20_000) LEMMA_CACHE.clear();
+  const lemma = readCueLemma(lower, modelLemma);
+  LEMMA_CACHE.set(key, lemma);
+  return lemma;
+}
+const LEMMA_CACHE = new Map<string, string | null>();
+
+function readCueLemma(lower: string, modelLemma: string): string | null {
+  if (!/^\p{L}/u.test(lower)) return null;
   const irregular = IRREGULAR[lower];
   if (irregular) return irregular;
   if (ALL.has(modelLemma)) return modelLemma;

@@ -38,9 +38,9 @@ export function suggestLabels(text: string, existing: Pick<Label, 'type' | 'star
     const to = chunkEnd(text, from);
     for (const s of suggestChunk(text.slice(from, to), names, useModel)) {
       if (out.length >= MAX_SUGGESTIONS) break;
-      const shifted = from === 0 ? s : { ...s, start: s.start + from, end: s.end + from, id: `${s.type}:${s.start + from}-${s.end + from}` };
-      if (rejectedKeys.has(rejectionKey(shifted)) || index.covers(shifted.type, shifted)) continue;
-      out.push(shifted);
+      if (index.covers(s.type, { start: s.start + from, end: s.end + from })) continue;
+      if (rejectedKeys.size && rejectedKeys.has(rejectionKey(s))) continue;
+      out.push(from === 0 ? s : { ...s, start: s.start + from, end: s.end + from, id: `${s.type}:${s.start + from}-${s.end + from}` });
     }
     from = to;
   }

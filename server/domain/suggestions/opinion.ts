@@ -10,11 +10,14 @@ import { MAX_SENTENCE_CHARS } from './text-analysis.js';
 export interface OpinionCandidate extends Span { confidence: number; hits: { words: string; family: Family }[] }
 
 const ENTRIES = Object.entries(OPINION_LEXICON).flatMap(([family, words]) => Object.entries(words).map(([words, weight]) => ({ words, weight, family: family as Family, re: new RegExp(`(?<![\\p{L}-])${words}(?![\\p{L}-])`, 'u') })));
+/** Any lexicon entry at all: one scan per sentence before the clause-by-clause reading. */
+const ANY = new RegExp(ENTRIES.map((e) => e.words).join('|'), 'u');
 /** Below this a candidate is not suggested: one strong word, or two weak ones. */
 export const MIN_OPINION_WEIGHT = 1;
 
 export function opinionCandidates(text: string, sentence: Sentence, blanked: Span[]): OpinionCandidate[] {
   if (sentence.end - sentence.start > MAX_SENTENCE_CHARS) return [];
+  if (!ANY.test(text.slice(sentence.start, sentence.end).toLowerCase())) return [];
   let own = text.slice(sentence.start, sentence.end);
   for (const b of blanked) {
     const s = Math.max(b.start, sentence.start) - sentence.start;

@@ -17,6 +17,8 @@ export const NLP_MAX_CHARS = 300_000;
 export const MAX_SENTENCE_CHARS = 2_000;
 
 let nlp: ReturnType<typeof winkNLP> | undefined;
+/** Words that may be an inflected reporting verb (lower-case, 3+ letters, not a name). */
+const MAYBE_CUE = /^[a-z]{3,}$/;
 function wink() {
   nlp ??= winkNLP(model, ['sbd', 'pos']);
   return nlp;
@@ -44,7 +46,11 @@ function winkSentences(text: string, from: number, to: number): Bare[] {
   const doc = w.readDoc(text.slice(from, to));
   const values = doc.tokens().out(w.its.value) as string[];
   const pos = doc.tokens().out(w.its.pos) as string[];
-  const lemmas = doc.tokens().out(w.its.lemma as unknown as typeof w.its.value) as string[];
+  // The model's lemma only where a cue could be (a cheap pre-check on the word), so the lemmatiser runs on few tokens.
+  const lemmas: (string | undefined)[] = [];
+  doc.tokens().each((tok, i) => {
+    if (pos[i] === 'VERB' && MAYBE_CUE.test(values[i])) lemmas[i] = tok.out(w.its.lemma as unknown as typeof w.its.value) as string;
+  });
   const tokens: Token[] = [];
   let cursor = from;
   for (let i = 0; i < values.length; i++) {
