@@ -5,10 +5,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { suggestLabels } from '../server/domain/suggestions.js';
 import { emptyScores, figures, score, type GoldLabel } from '../server/domain/suggestions/evaluation.js';
 
-const DIR = join(import.meta.dirname, '../tests/fixtures/attribution');
+const DIR = fileURLToPath(new URL('../tests/fixtures/attribution/', import.meta.url));
 const verbose = process.argv.includes('--verbose');
 const only = process.argv.includes('--split') ? process.argv[process.argv.indexOf('--split') + 1] : undefined;
 /** Opinion suggestions are counted from this confidence up (the reviewer's default filter). */
