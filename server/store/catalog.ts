@@ -177,14 +177,20 @@ export class Catalog {
     this.logLines++;
     const compact = this.logLines >= COMPACT_AFTER_LINES;
     this.appending = this.appending
-      .then(() => (compact ? this.compact() : appendFile(this.logFile, `${line}\n`)))
+      .then(() => (compact ? this.writeSnapshot() : appendFile(this.logFile, `${line}\n`)))
       .catch((err) => console.warn(`the catalogue could not be updated (${(err as Error).message}); it will be checked against the documents at the next start`));
     return this.appending;
   }
 
-  /** Writes every row to catalog.json (durably, copy then rename) and empties the log. */
-  async compact(): Promise<void> {
-    if (!this.persist) return;
+  /** Writes every row to catalog.json (durably, copy then rename) and empties the log, after the log lines queued so far. */
+  compact(): Promise<void> {
+    if (!this.persist) return Promise.resolve();
+    const run = this.appending.then(() => this.writeSnapshot());
+    this.appending = run.catch(() => undefined);
+    return run;
+  }
+
+  private async writeSnapshot(): Promise<void> {
     this.logLines = 0;
     const rows = [...this.rows.values()].flatMap((r) => (r.saved ? [r.saved] : []));
     await new AtomicJSONFile<unknown>(this.file).write({ version: VERSION, rows });

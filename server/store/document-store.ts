@@ -123,6 +123,7 @@ export class DocumentStore implements DocumentRepository {
   private readonly sorted = new Map<string, string[]>();
   private readonly listeners = new Set<(id: string) => void>();
   private catalog!: Catalog;
+  private pendingCompaction: NodeJS.Timeout | null = null;
   private changes = 0;
   /** Document files moved to quarantine at open. */
   readonly problems: StartupProblem[] = [];
@@ -209,7 +210,18 @@ export class DocumentStore implements DocumentRepository {
     }
     catalog.reorder(present);
     const { reread, dropped } = this.catalogReport;
-    if (!this.readOnly && (reread || dropped || problem || logLines)) await catalog.compact();
+    if (!this.readOnly && (reread || dropped || problem || logLines)) {
+      // Written a moment after the start rather than during it, so a start refused for another
+      // reason (a damaged project.json) leaves the data folder exactly as it was.
+      const timer = setTimeout(() => {
+        catalog.compact().catch((err: NodeJS.ErrnoException) => {
+          // ENOENT: the data folder was removed meanwhile (tests); the next start checks the files anyway.
+          if (err.code !== 'ENOENT') (this.options.log ?? console.warn)(`the catalogue could not be written (${err.message})`);
+        });
+      }, 1000);
+      timer.unref();
+      this.pendingCompaction = timer;
+    }
   }
 
   /** The document in the file of `id`, or why it cannot be used. IO errors other than a missing file are rethrown. */
@@ -575,6 +587,7 @@ export class DocumentStore implements DocumentRepository {
 
   /** Waits for every queued write and folds the catalogue log into catalog.json. */
   async close(): Promise<void> {
+    if (this.pendingCompaction) clearTimeout(this.pendingCompaction);
     for (const [, entry] of this.active) await new Promise<void>((resolve) => entry.idle.push(resolve));
     await this.catalog.flush();
     if (!this.readOnly) await this.catalog.compact();

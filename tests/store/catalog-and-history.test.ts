@@ -79,7 +79,8 @@ describe('the catalogue file', () => {
     } else {
       expect(store.catalogReport.reread).toBe(1);
     }
-    // And it was rewritten sound.
+    // And it is rewritten sound (a moment after the start, or at close).
+    await store.close();
     expect(JSON.parse(await readFile(file, 'utf8')).rows).toHaveLength(5);
   });
 
