@@ -9,8 +9,10 @@ import { tarGzOfZeros, tarHeaderOnly, zipLyingAboutSize, zipOfMany, zipSharingDa
 /** Hostile imports: each gets a clear 4xx, the data folder stays byte-identical, the server keeps answering. */
 describe('hostile imports', () => {
   let t: Awaited<ReturnType<typeof startTestApp>>;
+  let authorization = '';
   beforeAll(async () => {
     t = await startTestApp({ seeds: true });
+    authorization = `Bearer ${await t.token()}`;
   });
   afterAll(() => t.cleanup());
   expectDataUntouchedAfterEach(() => t);
@@ -51,7 +53,7 @@ describe('hostile imports', () => {
   });
 
   it('when a 51 MB upload is announced, then 413 comes back before the body is sent', async () => {
-    expect(await statusOfAnnouncedUpload(t.app, '/api/import?format=jsonl', 'application/x-ndjson', 51 * 1024 * 1024, '{"text": "')).toBe(413);
+    expect(await statusOfAnnouncedUpload(t.app, '/api/import?format=jsonl', 'application/x-ndjson', 51 * 1024 * 1024, '{"text": "', { authorization })).toBe(413);
   });
 
   it('when the import file is not JSON at all, then 400 names the line', async () => {
