@@ -10,16 +10,29 @@ const base = `/api/documents/${FIRST_SEED}/suggestions`;
 const ONE_OF = 'One of the things that you can imagine is the Russians trying to find an off-ramp [to peace]';
 
 describe('suggestions', () => {
-  test('when the first seed is read, then Blinken’s attributed quote is suggested with his full name as the article spells it, and the cue', async () => {
+  test('when the first seed is read, then Blinken’s attributed quote is suggested with his name as most of the corpus spells it, the cue and an explanation', async () => {
     const res = await t.http.get(base).expect(200);
     const s = res.body.find((x: { exact: string }) => x.exact === ONE_OF);
-    expect(s).toMatchObject({ type: 'direct-quote', speaker: 'Anthony Blinken', cue: 'said', sourcing: 'named', score: 0.9, rule: 'quote-with-attribution' });
+    expect(s).toMatchObject({ type: 'direct-quote', speaker: 'Antony Blinken', cue: 'said', sourcing: 'named', score: 0.9, confidence: 0.9, rule: 'quote:attributed' });
+    expect(s.explanation).toBe('content-cue-source: cue “said”, source “Blinken”, named');
+    expect(res.body.filter((x: { speaker?: string }) => x.speaker === 'Anthony Blinken')).toEqual([]);
+  });
+
+  test('when the first seed is read, then the lede quote is Blinken’s with his role, and "Blinken said Russia is trying…" is a reported claim', async () => {
+    const res = await t.http.get(base).expect(200);
+    expect(res.body.find((x: { exact: string }) => x.exact === 'rest, refit, regroup, reattack')).toMatchObject({ type: 'direct-quote', speaker: 'Antony Blinken', role: 'Secretary of State' });
+    expect(res.body.find((x: { exact: string }) => x.exact.startsWith('Russia is trying to force Ukraine'))).toMatchObject({ type: 'reported-claim', speaker: 'Antony Blinken', cue: 'said', sourcing: 'named' });
+  });
+
+  test('when the Axios seed is read, then the French official is an anonymous source', async () => {
+    const res = await t.http.get('/api/documents/003_975f8ef28e3c2c11/suggestions').expect(200);
+    expect(res.body.find((x: { exact: string }) => x.exact.startsWith('Russia\'s ambition'))).toMatchObject({ speaker: 'A French official', sourcing: 'anonymous' });
   });
 
   test('when a suggestion is accepted, then it becomes a label with its attributes and leaves the list', async () => {
     const s = (await t.http.get(base)).body.find((x: { exact: string }) => x.exact === ONE_OF);
     const res = await t.http.post(`${base}/${s.id}/accept`).send({ rev: 1 }).expect(201);
-    expect(res.body).toMatchObject({ type: 'direct-quote', start: s.start, end: s.end, speaker: 'Anthony Blinken', cue: 'said', sourcing: 'named' });
+    expect(res.body).toMatchObject({ type: 'direct-quote', start: s.start, end: s.end, speaker: 'Antony Blinken', cue: 'said', sourcing: 'named' });
     expect((await readDocFile(t.dataDir, FIRST_SEED)).labels).toEqual([res.body]);
     expect((await t.http.get(base)).body.map((x: { id: string }) => x.id)).not.toContain(s.id);
   });

@@ -172,7 +172,8 @@ function unquotedWords(text: string, content: Span, quotes: Quote[], from: numbe
 const countWords = (s: string) => (s.match(/\p{L}[\p{L}'’-]*/gu) ?? []).length;
 
 function describe(f: Found): string {
-  const who = f.source.speaker ? `${f.source.speaker}${f.source.phrase && f.source.phrase !== f.source.speaker ? ` (“${f.source.phrase}”)` : ''}` : 'no source';
+  const written = f.attribution.source ? phrase(f.attribution.source) : '';
+  const who = written ? `“${written}”${f.source.speaker && f.source.speaker !== written ? ` (${f.source.speaker})` : ''}` : 'none';
   return `${f.attribution.order}: cue “${f.attribution.cue}”, source ${who}, ${f.source.sourcing}`;
 }
 
