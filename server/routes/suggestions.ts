@@ -8,13 +8,16 @@ import { actorOf } from './actor.js';
 import { loadDocument } from './documents-api.js';
 
 const acceptSchema = z.object({ rev: z.coerce.number().int().positive() });
+/** `?minConfidence=0.7` hides suggestions the rules are less sure of (0 to 1). */
+const listSchema = z.object({ minConfidence: z.coerce.number().min(0).max(1).optional() });
 
 /** Rule-based suggestions: listed, accepted as labels, or rejected (JSON API and plain forms). */
 export function suggestionRoutes(store: DocumentStore, project: ProjectStore): Router {
   const router = Router();
 
   router.get('/api/documents/:id/suggestions', (req, res) => {
-    res.json(suggestionsFor(loadDocument(store, req), knownSpeakersFor(store)));
+    const { minConfidence = 0 } = parseWith(listSchema, req.query, 'query');
+    res.json(suggestionsFor(loadDocument(store, req), knownSpeakersFor(store)).filter((s) => s.confidence >= minConfidence));
   });
 
   router.post('/api/documents/:id/suggestions/:sid/accept', async (req, res) => {

@@ -29,6 +29,19 @@ describe('suggestions', () => {
     expect(res.body.find((x: { exact: string }) => x.exact.startsWith('Russia\'s ambition'))).toMatchObject({ speaker: 'A French official', sourcing: 'anonymous' });
   });
 
+  test('when suggestions are asked for with minConfidence, then only those at or above it are listed', async () => {
+    const all = (await t.http.get(base).expect(200)).body as { confidence: number }[];
+    const sure = (await t.http.get(`${base}?minConfidence=0.8`).expect(200)).body as { confidence: number }[];
+    expect(sure.length).toBeGreaterThan(0);
+    expect(sure).toEqual(all.filter((s) => s.confidence >= 0.8));
+    expect(sure.length).toBeLessThan(all.length);
+  });
+
+  test.each([['2'], ['high'], ['-1']])('when minConfidence is %s, then the request is refused with the reason', async (value) => {
+    const res = await t.http.get(`${base}?minConfidence=${value}`).expect(400);
+    expect(res.body.error.message).toMatch(/^minConfidence: /);
+  });
+
   test('when a suggestion is accepted, then it becomes a label with its attributes and leaves the list', async () => {
     const s = (await t.http.get(base)).body.find((x: { exact: string }) => x.exact === ONE_OF);
     const res = await t.http.post(`${base}/${s.id}/accept`).send({ rev: 1 }).expect(201);
