@@ -86,7 +86,14 @@ async function* textChunks(encoder: Encoder<string>, docs: AsyncGenerator<Docume
   if (head) yield head;
   for await (const doc of docs) {
     const chunk = encoder.document(doc);
-    if (chunk) yield chunk;
+    if (typeof chunk === 'string') {
+      if (chunk) yield chunk;
+      continue;
+    }
+    for (const piece of chunk) {
+      yield piece;
+      await nextTurn();
+    }
   }
   const tail = encoder.tail?.();
   if (tail) yield tail;
@@ -97,8 +104,13 @@ const ENTRY_MTIME = new Date('2000-01-01T00:00:00Z');
 
 async function* encodedFiles(encoder: Encoder<EncodedFile[]>, docs: AsyncGenerator<DocumentRecord>): AsyncGenerator<EncodedFile> {
   yield* encoder.head?.() ?? [];
-  for await (const doc of docs) yield* encoder.document(doc);
+  for await (const doc of docs) for (const files of pieces(encoder.document(doc))) yield* files;
   yield* encoder.tail?.() ?? [];
+}
+
+/** A document's files, whether the encoder gave them at once or in pieces. */
+function pieces(out: EncodedFile[] | Iterable<EncodedFile[]>): Iterable<EncodedFile[]> {
+  return Array.isArray(out) && (out.length === 0 || !Array.isArray(out[0])) ? [out as EncodedFile[]] : (out as Iterable<EncodedFile[]>);
 }
 
 function packTar(docs: AsyncGenerator<DocumentRecord>, encoder: Encoder<EncodedFile[]>): Readable {

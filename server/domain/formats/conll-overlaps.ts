@@ -30,18 +30,18 @@ export function resolveOverlaps(tokens: Token[], spans: TaggableSpan[]): Resolut
   const order = covered
     .filter((c) => c.range)
     .sort((a, b) => tokenCount(b.range!) - tokenCount(a.range!) || a.span.start - b.span.start || cmp(a.span.type, b.span.type) || cmp(a.span.id, b.span.id));
-  const owner = new Array<number>(tokens.length).fill(-1);
+  const free = new FreeTokens(tokens.length);
   const out: Resolution = { kept: [], dropped: covered.filter((c) => !c.range).map((c) => c.span), trimmed: [], misaligned: [] };
   for (const { span, range } of order) {
     const [first, last] = range!;
     if (tokens[first].start !== span.start || tokens[last].end !== span.end) out.misaligned.push(span);
-    const run = longestFreeRun(owner, first, last);
+    const run = free.longestRun(first, last);
     if (!run) {
       out.dropped.push(span);
       continue;
     }
     if (run[0] !== first || run[1] !== last) out.trimmed.push(span);
-    for (let t = run[0]; t <= run[1]; t++) owner[t] = out.kept.length;
+    free.take(run[0], run[1]);
     out.kept.push({ span, first: run[0], last: run[1] });
   }
   out.kept.sort((a, b) => a.first - b.first);
@@ -58,7 +58,7 @@ function tokenCount([first, last]: [number, number]): number {
 
 /**
  * First and last token sharing a character with the span; `null` when none does. Tokens are sorted
- * and do not overlap, so a binary search finds the first one: the cost is the span's own tokens.
+ * and do not overlap, so two binary searches find them.
  */
 function tokenRange(tokens: Token[], span: { start: number; end: number }): [number, number] | null {
   let lo = 0;
@@ -69,21 +69,52 @@ function tokenRange(tokens: Token[], span: { start: number; end: number }): [num
     else hi = mid;
   }
   if (lo === tokens.length || tokens[lo].start >= span.end) return null;
-  let last = lo;
-  while (last + 1 < tokens.length && tokens[last + 1].start < span.end) last++;
-  return [lo, last];
+  const first = lo;
+  hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid].start < span.end) lo = mid + 1;
+    else hi = mid;
+  }
+  return [first, lo - 1];
 }
 
-function longestFreeRun(owner: number[], first: number, last: number): [number, number] | null {
-  let best: [number, number] | null = null;
-  let runStart = -1;
-  for (let t = first; t <= last + 1; t++) {
-    const free = t <= last && owner[t] === -1;
-    if (free && runStart === -1) runStart = t;
-    if (!free && runStart !== -1) {
-      if (!best || t - 1 - runStart > best[1] - best[0]) best = [runStart, t - 1];
-      runStart = -1;
-    }
+/**
+ * Which tokens no kept span owns yet. Taken tokens are skipped in one step (union-find with path
+ * halving: each taken token points past its block), so finding a span's free runs costs its free
+ * tokens, not every token it covers, however many longer spans took its middle.
+ */
+class FreeTokens {
+  /** `next[i]`: a token at or after `i` that may be free; `next[i] === i` when `i` is free. */
+  private readonly next: Int32Array;
+
+  constructor(count: number) {
+    this.next = new Int32Array(count + 1).map((_, i) => i);
   }
-  return best;
+
+  /** The first free token at or after `i` (`count` when none). */
+  private firstFree(i: number): number {
+    while (this.next[i] !== i) {
+      this.next[i] = this.next[this.next[i]];
+      i = this.next[i];
+    }
+    return i;
+  }
+
+  take(first: number, last: number): void {
+    for (let t = first; t <= last; t++) this.next[t] = last + 1;
+  }
+
+  /** The longest run of free tokens within [first, last] (the earliest on ties), or `null`. */
+  longestRun(first: number, last: number): [number, number] | null {
+    let best: [number, number] | null = null;
+    let t = this.firstFree(first);
+    while (t <= last) {
+      let end = t;
+      while (end + 1 <= last && this.next[end + 1] === end + 1) end++;
+      if (!best || end - t > best[1] - best[0]) best = [t, end];
+      t = this.firstFree(end + 1);
+    }
+    return best;
+  }
 }

@@ -26,17 +26,29 @@ export function emptyConllTally(): ConllTally {
   return { labels: 0, dropped: [], trimmed: [], misaligned: [] };
 }
 
-type SentenceToken = Token & { sentence: number };
-
-/** Tokens of every sentence, in order; the cost is linear in the text. */
-function sentenceTokens(text: string): SentenceToken[] {
-  return sentences(text).flatMap((s, i) => tokenize(text, s.start, s.end).map((t) => ({ ...t, sentence: i })));
+/** Tokens of every sentence in order, and for each the index of its sentence; linear in the text. */
+function sentenceTokens(text: string): { tokens: Token[]; sentenceOf: Int32Array } {
+  const tokens: Token[] = [];
+  const sentenceIds: number[] = [];
+  sentences(text).forEach((s, i) => {
+    for (const t of tokenize(text, s.start, s.end)) {
+      tokens.push(t);
+      sentenceIds.push(i);
+    }
+  });
+  return { tokens, sentenceOf: Int32Array.from(sentenceIds) };
 }
 
-/** One document's lines; linear in tokens plus the tokens each label covers. */
-export function encodeConllDocument(doc: DocumentRecord, labels: Label[], ix: CodePointIndex, tally: ConllTally, comments = false): string {
+/** Tokens written per piece: a long document leaves in pieces, with a turn of the event loop between them. */
+const TOKENS_PER_PIECE = 20_000;
+
+/**
+ * One document's lines, in pieces of about TOKENS_PER_PIECE tokens; linear in tokens plus the tokens
+ * each label covers (`resolveOverlaps`).
+ */
+export function* conllDocumentPieces(doc: DocumentRecord, labels: Label[], ix: CodePointIndex, tally: ConllTally, comments = false): Generator<string> {
   const text = ix.text;
-  const tokens = sentenceTokens(text);
+  const { tokens, sentenceOf } = sentenceTokens(text);
   const result = resolveOverlaps(tokens, labels);
   tally.labels += labels.length;
   tally.dropped.push(...result.dropped.map((s) => s.id));
@@ -46,15 +58,22 @@ export function encodeConllDocument(doc: DocumentRecord, labels: Label[], ix: Co
   for (const { span, first, last } of result.kept) {
     for (let t = first; t <= last; t++) tags[t] = `${t === first ? 'B' : 'I'}-${span.type}`;
   }
-  const lines = [`-DOCSTART- -X- -X- O`, ...(comments ? [`# doc_id = ${doc.id}`] : []), ''];
-  let sentence = -1;
-  tokens.forEach((t, i) => {
-    if (sentence !== -1 && t.sentence !== sentence) lines.push('');
-    sentence = t.sentence;
-    lines.push(`${text.slice(t.start, t.end)} ${ix.toCodePoint(t.start)} ${ix.toCodePoint(t.end)} ${tags[i]}`);
-  });
-  lines.push('', '');
-  return lines.join('\n');
+  let piece = `-DOCSTART- -X- -X- O\n${comments ? `# doc_id = ${doc.id}\n` : ''}\n`;
+  for (let i = 0; i < tokens.length; i++) {
+    if (i > 0 && sentenceOf[i] !== sentenceOf[i - 1]) piece += '\n';
+    const t = tokens[i];
+    piece += `${text.slice(t.start, t.end)} ${ix.toCodePoint(t.start)} ${ix.toCodePoint(t.end)} ${tags[i]}\n`;
+    if ((i + 1) % TOKENS_PER_PIECE === 0) {
+      yield piece;
+      piece = '';
+    }
+  }
+  yield `${piece}\n`;
+}
+
+/** One document's lines as one string (see `conllDocumentPieces`). */
+export function encodeConllDocument(doc: DocumentRecord, labels: Label[], ix: CodePointIndex, tally: ConllTally, comments = false): string {
+  return [...conllDocumentPieces(doc, labels, ix, tally, comments)].join('');
 }
 
 /** The report that ends a CoNLL export with `comments=1`, as `#` comment lines. */
@@ -83,7 +102,7 @@ export const conllFormat: Format = {
         document: (doc) => {
           const labels = anchoredLabels(doc, ctx.report);
           ctx.report.labels += labels.length;
-          return encodeConllDocument(doc, labels, new CodePointIndex(latestRevision(doc).text), tally, ctx.comments);
+          return conllDocumentPieces(doc, labels, new CodePointIndex(latestRevision(doc).text), tally, ctx.comments);
         },
         tail: () => {
           for (const id of tally.dropped) ctx.report.omitted.push({ labelId: id, documentId: '', reason: 'overlap: a longer label took all its tokens' });

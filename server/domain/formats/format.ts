@@ -31,8 +31,11 @@ export type Encoding = { kind: 'text'; create: (ctx: ExportContext) => Encoder<s
 
 export interface Encoder<T> {
   head?(): T;
-  /** One document, labels already filtered; called in document id order. */
-  document(doc: DocumentRecord): T;
+  /**
+   * One document, labels already filtered; called in document id order. A text format may return
+   * pieces (a long document's lines a batch at a time): the export yields the event loop between them.
+   */
+  document(doc: DocumentRecord): T | Iterable<T>;
   tail?(): T;
 }
 
