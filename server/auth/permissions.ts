@@ -32,6 +32,7 @@ export const PERMISSIONS: readonly Permission[] = [
   // Public
   p('GET', '/healthz', 'public'),
   p('GET', '/label-types.css', 'public'),
+  p('GET', '/favicon.ico', 'public'), // browsers ask for it on every page, the login page too
   p('GET', '/login', 'public'),
   p('POST', '/login', 'public'),
   p('POST', '/api/login', 'public'),
