@@ -17,10 +17,12 @@ export function blindFor(users: UserStore, team: TeamStore): boolean {
  */
 export function visibleDocument(doc: DocumentRecord, user: AuthUser, users: UserStore, team: TeamStore): DocumentRecord {
   if (user.role !== 'annotator' || !blindFor(users, team) || team.isSubmitted(doc.id, user.username)) return doc;
-  const own = new Set(doc.labels.filter((l) => layerOf(l) === user.username).map((l) => l.id));
+  const mine = (l: { annotator: string; layer?: string }) => layerOf(l) === user.username;
   return {
     ...doc,
-    labels: doc.labels.filter((l) => own.has(l.id)),
+    labels: doc.labels.filter(mine),
+    // Superseded revisions keep a snapshot of their labels: those are filtered too.
+    revisions: doc.revisions.map((r) => (r.labels ? { ...r, labels: r.labels.filter(mine) } : r)),
     events: doc.events.filter((e) => !e.kind.startsWith('label.') || e.actor === user.username),
   };
 }

@@ -94,6 +94,16 @@ describe('blind labelling', () => {
     expect((await ed.get('/api/export?format=jsonl').expect(200)).text).toContain('BEN-SECRET-NOTE');
   });
 
+  test('when the text is revised, then the superseded revision\'s label snapshot is filtered too', async () => {
+    const text = (await ed.get(`/api/documents/${FIRST_SEED}`).expect(200)).body.text as string;
+    await ed.put(`/api/documents/${FIRST_SEED}/text`).send({ text: `Update. ${text}`, baseRev: 1 }).expect(201);
+    const old = await ana.get(`/api/documents/${FIRST_SEED}/revisions/1`).expect(200);
+    expect(JSON.stringify(old.body)).not.toContain('BEN-SECRET-NOTE');
+    expect((await ana.get(`/documents/${FIRST_SEED}/revisions/1`).expect(200)).text).not.toContain('BEN-SECRET-NOTE');
+    expect((await ana.get(`/documents/${FIRST_SEED}/diff?from=1&to=2`).expect(200)).text).not.toContain('BEN-SECRET-NOTE');
+    expect(JSON.stringify((await ed.get(`/api/documents/${FIRST_SEED}/revisions/1`).expect(200)).body)).toContain('BEN-SECRET-NOTE');
+  });
+
   test('when the annotator submits, then their status is submitted and they see everyone\'s labels', async () => {
     expect((await ana.post(`/api/documents/${FIRST_SEED}/submit`).expect(200)).body).toMatchObject({ status: 'submitted', username: 'ana' });
     expect((await ana.get(`/api/documents/${FIRST_SEED}`).expect(200)).body.labels).toHaveLength(2);
