@@ -30,6 +30,16 @@ describe('import preview, matching types and labels already there', () => {
     expect(await snapshotDir(app.dataDir)).toEqual(before);
   });
 
+  test('when the import page is sent with its Preview button, then it shows what the import would do and writes nothing', async () => {
+    const before = await snapshotDir(app.dataDir);
+    const res = await app.http.post('/import').field('format', 'brat').field('map', 'Quote=direct-quote').field('dryRun', '1').attach('file', bratZip(), 'x.zip');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('Preview: nothing written yet');
+    expect(res.text).toMatch(/This import would bring 1 new document,\s+0 revised, 0 unchanged,\s+2 new labels \(0 already there\)\./);
+    expect(res.text).toContain('<code>Claim</code> → <code>Claim</code> (new type)');
+    expect(await snapshotDir(app.dataDir)).toEqual(before);
+  });
+
   test('when the same mapped brat zip is imported twice, then the second time adds no label and the preview said so first', async () => {
     expect((await importZip('map=Quote=direct-quote,Claim=reported-claim')).body.labels).toEqual({ imported: 2, existing: 0 });
     const before = await snapshotDir(app.dataDir);
