@@ -5,4 +5,3 @@
  */
 export { suggestLabels, rejectionKey, MAX_SUGGESTIONS, fullNameForms, commonNameForms } from './suggestions/index.js';
 export type { Suggestion, KnownSpeaker } from './suggestions/index.js';
-export { REPORTING as CUE_VERBS } from './suggestions/cues.js';

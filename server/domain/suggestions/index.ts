@@ -40,6 +40,9 @@ export function suggestLabels(text: string, existing: Pick<Label, 'type' | 'star
       if (out.length >= MAX_SUGGESTIONS) break;
       if (index.covers(s.type, { start: s.start + from, end: s.end + from })) continue;
       if (rejectedKeys.size && rejectedKeys.has(rejectionKey(s))) continue;
+      const f = FOUND.get(s);
+      if (f) s.explanation = describe(f);
+      if (s.speaker && s.sourcing === 'named') s.speaker = names.resolve(s.speaker);
       out.push(from === 0 ? s : { ...s, start: s.start + from, end: s.end + from, id: `${s.type}:${s.start + from}-${s.end + from}` });
     }
     from = to;
@@ -63,7 +66,6 @@ function suggestChunk(text: string, names: NameResolver, useModel: boolean): Sug
   const sentences = analyse(text, quotes.map((q) => q.outer), useModel);
   const found = readAttributions(text, sentences, quotes, names);
   const all = [...claimSuggestions(text, found, quotes), ...quoteSuggestions(text, quotes, sentences, found), ...opinionSuggestions(text, sentences, quotes, found)];
-  for (const s of all) if (s.speaker && s.sourcing === 'named') s.speaker = names.resolve(s.speaker);
   return dedupe(all).sort((a, b) => a.start - b.start || b.end - a.end);
 }
 
@@ -188,7 +190,7 @@ function claimSuggestions(text: string, found: Found[], quotes: Quote[]): Sugges
     if (unquotedWords(text, a.content, quotes, quotesFrom(start)) < 3) continue; // a quotation, not a claim
     if (!/\p{L}{2,}.*\s.*\p{L}{2,}/u.test(text.slice(start, end))) continue;
     const confidence = a.order === 'passive' ? 0.7 : a.order === 'according-to' ? 0.75 : a.order === 'content-cue-source' ? 0.7 : a.that ? 0.8 : 0.65;
-    out.push(suggestion('reported-claim', text, a.content, f, confidence, `claim:${a.order}${a.that ? '+that' : ''}`, describe(f)));
+    out.push(suggestion('reported-claim', text, a.content, f, confidence, `claim:${a.order}${a.that ? '+that' : ''}`));
   }
   return out;
 }
@@ -262,7 +264,7 @@ function quoteSuggestions(text: string, quotes: Quote[], sentences: Sentence[], 
       out.push({ ...bare('direct-quote', text, q.inner, 0.5, 'quote:unattributed', 'quoted words of five or more with no cue near them'), sourcing: 'unattributed' });
       continue;
     }
-    out.push(suggestion('direct-quote', text, q.inner, f, confidence, rule, describe(f)));
+    out.push(suggestion('direct-quote', text, q.inner, f, confidence, rule));
   }
   return out;
 }
@@ -329,12 +331,17 @@ function bare(type: Suggestion['type'], text: string, s: Span, confidence: numbe
   return { id: `${type}:${s.start}-${s.end}`, type, start: s.start, end: s.end, exact: text.slice(s.start, s.end), score: confidence, confidence, rule, explanation };
 }
 
-function suggestion(type: Suggestion['type'], text: string, s: Span, f: Found, confidence: number, rule: string, explanation: string): Suggestion {
+/** The attribution behind a quote or claim suggestion: its explanation is written only if it is listed. */
+const FOUND = new WeakMap<Suggestion, Found>();
+
+function suggestion(type: Suggestion['type'], text: string, s: Span, f: Found, confidence: number, rule: string): Suggestion {
   const src = f.source;
-  return {
-    ...bare(type, text, s, src.sourcing === 'unattributed' && f.attribution.source ? confidence - 0.15 : confidence, rule, explanation),
+  const out: Suggestion = {
+    ...bare(type, text, s, src.sourcing === 'unattributed' && f.attribution.source ? confidence - 0.15 : confidence, rule, ''),
     ...(src.speaker ? { speaker: src.speaker } : {}), ...(src.role ? { role: src.role } : {}), cue: f.attribution.cue, sourcing: src.sourcing,
   };
+  FOUND.set(out, f);
+  return out;
 }
 
 function dedupe(list: Suggestion[]): Suggestion[] {

@@ -80,7 +80,18 @@ export class NameResolver {
       byName.set(name, set);
     }
     this.known = [...byName].map(([name, variants]) => ({ name, variants: [...variants] }));
+    for (const k of this.known) {
+      for (const v of k.variants) {
+        this.byVariant.set(v, this.byVariant.get(v) ?? k);
+        const surname = v.split(/\s+/).at(-1)!;
+        const list = this.bySurname.get(surname) ?? [];
+        if (!list.includes(k)) list.push(k);
+        this.bySurname.set(surname, list);
+      }
+    }
   }
+  private byVariant = new Map<string, { name: string; variants: string[] }>();
+  private bySurname = new Map<string, { name: string; variants: string[] }[]>();
 
   /** Records a full name ("First Last") met in the text. */
   noteFullName(name: string): void {
@@ -92,13 +103,25 @@ export class NameResolver {
     this.fullForms.set(surname, list);
   }
 
+  private resolved = new Map<string, string>();
+
+  /** The one name for `speaker` (memoised per resolver; full forms must be noted first). */
   resolve(speaker: string): string {
+    let name = this.resolved.get(speaker);
+    if (name === undefined) {
+      name = this.resolveOnce(speaker);
+      if (this.resolved.size < 10_000) this.resolved.set(speaker, name);
+    }
+    return name;
+  }
+
+  private resolveOnce(speaker: string): string {
     const parts = speaker.split(/\s+/);
     const surname = parts.at(-1)!;
     if (!/^\p{Lu}/u.test(surname)) return speaker;
-    const exact = this.known.find((k) => k.variants.includes(speaker));
+    const exact = this.byVariant.get(speaker);
     if (exact) return exact.name;
-    const sameSurname = this.known.filter((k) => k.variants.some((v) => v.split(/\s+/).at(-1) === surname));
+    const sameSurname = this.bySurname.get(surname) ?? [];
     if (parts.length === 1 && sameSurname.length === 1) return sameSurname[0].name;
     if (parts.length > 1) {
       // A variant spelling of a known name ("Anthony" for "Antony"): same surname, close first name.
