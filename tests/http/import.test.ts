@@ -90,7 +90,7 @@ describe('POST /api/import', () => {
   });
 
   test('when a brat archive is not a readable archive, then 400 says so', async () => {
-    await expectRefused(app, '/api/import?format=brat', Buffer.from('PK\u0003\u0004garbage'), 'application/zip', 400, { code: 'invalid_archive', message: 'upload.zip: not a readable zip archive: no zip entries found' });
+    await expectRefused(app, '/api/import?format=brat', Buffer.from('PK\u0003\u0004garbage'), 'application/zip', 400, { code: 'invalid_archive', message: 'upload.zip: not a readable zip archive: invalid zip data' });
   });
 
   test('when the body is empty, then 400 asks for a file', async () => {
