@@ -118,6 +118,7 @@ function packTar(docs: AsyncGenerator<DocumentRecord>, encoder: Encoder<EncodedF
   const add = (f: EncodedFile) =>
     new Promise<void>((resolve, reject) => pack.entry({ name: f.name, mtime: ENTRY_MTIME, mode: 0o644 }, Buffer.from(f.content), (err) => (err ? reject(err) : resolve())));
   const out = new PassThrough();
+  pack.on('error', (err: Error) => out.destroy(err));
   pack.pipe(out);
   (async () => {
     for await (const f of encodedFiles(encoder, docs)) await add(f);
