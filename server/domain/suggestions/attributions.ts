@@ -1,5 +1,5 @@
 import type { Sentence, Span, Token } from './types.js';
-import { cueLemma, isReporting, PASSIVE_FRAME, QUOTE_ONLY, TELLING, THAT_ONLY } from './cues.js';
+import { CUE_HINT, cueLemma, isReporting, PASSIVE_FRAME, QUOTE_ONLY, TELLING, THAT_ONLY } from './cues.js';
 import { MAX_SENTENCE_CHARS } from './text-analysis.js';
 
 /**
@@ -37,6 +37,7 @@ const QUOTE_MARK = /^[“”"]$/;
 
 export function attributionsIn(sentence: Sentence, inQuote: (offset: number) => boolean, text: string): Attribution[] {
   if (sentence.end - sentence.start > MAX_SENTENCE_CHARS) return [];
+  if (!CUE_HINT.test(text.slice(sentence.start, sentence.end))) return [];
   const t = sentence.tokens;
   const out: Attribution[] = [];
   for (let i = 0; i < t.length; i++) {

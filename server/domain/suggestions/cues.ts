@@ -65,3 +65,6 @@ export const DOCUMENT_HEADS = new Set([
 ]);
 /** Outlets by name: a quotation or claim attributed to them is sourced from a document. */
 export const OUTLETS = /^(?:CNN|BBC|AP|AFP|Reuters|Bloomberg|Axios|NBC|CBS|ABC|Fox|Politico|[Tt]he (?:Sunday |New York |Financial |Washington |Wall Street )?(?:Times|Journal|Post|Guardian|Telegraph|Chronicle|Gazette|Courier|Ledger|Herald)|[Tt]he (?:newspaper|paper)|[Ll]ocal media|Wire)\b/;
+
+/** A cheap pre-check: a sentence with none of these word starts has no cue (its tokens need not be read). */
+export const CUE_HINT = new RegExp(`(?<![\\p{L}])(?:${[...new Set([...REPORTING, ...QUOTE_ONLY].map((l) => (/[^aeiou]y$/.test(l) ? l.slice(0, -1) : l.replace(/e$/, ''))))].join('|')}|${Object.keys(IRREGULAR).join('|')}|accord)`, 'iu');

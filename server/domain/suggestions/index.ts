@@ -1,7 +1,7 @@
 import type { Label, Sourcing } from '../types.js';
 import type { KnownSpeaker, Sentence, Span, Suggestion, Token } from './types.js';
 import { findQuotes, type Quote } from './quotes.js';
-import { analyse, NLP_MAX_CHARS } from './text-analysis.js';
+import { analyse, MAX_SENTENCE_CHARS, NLP_MAX_CHARS } from './text-analysis.js';
 import { attributionsIn, type Attribution } from './attributions.js';
 import { headOf, sourceKind } from './sourcing.js';
 import { DOCUMENT_HEADS } from './cues.js';
@@ -131,7 +131,7 @@ function readAttributions(text: string, sentences: Sentence[], quotes: Quote[], 
       out.push({ attribution: a, source });
     }
     // Names introduced with a title ("Secretary of State Antony Blinken") are people "he"/"she" can mean.
-    const named = titledNames(sentence.tokens);
+    const named = TITLE_HINT.test(text.slice(sentence.start, Math.min(sentence.end, sentence.start + MAX_SENTENCE_CHARS))) ? titledNames(sentence.tokens) : [];
     for (const n of named) names.noteFullName(n);
     if (named.length && out.at(-1)?.attribution.sentence !== sentence) lastPerson = { speaker: named.at(-1)!, sourcing: 'named', person: true, phrase: named.at(-1)!, at: sentence.start };
   }
@@ -145,6 +145,9 @@ function viaStatement(a: Attribution): boolean {
   for (let k = Math.max(0, i - 8); k < Math.min(t.length, i + 6); k++) if (/^(?:statement|filing|release|communiqué)$/.test(t[k].lower) && /^(?:a|its|the)$/.test(t[k - 1]?.lower ?? '')) return true;
   return false;
 }
+
+/** Two capitalised words in a row (a titled name has at least a first name and a surname): only such sentences are read for titled names. */
+const TITLE_HINT = /\p{Lu}[\p{Ll}'’-]+\s+\p{Lu}\p{Ll}/u;
 
 function titledNames(t: Token[]): string[] {
   const out: string[] = [];

@@ -31,8 +31,8 @@ export function analyse(text: string, quotes: Span[], useModel = text.length <= 
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     if (/\S/.test(text.slice(start, Math.min(end, start + 200))) || end - start > 200) {
-      const sentences = useModel ? winkSentences(text, start, end) : plainSentences(text, start, end);
-      for (const s of sentences) out.push({ ...s, paragraph });
+      if (useModel) for (const s of winkSentences(text, start, end)) out.push({ ...s, paragraph });
+      else out.push(...plainSentences(text, start, end, paragraph));
     }
     start = end + 1;
   }
@@ -90,24 +90,43 @@ const WORD = /[\p{L}\p{N}](?:[\p{L}\p{N}'’.-]*[\p{L}\p{N}])?|\S/gu;
 const CLOSED = new Set(['a', 'an', 'the', 'this', 'that', 'these', 'those', 'his', 'her', 'its', 'their', 'our', 'my', 'some', 'several', 'two', 'three']);
 const PRONOUNS = new Set(['he', 'she', 'they', 'it', 'we', 'i', 'you']);
 
-/** Linear fallback: sentences end at . ! ? followed by a space and a capital; names are capitalised words. */
-function plainSentences(text: string, from: number, to: number): Bare[] {
-  const out: Bare[] = [];
-  let tokens: Token[] = [];
-  WORD.lastIndex = from;
-  for (let m = WORD.exec(text); m && m.index < to; m = WORD.exec(text)) {
+/** A sentence whose tokens are read only when a rule asks for them (most sentences never are). */
+function lazySentence(start: number, end: number, paragraph: number, read: () => Token[]): Sentence {
+  let cached: Token[] | undefined;
+  return { start, end, paragraph, get tokens() { return (cached ??= read()); } };
+}
+
+const SENTENCE_END = /[.!?]["”’]?(?=\s)/g;
+
+/** Linear fallback: sentences end at . ! ? before a space; names are capitalised words; tokens on demand. */
+function plainSentences(text: string, from: number, to: number, paragraph: number): Sentence[] {
+  const out: Sentence[] = [];
+  let start = from;
+  SENTENCE_END.lastIndex = from;
+  for (let m = SENTENCE_END.exec(text); start < to; m = SENTENCE_END.exec(text)) {
+    const end = m && m.index < to ? m.index + 1 : to;
+    while (start < end && /\s/.test(text[start])) start++;
+    if (end > start) {
+      const [s, e] = [start, end];
+      out.push(lazySentence(s, e, paragraph, () => plainTokens(text, s, e)));
+    }
+    start = m && m.index < to ? m.index + m[0].length : to;
+    if (!m) break;
+  }
+  return out;
+}
+
+function plainTokens(text: string, from: number, to: number): Token[] {
+  const tokens: Token[] = [];
+  const re = new RegExp(WORD.source, 'gu');
+  re.lastIndex = from;
+  for (let m = re.exec(text); m && m.index < to; m = re.exec(text)) {
     const v = m[0];
     const lower = v.toLowerCase();
-    const pos = /^[.!?]$/.test(v) ? 'PUNCT' : /^\p{P}$/u.test(v) ? 'PUNCT' : CLOSED.has(lower) ? 'DET' : PRONOUNS.has(lower) ? 'PRON' : /^\p{Lu}/u.test(v) && tokens.length > 0 ? 'PROPN' : 'NOUN';
+    const pos = /^\p{P}$/u.test(v) ? 'PUNCT' : CLOSED.has(lower) ? 'DET' : PRONOUNS.has(lower) ? 'PRON' : /^\p{Lu}/u.test(v) && tokens.length > 0 ? 'PROPN' : 'NOUN';
     tokens.push({ start: m.index, end: m.index + v.length, text: v, lower, pos, lemma: lower });
-    const next = text.slice(m.index + 1, m.index + 3);
-    if (/^[.!?]$/.test(v) && /^["”’]?\s/u.test(next)) {
-      out.push({ start: tokens[0].start, end: tokens.at(-1)!.end, tokens });
-      tokens = [];
-    }
   }
-  if (tokens.length) out.push({ start: tokens[0].start, end: tokens.at(-1)!.end, tokens });
-  return out;
+  return tokens;
 }
 
 /** Joins sentences whose boundary lies inside a quotation (both sorted by start). */
@@ -119,7 +138,7 @@ function mergeAcrossQuotes(sentences: Sentence[], quotes: Span[]): Sentence[] {
     while (q < quotes.length && quotes[q].end <= (prev?.end ?? 0)) q++;
     const inside = prev && prev.paragraph === s.paragraph && q < quotes.length && quotes[q].start < prev.end && quotes[q].end > prev.end;
     if (inside && prev.end - prev.start < MAX_SENTENCE_CHARS * 4) {
-      out[out.length - 1] = { ...prev, end: s.end, tokens: [...prev.tokens, ...s.tokens] };
+      out[out.length - 1] = lazySentence(prev.start, s.end, prev.paragraph, () => [...prev.tokens, ...s.tokens]);
     } else out.push(s);
   }
   return out;
