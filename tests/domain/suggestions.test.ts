@@ -209,6 +209,22 @@ describe('hostile texts (bounded by construction: output capped, every scan wind
     expect(out).toHaveLength(0);
   });
 
+  test('for any mix of quotation marks, cues, names, line breaks and loaded words, then every suggestion lies inside the text, matches its words, and never starts or ends inside a word', () => {
+    const piece = fc.constantFrom('“', '”', '"', '\n', '\n\n', '. ', ', ', 'said ', 'that ', 'according to ', 'Blinken ', 'he ', 'a senior official ', 'told reporters ', 'it was reported that ', 'the talks failed ', 'shameless ', 'so-called ', 'We will win ', '- ', '**', '[said](#) ');
+    fc.assert(fc.property(fc.array(piece, { maxLength: 60 }), (parts) => {
+      const text = parts.join('');
+      const out = suggestLabels(text, []);
+      expect(out.length).toBeLessThanOrEqual(MAX_SUGGESTIONS);
+      for (const s of out) {
+        expect(0 <= s.start && s.start < s.end && s.end <= text.length).toBe(true);
+        expect(text.slice(s.start, s.end)).toBe(s.exact);
+        expect(/\p{L}/u.test(text[s.start - 1] ?? ' ') && /\p{L}/u.test(text[s.start])).toBe(false);
+        expect(s.confidence).toBeGreaterThan(0);
+        expect(s.confidence).toBeLessThanOrEqual(1);
+      }
+    }), { numRuns: 400 });
+  });
+
   test('when a run of over 2,000 characters has no full stop, then no opinion is read in it', () => {
     const run = 'the self-styled regime spread misleading propaganda and '.repeat(40);
     expect(suggestLabels(run, []).filter((s) => s.type === 'opinion')).toEqual([]);
