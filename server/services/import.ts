@@ -103,6 +103,7 @@ export async function importFiles(store: DocumentStore, project: ProjectStore, f
     if (options.skipBad) {
       for (const e of report.errors) report.skipped.push({ file: e.file, line: e.line, item: 'record', reason: e.message });
       report.errors = [];
+      if (plan.steps.length === 0) throw nothingToImport(report);
     }
     if (options.dryRun) {
       preview(store, project, plan, report);

@@ -63,6 +63,14 @@ describe('importing archives packed the usual ways', () => {
     expect(await snapshotDir(app.dataDir)).toEqual(before);
   });
 
+  test('when every record is bad and skipBad is on, then it is still a 400 nothing_to_import listing them, not an empty success', async () => {
+    const before = await snapshotDir(app.dataDir);
+    const res = await app.http.post('/api/import?format=jsonl&skipBad=1').set('Content-Type', 'application/x-ndjson').send('{"title": 5, "text": "x"}\nnot json\n');
+    expect([res.status, res.body.error.code]).toEqual([400, 'nothing_to_import']);
+    expect(res.body.error.message).toBe('nothing to import as jsonl: skipped upload.jsonl:2 (not valid JSON: Unexpected token \'o\', "not json" is not valid JSON); upload.jsonl:1 (title: Invalid input: expected string, received number)');
+    expect(await snapshotDir(app.dataDir)).toEqual(before);
+  });
+
   test('when the import page gets an archive with nothing importable, then it answers 400 and says which entries were skipped', async () => {
     const body = await tarOf([{ name: 'readme.md', content: '# hi' }]);
     const res = await app.http.post('/import').field('format', 'brat').attach('file', body, 'corpus.tar');
