@@ -199,15 +199,15 @@ describe('hostile texts (bounded by construction: output capped, every scan wind
     const out = suggestLabels(text, []);
     expect(out.length).toBeLessThanOrEqual(MAX_SUGGESTIONS);
     for (const s of out) expect(text.slice(s.start, s.end)).toBe(s.exact);
-  });
+  }, 90_000); // a generous ceiling for a loaded machine, not a speed assertion (speed: bench/suggestions.ts)
 
-  test('when a 2,000,000-character text has 28,000 quotes and 100,000 labels, then the labelled quotes are left out and the rest listed', () => {
+  test('when a 2,000,000-character text has 28,000 quotes and 100,000 labels, then every labelled quote is left out', () => {
     const unit = '“abc def ghi,” Blinken said. Then more text follows here. ';
     const text = unit.repeat(28_000);
     const labels = Array.from({ length: 100_000 }, (_, i) => ({ type: i % 2 ? 'opinion' : 'direct-quote', start: (i >> 1) * unit.length + 1, end: (i >> 1) * unit.length + 12 }));
     const out = suggestLabels(text, labels);
     expect(out).toHaveLength(0);
-  });
+  }, 90_000);
 
   test('for any mix of quotation marks, cues, names, line breaks and loaded words, then every suggestion lies inside the text, matches its words, and never starts or ends inside a word', () => {
     const piece = fc.constantFrom('“', '”', '"', '\n', '\n\n', '. ', ', ', 'said ', 'that ', 'according to ', 'Blinken ', 'he ', 'a senior official ', 'told reporters ', 'it was reported that ', 'the talks failed ', 'shameless ', 'so-called ', 'We will win ', '- ', '**', '[said](#) ');
