@@ -91,7 +91,7 @@ async function* textChunks(encoder: Encoder<string>, docs: AsyncGenerator<Docume
       continue;
     }
     for (const piece of chunk) {
-      yield piece;
+      if (piece) yield piece;
       await nextTurn();
     }
   }

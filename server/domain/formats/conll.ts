@@ -1,5 +1,6 @@
 import { latestRevision, type DocumentRecord, type Label } from '../types.js';
 import { sentences } from '../compare/sentences.js';
+import { paragraphs } from '../text.js';
 import { CodePointIndex } from './code-points.js';
 import { tokenize, type Token } from './conll-tokenizer.js';
 import { resolveOverlaps } from './conll-overlaps.js';
@@ -26,19 +27,6 @@ export function emptyConllTally(): ConllTally {
   return { labels: 0, dropped: [], trimmed: [], misaligned: [] };
 }
 
-/** Tokens of every sentence in order, and for each the index of its sentence; linear in the text. */
-function sentenceTokens(text: string): { tokens: Token[]; sentenceOf: Int32Array } {
-  const tokens: Token[] = [];
-  const sentenceIds: number[] = [];
-  sentences(text).forEach((s, i) => {
-    for (const t of tokenize(text, s.start, s.end)) {
-      tokens.push(t);
-      sentenceIds.push(i);
-    }
-  });
-  return { tokens, sentenceOf: Int32Array.from(sentenceIds) };
-}
-
 /** Tokens written per piece: a long document leaves in pieces, with a turn of the event loop between them. */
 const TOKENS_PER_PIECE = 20_000;
 
@@ -47,8 +35,27 @@ const TOKENS_PER_PIECE = 20_000;
  * each label covers (`resolveOverlaps`).
  */
 export function* conllDocumentPieces(doc: DocumentRecord, labels: Label[], ix: CodePointIndex, tally: ConllTally, comments = false): Generator<string> {
+  let tokensAtLastPause = 0;
   const text = ix.text;
-  const { tokens, sentenceOf } = sentenceTokens(text);
+  // Tokens of every sentence in order, and each one's sentence; an empty piece now and then lets the
+  // export give the event loop a turn while a long text is read.
+  const tokens: Token[] = [];
+  const sentenceIds: number[] = [];
+  let sentence = -1;
+  for (const p of paragraphs(text)) {
+    for (const s of sentences(text.slice(p.start, p.end))) {
+      sentence++;
+      for (const t of tokenize(text, p.start + s.start, p.start + s.end)) {
+        tokens.push(t);
+        sentenceIds.push(sentence);
+      }
+    }
+    if (tokens.length - tokensAtLastPause >= TOKENS_PER_PIECE) {
+      tokensAtLastPause = tokens.length;
+      yield '';
+    }
+  }
+  const sentenceOf = Int32Array.from(sentenceIds);
   const result = resolveOverlaps(tokens, labels);
   tally.labels += labels.length;
   tally.dropped.push(...result.dropped.map((s) => s.id));
