@@ -115,6 +115,7 @@ export class DocumentStore implements DocumentRepository {
   private readonly active = new Map<string, Entry>();
   /** Changes per document in this process, to notice a change made while a file was being read. */
   private readonly versions = new Map<string, number>();
+  private readonly reading = new Map<string, Promise<DocumentRecord | null>>();
   private readonly cache: LruCache<DocumentRecord>;
   private readonly codec: HistoryCodec;
   private readonly cursors: CursorSigner;
@@ -159,7 +160,8 @@ export class DocumentStore implements DocumentRepository {
     const store = new DocumentStore(dataDir, readOnly, options.adapter ?? ((file) => new StoredDocumentFile(file, store.codec)), options);
     if (!readOnly) await mkdir(store.documentsDir, { recursive: true });
     await store.load();
-    if (!readOnly && options.searchIndex !== 'lazy') store.buildSearchIndex();
+    // Started a moment later, so the rest of the start (and the first requests) do not queue behind it.
+    if (!readOnly && options.searchIndex !== 'lazy') setTimeout(() => void store.buildSearchIndex(), 1000).unref();
     return store;
   }
 
@@ -276,7 +278,14 @@ export class DocumentStore implements DocumentRepository {
       const cached = this.cache.get(id);
       if (cached) return cached;
       const version = this.versions.get(id) ?? 0;
-      const doc = await this.readFromDisk(id);
+      // One read per document at a time, shared: callers resume in the order they asked, so
+      // updates of a document that was not in memory still apply in the order they were made.
+      let reading = this.reading.get(id);
+      if (!reading) {
+        reading = this.readFromDisk(id).finally(() => this.reading.delete(id));
+        this.reading.set(id, reading);
+      }
+      const doc = await reading;
       // A change made while the file was being read wins; read again.
       if (this.active.has(id) || (this.versions.get(id) ?? 0) !== version) continue;
       if (!doc) return null;
@@ -396,28 +405,29 @@ export class DocumentStore implements DocumentRepository {
     }
     const dir = order === 'desc' ? -1 : 1;
     const cmp = (a: [string | number, string], b: [string | number, string]) => dir * compareValues(a[0], b[0]) || compareValues(a[1], b[1]);
-    const matching: DocumentSummary[] = [];
-    for (const id of this.sortedIds(sort, order)) {
+    const sorted = this.sortedIds(sort, order);
+    const filtered = query.outlet !== undefined || query.from !== undefined || query.to !== undefined || query.status !== undefined;
+    const matching = !filtered ? sorted : sorted.filter((id) => {
       const s = this.catalog.get(id);
-      if (!s) continue;
-      if (query.outlet !== undefined && s.outlet !== query.outlet) continue;
-      if (query.from !== undefined && (s.publishedAt === undefined || s.publishedAt < query.from)) continue;
-      if (query.to !== undefined && (s.publishedAt === undefined || s.publishedAt > query.to)) continue;
-      if (query.status !== undefined && s.status !== query.status) continue;
-      matching.push(s);
-    }
+      if (!s) return false;
+      if (query.outlet !== undefined && s.outlet !== query.outlet) return false;
+      if (query.from !== undefined && (s.publishedAt === undefined || s.publishedAt < query.from)) return false;
+      if (query.to !== undefined && (s.publishedAt === undefined || s.publishedAt > query.to)) return false;
+      if (query.status !== undefined && s.status !== query.status) return false;
+      return true;
+    });
     let start = 0;
     if (after) {
       let lo = 0;
       let hi = matching.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (cmp([sortValue(matching[mid], sort), matching[mid].id], after) <= 0) lo = mid + 1;
+        if (cmp([sortValue(this.catalog.get(matching[mid])!, sort), matching[mid]], after) <= 0) lo = mid + 1;
         else hi = mid;
       }
       start = lo;
     }
-    const items = matching.slice(start, start + limit);
+    const items = matching.slice(start, start + limit).map((id) => this.catalog.get(id)!);
     const last = items[items.length - 1];
     const next = last && start + limit < matching.length ? this.cursors.sign(key, [sortValue(last, sort), last.id]) : null;
     return { items: items.map((s) => structuredClone(s)), total: matching.length, next };
@@ -482,10 +492,15 @@ export class DocumentStore implements DocumentRepository {
     return this.index.size;
   }
 
+  /** The document to index: from memory, else its file decoded without the schema check (it was checked when catalogued). */
   private async peekForIndex(id: string): Promise<DocumentRecord | null> {
     const inMemory = this.active.get(id)?.db.data ?? this.cache.get(id);
     if (inMemory) return inMemory;
-    return this.readFromDisk(id).catch(() => null);
+    try {
+      return this.codec.decode(JSON.parse(await readFile(this.fileOf(id), 'utf8')) as StoredDocument);
+    } catch {
+      return null;
+    }
   }
 
   async findByUrl(url: string): Promise<string[]> {

@@ -46,7 +46,7 @@ export class SearchIndex {
     return this.mini
       .search(q)
       .map((r) => ({ id: String(r.id), score: r.score, terms: r.terms }))
-      .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 }
 
