@@ -1,3 +1,5 @@
+// Small helpers every page loads (views/layout/footer.ejs).
+
 // On narrow screens every table.doc-list (and the account tables) reflows into one card per row
 // (style.css); each cell then shows its column heading, copied here from the table's head.
 for (const table of document.querySelectorAll('table')) {
@@ -11,4 +13,11 @@ for (const table of document.querySelectorAll('table')) {
       column += Number(cell.getAttribute('colspan') ?? 1);
     }
   }
+}
+
+// On phones the top bar's links scroll sideways: bring the current page's link into view.
+const nav = document.querySelector('.topbar nav');
+const current = nav?.querySelector('a.current');
+if (nav && current && nav.scrollWidth > nav.clientWidth) {
+  nav.scrollLeft = current.offsetLeft - nav.offsetLeft - 8;
 }
