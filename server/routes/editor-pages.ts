@@ -12,7 +12,7 @@ import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
 import { loadDocument, metaPatchSchema, updateMeta } from './documents-api.js';
 import { editorView } from './editor-view.js';
-import { suggestionsFor } from '../services/suggestions.js';
+import { knownSpeakersFor, suggestionsFor } from '../services/suggestions.js';
 
 const quoteFormSchema = z.object({
   exact: z.string().min(1, 'type the exact words to label').max(20000),
@@ -34,7 +34,7 @@ export function editorPages(store: DocumentStore, project: ProjectStore): Router
     const speakers = corpusSpeakers(store.list());
     const part = typeof req.query.part === 'string' ? Number(req.query.part) : 1;
     const named = [...new Set([...knownSpeakerEntities(store).flatMap((s) => [s.name, ...s.aliases]), ...speakers])]; // every spelling of every speaker entity, for the speaker input's list
-    return editorView(doc, project.labelTypes(), actorOf(req), named, suggestionsFor(doc, speakers), part);
+    return editorView(doc, project.labelTypes(), actorOf(req), named, suggestionsFor(doc, knownSpeakersFor(store)), part); // the corpus's preferred spellings, as GET /api/documents/:id/suggestions gives them
   };
   const renderPartial = (res: Response, name: string, locals: object) =>
     new Promise<string>((resolve, reject) => res.render(name, locals, (err, html) => (err ? reject(err) : resolve(html))));

@@ -82,13 +82,23 @@ async function mutate<T>(store: DocumentStore, id: string, fn: (draft: DocumentR
 
 export async function createLabel(store: DocumentStore, project: ProjectStore, docId: string, body: NewLabelBody, actor: string): Promise<Label> {
   checkType(project, body.type);
+  /** Every check of the request, on the document as it is; the span to label. */
+  const checked = (doc: DocumentRecord) => {
+    checkRev(doc, body.rev);
+    checkLabelCount(doc);
+    let { start, end } = body;
+    if (body.snap) ({ start, end } = snapOrRefuse(doc, start, end));
+    checkSpan(doc, start, end);
+    return { start, end };
+  };
+  // The checks run before the speaker is resolved (which may write speakers.json), so a refused
+  // request writes nothing; they run again inside the update in case the document changed meanwhile.
+  const current = store.get(docId);
+  if (!current) throw notFound(`no document with id "${docId}"`);
+  checked(current);
   const speakerFields = await resolveSpeakerForLabel(store, docId, body.speaker);
   return mutate(store, docId, (draft) => {
-    checkRev(draft, body.rev);
-    checkLabelCount(draft);
-    let { start, end } = body;
-    if (body.snap) ({ start, end } = snapOrRefuse(draft, start, end));
-    checkSpan(draft, start, end);
+    const { start, end } = checked(draft);
     const now = new Date().toISOString();
     const label = speakerFields({ ...makeLabel(draft, { id: randomUUID(), type: body.type, start, end, speaker: body.speaker, cue: body.cue, sourcing: body.sourcing || undefined, note: body.note }, actor, now), layer: actor });
     draft.labels.push(label);
@@ -99,24 +109,36 @@ export async function createLabel(store: DocumentStore, project: ProjectStore, d
 
 export async function updateLabel(store: DocumentStore, project: ProjectStore, docId: string, labelId: string, patch: LabelPatchBody, actor: string): Promise<Label> {
   if (patch.type !== undefined) checkType(project, patch.type);
+  /** Every check of the request, on the document as it is: the label, and its new span when one is given. */
+  const checked = (doc: DocumentRecord) => {
+    const before = findLabel(doc, labelId);
+    let span: { start: number; end: number } | null = null;
+    if (patch.start !== undefined || patch.end !== undefined) {
+      checkRev(doc, patch.rev!);
+      let start = patch.start ?? before.start;
+      let end = patch.end ?? before.end;
+      if (patch.snap) ({ start, end } = snapOrRefuse(doc, start, end));
+      checkSpan(doc, start, end);
+      span = { start, end };
+    }
+    if (patch.confirm && before.anchor.state === 'orphaned') throw new HttpError(409, 'orphaned', 'an orphaned label has no span to confirm: give it new start/end offsets instead');
+    return { before, span };
+  };
+  // As in createLabel: checks first, so a refused change never writes a new speaker.
+  const current = store.get(docId);
+  if (!current) throw notFound(`no document with id "${docId}"`);
+  checked(current);
   const speakerFields = await resolveSpeakerForLabel(store, docId, patch.speaker);
   return mutate(store, docId, (draft) => {
-    const before = findLabel(draft, labelId);
+    const { before, span } = checked(draft);
     const now = new Date().toISOString();
     let after: Label = speakerFields(withAttributes({ ...before, updatedAt: now }, patch));
     if (patch.type !== undefined) after.type = patch.type;
-    if (patch.start !== undefined || patch.end !== undefined) {
-      checkRev(draft, patch.rev!);
-      let start = patch.start ?? before.start;
-      let end = patch.end ?? before.end;
-      if (patch.snap) ({ start, end } = snapOrRefuse(draft, start, end));
-      checkSpan(draft, start, end);
+    if (span) {
+      const { start, end } = span;
       after = { ...after, start, end, rev: patch.rev!, quote: quoteOf(latestRevision(draft).text, start, end), anchor: { state: 'exact', method: 'edited', fromRev: patch.rev! } };
     }
-    if (patch.confirm) {
-      if (before.anchor.state === 'orphaned') throw new HttpError(409, 'orphaned', 'an orphaned label has no span to confirm: give it new start/end offsets instead');
-      after.anchor = { ...after.anchor, state: 'exact', method: `confirmed (${before.anchor.method})` };
-    }
+    if (patch.confirm) after.anchor = { ...after.anchor, state: 'exact', method: `confirmed (${before.anchor.method})` };
     draft.labels[draft.labels.indexOf(before)] = after;
     draft.events.push(labelEvent('label.updated', actor, now, before, after));
     return after;
