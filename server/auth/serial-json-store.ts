@@ -26,6 +26,11 @@ export class SerialJsonStore<T extends object> {
     return new SerialJsonStore(db);
   }
 
+  /** Fills in missing parts of the data read at start, in memory only (written with the next change). */
+  repair(fn: (data: T) => void): void {
+    fn(this.db.data);
+  }
+
   get data(): Readonly<T> {
     return this.db.data;
   }

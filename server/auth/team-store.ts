@@ -23,7 +23,8 @@ interface TeamData {
 
 export const DEFAULT_SETTINGS: TeamSettings = { blind: 'auto', annotatorsPerDocument: null };
 
-function teamProblem(data: unknown): string | null {
+/** Why a team.json could not be used, or null (also for restore's checks). */
+export function teamFileProblem(data: unknown): string | null {
   const d = data as Partial<TeamData>;
   if (typeof d !== 'object' || d === null) return 'not an object';
   if (typeof d.settings !== 'object' || d.settings === null) return 'settings must be an object';
@@ -36,7 +37,7 @@ export class TeamStore {
   private constructor(private readonly db: SerialJsonStore<TeamData>) {}
 
   static async open(dataDir: string): Promise<TeamStore> {
-    return new TeamStore(await SerialJsonStore.open<TeamData>(join(dataDir, 'team.json'), () => ({ settings: { ...DEFAULT_SETTINGS }, assignments: {} }), teamProblem));
+    return new TeamStore(await SerialJsonStore.open<TeamData>(join(dataDir, 'team.json'), () => ({ settings: { ...DEFAULT_SETTINGS }, assignments: {} }), teamFileProblem));
   }
 
   settings(): TeamSettings {

@@ -61,7 +61,8 @@ export function usernameProblem(username: unknown): string | null {
 function usersProblem(data: unknown): string | null {
   const d = data as Partial<UsersData>;
   if (typeof d !== 'object' || d === null) return 'not an object';
-  if (!Array.isArray(d.users) || !Array.isArray(d.sessions) || !Array.isArray(d.tokens)) return 'users, sessions and tokens must be lists';
+  if (!Array.isArray(d.users)) return 'users must be a list';
+  if ((d.sessions !== undefined && !Array.isArray(d.sessions)) || (d.tokens !== undefined && !Array.isArray(d.tokens))) return 'sessions and tokens must be lists';
   const bad = d.users.find((u) => usernameProblem(u?.username) !== null || !isRole(u?.role) || typeof u?.passwordHash !== 'string');
   return bad ? `the user ${JSON.stringify(bad?.username)} is not valid` : null;
 }
@@ -75,6 +76,11 @@ export class UserStore {
 
   static async open(dataDir: string): Promise<UserStore> {
     const db = await SerialJsonStore.open<UsersData>(join(dataDir, 'users.json'), () => ({ users: [], sessions: [], tokens: [] }), usersProblem);
+    // A restored backup may hold the users without sessions or tokens: nobody is signed in then.
+    db.repair((d) => {
+      d.sessions ??= [];
+      d.tokens ??= [];
+    });
     return new UserStore(db, dataDir);
   }
 

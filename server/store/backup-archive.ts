@@ -6,6 +6,7 @@ import type { Writable } from 'node:stream';
 import tar from 'tar-stream';
 import { documentFileSchema, isDocumentId } from '../domain/schema.js';
 import { documentLabelsProblem, knownTypeIds, projectFileProblem, usersFileProblem } from '../domain/data-checks.js';
+import { teamFileProblem } from '../auth/team-store.js';
 
 /**
  * The backup format: a gzipped tar holding the data folder's files under their relative paths
@@ -38,7 +39,7 @@ export interface ArchiveFile {
 
 /** True for the only paths an archive may hold: no `..`, no absolute paths, no other folders. */
 export function isAllowedPath(path: string): boolean {
-  if (path === 'project.json' || path === 'seeded.json' || path === 'users.json') return true;
+  if (path === 'project.json' || path === 'seeded.json' || path === 'users.json' || path === 'team.json') return true;
   const doc = /^documents\/([^/]+)\.json$/.exec(path);
   if (doc) return isDocumentId(doc[1]);
   return /^quarantine\/[A-Za-z0-9][A-Za-z0-9._-]{0,250}$/.test(path);
@@ -138,6 +139,7 @@ function checkContents(files: ArchiveFile[]): void {
   const project = byPath.has('project.json') ? parseJson('project.json', byPath.get('project.json')!) : {};
   refuse('project.json', projectFileProblem(project));
   if (byPath.has('users.json')) refuse('users.json', usersFileProblem(parseJson('users.json', byPath.get('users.json')!)));
+  if (byPath.has('team.json')) refuse('team.json', teamFileProblem(parseJson('team.json', byPath.get('team.json')!)));
   const types = knownTypeIds(project);
   for (const f of files) if (f.path.startsWith('documents/')) checkDocument(f.path, f.data, types);
 }

@@ -48,7 +48,7 @@ export async function collectFiles(dataDir: string): Promise<ArchiveFile[]> {
       files.push({ path, data });
     }
   }
-  for (const path of ['seeded.json', 'users.json', 'project.json']) {
+  for (const path of ['seeded.json', 'users.json', 'team.json', 'project.json']) {
     const data = await readIfPresent(join(dataDir, path));
     if (data) files.push({ path, data });
   }

@@ -7,7 +7,7 @@ import { unpackArchive, type Manifest } from './backup-archive.js';
 import { DataDirLock } from './lock.js';
 
 /** What a data folder holds that a restore replaces. */
-const DATA_ENTRIES = ['documents', 'quarantine', 'project.json', 'seeded.json', 'users.json'];
+const DATA_ENTRIES = ['documents', 'quarantine', 'project.json', 'seeded.json', 'users.json', 'team.json'];
 
 export interface RestoreResult {
   manifest: Manifest;

@@ -3,11 +3,12 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../server/config.js';
 import { tempDataDir } from '../helpers/app.js';
+import { PROCESS_ADMIN_PASSWORD, signedInHeaders } from '../helpers/server-auth.js';
 
 /** Starts the real server with extra environment, asks for the document list, stops it. */
 async function documentsAtStart(dataDir: string, env: Record<string, string>): Promise<{ ids: string[]; output: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', resolve('server/main.ts')], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', NODE_OPTIONS: '', ...env },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', NODE_OPTIONS: '', ADMIN_PASSWORD: PROCESS_ADMIN_PASSWORD, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -23,7 +24,7 @@ async function documentsAtStart(dataDir: string, env: Record<string, string>): P
     void exited.then(() => done(null));
   });
   if (!url) return { ids: [], output };
-  const ids = ((await (await fetch(`${url}/api/documents`)).json()) as { id: string }[]).map((d) => d.id);
+  const ids = ((await (await fetch(`${url}/api/documents`, { headers: await signedInHeaders(url) })).json()) as { id: string }[]).map((d) => d.id);
   child.kill('SIGTERM');
   await exited;
   return { ids, output };
