@@ -58,6 +58,11 @@ export const PERMISSIONS: readonly Permission[] = [
   p('GET', '/speakers/:name', 'viewer', CORPUS),
   p('GET', '/api/agreement', 'viewer', CORPUS),
   p('GET', '/agreement', 'viewer', CORPUS),
+  p('GET', '/api/outlets', 'viewer', CORPUS),
+  p('GET', '/api/speakers', 'viewer', CORPUS),
+  p('GET', '/api/speakers/:id', 'viewer', CORPUS),
+  p('GET', '/api/answers', 'viewer', CORPUS),
+  p('GET', '/api/answers/agreement', 'viewer', CORPUS),
   // Annotators: labels (own ones only, checked in the service), suggestions, submitting their work
   p('POST', '/api/documents/:id/labels', 'annotator', ASSIGNED),
   p('PATCH', '/api/documents/:id/labels/:labelId', 'annotator', OWN),
@@ -112,6 +117,11 @@ export const PERMISSIONS: readonly Permission[] = [
   p('POST', '/speakers/:id/merge', 'editor'),
   p('POST', '/speakers/:id/split', 'editor'),
   p('POST', '/speakers/merges/:mergeId/undo', 'editor'),
+  p('POST', '/api/speakers/resolve', 'editor'),
+  // Document questions: editors for now. Annotators may answer once routes/answers.ts refuses them
+  // `layer: "gold"`; then these become 'annotator' with ASSIGNED.
+  p('PUT', '/api/documents/:id/answers', 'editor'),
+  p('POST', '/documents/:id/questions', 'editor'),
   // Admins: users, label types, project settings, emptying the trash for good
   p('GET', '/admin/users', 'admin'),
   p('POST', '/admin/users', 'admin'),
@@ -123,6 +133,8 @@ export const PERMISSIONS: readonly Permission[] = [
   p('GET', '/api/settings', 'editor'),
   p('PUT', '/api/settings', 'admin'),
   p('PUT', '/api/verdict-settings', 'admin'),
+  p('PUT', '/api/questions', 'admin'),
+  p('POST', '/api/questions/template', 'admin'),
   p('POST', '/api/label-types', 'admin'),
   p('POST', '/label-types', 'admin'),
   p('PATCH', '/api/label-types/:id', 'admin'),
