@@ -15,9 +15,11 @@ const only = process.argv.includes('--split') ? process.argv[process.argv.indexO
 /** Opinion suggestions are counted from this confidence up (the reviewer's default filter). */
 const MIN_CONFIDENCE = Number(process.env.MIN_CONFIDENCE ?? 0);
 
-export function evaluate(split: string, log = false) {
+/** `l*` files are the second held-out batch of longer texts (500-570 words); `set` limits a run to them or to the others. */
+export function evaluate(split: string, log = false, set?: 'long' | 'short') {
   const scores = emptyScores();
-  for (const file of readdirSync(DIR).filter((f) => f.endsWith('.json') && !f.startsWith('seeds.'))) {
+  const inSet = (f: string) => set === undefined || (set === 'long') === f.startsWith('l');
+  for (const file of readdirSync(DIR).filter((f) => f.endsWith('.json') && !f.startsWith('seeds.') && inSet(f))) {
     const gold = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as { text: string; split: string; labelledUntil?: number; labels: GoldLabel[] };
     if (gold.split !== split) continue;
     const text = readFileSync(join(DIR, gold.text), 'utf8');
@@ -38,9 +40,16 @@ export function evaluate(split: string, log = false) {
 
 const pct = (x: number) => x.toFixed(2);
 if (process.argv[1]?.endsWith('eval-suggestions.ts')) {
-  for (const split of only ? [only] : ['dev', 'heldout']) {
-    const f = evaluate(split, verbose);
-    console.log(`\n${split === 'dev' ? 'dev half (the five seeds + ten texts; rules tuned on these)' : 'held-out half (ten texts, never tuned on)'}`);
+  const runs = [
+    { split: 'dev', set: undefined, title: 'dev half (the five seeds + ten texts; rules tuned on these)' },
+    { split: 'heldout', set: undefined, title: 'held-out half, all twenty texts (never tuned on)' },
+    { split: 'heldout', set: 'short', title: '  of which h01-h10 (230-320 words)' },
+    { split: 'heldout', set: 'long', title: '  of which l01-l10 (500-570 words, second batch)' },
+  ] as const;
+  for (const { split, set, title } of runs.filter((r) => !only || r.split === only)) {
+    // Per-file listings only for the dev half: the held-out texts must not be tuned on.
+    const f = evaluate(split, verbose && split === 'dev', set);
+    console.log(`\n${title}`);
     console.log('type            suggested gold  P(overlap) R(overlap) P(exact) R(exact)');
     for (const [name, t] of [['direct quotes', f.quotes], ['reported claims', f.claims], ['opinion', f.opinion]] as const) {
       console.log(`${name.padEnd(16)}${String(t.suggested).padStart(9)}${String(t.gold).padStart(5)}  ${pct(t.precision).padStart(10)} ${pct(t.recall).padStart(10)} ${pct(t.exactPrecision).padStart(8)} ${pct(t.exactRecall).padStart(8)}`);
