@@ -5,7 +5,7 @@ import { permissionFor, type Permission } from './permissions.js';
 import type { DocumentStore } from '../store/document-store.js';
 import type { Label } from '../domain/types.js';
 import { layerOf } from '../domain/layers.js';
-import { roleAtLeast } from './roles.js';
+import { roleAtLeast, type AuthUser, type Role } from './roles.js';
 import type { UserStore } from './user-store.js';
 import type { TeamStore } from './team-store.js';
 import { blindFor, visibleDocument } from './visibility.js';
@@ -93,6 +93,14 @@ export const csrfProtection: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/**
+ * Throws the 403 naming the role needed when `user` is weaker than `needed`: the table's refusal,
+ * also for rules finer than a route (a gold answer needs an editor).
+ */
+export function requireRole(user: AuthUser, needed: Role): void {
+  if (!roleAtLeast(user.role, needed)) throw new HttpError(403, 'forbidden', `this needs the role "${needed}" or higher; you are "${user.role}"`);
+}
+
 /** Checks the request against the permission table (server/auth/permissions.ts). */
 export function authorize(users: UserStore, team: TeamStore, store: DocumentStore): RequestHandler {
   return (req, res, next) => {
@@ -105,9 +113,7 @@ export function authorize(users: UserStore, team: TeamStore, store: DocumentStor
       }
       throw new HttpError(401, 'unauthenticated', 'sign in first: POST /api/login, or send Authorization: Bearer <token>');
     }
-    if (permission.rule !== 'signed-in' && !roleAtLeast(user.role, permission.rule)) {
-      throw new HttpError(403, 'forbidden', `this needs the role "${permission.rule}" or higher; you are "${user.role}"`);
-    }
+    if (permission.rule !== 'signed-in') requireRole(user, permission.rule);
     if (permission.corpusWide && user.role === 'annotator' && blindFor(users, team)) {
       throw new HttpError(403, 'blind', 'blind labelling is on: annotators do not see corpus-wide views (compare, outlets, speakers, export, agreement)');
     }

@@ -8,6 +8,7 @@ import type { Role } from './roles.js';
  * Finer rules (an annotator edits only their own labels, labels only the documents assigned to
  * them) are checked where the label is known, in services/labels.ts.
  *
+ * Every route of the app has its own line (tests/auth/permissions.test.ts walks the route table).
  * A route not in the table: GET/HEAD needs `viewer`; anything else needs `admin`, so a write route
  * added later is safe by default until it is given its role here.
  */
@@ -45,6 +46,28 @@ export const PERMISSIONS: readonly Permission[] = [
   p('POST', '/api/tokens', 'signed-in'),
   p('DELETE', '/api/tokens/:id', 'signed-in'),
   p('GET', '/api/me', 'signed-in'),
+  p('GET', '/api/tokens', 'signed-in'),
+  // Reading documents: any role. What an annotator sees of a document's labels, history, revisions,
+  // counts and speaker names is cut to their own layer under blind labelling (auth/visibility.ts).
+  p('GET', '/', 'viewer'),
+  p('GET', '/api/documents', 'viewer'),
+  p('GET', '/api/documents/:id', 'viewer'),
+  p('GET', '/api/documents/:id/labels', 'viewer'),
+  p('GET', '/api/documents/:id/revisions', 'viewer'),
+  p('GET', '/api/documents/:id/revisions/:rev', 'viewer'),
+  p('GET', '/api/documents/:id/diff', 'viewer'),
+  p('GET', '/api/documents/:id/suggestions', 'viewer'),
+  p('GET', '/api/documents/:id/assignments', 'viewer'),
+  p('GET', '/api/documents/:id/answers', 'viewer'),
+  p('GET', '/documents/:id', 'viewer'),
+  p('GET', '/documents/:id/fragment', 'viewer'),
+  p('GET', '/documents/:id/revisions', 'viewer'),
+  p('GET', '/documents/:id/revisions/:rev', 'viewer'),
+  p('GET', '/documents/:id/diff', 'viewer'),
+  p('GET', '/documents/:id/questions', 'viewer'),
+  p('GET', '/api/questions', 'viewer'),
+  p('GET', '/api/label-types', 'viewer'),
+  p('GET', '/label-types', 'viewer'),
   // Corpus-wide reads (hidden from annotators while blind labelling is on)
   p('GET', '/api/export', 'viewer', CORPUS),
   p('GET', '/export', 'viewer', CORPUS),
@@ -55,11 +78,12 @@ export const PERMISSIONS: readonly Permission[] = [
   p('GET', '/outlets', 'viewer', CORPUS),
   p('GET', '/outlets/:name', 'viewer', CORPUS),
   p('GET', '/speakers', 'viewer', CORPUS),
-  p('GET', '/speakers/:name', 'viewer', CORPUS),
+  p('GET', '/speakers/:id', 'viewer', CORPUS),
   p('GET', '/api/agreement', 'viewer', CORPUS),
   p('GET', '/agreement', 'viewer', CORPUS),
   p('GET', '/api/outlets', 'viewer', CORPUS),
   p('GET', '/api/speakers', 'viewer', CORPUS),
+  p('GET', '/api/speakers/merges', 'viewer', CORPUS),
   p('GET', '/api/speakers/:id', 'viewer', CORPUS),
   p('GET', '/api/answers', 'viewer', CORPUS),
   p('GET', '/api/answers/agreement', 'viewer', CORPUS),
@@ -77,6 +101,11 @@ export const PERMISSIONS: readonly Permission[] = [
   p('POST', '/documents/:id/suggestions/:sid/reject', 'annotator', ASSIGNED),
   p('POST', '/api/documents/:id/submit', 'annotator', ASSIGNED),
   p('POST', '/documents/:id/submit', 'annotator', ASSIGNED),
+  p('GET', '/queue', 'annotator'),
+  // Document questions: annotators answer for themselves on their documents; only editors may
+  // write the gold answers (`layer: "gold"`, refused in routes/answers.ts).
+  p('PUT', '/api/documents/:id/answers', 'annotator', ASSIGNED),
+  p('POST', '/documents/:id/questions', 'annotator', ASSIGNED),
   // Editors: texts, document details, imports, assignments, adjudication
   p('POST', '/api/documents', 'editor'),
   p('POST', '/documents', 'editor'),
@@ -118,10 +147,11 @@ export const PERMISSIONS: readonly Permission[] = [
   p('POST', '/speakers/:id/split', 'editor'),
   p('POST', '/speakers/merges/:mergeId/undo', 'editor'),
   p('POST', '/api/speakers/resolve', 'editor'),
-  // Document questions: editors for now. Annotators may answer once routes/answers.ts refuses them
-  // `layer: "gold"`; then these become 'annotator' with ASSIGNED.
-  p('PUT', '/api/documents/:id/answers', 'editor'),
-  p('POST', '/documents/:id/questions', 'editor'),
+  p('GET', '/api/verdict-settings', 'editor'),
+  p('PUT', '/api/questions', 'editor'),
+  p('POST', '/api/questions/template', 'editor'),
+  p('GET', '/api/trash', 'editor'),
+  p('GET', '/trash', 'editor'),
   // Admins: users, label types, project settings, emptying the trash for good
   p('GET', '/admin/users', 'admin'),
   p('POST', '/admin/users', 'admin'),
@@ -133,8 +163,6 @@ export const PERMISSIONS: readonly Permission[] = [
   p('GET', '/api/settings', 'editor'),
   p('PUT', '/api/settings', 'admin'),
   p('PUT', '/api/verdict-settings', 'admin'),
-  p('PUT', '/api/questions', 'admin'),
-  p('POST', '/api/questions/template', 'admin'),
   p('POST', '/api/label-types', 'admin'),
   p('POST', '/label-types', 'admin'),
   p('PATCH', '/api/label-types/:id', 'admin'),

@@ -8,6 +8,7 @@ import { latestRevision } from '../domain/types.js';
 import { badRequest, notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
+import { requireRole } from '../auth/middleware.js';
 
 const question = z
   .object({
@@ -66,6 +67,7 @@ export function answerRoutes(store: DocumentStore): Router {
   });
   router.put('/api/documents/:id/answers', async (req, res) => {
     const body = parseWith(answersBody, req.body ?? {});
+    if (body.layer === 'gold') requireRole(req.user!, 'editor'); // annotators answer only for themselves
     res.json(await putAnswers(store, String(req.params.id), body.layer ?? actorOf(req), body.answers as Record<string, AnswerValue | null>));
   });
 
