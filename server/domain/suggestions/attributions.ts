@@ -268,8 +268,9 @@ function verbAttribution(sentence: Sentence, i: number, lemma: string, previous:
   const startTok = clauseStartLeft(t, contentEndTok, previous);
   if (contentEndTok <= startTok) return null;
   const source = left ? t.slice(left[0], left[1] + 1) : right ? t.slice(right[0], right[1] + 1) : undefined;
-  if (!source) return null;
-  return { ...base, source, content: span(t, startTok, trimEnd(t, startTok, contentEndTok)), that: false, order: 'content-cue-source' };
+  const endTok = trimEnd(t, startTok, contentEndTok);
+  if (!source || endTok <= startTok) return null; // ". , said …": nothing before the cue but marks
+  return { ...base, source, content: span(t, startTok, endTok), that: false, order: 'content-cue-source' };
 }
 
 function firstSubject(t: Token[], before: number): [number, number] | null {

@@ -5,7 +5,9 @@ import { analyse, MAX_SENTENCE_CHARS, NLP_MAX_CHARS } from './text-analysis.js';
 import { attributionsIn, type Attribution } from './attributions.js';
 import { headOf, sourceKind } from './sourcing.js';
 import { DOCUMENT_HEADS } from './cues.js';
-import { fullNameForms, NameResolver, nameIn, phrase, TITLE_WORDS } from './speakers.js';
+import { fullNameForms, NameResolver, nameIn, ORG_WORDS, phrase, TITLE_WORDS } from './speakers.js';
+import { PersonTracker, pronounGender } from './pronouns.js';
+import { givenNameGender } from './gender.js';
 import { opinionCandidates } from './opinion.js';
 import { LabelIndex } from './label-index.js';
 
@@ -17,7 +19,7 @@ export const MAX_SUGGESTIONS = 300;
 /** A claim longer than this ran past its clause: not suggested. */
 export const MAX_CLAIM_CHARS = 600;
 
-interface Source { speaker?: string; role?: string; sourcing: Sourcing; person: boolean; head?: string; phrase: string; at?: number }
+export interface Source { speaker?: string; role?: string; sourcing: Sourcing; person: boolean; head?: string; phrase: string; at?: number }
 interface Found { attribution: Attribution; source: Source }
 
 /**
@@ -33,10 +35,12 @@ export function suggestLabels(text: string, existing: Pick<Label, 'type' | 'star
   const rejectedKeys = new Set(rejected);
   const index = new LabelIndex(existing);
   const out: Suggestion[] = [];
+  const ctx = newReadContext();
   // Chunk by chunk, in reading order, until the list is full: a huge text costs only what is shown.
   for (let from = 0; from < text.length && out.length < MAX_SUGGESTIONS; ) {
     const to = chunkEnd(text, from);
-    for (const s of suggestChunk(text.slice(from, to), names, useModel)) {
+    ctx.base = from;
+    for (const s of suggestChunk(text.slice(from, to), names, useModel, ctx)) {
       if (out.length >= MAX_SUGGESTIONS) break;
       if (index.covers(s.type, { start: s.start + from, end: s.end + from })) continue;
       if (rejectedKeys.size && rejectedKeys.has(rejectionKey(s))) continue;
@@ -61,10 +65,10 @@ function chunkEnd(text: string, from: number): number {
 }
 
 /** Suggestions for one chunk, sorted by start; offsets relative to the chunk. */
-function suggestChunk(text: string, names: NameResolver, useModel: boolean): Suggestion[] {
+function suggestChunk(text: string, names: NameResolver, useModel: boolean, ctx: ReadContext): Suggestion[] {
   const quotes = findQuotes(text);
   const sentences = analyse(text, quotes.map((q) => q.outer), useModel);
-  const found = readAttributions(text, sentences, quotes, names);
+  const found = readAttributions(text, sentences, quotes, names, ctx);
   const all = [...claimSuggestions(text, found, quotes), ...quoteSuggestions(text, quotes, sentences, found), ...opinionSuggestions(text, sentences, quotes, found)];
   return dedupe(all).sort((a, b) => a.start - b.start || b.end - a.end);
 }
@@ -88,52 +92,159 @@ function insideAny(spans: Span[]): (offset: number) => boolean {
   };
 }
 
-/** Attributions in reading order, each source resolved ("he" → the last person named). */
-function readAttributions(text: string, sentences: Sentence[], quotes: Quote[], names: NameResolver): Found[] {
+/**
+ * What reading a text remembers from one chunk to the next: who "he", "she", "they", "it",
+ * "the official" and "the judge" can mean. `base` is the offset of the chunk being read.
+ */
+export interface ReadContext {
+  base: number;
+  people: PersonTracker<Source>;
+  lastGroup?: Source;
+  lastOrg?: Source;
+  byHead: Map<string, Source>;
+  /** Role words of titled people ("judge" → Alison Reyes), for "the judge". */
+  roles: Map<string, Source>;
+  /** Surnames (lower case) of people met so far, with their full name. */
+  persons: Map<string, string>;
+  /** The last person who spoke (a source), for role-only sources ("The British prime minister"). */
+  lastSpeaker?: Source;
+}
+
+export function newReadContext(): ReadContext {
+  return { base: 0, people: new PersonTracker<Source>(), byHead: new Map(), roles: new Map(), persons: new Map() };
+}
+
+/** A person's key for the tracker: the full name (a surname alone means the last person of that surname), the words of an anonymous source. */
+function personKey(s: Source, ctx: ReadContext): string {
+  if (s.sourcing !== 'named') return s.phrase.toLowerCase();
+  const name = (s.speaker ?? s.phrase).toLowerCase();
+  return name.includes(' ') ? name : ctx.persons.get(name)?.toLowerCase() ?? name;
+}
+
+/** Attributions in reading order, each source resolved ("he" → the last man mentioned). */
+function readAttributions(text: string, sentences: Sentence[], quotes: Quote[], names: NameResolver, ctx: ReadContext): Found[] {
   const inQuote = insideAny(quotes.map((q) => q.inner));
   const out: Found[] = [];
-  let lastPerson: Source | undefined;
-  let lastGroup: Source | undefined;
-  let lastOrg: Source | undefined;
-  const byHead = new Map<string, Source>();
+  const remember = (source: Source, words: string[], at: number) => {
+    if (source.sourcing === 'named' && source.speaker?.includes(' ')) ctx.persons.set(source.speaker.split(/\s+/).at(-1)!.toLowerCase(), source.speaker);
+    const key = personKey(source, ctx);
+    ctx.people.mention(source, key, at, source.speaker, words);
+  };
   for (const sentence of sentences) {
-    for (const a of attributionsIn(sentence, inQuote, text)) {
+    const attributions = attributionsIn(sentence, inQuote, text);
+    // People named in the author's own words (not inside a quotation or a reported content), in text order with the attributions.
+    const contents = attributions.map((a) => a.content);
+    const mentions = TITLE_HINT.test(text.slice(sentence.start, Math.min(sentence.end, sentence.start + MAX_SENTENCE_CHARS))) || ctx.persons.size || ctx.roles.size
+      ? personMentions(sentence.tokens, (o) => inQuote(o) || contents.some((c) => c.start <= o && o < c.end), ctx) : [];
+    for (const m of mentions) if (m.name.includes(' ')) names.noteFullName(m.name);
+    const events = [...mentions.map((m) => ({ at: m.at, mention: m })), ...attributions.map((a) => ({ at: a.source?.[0].start ?? a.cueSpan.start, attribution: a }))].sort((x, y) => x.at - y.at);
+    for (const e of events) {
+      if ('mention' in e && e.mention) {
+        const m = e.mention;
+        const source: Source = m.source ?? { speaker: m.name, sourcing: 'named', person: true, phrase: m.name, at: m.at + ctx.base };
+        if (m.role) ctx.roles.set(m.role, source);
+        // A titled name in a sentence that attributes nothing is who a later role-only source means.
+        if (m.role && !attributions.length) ctx.lastSpeaker = source;
+        remember(source, m.words, m.at + ctx.base);
+        continue;
+      }
+      const a = (e as { attribution: Attribution }).attribution;
+      const at = a.cueSpan.start + ctx.base;
       let source: Source | undefined;
       if (!a.source) source = { sourcing: 'unattributed', person: false, phrase: '' };
       else {
         const kind = sourceKind(a.source, a.cueLemma);
         const head = headOf(a.source)?.lower;
         const lower = a.source[0].lower;
-        if (kind === 'pronoun') source = lower === 'he' || lower === 'she' || lower === 'i' ? lastPerson : lower === 'it' ? lastOrg ?? contentSubject(a) : lastGroup ?? lastOrg;
-        else if (kind === 'definite') {
-          // "the official": the last source with that head, or the last person if named more recently.
-          const same = head ? byHead.get(head) : undefined;
+        const lastPerson = ctx.lastSpeaker ?? ctx.people.last()?.source;
+        if (kind === 'pronoun') {
+          const gender = pronounGender(lower);
+          source = gender ? ctx.people.resolve(gender)?.source : lower === 'i' ? ctx.people.last()?.source : lower === 'it' ? ctx.lastOrg ?? contentSubject(a) : ctx.lastGroup ?? ctx.lastOrg;
+        } else if (kind === 'definite') {
+          // "the official": the last source with that head, or the last person if named more recently; "the judge": the titled judge.
+          const same = head ? byHeadOrRole(ctx, head) : undefined;
           source = same && (!lastPerson || (same.at ?? 0) >= (lastPerson.at ?? 0) || !/^(?:official|diplomat|minister|spokesman|spokeswoman)$/.test(head ?? '')) ? same : head && /^(?:official|diplomat|minister)$/.test(head) ? lastPerson : same;
         } else if (kind === 'named' && lower === 'the' && !a.source.some((w) => w.pos === 'PROPN' && /^\p{Lu}\p{Ll}/u.test(w.text) && !TITLE_WORDS.has(w.lower)) && lastPerson?.sourcing === 'named' && a.source.some((w) => /^(?:minister|president|secretary|diplomat|chancellor|envoy|leader|official|general)$/.test(w.lower))) {
           // "The British prime minister", "the top U.S. diplomat": a role of the last person named.
           source = { ...lastPerson, role: phrase(a.source).replace(/^the\s+/i, '') };
         } else if (kind === 'named') {
           const n = nameIn(a.source);
-          source = { speaker: n.speaker, ...(n.role ? { role: n.role } : {}), sourcing: 'named', person: n.person, head, phrase: phrase(a.source), at: a.cueSpan.start };
+          source = { speaker: n.speaker, ...(n.role ? { role: n.role } : {}), sourcing: 'named', person: n.person, head, phrase: phrase(a.source), at };
           if (n.person && n.speaker.includes(' ')) names.noteFullName(n.speaker);
+          if (n.person && !n.speaker.includes(' ')) {
+            const full = ctx.persons.get(n.speaker.toLowerCase());
+            if (full) source.speaker = full;
+          }
           if (!n.person || !/\s/.test(n.speaker)) if (viaStatement(a)) source.sourcing = 'document';
-        } else source = { speaker: phrase(a.source), sourcing: kind, person: false, head, phrase: phrase(a.source), at: a.cueSpan.start };
+          if (n.person && n.role) for (const w of n.role.split(/\s+/)) if (/^\p{Ll}/u.test(w) || TITLE_WORDS.has(w.toLowerCase())) ctx.roles.set(w.toLowerCase(), source);
+        } else source = { speaker: phrase(a.source), sourcing: kind, person: false, head, phrase: phrase(a.source), at };
         if (!source && kind === 'definite') source = { speaker: phrase(a.source), sourcing: DOCUMENT_HEADS.has(head ?? '') ? 'document' : 'anonymous', person: false, head, phrase: phrase(a.source) };
         if (!source) source = { sourcing: 'unattributed', person: false, phrase: phrase(a.source) };
-        if (source.sourcing === 'named' && source.person) lastPerson = source;
-        else if (source.sourcing === 'named') lastOrg = source;
+        const words = a.source.map((w) => w.text);
+        if (source.person || (source.sourcing === 'anonymous' && !isPlural(a.source, source.head))) ctx.lastSpeaker = source;
+        if (source.sourcing === 'named' && source.person) remember(source, words, at);
+        else if (source.sourcing === 'named') ctx.lastOrg = source;
         if (source.sourcing === 'anonymous' || source.sourcing === 'document') {
-          if (source.head) byHead.set(source.head, source);
-          if (/s$/.test(source.head ?? '')) lastGroup = source;
-          else if (source.sourcing === 'anonymous') lastPerson = source;
+          if (source.head) ctx.byHead.set(source.head, source);
+          if (isPlural(a.source, source.head)) ctx.lastGroup = source;
+          else if (source.sourcing === 'anonymous') remember(source, words, at);
         }
       }
       out.push({ attribution: a, source });
     }
-    // Names introduced with a title ("Secretary of State Antony Blinken") are people "he"/"she" can mean.
-    const named = TITLE_HINT.test(text.slice(sentence.start, Math.min(sentence.end, sentence.start + MAX_SENTENCE_CHARS))) ? titledNames(sentence.tokens) : [];
-    for (const n of named) names.noteFullName(n);
-    if (named.length && out.at(-1)?.attribution.sentence !== sentence) lastPerson = { speaker: named.at(-1)!, sourcing: 'named', person: true, phrase: named.at(-1)!, at: sentence.start };
+  }
+  return out;
+}
+
+/** A group ("officials", "two people familiar with", "police"): "they" means it, "he"/"she" never do. */
+function isPlural(source: Token[], head: string | undefined): boolean {
+  return /s$/.test(head ?? '') || /^(?:people|police|staff|personnel|men|women|children|public)$/.test(head ?? '') || /^(?:two|three|four|five|six|seven|eight|nine|ten|several|many|some|both|most|few)$/.test(source[0]?.lower ?? '');
+}
+
+function byHeadOrRole(ctx: ReadContext, head: string): Source | undefined {
+  const same = ctx.byHead.get(head);
+  const role = ctx.roles.get(head);
+  return !role ? same : !same ? role : (same.at ?? 0) >= (role.at ?? 0) ? same : role;
+}
+
+interface NameMention { at: number; name: string; words: string[]; role?: string; source?: Source }
+
+/**
+ * People named in a sentence outside `skip`ped offsets: a full name with a title ("Judge Alison
+ * Reyes") or a given name of the lexicon ("Linda Arroyo"), a surname of a person met before
+ * ("Holloway"), and "the judge" for a titled person met before. Offsets relative to the chunk.
+ */
+function personMentions(t: Token[], skip: (offset: number) => boolean, ctx: ReadContext): NameMention[] {
+  const out: NameMention[] = [];
+  for (let i = 0; i < t.length; i++) {
+    if (t[i].lower === 'the' && i + 1 < t.length && ctx.roles.has(t[i + 1].lower) && t[i + 2]?.pos !== 'PROPN' && !skip(t[i].start)) {
+      out.push({ at: t[i].start, name: ctx.roles.get(t[i + 1].lower)!.speaker ?? '', words: [], source: ctx.roles.get(t[i + 1].lower) });
+      i++;
+      continue;
+    }
+    if (!isName(t[i]) || skip(t[i].start)) continue;
+    let j = i;
+    while (j < t.length && j - i < 5 && isName(t[j])) j++;
+    const run = t.slice(i, j).map((w) => w.text);
+    const titles: string[] = [];
+    while (run.length > 1 && TITLE_WORDS.has(run[0].toLowerCase().replace(/\.$/, ''))) titles.push(run.shift()!.toLowerCase());
+    const before = t[i - 1];
+    if (before && /^\p{Ll}/u.test(before.text) && /^(?:judge|prosecutor|councillor|councilman|councilwoman|chairman|chairwoman|commissioner|minister|secretary|president|director|spokesman|spokeswoman|mayor)$/.test(before.lower)) titles.push(before.lower);
+    const at = t[i].start;
+    i = j - 1;
+    if (run.some((w) => ORG_WORDS.test(w))) continue;
+    if (run.length >= 2) {
+      const name = run.slice(-2).join(' ');
+      const [first, last] = run.slice(-2);
+      if (titles.length || givenNameGender(first) || ctx.persons.has(last.toLowerCase())) {
+        out.push({ at, name, words: titles, ...(titles.length ? { role: titles.at(-1) } : {}) });
+        ctx.persons.set(last.toLowerCase(), name);
+      }
+    } else if (run.length === 1 && t[j]?.text !== "'s" && t[j]?.text !== '’s') {
+      const full = ctx.persons.get(run[0].toLowerCase());
+      // "Mr Baptiste": a surname with a title is a person even when met for the first time.
+      if (full || titles.length) out.push({ at, name: full ?? run[0], words: titles });
+    }
   }
   return out;
 }
@@ -149,17 +260,6 @@ function viaStatement(a: Attribution): boolean {
 /** Two capitalised words in a row (a titled name has at least a first name and a surname): only such sentences are read for titled names. */
 const TITLE_HINT = /\p{Lu}[\p{Ll}'’-]+\s+\p{Lu}\p{Ll}/u;
 
-function titledNames(t: Token[]): string[] {
-  const out: string[] = [];
-  for (let i = 1; i < t.length; i++) {
-    if (!TITLE_WORDS.has(t[i - 1].lower) || t[i - 1].lower === 'of' || t[i - 1].lower === 'the' || !isName(t[i]) || TITLE_WORDS.has(t[i].lower)) continue;
-    let j = i;
-    while (j < t.length && j - i < 3 && isName(t[j])) j++;
-    if (j - i >= 2) out.push(t.slice(i, j).map((x) => x.text).join(' '));
-    i = j;
-  }
-  return out;
-}
 const isName = (t: Token) => t.pos === 'PROPN' && /^\p{Lu}\p{Ll}/u.test(t.text);
 
 /** Words of a content outside quotation marks (quotes from index `from` on; sorted). */

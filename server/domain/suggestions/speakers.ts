@@ -9,11 +9,11 @@ export const TITLE_WORDS = new Set([
   'president', 'secretary', 'minister', 'chancellor', 'senator', 'sen.', 'rep.', 'representative', 'general', 'mr.', 'mrs.', 'ms.', 'dr.',
   'prime', 'deputy', 'foreign', 'defense', 'defence', 'state', 'spokesman', 'spokeswoman', 'spokesperson', 'governor', 'mayor', 'judge',
   'chairman', 'chairwoman', 'chair', 'captain', 'pastor', 'chief', 'executive', 'constable', 'director', 'commissioner', 'ambassador',
-  'treasurer', 'coach', 'manager', 'council', 'member', 'leader', 'king', 'queen', 'pope', 'sir', 'lord', 'lady', 'adm.', 'gen.', 'col.',
+  'treasurer', 'coach', 'mr', 'mrs', 'ms', 'miss', 'dr', 'prosecutor', 'councillor', 'councilman', 'councilwoman', 'detective', 'inspector', 'sergeant', 'manager', 'council', 'member', 'leader', 'king', 'queen', 'pope', 'sir', 'lord', 'lady', 'adm.', 'gen.', 'col.',
   'energy', 'finance', 'transport', 'housing', 'health', 'interior', 'economy', 'press', 'white', 'house', 'communications', 'of', 'the', 'us', 'u.s.',
   'ukraine', 'ukrainian', 'russian', 'french', 'german', 'british', 'nato', 'un', 'eu', 'analyst', 'economist', 'professor', 'prof.',
 ]);
-const ORG_WORDS = /^(?:Ministry|Department|Office|Council|University|Bank|Association|Union|Corp|Corporation|Inc|Institute|Service|Court|Party|Commission|Agency|Fund|Times|Journal|Post|News|Hospital|Club|Forum|Alliance|Board|Group|Authority|Company|Parliament|Government|House|Kremlin|Organization|Organisation|Conference|Summit|Trust|Chamber|Network|Securities|Airlines?|Media|Center|Centre|Foundation|Committee|Council|Police|Army|Navy)$/;
+export const ORG_WORDS = /^(?:Ministry|Department|Office|Council|University|Bank|Association|Union|Corp|Corporation|Inc|Institute|Service|Court|Party|Commission|Agency|Fund|Times|Journal|Post|News|Hospital|Club|Forum|Alliance|Board|Group|Authority|Company|Parliament|Government|House|Kremlin|Organization|Organisation|Conference|Summit|Trust|Chamber|Network|Securities|Airlines?|Media|Center|Centre|Foundation|Committee|Council|Police|Army|Navy)$/;
 
 export interface NamedSpeaker { speaker: string; role?: string; person: boolean }
 
