@@ -1,7 +1,8 @@
 /**
  * `npm run export -- --format FORMAT [--out FILE] [--archive tar|zip] [--comments]
  * [--document ID,...] [--outlet NAME,...] [--type TYPE,...] [--annotator NAME,...]
- * [--state exact,moved,fuzzy,orphaned] [--from YYYY-MM-DD] [--to YYYY-MM-DD]`.
+ * [--state exact,moved,fuzzy,orphaned] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--base-url URL]`.
+ * `--base-url` (default http://localhost:PORT) makes ClaimReview's `url`s absolute.
  * Reads DATA_DIR (default ./data); writes to FILE, or to standard output without --out or with `--out -`.
  */
 import { createWriteStream } from 'node:fs';
@@ -12,7 +13,7 @@ import { DocumentStore } from '../store/document-store.js';
 import { ProjectStore } from '../store/project-store.js';
 import { EXPORT_FORMATS, exportOptionsOf, exportQuerySchema, exportStream } from '../services/export.js';
 
-const USAGE = `usage: npm run export -- --format ${EXPORT_FORMATS.join('|')} [--out FILE] [--archive tar|zip] [--comments] [--document ID,...] [--outlet NAME,...] [--type TYPE,...] [--annotator NAME,...] [--state STATE,...] [--from YYYY-MM-DD] [--to YYYY-MM-DD]`;
+const USAGE = `usage: npm run export -- --format ${EXPORT_FORMATS.join('|')} [--out FILE] [--archive tar|zip] [--comments] [--document ID,...] [--outlet NAME,...] [--type TYPE,...] [--annotator NAME,...] [--state STATE,...] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--base-url URL]`;
 
 async function main(): Promise<number> {
   const many = { type: 'string', multiple: true } as const;
@@ -20,14 +21,14 @@ async function main(): Promise<number> {
     options: {
       format: { type: 'string' }, out: { type: 'string' }, archive: { type: 'string' },
       document: many, outlet: many, type: many, annotator: many, state: many,
-      from: { type: 'string' }, to: { type: 'string' }, comments: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      from: { type: 'string' }, to: { type: 'string' }, 'base-url': { type: 'string' }, comments: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     process.stderr.write(`${USAGE}\n`);
     return 0;
   }
-  const { out, help: _help, ...query } = values;
+  const { out, help: _help, 'base-url': baseUrl, ...query } = values;
   const parsed = exportQuerySchema.safeParse(query);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -38,7 +39,11 @@ async function main(): Promise<number> {
   // Read-only: the export can run beside a server that writes the same folder.
   const store = await DocumentStore.open(config.dataDir, { readOnly: true });
   const project = await ProjectStore.open(config.dataDir, { readOnly: true });
-  const result = exportStream(store, project, exportOptionsOf(parsed.data));
+  if (baseUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/i.test(baseUrl)) {
+    process.stderr.write(`--base-url: must be an http:// or https:// URL\n${USAGE}\n`);
+    return 2;
+  }
+  const result = exportStream(store, project, { ...exportOptionsOf(parsed.data), baseUrl: baseUrl ?? `http://localhost:${config.port}` });
   const toStdout = out === undefined || out === '-';
   await pipeline(result.stream, toStdout ? process.stdout : createWriteStream(out));
   const { documents, labels, omitted } = result.report;

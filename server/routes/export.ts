@@ -16,7 +16,7 @@ export function exportRoutes(store: DocumentStore, project: ProjectStore): Route
     if (options.filter.from && options.filter.to && options.filter.from > options.filter.to) {
       throw badRequest(`from: ${options.filter.from} is after to (${options.filter.to})`, 'invalid_input');
     }
-    const out = exportStream(store, project, options);
+    const out = exportStream(store, project, { ...options, baseUrl: `${req.protocol}://${req.get('host')}` });
     res.set('Content-Type', out.contentType);
     res.set('Content-Disposition', `attachment; filename="${out.filename}"`);
     res.set('Cache-Control', 'no-store');

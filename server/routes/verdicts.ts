@@ -1,7 +1,7 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { DocumentStore } from '../store/document-store.js';
-import { claimReviews, deleteVerdict, putVerdictSettings, setVerdict, verdictSettings } from '../services/verdicts.js';
+import { deleteVerdict, putVerdictSettings, setVerdict, verdictSettings } from '../services/verdicts.js';
 import { MAX_EVIDENCE, MAX_SUMMARY } from '../domain/speakers/verdicts.js';
 import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
@@ -23,10 +23,7 @@ const settingsBody = z
   })
   .strict();
 
-/** The site's own address, for the absolute `url` of each ClaimReview. */
-const baseUrlOf = (req: Request) => `${req.protocol}://${req.get('host')}`;
-
-/** Claim verdicts on labels, their settings, and `GET /api/export?format=claimreview` (other formats fall through to the export routes). */
+/** Claim verdicts on labels and their settings (ClaimReview is an export format: `GET /api/export?format=claimreview`). */
 export function verdictRoutes(store: DocumentStore): Router {
   const router = Router();
 
@@ -46,11 +43,6 @@ export function verdictRoutes(store: DocumentStore): Router {
   router.put('/api/verdict-settings', async (req, res) => {
     const body = parseWith(settingsBody, req.body ?? {});
     res.json(await putVerdictSettings(store, { scale: body.scale, unratable: body.unratable, organization: { name: body.organization.name, ...(body.organization.url ? { url: body.organization.url } : {}) } }));
-  });
-
-  router.get('/api/export', async (req, res, next) => {
-    if (req.query.format !== 'claimreview') return next();
-    res.type('application/ld+json; charset=utf-8').attachment('claimreview.jsonld').send(JSON.stringify(await claimReviews(store, baseUrlOf(req)), null, 2));
   });
 
   return router;

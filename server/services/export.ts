@@ -12,6 +12,11 @@ import { parseLayerChoice } from '../domain/layers.js';
 import type { ExportReport } from '../domain/formats/report.js';
 import type { EncodedFile, Encoder, ExportContext, Format } from '../domain/formats/format.js';
 import { exportFormatNames, formatNamed } from '../domain/formats/registry.js';
+import { answersForExport } from '../domain/formats/answers.js';
+import type { Answer } from '../domain/questions/types.js';
+import { activeSpeaker } from '../domain/speakers/resolve.js';
+import { answerStoreOf } from './answers.js';
+import { speakerStoreOf } from './speakers.js';
 
 /** The formats an export writes, from the format registry. */
 export const EXPORT_FORMATS = exportFormatNames() as [string, ...string[]];
@@ -26,6 +31,8 @@ export interface ExportOptions {
   archive?: Archive;
   /** CoNLL: write the `# doc_id` lines and the overlap report. */
   comments?: boolean;
+  /** The site's address for absolute links (ClaimReview `url`): the request's host, or the CLI's `--base-url`. */
+  baseUrl?: string;
 }
 
 export interface ExportStream {
@@ -46,16 +53,37 @@ export function exportStream(store: DocumentStore, project: ProjectStore, option
   const format = formatNamed(options.format);
   if (!format?.encode) throw new Error(`not an export format: ${options.format}`);
   const report: ExportReport = { documents: 0, labels: 0, omitted: [] };
-  const ctx: ExportContext = { report, labelTypes: project.labelTypes(), comments: options.comments === true };
+  // Questions, answers, speakers and verdict settings are read when the first bytes are asked for.
+  const encoder = exportContext(store, project, options, report).then((ctx) => format.encode!.create(ctx) as Encoder<never>);
+  encoder.catch(() => undefined); // a failure surfaces on the stream once it is read
   const docs = () => selectedDocuments(store, options.filter, report);
   if (format.encode.kind === 'files') {
     const archive = options.archive ?? 'tar';
-    const encoder = format.encode.create(ctx);
-    const stream = archive === 'zip' ? packZip(docs(), encoder) : packTar(docs(), encoder);
+    const files = encoder as Promise<Encoder<EncodedFile[]>>;
+    const stream = archive === 'zip' ? packZip(docs(), files) : packTar(docs(), files);
     return { filename: `framewise-${format.name}.${archive}`, contentType: archive === 'zip' ? 'application/zip' : 'application/x-tar', stream, report };
   }
-  const chunks = textChunks(format.encode.create(ctx), docs());
+  const chunks = textChunks(encoder as Promise<Encoder<string>>, docs());
   return { filename: `framewise-${format.name}.${format.extension}`, contentType: format.contentType, stream: Readable.from(chunks, { objectMode: false }), report };
+}
+
+/** What every encoder may need besides the documents: label types, questions and answers, speakers, verdict settings, the base URL. */
+async function exportContext(store: DocumentStore, project: ProjectStore, options: ExportOptions, report: ExportReport): Promise<ExportContext> {
+  const [answerStore, speakerStore] = await Promise.all([answerStoreOf(store), speakerStoreOf(store)]);
+  const { questions, answers } = answerStore.read();
+  const { speakers, verdictSettings } = speakerStore.read();
+  const byDocument = new Map<string, Answer[]>();
+  for (const a of answers) byDocument.set(a.documentId, [...(byDocument.get(a.documentId) ?? []), a]);
+  return {
+    report,
+    labelTypes: project.labelTypes(),
+    comments: options.comments === true,
+    questions,
+    answersOf: (id) => answersForExport(byDocument.get(id) ?? [], questions, options.filter),
+    verdictSettings,
+    speakerOf: (id) => activeSpeaker(speakers, id),
+    baseUrl: (options.baseUrl ?? '').replace(/\/+$/, ''),
+  };
 }
 
 /** The format's registry entry, for callers that show formats (the export page). */
@@ -81,7 +109,8 @@ async function* selectedDocuments(store: DocumentStore, filter: ExportFilter, re
   }
 }
 
-async function* textChunks(encoder: Encoder<string>, docs: AsyncGenerator<DocumentRecord>): AsyncGenerator<string> {
+async function* textChunks(encoderReady: Promise<Encoder<string>>, docs: AsyncGenerator<DocumentRecord>): AsyncGenerator<string> {
+  const encoder = await encoderReady;
   const head = encoder.head?.();
   if (head) yield head;
   for await (const doc of docs) {
@@ -102,7 +131,8 @@ async function* textChunks(encoder: Encoder<string>, docs: AsyncGenerator<Docume
 /** Every archive entry gets this modification time, so the same data always exports to the same bytes. */
 const ENTRY_MTIME = new Date('2000-01-01T00:00:00Z');
 
-async function* encodedFiles(encoder: Encoder<EncodedFile[]>, docs: AsyncGenerator<DocumentRecord>): AsyncGenerator<EncodedFile> {
+async function* encodedFiles(encoderReady: Promise<Encoder<EncodedFile[]>>, docs: AsyncGenerator<DocumentRecord>): AsyncGenerator<EncodedFile> {
+  const encoder = await encoderReady;
   yield* encoder.head?.() ?? [];
   for await (const doc of docs) for (const files of pieces(encoder.document(doc))) yield* files;
   yield* encoder.tail?.() ?? [];
@@ -113,7 +143,7 @@ function pieces(out: EncodedFile[] | Iterable<EncodedFile[]>): Iterable<EncodedF
   return Array.isArray(out) && (out.length === 0 || !Array.isArray(out[0])) ? [out as EncodedFile[]] : (out as Iterable<EncodedFile[]>);
 }
 
-function packTar(docs: AsyncGenerator<DocumentRecord>, encoder: Encoder<EncodedFile[]>): Readable {
+function packTar(docs: AsyncGenerator<DocumentRecord>, encoder: Promise<Encoder<EncodedFile[]>>): Readable {
   const pack = tar.pack();
   const add = (f: EncodedFile) =>
     new Promise<void>((resolve, reject) => pack.entry({ name: f.name, mtime: ENTRY_MTIME, mode: 0o644 }, Buffer.from(f.content), (err) => (err ? reject(err) : resolve())));
@@ -127,7 +157,7 @@ function packTar(docs: AsyncGenerator<DocumentRecord>, encoder: Encoder<EncodedF
   return out;
 }
 
-function packZip(docs: AsyncGenerator<DocumentRecord>, encoder: Encoder<EncodedFile[]>): Readable {
+function packZip(docs: AsyncGenerator<DocumentRecord>, encoder: Promise<Encoder<EncodedFile[]>>): Readable {
   const out = new PassThrough();
   let failed = false;
   const zip = new Zip((err, chunk, final) => {

@@ -20,6 +20,10 @@ import { MAX_SOURCE_LENGTH, newDocumentSchema, textProblem } from './documents.j
 import { reviseDocument } from './revisions.js';
 import { badRequest, conflict, HttpError, tooLarge } from '../http-error.js';
 import { planLabelCountProblem } from '../domain/label-limit.js';
+import { answerStoreOf } from './answers.js';
+import { answerValueFor, type AnswerDraft } from '../domain/formats/answers.js';
+import { answerProblem } from '../domain/questions/validate.js';
+import type { AnswerValue, Question } from '../domain/questions/types.js';
 
 /** The formats an import reads, from the format registry. */
 export const IMPORT_FORMATS: readonly string[] = importFormatNames();
@@ -95,8 +99,9 @@ export async function importFiles(store: DocumentStore, project: ProjectStore, f
   }
   enforceLimits(decoded);
   if (decoded.documents.length === 0 && decoded.attached.length === 0 && report.errors.length === 0) throw nothingToImport(report);
+  const questions = decoded.documents.some((d) => d.answers?.length) ? (await answerStoreOf(store)).read().questions : [];
   return oneAtATime(store, async () => {
-    const plan = planImport(store, project, decoded, options, report);
+    const plan = planImport(store, project, decoded, options, report, questions);
     const tooMany = planLabelCountProblem(plan.steps.map((s) => (s.kind === 'create' ? { id: s.record.id, existing: 0, adding: s.record.labels.length } : { id: s.id, existing: store.get(s.id)?.labels.length ?? 0, adding: s.labels.length })));
     if (tooMany) throw tooLarge(`${tooMany}: nothing was imported`);
     if (report.errors.length && !options.skipBad) return report;
@@ -107,6 +112,7 @@ export async function importFiles(store: DocumentStore, project: ProjectStore, f
     }
     if (options.dryRun) {
       preview(store, project, plan, report);
+      if (plan.answers.length) report.answers = countAnswers((await answerStoreOf(store)).read().answers, plan.answers, '', false);
       return report;
     }
     await commit(store, project, plan, options, report);
@@ -209,6 +215,35 @@ interface Plan {
   steps: Step[];
   /** Label types the project does not have yet. */
   types: string[];
+  /** Document-level answers to write (checked against the project's questions). */
+  answers: PlannedAnswer[];
+}
+
+interface PlannedAnswer {
+  documentId: string;
+  questionId: string;
+  annotator: string;
+  value: AnswerValue;
+}
+
+/**
+ * The answers of one draft, checked against the project's questions: an answer to a question the
+ * project does not ask is skipped (with the reason), one outside its question's choices is an error.
+ */
+function planAnswers(drafts: AnswerDraft[] | undefined, documentId: string, questions: Question[], annotator: string, place: Place, report: ImportReport, fail: (message: string) => void): PlannedAnswer[] {
+  const out: PlannedAnswer[] = [];
+  for (const d of drafts ?? []) {
+    const q = questions.find((x) => x.id === d.questionId);
+    if (!q) {
+      report.skipped.push({ ...place, item: d.source, reason: `an answer to "${d.questionId.slice(0, 64)}", which is not one of the project's questions (add the question first: PUT /api/questions)` });
+      continue;
+    }
+    const value = answerValueFor(q, d.value);
+    const problem = typeof value === 'string' || typeof value === 'number' || Array.isArray(value) ? answerProblem(q, value as AnswerValue) : `${q.id}: not an answer`;
+    if (problem) fail(`${d.source}: ${problem}`);
+    else out.push({ documentId, questionId: q.id, annotator: (d.annotator ?? annotator).slice(0, 80), value: value as AnswerValue });
+  }
+  return out;
 }
 
 /**
@@ -261,9 +296,10 @@ function asImported(record: DocumentRecord, importedBy: string, now: string, pla
 }
 
 /** Checks every draft against the store and the other drafts; problems go to `report.errors`. */
-function planImport(store: DocumentStore, project: ProjectStore, decoded: Decoded, options: ImportOptions, report: ImportReport): Plan {
+function planImport(store: DocumentStore, project: ProjectStore, decoded: Decoded, options: ImportOptions, report: ImportReport, questions: Question[] = []): Plan {
   const now = options.now ?? new Date().toISOString();
   const steps: Step[] = [];
+  const answers: PlannedAnswer[] = [];
   const types = new TypeResolver(project, options.map);
   const importedBy = options.importedBy ?? options.annotator;
   const claimed = new Set<string>();
@@ -280,11 +316,13 @@ function planImport(store: DocumentStore, project: ProjectStore, decoded: Decode
         const problem = textProblem(r.text);
         if (problem) fail(`revision ${r.rev}: the text ${problem}`);
       }
+      const own = planAnswers(draft.answers, record.id, questions, options.annotator, draft.place, report, fail);
       if (errors.length) {
         report.errors.push(...errors);
         continue;
       }
       claimed.add(record.id);
+      answers.push(...own);
       for (const l of [...record.labels, ...record.revisions.flatMap((r) => r.labels ?? [])]) l.type = types.resolve(l.type);
       if (store.has(record.id)) {
         const latest = latestRevision(record);
@@ -303,8 +341,10 @@ function planImport(store: DocumentStore, project: ProjectStore, decoded: Decode
     const existing = (draft.id && store.has(draft.id) ? draft.id : undefined) ?? (draft.meta.url ? byUrl.get(draft.meta.url) : undefined);
     const id = existing ?? (draft.id && !claimed.has(draft.id) ? draft.id : randomUUID());
     if (claimed.has(id)) fail(`the document ${id} appears twice in this import`);
+    const own = planAnswers(draft.answers, id, questions, options.annotator, draft.place, report, fail);
     if (errors.length === 0) {
       claimed.add(id);
+      answers.push(...own);
       for (const l of draft.labels) l.type = types.resolve(l.type);
       if (existing) steps.push({ kind: 'update', place: draft.place, id, text: draft.text, baseRev: latestRevision(store.get(existing)!).rev, labels: planned(draft.text, draft.labels) });
       else steps.push({ kind: 'create', place: draft.place, record: newRecord(id, draft, options, now) });
@@ -313,7 +353,7 @@ function planImport(store: DocumentStore, project: ProjectStore, decoded: Decode
   }
   planAttached(store, decoded.attached, steps, types, report);
   report.types = types.report();
-  return { steps, types: types.newTypes() };
+  return { steps, types: types.newTypes(), answers };
 }
 
 /** Document ids by `meta.url`; reads every document, so only built when a draft has a URL. */
@@ -404,6 +444,28 @@ async function commit(store: DocumentStore, project: ProjectStore, plan: Plan, o
     await resolveSpeakersOfDocument(store, step.kind === 'create' ? step.record.id : step.id);
     options.onProgress?.(++done, plan.steps.length, step.kind === 'create' ? step.record.id : step.id);
   }
+  if (plan.answers.length) report.answers = await (await answerStoreOf(store)).update((draft) => countAnswers(draft.answers, plan.answers, now, true));
+}
+
+/**
+ * Counts the planned answers the store has already (same document, question, annotator and value)
+ * and those it does not; with `write`, puts the new ones in `stored` (replacing that annotator's
+ * earlier answer to the question).
+ */
+function countAnswers(stored: { documentId: string; questionId: string; annotator: string; value: AnswerValue; at: string }[], planned: PlannedAnswer[], now: string, write: boolean): { imported: number; existing: number } {
+  const counts = { imported: 0, existing: 0 };
+  for (const p of planned) {
+    const i = stored.findIndex((a) => a.documentId === p.documentId && a.questionId === p.questionId && a.annotator === p.annotator);
+    if (i !== -1 && JSON.stringify(stored[i].value) === JSON.stringify(p.value)) {
+      counts.existing++;
+      continue;
+    }
+    counts.imported++;
+    if (!write) continue;
+    if (i !== -1) stored.splice(i, 1);
+    stored.push({ ...p, at: now });
+  }
+  return counts;
 }
 
 /** A 409 for a document that appeared between the plan and its creation (imports alone cannot cause it: they run one at a time). */

@@ -2,8 +2,6 @@ import type { DocumentStore } from '../store/document-store.js';
 import type { Label, Verdict } from '../domain/types.js';
 import type { VerdictSettings } from '../domain/speakers/types.js';
 import { settingsProblem, verdictProblem, verdictTargetProblem, type VerdictInput } from '../domain/speakers/verdicts.js';
-import { claimReview } from '../domain/formats/claimreview.js';
-import { activeSpeaker } from '../domain/speakers/resolve.js';
 import { speakerStoreOf } from './speakers.js';
 import { badRequest, conflict, notFound } from '../http-error.js';
 
@@ -60,32 +58,4 @@ export async function putVerdictSettings(store: DocumentStore, next: VerdictSett
     draft.verdictSettings = next;
     return next;
   });
-}
-
-/** ClaimReview JSON-LD, one object per verdict, documents in id order; `baseUrl` makes each review's `url` absolute. */
-export async function claimReviews(store: DocumentStore, baseUrl: string): Promise<Record<string, unknown>[]> {
-  const data = (await speakerStoreOf(store)).read();
-  const out: Record<string, unknown>[] = [];
-  for (const e of [...store.list()].sort((a, b) => a.id.localeCompare(b.id))) {
-    const doc = store.get(e.id);
-    if (!doc) continue;
-    for (const l of doc.labels) {
-      if (!l.verdict) continue;
-      const sp = l.speakerId ? activeSpeaker(data.speakers, l.speakerId) : null;
-      const speaker = sp ? { name: sp.name, ...(sp.wikidata ? { wikidata: sp.wikidata } : {}), ...(sp.url ? { url: sp.url } : {}) } : l.speaker ? { name: l.speaker } : undefined;
-      out.push(
-        claimReview(
-          {
-            verdict: l.verdict,
-            text: l.quote.exact,
-            ...(speaker ? { speaker } : {}),
-            article: { title: doc.meta.title, ...(doc.meta.url ? { url: doc.meta.url } : {}), ...(doc.meta.publishedAt ? { publishedAt: doc.meta.publishedAt } : {}), ...(doc.meta.outlet ? { outlet: doc.meta.outlet } : {}) },
-            reviewUrl: `${baseUrl}/documents/${encodeURIComponent(doc.id)}#label-${l.id}`,
-          },
-          data.verdictSettings,
-        ),
-      );
-    }
-  }
-  return out;
 }

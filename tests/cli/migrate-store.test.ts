@@ -10,6 +10,7 @@ import { ProjectStore } from '../../server/store/project-store.js';
 import { exportStream } from '../../server/services/export.js';
 import { NO_FILTER, filterLabels } from '../../server/domain/formats/filters.js';
 import { formatNamed } from '../../server/domain/formats/registry.js';
+import { plainExportContext } from '../../server/domain/formats/format.js';
 import { openPostgresStore } from '../../server/store/postgres/index.js';
 import { labelOn, pgDoc } from '../store/pg-helpers.js';
 
@@ -75,7 +76,7 @@ async function jsonlOfDatabase(url: string, labelTypesFrom: string): Promise<str
   const project = await ProjectStore.open(labelTypesFrom, { readOnly: true });
   const encoding = formatNamed('jsonl')!.encode!;
   if (encoding.kind !== 'text') throw new Error('jsonl is expected to be a text format');
-  const encoder = encoding.create({ report: { documents: 0, labels: 0, omitted: [] }, labelTypes: project.labelTypes(), comments: false });
+  const encoder = encoding.create(plainExportContext({ documents: 0, labels: 0, omitted: [] }, project.labelTypes()));
   const pg = await openPostgresStore(url, { log: () => {} });
   try {
     const ids: string[] = [];

@@ -10,6 +10,7 @@ const GOLDEN_DIR = join(process.cwd(), 'tests', 'golden');
 const CASES = [
   ['jsonl', 'seeds.jsonl'],
   ['csv', 'seeds.csv'],
+  ['csv-answers', 'seeds.answers.csv'],
   ['w3c', 'seeds.w3c.jsonl'],
   ['doccano', 'seeds.doccano.jsonl'],
   ['conll', 'seeds.conll'],

@@ -73,10 +73,17 @@ describe('Label Studio export', () => {
     const tasks = JSON.parse(res.text) as { data: { text: string; framewise_id: string }; annotations: { completed_by: number; framewise_annotator: string; result: { id: string; from_name: string; to_name: string; type: string; value: { start: number; end: number; text: string | string[]; labels?: string[] } }[] }[] }[];
     expect(tasks).toHaveLength(6);
     const emoji = tasks.find((t) => t.data.framewise_id === EMOJI_DOC)!;
-    expect(emoji.annotations.map((a) => [a.completed_by, a.framewise_annotator])).toEqual([[1, 'tester'], [2, 'second-annotator']]);
+    // the gold layer's document answers are an annotation of their own
+    expect(emoji.annotations.map((a) => [a.completed_by, a.framewise_annotator])).toEqual([[1, 'tester'], [2, 'second-annotator'], [3, 'gold']]);
+    const config = (await source.http.get('/api/export?format=labelstudio-config')).text;
     for (const task of tasks) {
       for (const a of task.annotations) {
         for (const r of a.result) {
+          if (r.from_name.startsWith('q-')) {
+            // a document-level answer: no offsets, no region id, bound to a control of the config
+            expect([r.to_name, r.id, 'start' in r.value, config.includes(` name="${r.from_name}" toName="text"`)]).toEqual(['text', undefined, false, true]);
+            continue;
+          }
           expect([r.to_name, ['label', 'speaker', 'cue', 'note', 'sourcing'].includes(r.from_name)]).toEqual(['text', true]);
           if (r.type === 'labels') expect(pythonSlice(task.data.text, r.value.start, r.value.end)).toBe(r.value.text);
           else expect(a.result.some((s) => s.type === 'labels' && s.id === r.id && s.value.start === r.value.start)).toBe(true);

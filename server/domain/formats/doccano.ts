@@ -9,15 +9,19 @@ import { CodePointIndex } from './code-points.js';
 import { normalizeWithOffsets } from './normalize-spans.js';
 import type { DocumentDraftBody, LabelDraft } from './drafts.js';
 import { IMPORTED_TYPE_ID } from './type-colors.js';
+import type { Answer } from '../questions/types.js';
+import type { AnswerDraft } from './answers.js';
 
 /**
  * doccano sequence-labelling JSONL: `{"id", "text", "label": [[start, end, "type"], ...], "meta"}`
  * per document, offsets in Unicode code points (Python string indices), end exclusive. doccano's
  * importer keeps `meta` as it is, so Framewise puts there the document's title, outlet, date and
  * URL, and `label_attributes`: one object per `label` entry, in the same order, with the label's
- * `id`, `annotator` and any `speaker`, `cue`, `sourcing`, `note`. A Framewise import reads them back.
+ * `id`, `annotator` and any `speaker`, `cue`, `sourcing`, `note`; and `answers`, the document-level
+ * answers `[{ question, annotator, value }]` (a sequence-labelling project has no document labels:
+ * doccano's `cats` belong to text-classification and intent-detection projects). A Framewise import reads them back.
  */
-export function encodeDoccanoLine(doc: DocumentRecord, labels: Label[], ix: CodePointIndex): string {
+export function encodeDoccanoLine(doc: DocumentRecord, labels: Label[], ix: CodePointIndex, answers: Answer[] = []): string {
   const meta: Record<string, unknown> = { title: doc.meta.title };
   for (const key of ['outlet', 'author', 'publishedAt', 'url', 'language'] as const) if (doc.meta[key]) meta[key] = doc.meta[key]!;
   const label = labels.map((l) => [ix.toCodePoint(l.start), ix.toCodePoint(l.end), l.type]);
@@ -26,6 +30,7 @@ export function encodeDoccanoLine(doc: DocumentRecord, labels: Label[], ix: Code
     for (const key of LABEL_ATTRIBUTES) if (l[key]) a[key] = l[key]!;
     return a;
   });
+  if (answers.length) meta.answers = answers.map((a) => ({ question: a.questionId, annotator: a.annotator, value: a.value }));
   return `${JSON.stringify({ id: doc.id, text: ix.text, label, meta })}\n`;
 }
 
@@ -35,6 +40,8 @@ const META_KEYS = ['title', 'outlet', 'author', 'url', 'publishedAt', 'language'
 
 export interface DoccanoLine {
   draft: DocumentDraftBody & { kind: 'text' };
+  /** `meta.answers`, read back as drafts. */
+  answers: AnswerDraft[];
   /** Things in the line Framewise does not keep, each with why. */
   skipped: { item: string; reason: string }[];
 }
@@ -78,14 +85,23 @@ export function decodeDoccanoValue(value: unknown, map: Record<string, string>, 
   const normalized = normalizeWithOffsets(raw, drafts.flatMap((d) => [d.start, d.end]));
   if (!normalized) return 'a span boundary falls inside a character sequence that Unicode (NFC) or line-ending normalisation changes';
   const meta: Partial<DocumentMeta> = {};
+  const answers: AnswerDraft[] = [];
   for (const [key, val] of Object.entries(givenMeta)) {
     if (key === 'label_attributes' && attributes) continue;
+    if (key === 'answers' && Array.isArray(val)) {
+      for (const [i, a] of val.entries()) {
+        const g = (typeof a === 'object' && a !== null ? a : {}) as Record<string, unknown>;
+        if (typeof g.question !== 'string' || !('value' in g)) return `meta.answers.${i}: expected { question, annotator, value }`;
+        answers.push({ source: `meta.answers.${i}`, questionId: g.question, ...(typeof g.annotator === 'string' ? { annotator: g.annotator } : {}), value: g.value });
+      }
+      continue;
+    }
     if ((META_KEYS as readonly string[]).includes(key) && typeof val === 'string') (meta as Record<string, string>)[key] = val;
     else skipped.push({ item: `meta.${key}`, reason: `not kept (Framewise keeps ${META_KEYS.join(', ')})` });
   }
   const id = typeof v.id === 'string' && isDocumentId(v.id) ? v.id : undefined;
   const labels = drafts.map((d) => ({ ...d, start: normalized.map.get(d.start)!, end: normalized.map.get(d.end)! }));
-  return { draft: { kind: 'text', id, text: normalized.text, meta, labels }, skipped };
+  return { draft: { kind: 'text', id, text: normalized.text, meta, labels }, answers, skipped };
 }
 
 /** The `[start, end, type]` triples (code points) of a line, in either doccano layout. */
@@ -129,7 +145,7 @@ function attributesOf(given: unknown): Partial<LabelDraft> {
 
 export const doccanoFormat: Format = {
   name: 'doccano',
-  description: 'doccano sequence labelling JSONL (`text`, `label: [[start, end, type]]`, code points), speaker, cue, sourcing, note and annotator in `meta.label_attributes`',
+  description: 'doccano sequence labelling JSONL (`text`, `label: [[start, end, type]]`, code points), speaker, cue, sourcing, note and annotator in `meta.label_attributes`, document answers in `meta.answers`',
   extension: 'jsonl',
   contentType: 'application/x-ndjson; charset=utf-8',
   encode: {
@@ -138,7 +154,7 @@ export const doccanoFormat: Format = {
       document: (doc) => {
         const labels = anchoredLabels(doc, ctx.report);
         ctx.report.labels += labels.length;
-        return encodeDoccanoLine(doc, labels, new CodePointIndex(latestRevision(doc).text));
+        return encodeDoccanoLine(doc, labels, new CodePointIndex(latestRevision(doc).text), ctx.answersOf(doc.id));
       },
     }),
   },
@@ -153,7 +169,7 @@ export const doccanoFormat: Format = {
         const decoded = decodeDoccanoValue(value, ctx.map, ctx.maxTextLength);
         if (typeof decoded === 'string') return void ctx.report.errors.push({ ...place, message: decoded });
         for (const s of decoded.skipped) ctx.report.skipped.push({ ...place, ...s });
-        out.documents.push({ ...decoded.draft, place });
+        out.documents.push({ ...decoded.draft, place, ...(decoded.answers.length ? { answers: decoded.answers } : {}) });
       });
     }
     return out;

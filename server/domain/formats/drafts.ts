@@ -1,5 +1,6 @@
 import type { DocumentMeta, DocumentRecord, Sourcing } from '../types.js';
 import type { Place } from './report.js';
+import type { AnswerDraft } from './answers.js';
 
 /**
  * A label read from another tool's file, before it is stored. Offsets are UTF-16 code units into
@@ -26,7 +27,8 @@ export type DocumentDraftBody =
   | { kind: 'native'; record: DocumentRecord }
   | { kind: 'text'; id?: string; text: string; meta: Partial<DocumentMeta>; labels: LabelDraft[] };
 
-export type DocumentDraft = DocumentDraftBody & { place: Place };
+/** `answers`: document-level answers the file holds (jsonl, Label Studio, doccano), checked against the project's questions on import. */
+export type DocumentDraft = DocumentDraftBody & { place: Place; answers?: AnswerDraft[] };
 
 
 /**

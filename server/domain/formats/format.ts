@@ -3,6 +3,8 @@ import type { NamedFile } from './archive.js';
 import type { DocumentDraft } from './drafts.js';
 import type { ExportReport, ImportReport, Place } from './report.js';
 import type { W3cAnnotation } from './w3c.js';
+import type { Answer, Question } from '../questions/types.js';
+import { DEFAULT_VERDICT_SETTINGS, type Speaker, type VerdictSettings } from '../speakers/types.js';
 
 /**
  * One format Framewise reads or writes. Each lives in its own module and is listed once in
@@ -50,6 +52,24 @@ export interface ExportContext {
   labelTypes: LabelTypeDef[];
   /** `comments=1`: formats with optional comment lines (CoNLL) write them. */
   comments: boolean;
+  /** The project's document-level questions, in their order. */
+  questions: Question[];
+  /**
+   * The answers about one document the export keeps (the export's layer and annotator filters
+   * applied, see `answersForExport`), in question order, then by annotator.
+   */
+  answersOf(documentId: string): Answer[];
+  /** Claim verdict settings: the rating scale and the organisation named as ClaimReview author. */
+  verdictSettings: VerdictSettings;
+  /** The speaker entity behind an id, following merges, or `null`. */
+  speakerOf(id: string): Speaker | null;
+  /** The site's address (`https://host`, no trailing slash) for absolute links; `''` when unknown. */
+  baseUrl: string;
+}
+
+/** A context for encoders used outside an export (tests, migrations): no questions, no speakers, default verdict settings. */
+export function plainExportContext(report: ExportReport, labelTypes: LabelTypeDef[], comments = false): ExportContext {
+  return { report, labelTypes, comments, questions: [], answersOf: () => [], verdictSettings: structuredClone(DEFAULT_VERDICT_SETTINGS), speakerOf: () => null, baseUrl: '' };
 }
 
 export interface DecodeContext {

@@ -9,6 +9,8 @@ import type { DocumentDraftBody } from './drafts.js';
 import type { ImportError } from './report.js';
 import { emptyDecoded, type Format } from './format.js';
 import { jsonRecords, textOf } from './decode-text.js';
+import type { Answer } from '../questions/types.js';
+import type { AnswerDraft } from './answers.js';
 
 /**
  * The native JSONL line: one whole document, lossless. `text` and `rev` are the latest revision's;
@@ -16,10 +18,25 @@ import { jsonRecords, textOf } from './decode-text.js';
  * events are the document's audit trail. Key order is fixed so that an export, imported into an
  * empty folder and exported again, is byte-identical.
  */
-export function encodeNativeLine(doc: DocumentRecord): string {
+export function encodeNativeLine(doc: DocumentRecord, answers: Answer[] = []): string {
   const latest = latestRevision(doc);
   const revisions = doc.revisions.map((r) => (r === latest ? withoutText(r) : r));
-  return `${JSON.stringify({ id: doc.id, rev: latest.rev, meta: doc.meta, text: latest.text, labels: doc.labels, revisions, events: doc.events })}\n`;
+  const line: Record<string, unknown> = { id: doc.id, rev: latest.rev, meta: doc.meta, text: latest.text, labels: doc.labels, revisions, events: doc.events };
+  if (answers.length) line.answers = answers.map((a) => ({ questionId: a.questionId, annotator: a.annotator, value: a.value, at: a.at }));
+  return `${JSON.stringify(line)}\n`;
+}
+
+/** The `answers` of a native line as drafts, or a message; each `{ questionId, annotator, value }`. */
+function answerDrafts(given: unknown): AnswerDraft[] | string {
+  if (given === undefined) return [];
+  if (!Array.isArray(given)) return '"answers" must be a list of { questionId, annotator, value }';
+  const out: AnswerDraft[] = [];
+  for (const [i, a] of given.entries()) {
+    if (typeof a !== 'object' || a === null || typeof (a as Record<string, unknown>).questionId !== 'string' || typeof (a as Record<string, unknown>).annotator !== 'string' || !('value' in a)) return `answers.${i}: expected { questionId, annotator, value }`;
+    const { questionId, annotator, value } = a as { questionId: string; annotator: string; value: unknown };
+    out.push({ source: `answers.${i}`, questionId, annotator, value });
+  }
+  return out;
 }
 
 function withoutText(r: Revision): Omit<Revision, 'text'> {
@@ -54,7 +71,7 @@ const nativeLineSchema = z.object({
 });
 
 /** Reads one JSONL line (already JSON-parsed) into a draft, or a message saying what is wrong. */
-export function decodeJsonlValue(value: unknown, maxTextLength: number): { draft: DocumentDraftBody } | { error: string } {
+export function decodeJsonlValue(value: unknown, maxTextLength: number): { draft: DocumentDraftBody; answers?: AnswerDraft[] } | { error: string } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { error: 'a line must be a JSON object' };
   if ('revisions' in value) return decodeNative(value);
   const parsed = simpleLineSchema.safeParse(value);
@@ -92,9 +109,11 @@ function unsafeStructure(root: unknown): string | null {
   return null;
 }
 
-function decodeNative(value: object): { draft: DocumentDraftBody } | { error: string } {
+function decodeNative(value: object): { draft: DocumentDraftBody; answers?: AnswerDraft[] } | { error: string } {
   const unsafe = unsafeStructure(value);
   if (unsafe) return { error: unsafe };
+  const answers = answerDrafts((value as { answers?: unknown }).answers);
+  if (typeof answers === 'string') return { error: answers };
   const line = nativeLineSchema.safeParse(value);
   if (!line.success) return { error: zodMessage(line.error) };
   const { id, rev, text, meta, labels, revisions, events } = line.data;
@@ -107,7 +126,7 @@ function decodeNative(value: object): { draft: DocumentDraftBody } | { error: st
   const problem = nativeProblem(record as unknown as DocumentRecord);
   if (problem) return { error: problem };
   // Keep the record as written (not zod's output), so key order and unknown keys survive.
-  return { draft: { kind: 'native', record: record as unknown as DocumentRecord } };
+  return { draft: { kind: 'native', record: record as unknown as DocumentRecord }, ...(answers.length ? { answers } : {}) };
 }
 
 /** Longest revision message kept from a file (the app writes at most 500; a re-import names its file). */
@@ -191,7 +210,7 @@ export function parseJsonLines(content: string, file: string): { values: { line:
 
 export const jsonlFormat: Format = {
   name: 'jsonl',
-  description: 'native, lossless: one document a line with its meta, every revision, labels and history; imports also take simple lines `{title?, text}` (or `html`, `markdown`)',
+  description: 'native, lossless: one document a line with its meta, every revision, labels, history and document-level answers; imports also take simple lines `{title?, text}` (or `html`, `markdown`)',
   extension: 'jsonl',
   contentType: 'application/x-ndjson; charset=utf-8',
   encode: {
@@ -199,7 +218,7 @@ export const jsonlFormat: Format = {
     create: (ctx) => ({
       document: (doc) => {
         ctx.report.labels += doc.labels.length;
-        return encodeNativeLine(doc);
+        return encodeNativeLine(doc, ctx.answersOf(doc.id));
       },
     }),
   },
@@ -211,7 +230,7 @@ export const jsonlFormat: Format = {
       for (const { line, value } of jsonRecords(content, f.name, ctx, () => null)) {
         const decoded = decodeJsonlValue(value, ctx.maxTextLength);
         if ('error' in decoded) ctx.report.errors.push({ file: f.name, line, message: decoded.error });
-        else out.documents.push({ ...decoded.draft, place: { file: f.name, line } });
+        else out.documents.push({ ...decoded.draft, place: { file: f.name, line }, ...(decoded.answers ? { answers: decoded.answers } : {}) });
       }
     }
     return out;

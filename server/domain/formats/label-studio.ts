@@ -8,6 +8,8 @@ import { jsonRecords, textOf } from './decode-text.js';
 import { emptyDecoded, type DecodeContext, type Decoded, type Format } from './format.js';
 import type { LabelDraft } from './drafts.js';
 import type { Place } from './report.js';
+import type { Answer, Question } from '../questions/types.js';
+import type { AnswerDraft } from './answers.js';
 
 /**
  * Label Studio's JSON task format for text spans (https://labelstud.io/guide/task_format): one task
@@ -25,14 +27,28 @@ import type { Place } from './report.js';
  */
 const ATTRIBUTE_TEXTAREAS = ['speaker', 'cue', 'note'] as const;
 
+/** The control name of a document-level question in the labeling config and in results: `q-` and its id (never one of the span controls' names). */
+export function questionControl(q: Pick<Question, 'id'>): string {
+  return `q-${q.id}`;
+}
+
+/** A document-level result (no offsets, no region id) for one answer. */
+function answerResult(a: Answer, q: Question): Record<string, unknown> {
+  const base = { from_name: questionControl(q), to_name: 'text' };
+  if (q.kind === 'scale') return { ...base, type: 'rating', value: { rating: a.value } };
+  if (q.kind === 'text') return { ...base, type: 'textarea', value: { text: [a.value] } };
+  return { ...base, type: 'choices', value: { choices: Array.isArray(a.value) ? a.value : [a.value] } };
+}
+
 /** One export: tasks written as a JSON array, one task a line, so the file streams and stays a JSON document. */
-function encodeTask(doc: DocumentRecord, labels: Label[], annotatorIds: Map<string, number>): string {
+function encodeTask(doc: DocumentRecord, labels: Label[], annotatorIds: Map<string, number>, answers: Answer[] = [], questions: Question[] = []): string {
   const text = latestRevision(doc).text;
   const ix = new CodePointIndex(text);
   const data: Record<string, string> = { text, framewise_id: doc.id, title: doc.meta.title };
   for (const key of ['outlet', 'author', 'publishedAt', 'url', 'language'] as const) if (doc.meta[key]) data[key] = doc.meta[key]!;
   const byAnnotator = new Map<string, Label[]>();
   for (const l of labels) byAnnotator.set(l.annotator, [...(byAnnotator.get(l.annotator) ?? []), l]);
+  for (const a of answers) if (!byAnnotator.has(a.annotator)) byAnnotator.set(a.annotator, []);
   const annotations = [...byAnnotator].map(([annotator, own]) => {
     if (!annotatorIds.has(annotator)) annotatorIds.set(annotator, annotatorIds.size + 1);
     const result: Record<string, unknown>[] = [];
@@ -42,6 +58,7 @@ function encodeTask(doc: DocumentRecord, labels: Label[], annotatorIds: Map<stri
       for (const key of ATTRIBUTE_TEXTAREAS) if (l[key]) result.push({ id: l.id, from_name: key, to_name: 'text', type: 'textarea', value: { ...at, text: [l[key]] } });
       if (l.sourcing) result.push({ id: l.id, from_name: 'sourcing', to_name: 'text', type: 'choices', value: { ...at, choices: [l.sourcing] } });
     }
+    for (const a of answers) if (a.annotator === annotator) result.push(answerResult(a, questions.find((q) => q.id === a.questionId)!));
     return { completed_by: annotatorIds.get(annotator)!, framewise_annotator: annotator, result };
   });
   return JSON.stringify({ data, annotations });
@@ -51,14 +68,26 @@ function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** The labeling config a Label Studio project needs to show and edit an export: one `Label` per type, the attributes per region. */
-export function labelStudioConfig(types: LabelTypeDef[]): string {
+/** The document-level controls of the questions: a `Header` with the question, then `Choices`, `Rating` or `TextArea` bound to the whole text. */
+function questionControls(questions: Question[]): string[] {
+  return questions.flatMap((q) => {
+    const name = escapeXml(questionControl(q));
+    const header = `  <Header value="${escapeXml(q.text)}"/>`;
+    if (q.kind === 'scale') return [header, `  <Rating name="${name}" toName="text" maxRating="5"/>`];
+    if (q.kind === 'text') return [header, `  <TextArea name="${name}" toName="text" maxSubmissions="1" editable="true"/>`];
+    return [header, `  <Choices name="${name}" toName="text" choice="${q.kind}" showInline="true">`, ...q.choices!.map((c) => `    <Choice value="${escapeXml(c)}"/>`), '  </Choices>'];
+  });
+}
+
+/** The labeling config a Label Studio project needs to show and edit an export: one `Label` per type, the attributes per region, the document questions. */
+export function labelStudioConfig(types: LabelTypeDef[], questions: Question[] = []): string {
   return [
     '<View>',
     '  <Labels name="label" toName="text">',
     ...types.map((t) => `    <Label value="${escapeXml(t.id)}" background="${escapeXml(t.color)}"/>`),
     '  </Labels>',
     '  <Text name="text" value="$text"/>',
+    ...questionControls(questions),
     '  <View visibleWhen="region-selected">',
     ...ATTRIBUTE_TEXTAREAS.map((k) => `    <TextArea name="${k}" toName="text" perRegion="true" maxSubmissions="1" editable="true" placeholder="${k}"/>`),
     '    <Choices name="sourcing" toName="text" perRegion="true" choice="single">',
@@ -84,6 +113,7 @@ export function decodeLabelStudioTask(task: unknown, place: Place, ctx: DecodeCo
   const ix = new CodePointIndex(raw);
   if (Array.isArray(task.predictions) && task.predictions.length) ctx.report.skipped.push({ ...place, item: 'predictions', reason: `${task.predictions.length} prediction(s) not imported (only annotations are)` });
   const drafts: LabelDraft[] = [];
+  const answers: AnswerDraft[] = [];
   const annotations = Array.isArray(task.annotations) ? task.annotations : [];
   for (const [ai, annotation] of annotations.entries()) {
     if (!isObj(annotation)) return `annotations.${ai}: must be an object`;
@@ -118,6 +148,11 @@ export function decodeLabelStudioTask(task: unknown, place: Place, ctx: DecodeCo
       const targets = typeof rr.id === 'string' ? spans.get(rr.id) : undefined;
       const name = String(rr.from_name);
       const v = isObj(rr.value) ? rr.value : {};
+      if (!targets && name.startsWith('q-') && ['choices', 'rating', 'textarea'].includes(String(rr.type))) {
+        const value = rr.type === 'choices' ? v.choices : rr.type === 'rating' ? v.rating : v.text;
+        answers.push({ source: where, questionId: name.slice(2), ...(annotator ? { annotator } : {}), value });
+        continue;
+      }
       if (!targets) {
         ctx.report.skipped.push({ ...place, item: where, reason: `a ${String(rr.type)} result not bound to a span (Framewise keeps only span attributes)` });
         continue;
@@ -138,7 +173,7 @@ export function decodeLabelStudioTask(task: unknown, place: Place, ctx: DecodeCo
   for (const key of ['title', 'outlet', 'author', 'url', 'publishedAt', 'language'] as const) if (typeof data[key] === 'string') meta[key] = data[key] as string;
   const id = typeof data.framewise_id === 'string' && isDocumentId(data.framewise_id) ? data.framewise_id : undefined;
   const labels = drafts.map((d) => ({ ...d, start: normalized.map.get(d.start)!, end: normalized.map.get(d.end)! }));
-  return { draft: { kind: 'text', id, text: normalized.text, meta, labels, place } };
+  return { draft: { kind: 'text', id, text: normalized.text, meta, labels, place, ...(answers.length ? { answers } : {}) } };
 }
 
 /** UTF-16 offsets of a span given in code points, checked against its text; UTF-16 offsets when only they match. */
@@ -154,7 +189,7 @@ function placeSpan(text: string, ix: CodePointIndex, start: number, end: number,
 
 export const labelStudioFormat: Format = {
   name: 'labelstudio',
-  description: 'Label Studio JSON tasks for text spans: `data.text`, one annotation per annotator, `labels` results with speaker, cue, note (`textarea`) and sourcing (`choices`) per region; offsets in code points. Its labeling config: `labelstudio-config`',
+  description: 'Label Studio JSON tasks for text spans: `data.text`, one annotation per annotator, `labels` results with speaker, cue, note (`textarea`) and sourcing (`choices`) per region, document answers as `choices`/`rating`/`textarea` results without offsets; offsets in code points. Its labeling config: `labelstudio-config`',
   extension: 'json',
   contentType: 'application/json; charset=utf-8',
   encode: {
@@ -167,7 +202,7 @@ export const labelStudioFormat: Format = {
         document: (doc) => {
           const labels = anchoredLabels(doc, ctx.report);
           ctx.report.labels += labels.length;
-          const task = `${first ? '\n' : ',\n'}${encodeTask(doc, labels, annotatorIds)}`;
+          const task = `${first ? '\n' : ',\n'}${encodeTask(doc, labels, annotatorIds, ctx.answersOf(doc.id), ctx.questions)}`;
           first = false;
           return task;
         },
@@ -195,8 +230,8 @@ export const labelStudioFormat: Format = {
 /** Export only: the labeling config for a Label Studio project that loads a `labelstudio` export unchanged. */
 export const labelStudioConfigFormat: Format = {
   name: 'labelstudio-config',
-  description: 'export only: the Label Studio labeling config (`<View><Labels name="label" toName="text">…`) for a `labelstudio` export',
+  description: 'export only: the Label Studio labeling config (`<View><Labels name="label" toName="text">…`, a `Choices`/`Rating`/`TextArea` per document question) for a `labelstudio` export',
   extension: 'xml',
   contentType: 'application/xml; charset=utf-8',
-  encode: { kind: 'text', create: (ctx) => ({ head: () => labelStudioConfig(ctx.labelTypes), document: () => '' }) },
+  encode: { kind: 'text', create: (ctx) => ({ head: () => labelStudioConfig(ctx.labelTypes, ctx.questions), document: () => '' }) },
 };

@@ -7,12 +7,14 @@ import { doccanoFormat } from './doccano.js';
 import { conllFormat } from './conll.js';
 import { labelStudioConfigFormat, labelStudioFormat } from './label-studio.js';
 import { sourceFilesFormat } from './source-files.js';
+import { claimReviewFormat } from './claimreview.js';
+import { answersCsvFormat } from './answers-csv.js';
 
 /**
  * Every format, once. The export and import services, the routes, the CLI usage and the README
  * table read this list: a new format is one module and one line here.
  */
-export const FORMATS: readonly Format[] = [jsonlFormat, csvFormat, w3cFormat, bratFormat, doccanoFormat, conllFormat, labelStudioFormat, labelStudioConfigFormat, sourceFilesFormat];
+export const FORMATS: readonly Format[] = [jsonlFormat, csvFormat, answersCsvFormat, w3cFormat, bratFormat, doccanoFormat, conllFormat, labelStudioFormat, labelStudioConfigFormat, claimReviewFormat, sourceFilesFormat];
 
 /** The format named `name`, or `null`. */
 export function formatNamed(name: string): Format | null {

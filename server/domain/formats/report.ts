@@ -33,6 +33,8 @@ export interface ImportReport {
    * under another case or punctuation), `new` (added to the project).
    */
   types: { name: string; type: string; how: 'mapped' | 'known' | 'new' }[];
+  /** Document-level answers written, and those the store had already; present when the file holds answers to the project's questions. */
+  answers?: { imported: number; existing: number };
   skipped: SkippedItem[];
   errors: ImportError[];
   /** Things done that a user should know about (joined brat fragments, duplicates dropped...). */

@@ -6,6 +6,9 @@ import type { Place } from './report.js';
 import { anchoredLabels } from './exportable.js';
 import { emptyDecoded, type Format } from './format.js';
 import { jsonRecords, textOf } from './decode-text.js';
+import type { Answer, Question } from '../questions/types.js';
+import { GOLD } from '../layers.js';
+import { answerText } from './answers.js';
 
 /**
  * W3C Web Annotation (JSON-LD), one annotation per label. The type is a `classifying` TextualBody;
@@ -20,8 +23,8 @@ export function documentIri(id: string): string {
   return `urn:framewise:document:${id}`;
 }
 
-type Role = 'type' | 'speaker' | 'cue' | 'sourcing' | 'note';
-const PURPOSE: Record<Role, string> = { type: 'classifying', speaker: 'identifying', cue: 'describing', sourcing: 'classifying', note: 'commenting' };
+type Role = 'type' | 'speaker' | 'cue' | 'sourcing' | 'note' | 'answer' | 'question';
+const PURPOSE: Record<Role, string> = { type: 'classifying', speaker: 'identifying', cue: 'describing', sourcing: 'classifying', note: 'commenting', answer: 'assessing', question: 'describing' };
 
 interface TextualBody {
   type: 'TextualBody';
@@ -54,6 +57,25 @@ export function toAnnotation(doc: DocumentRecord, label: Label, ix: CodePointInd
         { type: 'TextPositionSelector', start: ix.toCodePoint(label.start), end: ix.toCodePoint(label.end) },
       ],
     },
+  };
+}
+
+/**
+ * One document-level answer as an annotation of the whole document: motivation `assessing`, the
+ * answer a TextualBody with purpose `assessing` (a multiple choice joined with "; "), the question's
+ * text a `describing` body, the creator the annotator (`gold`, the adjudicated answer, as Software),
+ * the target the document's IRI (the whole resource).
+ */
+export function answerAnnotation(doc: DocumentRecord, a: Answer, q: Question): Record<string, unknown> {
+  return {
+    '@context': W3C_CONTEXT,
+    id: `urn:framewise:answer:${doc.id}:${q.id}:${encodeURIComponent(a.annotator)}`,
+    type: 'Annotation',
+    motivation: 'assessing',
+    created: a.at,
+    creator: { type: a.annotator === GOLD ? 'Software' : 'Person', name: a.annotator },
+    body: [textual('answer', answerText(a.value)), textual('question', q.text)],
+    target: documentIri(doc.id),
   };
 }
 
@@ -181,7 +203,7 @@ function commonSuffix(a: string, b: string): number {
 
 export const w3cFormat: Format = {
   name: 'w3c',
-  description: 'W3C Web Annotation JSON-LD, one annotation a line, with TextQuoteSelector and TextPositionSelector (code points); import needs the texts first',
+  description: 'W3C Web Annotation JSON-LD, one annotation a line, with TextQuoteSelector and TextPositionSelector (code points), and each document-level answer an `assessing` annotation of the document; import needs the texts first (answers are not imported)',
   extension: 'jsonl',
   contentType: 'application/x-ndjson; charset=utf-8',
   encode: {
@@ -191,7 +213,8 @@ export const w3cFormat: Format = {
         const labels = anchoredLabels(doc, ctx.report);
         ctx.report.labels += labels.length;
         const ix = new CodePointIndex(latestRevision(doc).text);
-        return labels.map((l) => `${JSON.stringify(toAnnotation(doc, l, ix))}\n`).join('');
+        const answers = ctx.answersOf(doc.id).map((a) => `${JSON.stringify(answerAnnotation(doc, a, ctx.questions.find((q) => q.id === a.questionId)!))}\n`);
+        return labels.map((l) => `${JSON.stringify(toAnnotation(doc, l, ix))}\n`).join('') + answers.join('');
       },
     }),
   },
@@ -214,6 +237,7 @@ export const w3cFormat: Format = {
         if (!parsed.success || !types.includes('Annotation')) {
           return void ctx.report.errors.push({ ...place, message: parsed.success ? 'not a W3C Annotation (its type is not "Annotation")' : `not a W3C Annotation: ${parsed.error.issues[0].path.join('.') || 'value'}: ${parsed.error.issues[0].message}` });
         }
+        if (parsed.data.motivation === 'assessing') return void ctx.report.skipped.push({ ...place, item: parsed.data.id ?? 'annotation', reason: 'a document-level answer (motivation "assessing"): answers are imported from jsonl, labelstudio and doccano files' });
         const target = annotationTarget(parsed.data);
         if (typeof target === 'string') return void ctx.report.skipped.push({ ...place, item: parsed.data.id ?? 'annotation', reason: target });
         out.attached.push({ place, annotation: parsed.data, target: target.target, selectors: target.selectors });

@@ -4,6 +4,8 @@ import { createDocument } from '../../../server/domain/documents.js';
 import { makeLabel, type NewLabel } from '../../../server/domain/labels.js';
 import { latestRevision, type AnchorState } from '../../../server/domain/types.js';
 import { SEEDS_DIR, startTestApp, tempDataDir } from '../../helpers/app.js';
+import { AnswerStore } from '../../../server/store/answer-store.js';
+import type { Answer, Question } from '../../../server/domain/questions/types.js';
 
 /** Every time in the labelled corpus, so exports of it are byte-for-byte stable (golden files). */
 export const FIXED_NOW = '2026-01-02T03:04:05.000Z';
@@ -41,6 +43,26 @@ export const LABELS: Record<string, Spec[]> = {
   ],
 };
 
+/** Document questions of every kind; a choice with a comma and a quote, so CSV quoting shows. */
+export const QUESTIONS: Question[] = [
+  { id: 'genre', text: 'Genre', kind: 'single', choices: ['news', 'analysis', 'opinion, "signed"'] },
+  { id: 'sources', text: 'Which sources does it cite?', kind: 'multiple', choices: ['officials', 'experts', 'studies'] },
+  { id: 'title-fits', text: 'Does the title represent the article?', kind: 'scale', scaleLabels: ['not at all', 'completely'] },
+  { id: 'inference', text: 'What does it infer?', kind: 'text' },
+];
+
+/** Answers by two annotators on one document, an annotator and the gold layer on the emoji document (so the default export keeps only gold there). */
+export const ANSWERS: Answer[] = [
+  { documentId: '001_b1fe9c773694e9ae', questionId: 'genre', annotator: 'tester', value: 'news', at: FIXED_NOW },
+  { documentId: '001_b1fe9c773694e9ae', questionId: 'sources', annotator: 'tester', value: ['officials', 'experts'], at: FIXED_NOW },
+  { documentId: '001_b1fe9c773694e9ae', questionId: 'title-fits', annotator: 'tester', value: 4, at: FIXED_NOW },
+  { documentId: '001_b1fe9c773694e9ae', questionId: 'inference', annotator: 'tester', value: 'Russia will "re-attack", he says;\nsecond line', at: FIXED_NOW },
+  { documentId: '001_b1fe9c773694e9ae', questionId: 'genre', annotator: 'second-annotator', value: 'opinion, "signed"', at: FIXED_NOW },
+  { documentId: EMOJI_DOC, questionId: 'genre', annotator: 'tester', value: 'analysis', at: FIXED_NOW },
+  { documentId: EMOJI_DOC, questionId: 'genre', annotator: 'gold', value: 'news', at: FIXED_NOW },
+  { documentId: EMOJI_DOC, questionId: 'inference', annotator: 'gold', value: 'peace 🕊️ talks resume', at: FIXED_NOW },
+];
+
 /** Creates the seeds (at FIXED_NOW), the emoji document and the labels in a fresh data folder. */
 export async function labelledCorpusDir(): Promise<string> {
   const dataDir = await tempDataDir();
@@ -60,6 +82,10 @@ export async function labelledCorpusDir(): Promise<string> {
       }
     });
   }
+  await (await AnswerStore.open(dataDir)).update((d) => {
+    d.questions = structuredClone(QUESTIONS);
+    d.answers = structuredClone(ANSWERS);
+  });
   return dataDir;
 }
 

@@ -14,7 +14,7 @@ describe('the format registry', () => {
     expect(new Set(FORMATS.map((f) => f.name)).size).toBe(FORMATS.length);
     expect([...EXPORT_FORMATS]).toEqual(exportFormatNames());
     expect([...IMPORT_FORMATS]).toEqual(importFormatNames());
-    expect(exportFormatNames()).toEqual(['jsonl', 'csv', 'w3c', 'brat', 'doccano', 'conll', 'labelstudio', 'labelstudio-config']);
+    expect(exportFormatNames()).toEqual(['jsonl', 'csv', 'csv-answers', 'w3c', 'brat', 'doccano', 'conll', 'labelstudio', 'labelstudio-config', 'claimreview']);
     expect(importFormatNames()).toEqual(['jsonl', 'w3c', 'brat', 'doccano', 'labelstudio', 'files']);
   });
 });

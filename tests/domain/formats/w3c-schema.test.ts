@@ -44,9 +44,10 @@ describe('W3C export against the W3C annotation-model schemas', () => {
     expect(musts).toHaveLength(54);
     const res = await app.http.get('/api/export?format=w3c');
     const annotations = res.text.trim().split('\n').map((l) => JSON.parse(l) as { id: string; body: { role: string }[] });
-    // Every exportable label (8 of 9: the orphaned one has no place in the text) with every body role.
-    expect(annotations).toHaveLength(8);
-    expect(new Set(annotations.flatMap((a) => a.body.map((b) => b.role)))).toEqual(new Set(['type', 'speaker', 'cue', 'sourcing', 'note']));
+    // Every exportable label (8 of 9: the orphaned one has no place in the text) with every body role,
+    // and the 7 document answers the export keeps (gold only on the document that has gold answers).
+    expect(annotations).toHaveLength(15);
+    expect(new Set(annotations.flatMap((a) => a.body.map((b) => b.role)))).toEqual(new Set(['type', 'speaker', 'cue', 'sourcing', 'note', 'answer', 'question']));
     const failures = annotations.flatMap((a) => musts.filter((m) => !m.check(a)).map((m) => `${a.id}: ${m.file}: ${m.message}`));
     expect(failures).toEqual([]);
   });
