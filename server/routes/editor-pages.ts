@@ -1,9 +1,7 @@
 import { Router, type Request, type Response } from 'express';
-import { knownSpeakerEntities } from '../services/speakers.js';
 import { z } from 'zod';
 import type { DocumentStore } from '../store/document-store.js';
 import type { ProjectStore } from '../store/project-store.js';
-import { corpusSpeakers } from '../domain/documents.js';
 import { countOccurrences, findOccurrence } from '../domain/labels.js';
 import { latestRevision } from '../domain/types.js';
 import { createLabel, deleteLabel, labelPatchSchema, newLabelSchema, updateLabel } from '../services/labels.js';
@@ -12,7 +10,8 @@ import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
 import { loadDocument, metaPatchSchema, updateMeta } from './documents-api.js';
 import { editorView } from './editor-view.js';
-import { knownSpeakersFor, suggestionsFor } from '../services/suggestions.js';
+import { listSuggestions } from '../services/suggestions.js';
+import { knownSpeakersVisible, speakerChoices } from '../services/visible-speakers.js';
 
 const quoteFormSchema = z.object({
   exact: z.string().min(1, 'type the exact words to label').max(20000),
@@ -29,12 +28,13 @@ function formAttributes(body: Record<string, unknown>) {
 /** The editor page, its live fragment, and the plain-HTML forms that work without JavaScript. */
 export function editorPages(store: DocumentStore, project: ProjectStore): Router {
   const router = Router();
-  const view = (req: Request) => {
+  const view = async (req: Request) => {
     const doc = loadDocument(store, req);
-    const speakers = corpusSpeakers(store.list());
     const part = typeof req.query.part === 'string' ? Number(req.query.part) : 1;
-    const named = [...new Set([...knownSpeakerEntities(store).flatMap((s) => [s.name, ...s.aliases]), ...speakers])]; // every spelling of every speaker entity, for the speaker input's list
-    return editorView(doc, project.labelTypes(), actorOf(req), named, suggestionsFor(doc, knownSpeakersFor(store)), part); // the corpus's preferred spellings, as GET /api/documents/:id/suggestions gives them
+    // Blind labelling: only the speaker names this user may see on labels (services/visible-speakers.ts).
+    const labelNames = req.visibleSpeakerNames?.() ?? null;
+    const named = speakerChoices(store, labelNames); // for the speaker input's list
+    return editorView(doc, project.labelTypes(), actorOf(req), named, await listSuggestions(store, doc, knownSpeakersVisible(store, labelNames)), part); // the corpus's preferred spellings, as GET /api/documents/:id/suggestions gives them (large texts on the worker thread, cached)
   };
   const renderPartial = (res: Response, name: string, locals: object) =>
     new Promise<string>((resolve, reject) => res.render(name, locals, (err, html) => (err ? reject(err) : resolve(html))));
@@ -44,13 +44,13 @@ export function editorPages(store: DocumentStore, project: ProjectStore): Router
     res.redirect(301, '/public/favicon.svg');
   });
 
-  router.get('/documents/:id', (req, res) => {
-    res.render('documents/show', view(req));
+  router.get('/documents/:id', async (req, res) => {
+    res.render('documents/show', await view(req));
   });
 
   /** The article and the side panel re-rendered, for the editor script to swap in after a change. */
   router.get('/documents/:id/fragment', async (req, res) => {
-    const locals = { ...view(req), path: req.path };
+    const locals = { ...(await view(req)), path: req.path };
     const [article, panel] = await Promise.all([renderPartial(res, 'documents/_article', locals), renderPartial(res, 'documents/_panel', locals)]);
     res.json({ rev: locals.rev, part: locals.part, article, panel });
   });

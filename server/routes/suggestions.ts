@@ -1,9 +1,10 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { DocumentStore } from '../store/document-store.js';
 import type { ProjectStore } from '../store/project-store.js';
-import { acceptSuggestion, knownSpeakersFor, rejectSuggestion, suggestionsFor } from '../services/suggestions.js';
+import { acceptSuggestion, listSuggestions, rejectSuggestion } from '../services/suggestions.js';
 import { parseWith } from './validate.js';
+import { knownSpeakersVisible } from '../services/visible-speakers.js';
 import { actorOf } from './actor.js';
 import { loadDocument } from './documents-api.js';
 
@@ -14,16 +15,18 @@ const listSchema = z.object({ minConfidence: z.coerce.number().min(0).max(1).opt
 /** Rule-based suggestions: listed, accepted as labels, or rejected (JSON API and plain forms). */
 export function suggestionRoutes(store: DocumentStore, project: ProjectStore): Router {
   const router = Router();
+  /** Speaker names the caller may be credited with (blind labelling keeps other annotators' names away). */
+  const known = (req: Request) => knownSpeakersVisible(store, req.visibleSpeakerNames?.() ?? null);
 
-  router.get('/api/documents/:id/suggestions', (req, res) => {
+  router.get('/api/documents/:id/suggestions', async (req, res) => {
     const { minConfidence = 0 } = parseWith(listSchema, req.query, 'query');
-    res.json(suggestionsFor(loadDocument(store, req), knownSpeakersFor(store)).filter((s) => s.confidence >= minConfidence));
+    res.json((await listSuggestions(store, loadDocument(store, req), known(req))).filter((s) => s.confidence >= minConfidence));
   });
 
   router.post('/api/documents/:id/suggestions/:sid/accept', async (req, res) => {
     const doc = loadDocument(store, req);
     const { rev } = parseWith(acceptSchema, req.body ?? {});
-    res.status(201).json(await acceptSuggestion(store, project, doc, String(req.params.sid), rev, actorOf(req)));
+    res.status(201).json(await acceptSuggestion(store, project, doc, String(req.params.sid), rev, actorOf(req), known(req)));
   });
 
   router.post('/api/documents/:id/suggestions/:sid/reject', async (req, res) => {
@@ -34,7 +37,7 @@ export function suggestionRoutes(store: DocumentStore, project: ProjectStore): R
   router.post('/documents/:id/suggestions/:sid/accept', async (req, res) => {
     const doc = loadDocument(store, req);
     const { rev } = parseWith(acceptSchema, req.body ?? {}, 'form');
-    const label = await acceptSuggestion(store, project, doc, String(req.params.sid), rev, actorOf(req));
+    const label = await acceptSuggestion(store, project, doc, String(req.params.sid), rev, actorOf(req), known(req));
     res.redirect(303, `/documents/${doc.id}#label-${label.id}`);
   });
 

@@ -7,12 +7,21 @@ import { reanchorLabels } from '../domain/reanchor/reanchor.js';
 import type { ChangeMap, ReanchorReport } from '../domain/reanchor/types.js';
 import { findStatements } from '../domain/compare/statements.js';
 import type { CorpusDocument } from '../domain/compare/types.js';
+import { suggestLabels, type KnownSpeaker } from '../domain/suggestions.js';
 
 /**
  * Long, pure computations that must not block the server: they run on one shared worker thread
  * (inline when small, or when the worker cannot start). Inputs and results cross the thread
  * boundary by structured clone, so they are plain data.
  */
+/** Suggestions for one text (see domain/suggestions): the existing labels by type and span, rejections, known speakers. */
+export interface SuggestionsJob {
+  text: string;
+  existing: { type: string; start: number; end: number }[];
+  rejected: string[];
+  knownSpeakers: KnownSpeaker[];
+}
+
 export interface ReanchorJob {
   oldText: string;
   newText: string;
@@ -31,6 +40,8 @@ const JOBS = {
   },
   /** Statement matching over a corpus. */
   statements: (docs: CorpusDocument[]) => findStatements(docs),
+  /** Suggested labels for a large text. */
+  suggestions: (job: SuggestionsJob) => suggestLabels(job.text, job.existing, job.rejected, job.knownSpeakers),
 };
 
 export type JobName = keyof typeof JOBS;
@@ -39,6 +50,8 @@ type Output<K extends JobName> = ReturnType<(typeof JOBS)[K]>;
 
 /** Jobs answered by the worker thread, and jobs run inline because it could not start. */
 export const workerStats = { jobs: 0, fallbacks: 0 };
+/** Jobs sent to the worker thread and not answered yet. */
+export const workerLoad = { pending: 0 };
 
 /** Runs a job here and now, on the calling thread. */
 export function runJobInline<K extends JobName>(name: K, input: Input<K>): Output<K> {
@@ -50,7 +63,8 @@ export async function runJob<K extends JobName>(name: K, input: Input<K>, offThr
   const inline = () => runJobInline(name, input);
   if (!offThread) return inline();
   try {
-    const result = (await worker().run(name, input)) as Output<K>;
+    workerLoad.pending++;
+    const result = (await worker().run(name, input).finally(() => workerLoad.pending--)) as Output<K>;
     workerStats.jobs++;
     return result;
   } catch (err) {

@@ -5,6 +5,7 @@ import { commonNameForms, fullNameForms, rejectionKey, suggestLabels, type Known
 import { notFound } from '../http-error.js';
 import { corpusSpeakers } from '../domain/documents.js';
 import { createLabel } from './labels.js';
+import { runJob, type SuggestionsJob } from './domain-worker.js';
 
 /**
  * Open suggestions on the latest text. `knownSpeakers` (see `knownSpeakersFor`) turn surnames and
@@ -12,6 +13,71 @@ import { createLabel } from './labels.js';
  */
 export function suggestionsFor(doc: DocumentRecord, knownSpeakers: KnownSpeaker[] = []): Suggestion[] {
   return suggestLabels(latestRevision(doc).text, doc.labels.filter((l) => l.anchor.state !== 'orphaned'), doc.rejectedSuggestions, knownSpeakers);
+}
+
+/**
+ * Work above which suggestions are computed on the domain worker thread, so a large text never
+ * holds the event loop: characters of text plus 20 per existing label (labels are indexed once
+ * and checked per suggestion). 50,000 is a long article of about 8,000 words, which takes tens of
+ * milliseconds inline; a 20 KB article stays on the request's thread.
+ */
+export const SUGGESTIONS_WORKER_THRESHOLD = 50_000;
+
+/** The work size of a document's suggestions (see SUGGESTIONS_WORKER_THRESHOLD). */
+export function suggestionWork(doc: DocumentRecord): number {
+  return latestRevision(doc).text.length + 20 * doc.labels.length;
+}
+
+/** FNV-1a over strings and numbers: a cheap fingerprint for the cache key. */
+function fingerprint(parts: Iterable<string | number>): string {
+  let h = 0x811c9dc5;
+  for (const p of parts) {
+    const s = String(p);
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    h = Math.imul(h ^ 0x7c, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}
+
+/** What a document's suggestions depend on: its revision, its label set, its rejections and the known speakers. */
+function cacheKey(doc: DocumentRecord, knownSpeakers: KnownSpeaker[]): string {
+  const labels = doc.labels.filter((l) => l.anchor.state !== 'orphaned');
+  const labelSet = fingerprint((function* () { for (const l of labels) yield `${l.type}:${l.start}-${l.end}`; })());
+  const speakers = fingerprint(knownSpeakers.map((k) => (typeof k === 'string' ? k : `${k.name}=${(k.aliases ?? []).join('|')}`)));
+  return `${latestRevision(doc).rev}|${labels.length}:${labelSet}|${doc.rejectedSuggestions?.length ?? 0}:${fingerprint(doc.rejectedSuggestions ?? [])}|${speakers}`;
+}
+
+/** At most this many documents' suggestions are kept (the least recently used go first). */
+const CACHED_DOCUMENTS = 64;
+const cache = new WeakMap<DocumentStore, Map<string, { key: string; result: Promise<Suggestion[]> }>>();
+
+/**
+ * Open suggestions on the latest text, computed once per document revision, label set, rejection
+ * list and known speakers (later calls, accept and reject included, reuse them), on the worker
+ * thread when the work is over SUGGESTIONS_WORKER_THRESHOLD. The list is shared: do not mutate it.
+ */
+export function listSuggestions(store: DocumentStore, doc: DocumentRecord, knownSpeakers: KnownSpeaker[] = knownSpeakersFor(store)): Promise<Suggestion[]> {
+  const perStore = cache.get(store) ?? new Map<string, { key: string; result: Promise<Suggestion[]> }>();
+  cache.set(store, perStore);
+  const key = cacheKey(doc, knownSpeakers);
+  const hit = perStore.get(doc.id);
+  if (hit?.key === key) {
+    perStore.delete(doc.id);
+    perStore.set(doc.id, hit);
+    return hit.result;
+  }
+  const job: SuggestionsJob = {
+    text: latestRevision(doc).text,
+    existing: doc.labels.filter((l) => l.anchor.state !== 'orphaned').map((l) => ({ type: l.type, start: l.start, end: l.end })),
+    rejected: doc.rejectedSuggestions ?? [],
+    knownSpeakers,
+  };
+  const result = runJob('suggestions', job, suggestionWork(doc) > SUGGESTIONS_WORKER_THRESHOLD);
+  perStore.delete(doc.id);
+  perStore.set(doc.id, { key, result });
+  while (perStore.size > CACHED_DOCUMENTS) perStore.delete(perStore.keys().next().value!);
+  result.catch(() => { if (perStore.get(doc.id)?.result === result) perStore.delete(doc.id); });
+  return result;
 }
 
 /** Each document's name forms, kept per store and recomputed only for documents whose revision changed. */
@@ -43,21 +109,21 @@ export function knownSpeakersFor(store: DocumentStore): KnownSpeaker[] {
   return [...corpusSpeakers(entries), ...commonNameForms(perDocument)];
 }
 
-function findSuggestion(doc: DocumentRecord, suggestionId: string, knownSpeakers: KnownSpeaker[]): Suggestion {
-  const found = suggestionsFor(doc, knownSpeakers).find((s) => s.id === suggestionId);
+async function findSuggestion(store: DocumentStore, doc: DocumentRecord, suggestionId: string, knownSpeakers?: KnownSpeaker[]): Promise<Suggestion> {
+  const found = (await listSuggestions(store, doc, knownSpeakers)).find((s) => s.id === suggestionId);
   if (!found) throw notFound(`no open suggestion "${suggestionId.slice(0, 100)}" on the latest revision of "${doc.id}"`);
   return found;
 }
 
 /** Turns a suggestion into a label with its speaker, cue and sourcing; 409 when `rev` is stale. */
-export async function acceptSuggestion(store: DocumentStore, project: ProjectStore, doc: DocumentRecord, suggestionId: string, rev: number, actor: string): Promise<Label> {
-  const s = findSuggestion(doc, suggestionId, knownSpeakersFor(store));
+export async function acceptSuggestion(store: DocumentStore, project: ProjectStore, doc: DocumentRecord, suggestionId: string, rev: number, actor: string, knownSpeakers?: KnownSpeaker[]): Promise<Label> {
+  const s = await findSuggestion(store, doc, suggestionId, knownSpeakers);
   return createLabel(store, project, doc.id, { start: s.start, end: s.end, type: s.type, rev, speaker: s.speaker, cue: s.cue, sourcing: s.sourcing }, actor);
 }
 
 /** Remembers that the suggestion is wrong, by type and words, so it stays away after revisions. */
 export async function rejectSuggestion(store: DocumentStore, doc: DocumentRecord, suggestionId: string, actor: string): Promise<Suggestion> {
-  const s = findSuggestion(doc, suggestionId, knownSpeakersFor(store));
+  const s = await findSuggestion(store, doc, suggestionId);
   await store.update(doc.id, (draft) => {
     draft.rejectedSuggestions = [...(draft.rejectedSuggestions ?? []), rejectionKey(s)];
     draft.events.push({ at: new Date().toISOString(), actor, kind: 'suggestion.rejected', rev: latestRevision(draft).rev, after: { type: s.type, start: s.start, end: s.end, exact: s.exact } });

@@ -171,10 +171,6 @@ function readAttributions(text: string, sentences: Sentence[], quotes: Quote[], 
           const n = nameIn(a.source);
           source = { speaker: n.speaker, ...(n.role ? { role: n.role } : {}), sourcing: 'named', person: n.person, head, phrase: phrase(a.source), at };
           if (n.person && n.speaker.includes(' ')) names.noteFullName(n.speaker);
-          if (n.person && !n.speaker.includes(' ')) {
-            const full = ctx.persons.get(n.speaker.toLowerCase());
-            if (full) source.speaker = full;
-          }
           if (!n.person || !/\s/.test(n.speaker)) if (viaStatement(a)) source.sourcing = 'document';
           if (n.person && n.role) for (const w of n.role.split(/\s+/)) if (/^\p{Ll}/u.test(w) || TITLE_WORDS.has(w.toLowerCase())) ctx.roles.set(w.toLowerCase(), source);
         } else source = { speaker: phrase(a.source), sourcing: kind, person: false, head, phrase: phrase(a.source), at };
