@@ -120,8 +120,8 @@ function refuse(problem: { message: string; missing?: true }): never {
   throw problem.missing ? notFound(problem.message) : badRequest(problem.message, 'invalid_speaker');
 }
 
-/** Rewrites every label of every document for which `pick` says so; returns the labels changed. */
-async function moveLabels(store: DocumentStore, actor: string, kind: string, pick: (l: Label) => Label | null): Promise<{ documentId: string; labelId: string }[]> {
+/** Rewrites every label of every document for which `pick` says so; returns the labels changed. `mergeId` is recorded in each event (to find the labels of a merge again). */
+async function moveLabels(store: DocumentStore, actor: string, kind: string, pick: (l: Label) => Label | null, mergeId?: string): Promise<{ documentId: string; labelId: string }[]> {
   const moved: { documentId: string; labelId: string }[] = [];
   for (const entry of store.list()) {
     const doc = store.get(entry.id);
@@ -133,7 +133,7 @@ async function moveLabels(store: DocumentStore, actor: string, kind: string, pic
         const next = pick(l);
         if (!next) return l;
         ids.push(l.id);
-        draft.events.push({ at, actor, kind, labelId: l.id, rev: l.rev, before: { speaker: l.speaker, speakerId: l.speakerId }, after: { speaker: next.speaker, speakerId: next.speakerId } });
+        draft.events.push({ at, actor, kind, labelId: l.id, rev: l.rev, before: { speaker: l.speaker, speakerId: l.speakerId }, after: { speaker: next.speaker, speakerId: next.speakerId, ...(mergeId ? { mergeId } : {}) } });
         return { ...next, updatedAt: at };
       });
       return ids;
@@ -145,25 +145,65 @@ async function moveLabels(store: DocumentStore, actor: string, kind: string, pic
 
 /**
  * Merges speaker `from` into `into`: every label on every document follows, `into` keeps the
- * aliases, and the merge is recorded (undoable). Document files are written one by one before the
- * speaker file: a failed write part-way leaves some labels moved (see README, limits).
+ * aliases, and the merge is recorded (undoable). A journal keeps the files consistent: the speaker
+ * file is written first with the merge applied and marked `pending` (readers already credit `into`,
+ * since a merged speaker resolves to its target), then the documents one by one, then the merge is
+ * completed with the labels it moved. A write that fails part-way leaves the merge pending; it is
+ * finished (idempotently: only labels still credited to `from` move) by retrying the same merge or
+ * by the next merge, undo or split.
  */
 export async function mergeSpeakers(store: DocumentStore, from: string, into: string, actor: string): Promise<SpeakerMerge> {
   const speakers = await speakerStoreOf(store);
-  return speakers.update(async (draft) => {
+  const retry = speakers.read().merges.find((m) => m.pending && m.from === from && m.into === into);
+  await finishPendingMerges(store);
+  if (retry) return speakers.read().merges.find((m) => m.id === retry.id)!;
+  const record = await speakers.update((draft) => {
     const problem = mergeProblem(draft, from, into);
     if (problem) refuse(problem);
     const aliasesAdded = applyMerge(draft, from, into);
-    const target = draft.speakers.find((s) => s.id === into)!;
-    const record: SpeakerMerge = { id: `merge-${randomUUID()}`, at: new Date().toISOString(), actor, from, into, aliasesAdded, labels: [] };
-    record.labels = await moveLabels(store, actor, 'speaker.merged', (l) => (l.speakerId === from ? creditLabel(l, target) : null));
-    draft.merges.push(record);
-    return record;
+    const merge: SpeakerMerge = { id: `merge-${randomUUID()}`, at: new Date().toISOString(), actor, from, into, aliasesAdded, labels: [], pending: true };
+    draft.merges.push(merge);
+    return merge;
   });
+  await finishMerge(store, record.id);
+  return speakers.read().merges.find((m) => m.id === record.id)!;
+}
+
+/** Moves the labels a pending merge has not moved yet, then records every label it moved and clears `pending`. */
+async function finishMerge(store: DocumentStore, mergeId: string): Promise<void> {
+  const speakers = await speakerStoreOf(store);
+  const m = speakers.read().merges.find((x) => x.id === mergeId);
+  if (!m?.pending) return;
+  const target = speakers.read().speakers.find((s) => s.id === m.into)!;
+  await moveLabels(store, m.actor, 'speaker.merged', (l) => (l.speakerId === m.from ? creditLabel(l, target) : null), m.id);
+  const moved = labelsMovedBy(store, m.id);
+  await speakers.update((draft) => {
+    const d = draft.merges.find((x) => x.id === mergeId)!;
+    d.labels = moved;
+    delete d.pending;
+  });
+}
+
+/** The labels a merge moved, found by the `mergeId` of their `speaker.merged` events (across a failed first run and its retry). */
+function labelsMovedBy(store: DocumentStore, mergeId: string): { documentId: string; labelId: string }[] {
+  const out: { documentId: string; labelId: string }[] = [];
+  for (const entry of [...store.list()].sort((a, b) => a.id.localeCompare(b.id))) {
+    const doc = store.get(entry.id);
+    for (const e of doc?.events ?? []) {
+      if (e.kind === 'speaker.merged' && e.labelId && (e.after as { mergeId?: string } | undefined)?.mergeId === mergeId) out.push({ documentId: entry.id, labelId: e.labelId });
+    }
+  }
+  return out;
+}
+
+/** Finishes every merge a failed write left pending (see mergeSpeakers). */
+export async function finishPendingMerges(store: DocumentStore): Promise<void> {
+  for (const m of (await speakerStoreOf(store)).read().merges.filter((x) => x.pending)) await finishMerge(store, m.id);
 }
 
 /** Undoes a merge: the labels it moved (and still credited to the merged speaker) go back. */
 export async function undoMerge(store: DocumentStore, mergeId: string, actor: string): Promise<SpeakerMerge> {
+  await finishPendingMerges(store);
   const speakers = await speakerStoreOf(store);
   return speakers.update(async (draft) => {
     const problem = undoProblem(draft, mergeId);
@@ -181,6 +221,7 @@ export async function undoMerge(store: DocumentStore, mergeId: string, actor: st
 
 /** Splits a wrongly merged alias off a speaker into a new speaker; the labels written with that alias follow. */
 export async function splitSpeaker(store: DocumentStore, id: string, alias: string, actor: string): Promise<Speaker> {
+  await finishPendingMerges(store);
   const speakers = await speakerStoreOf(store);
   return speakers.update(async (draft) => {
     const problem = splitProblem(draft, id, alias);

@@ -30,6 +30,12 @@ export interface SpeakerMerge {
   labels: { documentId: string; labelId: string }[];
   undoneAt?: string;
   undoneBy?: string;
+  /**
+   * Set while the labels are being moved: the speaker file records the merge (and `from.mergedInto`)
+   * before any document is written, so readers already credit `into`; a merge left pending by a
+   * failed write is finished by the next merge, undo or split, or by retrying the same merge.
+   */
+  pending?: true;
 }
 
 /** Project settings for claim verdicts and ClaimReview export. */
