@@ -5,6 +5,7 @@ import tar from 'tar-stream';
 import { Zip, ZipDeflate } from 'fflate';
 import type { DocumentStore } from '../store/document-store.js';
 import type { ProjectStore } from '../store/project-store.js';
+import { MAX_PAGE_SIZE, type DocumentRepository } from '../store/repository.js';
 import { z } from 'zod';
 import { ANCHOR_STATES, type DocumentRecord } from '../domain/types.js';
 import { filterLabels, includesDocument, type ExportFilter } from '../domain/formats/filters.js';
@@ -96,17 +97,38 @@ export function exportFormat(name: string): Format | null {
  * waits for a turn of the event loop, so a long export never holds up other requests and its bytes
  * leave as they are made.
  */
-async function* selectedDocuments(store: DocumentStore, filter: ExportFilter, report: ExportReport): AsyncGenerator<DocumentRecord> {
+async function* selectedDocuments(store: DocumentRepository, filter: ExportFilter, report: ExportReport): AsyncGenerator<DocumentRecord> {
   await nextTurn();
-  const ids = store.list().filter((e) => includesDocument(filter, e)).map((e) => e.id).sort();
+  const ids = await selectedIds(store, filter);
   for (const id of ids) {
-    const doc = store.get(id);
-    if (!doc) continue; // deleted while the export ran
+    const doc = await store.getDocument(id);
+    // Deleted while the export ran, or (named by id) not kept by the rest of the filter.
+    if (!doc || !includesDocument(filter, { id, outlet: doc.meta.outlet, publishedAt: doc.meta.publishedAt })) continue;
     const filtered = filterLabels(filter, doc);
     report.documents++;
     yield filtered;
     await nextTurn();
   }
+}
+
+/**
+ * Ids of the documents the filter keeps, in id order, from the catalogue's pages (summaries only:
+ * the documents themselves are read one at a time as the export reaches them). A single outlet or
+ * a date range is passed down to the list; the rest of the filter is checked per summary.
+ */
+async function selectedIds(store: DocumentRepository, filter: ExportFilter): Promise<string[]> {
+  if (filter.documents.length) return [...new Set(filter.documents)].sort();
+  const ids: string[] = [];
+  const outlet = filter.outlets.length === 1 ? { outlet: filter.outlets[0] } : {};
+  const dates = { ...(filter.from ? { from: filter.from } : {}), ...(filter.to ? { to: filter.to } : {}) };
+  let cursor: string | undefined;
+  do {
+    const page = await store.listPage({ sort: 'title', limit: MAX_PAGE_SIZE, ...outlet, ...dates, ...(cursor ? { cursor } : {}) });
+    for (const s of page.items) if (includesDocument(filter, s)) ids.push(s.id);
+    cursor = page.next ?? undefined;
+    await nextTurn();
+  } while (cursor);
+  return ids.sort();
 }
 
 async function* textChunks(encoderReady: Promise<Encoder<string>>, docs: AsyncGenerator<DocumentRecord>): AsyncGenerator<string> {
