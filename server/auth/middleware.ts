@@ -8,7 +8,7 @@ import { layerOf } from '../domain/layers.js';
 import { roleAtLeast, type AuthUser, type Role } from './roles.js';
 import type { UserStore } from './user-store.js';
 import type { TeamStore } from './team-store.js';
-import { blindFor, visibleDocument } from './visibility.js';
+import { blindFor, isBlindAnnotator, visibleDocument, visibleSpeakerNames } from './visibility.js';
 import './types.js';
 
 export const SESSION_COOKIE = 'framewise_session';
@@ -119,6 +119,8 @@ export function authorize(users: UserStore, team: TeamStore, store: DocumentStor
     }
     if (user.role === 'annotator') annotatorChecks(permission, params, user.username, store, team);
     req.visibleDocument = (doc) => visibleDocument(doc, user, users, team);
+    req.blindAnnotator = isBlindAnnotator(user, users, team);
+    req.visibleSpeakerNames = () => visibleSpeakerNames(user, users, team, (id) => store.get(id));
     next();
   };
 }

@@ -10,6 +10,10 @@ declare global {
       auth?: { method: AuthMethod; sessionId?: string; csrfToken?: string };
       /** Hides the labels this user may not see yet (blind labelling); identity for everyone else. */
       visibleDocument?: (doc: DocumentRecord) => DocumentRecord;
+      /** True for an annotator under blind labelling: figures over every layer (label counts, statuses) are kept from them. */
+      blindAnnotator?: boolean;
+      /** Speaker names this user may be offered; `null`: every name in the corpus (auth/visibility.ts). */
+      visibleSpeakerNames?: () => string[] | null;
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { DocumentRecord } from '../domain/types.js';
-import { layerOf } from '../domain/layers.js';
+import { onlyLayer } from '../domain/layers.js';
 import type { AuthUser } from './roles.js';
 import type { TeamStore } from './team-store.js';
 import type { UserStore } from './user-store.js';
@@ -11,18 +11,34 @@ export function blindFor(users: UserStore, team: TeamStore): boolean {
   return users.list().filter((u) => u.role === 'annotator' && !u.disabled).length >= 2;
 }
 
+/** Whether `user` is an annotator under blind labelling: then figures over every layer are kept from them. */
+export function isBlindAnnotator(user: AuthUser, users: UserStore, team: TeamStore): boolean {
+  return user.role === 'annotator' && blindFor(users, team);
+}
+
 /**
  * What `user` may see of `doc`: everything, except for an annotator under blind labelling who has
- * not submitted the document: then only their own layer, and only the history of their own labels.
+ * not submitted the document: then only their own layer and its history (domain/layers.ts `onlyLayer`).
  */
 export function visibleDocument(doc: DocumentRecord, user: AuthUser, users: UserStore, team: TeamStore): DocumentRecord {
-  if (user.role !== 'annotator' || !blindFor(users, team) || team.isSubmitted(doc.id, user.username)) return doc;
-  const mine = (l: { annotator: string; layer?: string }) => layerOf(l) === user.username;
-  return {
-    ...doc,
-    labels: doc.labels.filter(mine),
-    // Superseded revisions keep a snapshot of their labels: those are filtered too.
-    revisions: doc.revisions.map((r) => (r.labels ? { ...r, labels: r.labels.filter(mine) } : r)),
-    events: doc.events.filter((e) => !e.kind.startsWith('label.') || e.actor === user.username),
-  };
+  if (!isBlindAnnotator(user, users, team) || team.isSubmitted(doc.id, user.username)) return doc;
+  return onlyLayer(doc, user.username);
+}
+
+/**
+ * The speaker names a blind annotator may be offered (speaker list, suggestions): those on the labels
+ * they may see on the documents assigned to them, most used first. Speaker entities are not offered
+ * to them: an entity is made from whichever label first named it, and does not record whose.
+ * `null` for everyone else: every name in the corpus.
+ */
+export function visibleSpeakerNames(user: AuthUser, users: UserStore, team: TeamStore, get: (id: string) => DocumentRecord | undefined | null): string[] | null {
+  if (!isBlindAnnotator(user, users, team)) return null;
+  const counts = new Map<string, number>();
+  for (const [docId, byUser] of Object.entries(team.allAssignments())) {
+    if (!byUser[user.username]) continue;
+    const doc = get(docId);
+    if (!doc) continue;
+    for (const l of visibleDocument(doc, user, users, team).labels) if (l.speaker) counts.set(l.speaker, (counts.get(l.speaker) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([name]) => name);
 }

@@ -66,3 +66,67 @@ export function statisticsLabels(doc: Pick<DocumentRecord, 'labels'>): Label[] {
 export function annotatorLayers(doc: Pick<DocumentRecord, 'labels'>): string[] {
   return [...new Set(doc.labels.map(layerOf).filter((n) => n !== GOLD))].sort();
 }
+
+/** Event kinds that tell about labels or suggestions: under blind labelling, kept only when they are the viewer's own. */
+const LABEL_WORK = /^(label|suggestion|adjudication)\./;
+
+/**
+ * `doc` as the owner of `layer` sees it under blind labelling: their labels only (current ones and
+ * superseded revisions' snapshots), the history of their own labels and rejections only, each
+ * revision's re-anchoring report cut to their labels (counts recomputed), and only the suggestions
+ * they rejected themselves hidden. Document and revision events stay. A copy; `doc` is unchanged.
+ */
+export function onlyLayer(doc: DocumentRecord, layer: string): DocumentRecord {
+  const mine = (l: Pick<Label, 'annotator'> & { layer?: string }) => layerOf(l) === layer;
+  const ids = new Set<string>();
+  for (const l of doc.labels) if (mine(l)) ids.add(l.id);
+  for (const r of doc.revisions) for (const l of r.labels ?? []) if (mine(l)) ids.add(l.id);
+  for (const e of doc.events) if (e.labelId && e.actor === layer && e.kind.startsWith('label.')) ids.add(e.labelId);
+  const events = doc.events
+    .filter((e) => !LABEL_WORK.test(e.kind) || (e.kind === 'label.reanchored' ? ids.has(e.labelId ?? '') : e.actor === layer && (!e.labelId || ids.has(e.labelId))))
+    .map((e) => (e.kind === 'revision.created' && e.after ? { ...e, after: reportOf(doc, e.rev ?? 0, e.after as RevisionReport, ids) } : e));
+  const rejected = new Set(doc.rejectedSuggestions ?? []);
+  const ownRejections = events.filter((e) => e.kind === 'suggestion.rejected').map((e) => e.after as { type: string; exact: string }).map((s) => `${s.type}|${s.exact}`);
+  return {
+    ...doc,
+    labels: doc.labels.filter(mine).map(asTyped),
+    revisions: doc.revisions.map((r) => (r.labels ? { ...r, labels: r.labels.filter(mine).map(asTyped) } : r)),
+    events,
+    ...(doc.rejectedSuggestions ? { rejectedSuggestions: [...new Set(ownRejections.filter((k) => rejected.has(k)))] } : {}),
+  };
+}
+
+/**
+ * A label with the speaker as its annotator typed it: the speaker entity it was matched to may have
+ * been named by another annotator's label (entities are shared), so its name and id are left out.
+ */
+function asTyped(label: Label): Label {
+  const { speakerId: _id, speakerAs, ...rest } = label as Label & { speakerId?: string; speakerAs?: string };
+  return speakerAs ? { ...rest, speaker: speakerAs } : (rest as Label);
+}
+
+/** What a `revision.created` event keeps of its re-anchoring report (services/revisions.ts). */
+interface RevisionReport {
+  counts?: Record<string, number>;
+  needsReview?: { id: string }[];
+  orphaned?: { id: string }[];
+  [key: string]: unknown;
+}
+
+/** A revision's report about the labels in `ids` only: lists filtered, counts recomputed from their events. */
+function reportOf(doc: DocumentRecord, rev: number, report: RevisionReport, ids: Set<string>): RevisionReport {
+  const before = (doc.revisions[rev - 2]?.labels ?? []).filter((l) => ids.has(l.id));
+  const counts: Record<string, number> = Object.fromEntries(Object.keys(report.counts ?? {}).map((k) => [k, 0]));
+  const changed = doc.events.filter((e) => e.kind === 'label.reanchored' && e.rev === rev && ids.has(e.labelId ?? ''));
+  for (const e of changed) {
+    const state = (e.after as { anchor?: { state?: string } } | undefined)?.anchor?.state ?? 'orphaned';
+    counts[state] = (counts[state] ?? 0) + 1;
+  }
+  counts.exact = Math.max(0, before.length - changed.length);
+  return {
+    ...report,
+    counts,
+    ...(report.needsReview ? { needsReview: report.needsReview.filter((o) => ids.has(o.id)) } : {}),
+    ...(report.orphaned ? { orphaned: report.orphaned.filter((o) => ids.has(o.id)) } : {}),
+  };
+}

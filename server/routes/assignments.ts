@@ -51,16 +51,20 @@ export function assignmentRoutes(store: DocumentStore, users: UserStore, team: T
     return unique;
   };
 
+  /** Under blind labelling an annotator is not told how far the others are ("in progress" means "has labels"). */
+  const statusesFor = (req: Request) => (docId: string): (AssignmentView | Omit<AssignmentView, 'status'>)[] =>
+    req.blindAnnotator ? statusesOf(docId).map(({ status, ...rest }) => (rest.username === req.user?.username ? { ...rest, status } : rest)) : statusesOf(docId);
+
   // The document list (another router) shows per document who is assigned and how far they are.
-  const listLocals: RequestHandler = (_req, res, next) => {
-    res.locals.assignmentsOf = statusesOf;
+  const listLocals: RequestHandler = (req, res, next) => {
+    res.locals.assignmentsOf = statusesFor(req);
     next();
   };
   router.get('/', listLocals);
 
   router.get('/api/documents/:id/assignments', (req, res) => {
     const doc = loadDocument(store, req);
-    res.json({ document: doc.id, annotators: statusesOf(doc.id) });
+    res.json({ document: doc.id, annotators: statusesFor(req)(doc.id) });
   });
 
   router.put('/api/documents/:id/assignments', async (req, res) => {

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { DocumentRepository, DocumentSummary, ListQuery, Page } from '../store/repository.js';
 import { InvalidCursorError, InvalidQueryError, MAX_PAGE_SIZE } from '../store/repository.js';
-import { badRequest } from '../http-error.js';
+import { badRequest, HttpError } from '../http-error.js';
 
 /**
  * Most documents `GET /api/documents` answers as a plain JSON array (no `limit`, no `cursor`);
@@ -28,6 +28,9 @@ export function listQueryOf(req: Request): ListQuery {
       throw badRequest(`"limit" must be a whole number from 1 to ${MAX_PAGE_SIZE}, not "${q.limit.slice(0, 20)}"`, 'invalid_query');
     }
     limit = Number(q.limit);
+  }
+  if (req.blindAnnotator && (q.sort === 'labels' || q.sort === 'status' || q.status !== undefined)) {
+    throw new HttpError(403, 'blind', 'blind labelling is on: annotators cannot sort or filter documents by their labels (counts and review status cover every annotator)');
   }
   return { ...q, limit } as ListQuery;
 }
@@ -56,6 +59,15 @@ function nextUrl(req: Request, path: string, page: Page<unknown>, limit: number,
 /** An array answer keeps its original fields; a page adds the review count and status. */
 const arrayItem = ({ id, title, outlet, publishedAt, rev, labelCount }: DocumentSummary) => ({ id, title, outlet, publishedAt, rev, labelCount });
 const pageItem = (s: DocumentSummary) => ({ ...arrayItem(s), reviewCount: s.reviewCount, status: s.status });
+/**
+ * Under blind labelling an annotator gets no label figures: the catalogue counts every annotator's
+ * labels, which would tell them how much the others found.
+ */
+const withoutLabelFigures = <T extends { labelCount?: number; reviewCount?: number; status?: unknown }>({ labelCount: _l, reviewCount: _r, status: _s, ...rest }: T) => rest;
+const itemsFor = (req: Request) => ({
+  array: (s: DocumentSummary) => (req.blindAnnotator ? withoutLabelFigures(arrayItem(s)) : arrayItem(s)),
+  page: (s: DocumentSummary) => (req.blindAnnotator ? withoutLabelFigures(pageItem(s)) : pageItem(s)),
+});
 
 /**
  * `GET /api/documents`: with `q`, a page of search results (each with `score` and `snippet`);
@@ -74,7 +86,7 @@ export function listDocumentsJson(store: DocumentRepository): RequestHandler {
       const next = nextUrl(req, '/api/documents', hits, limit, { q });
       res.set('X-Total-Count', String(hits.total));
       if (next) res.set('Link', `<${next}>; rel="next"`);
-      res.json({ items: hits.items.map((h) => ({ ...pageItem(h.summary), score: h.score, snippet: h.snippet })), total: hits.total, next: hits.next });
+      res.json({ items: hits.items.map((h) => ({ ...itemsFor(req).page(h.summary), score: h.score, snippet: h.snippet })), total: hits.total, next: hits.next });
       return;
     }
     const paged = query.limit !== undefined || query.cursor !== undefined;
@@ -83,7 +95,8 @@ export function listDocumentsJson(store: DocumentRepository): RequestHandler {
     const next = nextUrl(req, '/api/documents', page, limit);
     res.set('X-Total-Count', String(page.total));
     if (next) res.set('Link', `<${next}>; rel="next"`);
-    res.json(paged ? { items: page.items.map(pageItem), total: page.total, next: page.next } : page.items.map(arrayItem));
+    const items = itemsFor(req);
+    res.json(paged ? { items: page.items.map(items.page), total: page.total, next: page.next } : page.items.map(items.array));
   };
 }
 
@@ -109,7 +122,7 @@ export function listDocumentsPage(store: DocumentRepository & { count?: number }
     }
     const total = store.count ?? (await store.listPage({ limit: 1 })).total;
     res.render('documents/index', {
-      title: 'Documents', q, documents, total, matched, sort: query.sort ?? 'date',
+      title: 'Documents', q, documents: req.blindAnnotator ? documents.map(withoutLabelFigures) : documents, labelFigures: !req.blindAnnotator, total, matched, sort: query.sort ?? 'date',
       nextUrl: nextUrl(req, '/', page, limit, q ? { q } : {}),
     });
   };
