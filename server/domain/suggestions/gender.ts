@@ -3,9 +3,10 @@
  * titles and role nouns ("Mrs", "spokeswoman", "chairman"), or from an earlier "he"/"she" that
  * meant the same person (pronouns.ts). `undefined` means unknown: compatible with both.
  *
- * The lexicon: the 100 most frequent given names per sex in the US Social Security records of
- * births 1924-2023 (as published on ssa.gov's "Top names over the last 100 years"), plus the given
- * names of the dev texts and seeds in tests/fixtures/attribution (never the held-out ones).
+ * The lexicon: about 100 given names per sex, the most frequent ones of US births over the last
+ * century after the Social Security Administration's "Top names over the last 100 years" (written
+ * out from that list, not downloaded), plus the given names of the dev texts and seeds in
+ * tests/fixtures/attribution (never the held-out ones).
  * Names given to both sexes (Jordan, Kim, Jean, Dana…) are left out or listed once, as the more
  * frequent sex; a text that says "he"/"she" about them teaches the tracker otherwise.
  */
