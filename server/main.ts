@@ -11,7 +11,6 @@ import { TeamStore } from './auth/team-store.js';
 import { ensureAdmin } from './auth/bootstrap.js';
 
 const config = loadConfig(process.env);
-installProcessGuard();
 
 // The lock comes first: opening the store deletes temporary files and quarantines damaged ones,
 // which only the folder's single writer may do.
@@ -21,29 +20,41 @@ if ('refused' in locked) {
   process.exit(1);
 }
 
-const store = await DocumentStore.open(config.dataDir, { cacheBytes: docCacheBytes(process.env.DOC_CACHE_MB) });
-if (store.removedTempFiles.length) console.warn(`removed ${store.removedTempFiles.length} temporary file(s) left by an interrupted write`);
-for (const p of store.problems) console.warn(`quarantined ${p.file}: ${p.reason} (moved to ${p.movedTo})`);
-const project = await ProjectStore.open(config.dataDir);
-const seeded = config.seeds ? await loadSeedsOnce(store, config.seedsDir) : [];
-if (seeded.length) console.log(`loaded ${seeded.length} seed documents from ${config.seedsDir}`);
-
-const users = await UserStore.open(config.dataDir);
-await ensureAdmin(users, config.adminPassword);
-const team = await TeamStore.open(config.dataDir);
-
-const server = createApp({ store, project, users, team, allowedHosts: config.allowedHosts, trustProxy: config.trustProxy }).listen(config.port, config.host, () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
-  console.log(`Framewise on http://${shown}:${port} (listening on ${config.host}; data in ${config.dataDir})`);
-  // Start the re-anchoring worker now, so the first large revision does not pay for its start.
-  warmUpReanchorWorker();
-});
-server.on('error', (err) => {
-  console.error(`Framewise cannot listen on ${config.host}:${config.port}: ${err.message}`);
+// Until the server listens, an error ends the start (exit 1) with a sentence naming the problem;
+// only a running server keeps serving through unexpected errors (the process guard).
+try {
+  await start();
+} catch (err) {
+  console.error(`Framewise cannot start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => server.close(() => process.exit(0)));
+}
+
+async function start(): Promise<void> {
+  const store = await DocumentStore.open(config.dataDir, { cacheBytes: docCacheBytes(process.env.DOC_CACHE_MB) });
+  if (store.removedTempFiles.length) console.warn(`removed ${store.removedTempFiles.length} temporary file(s) left by an interrupted write`);
+  for (const p of store.problems) console.warn(`quarantined ${p.file}: ${p.reason} (moved to ${p.movedTo})`);
+  const project = await ProjectStore.open(config.dataDir);
+  const seeded = config.seeds ? await loadSeedsOnce(store, config.seedsDir) : [];
+  if (seeded.length) console.log(`loaded ${seeded.length} seed documents from ${config.seedsDir}`);
+
+  const users = await UserStore.open(config.dataDir);
+  await ensureAdmin(users, config.adminPassword);
+  const team = await TeamStore.open(config.dataDir);
+
+  const server = createApp({ store, project, users, team, allowedHosts: config.allowedHosts, trustProxy: config.trustProxy }).listen(config.port, config.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+    console.log(`Framewise on http://${shown}:${port} (listening on ${config.host}; data in ${config.dataDir})`);
+    // Start the re-anchoring worker now, so the first large revision does not pay for its start.
+    warmUpReanchorWorker();
+    installProcessGuard();
+  });
+  server.on('error', (err) => {
+    console.error(`Framewise cannot listen on ${config.host}:${config.port}: ${err.message}`);
+    process.exit(1);
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => server.close(() => process.exit(0)));
+  }
 }

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FIRST_SEED, snapshotDir, startTestApp, tempDataDir } from '../helpers/app.js';
-import { killHard, spawnServer, startServer, type ServerProcess } from './server-process.js';
+import { adminHeaders, killHard, spawnServer, startServer, type ServerProcess } from './server-process.js';
 
 describe('server start', () => {
   let dataDir: string;
@@ -23,7 +23,7 @@ describe('server start', () => {
     expect(await second.exited).toBe(1);
     expect(second.output()).toContain(`Framewise cannot start: ${join(dataDir, 'framewise.lock')} says the data folder is in use by process ${first.child.pid} on`);
     expect(await snapshotDir(dataDir)).toEqual(before);
-    expect((await fetch(`${url}/api/documents`)).status).toBe(200);
+    expect((await fetch(`${url}/api/documents`, { headers: await adminHeaders(url) })).status).toBe(200);
   });
 
   it('when the previous server was SIGKILLed, then its stale lock is taken over at the next start', async () => {
@@ -33,7 +33,7 @@ describe('server start', () => {
     const { server: second, url } = await startServer(dataDir);
     running.push(second);
     expect(JSON.parse(await readFile(join(dataDir, 'framewise.lock'), 'utf8')).pid).toBe(second.child.pid);
-    expect((await fetch(`${url}/api/documents`)).status).toBe(200);
+    expect((await fetch(`${url}/api/documents`, { headers: await adminHeaders(url) })).status).toBe(200);
   });
 
   it('when the server stops on SIGTERM, then it removes its lock', async () => {
@@ -55,9 +55,10 @@ describe('server start', () => {
     running.push(server);
     expect(server.output()).toContain(`quarantined ${join(dataDir, 'documents', `${FIRST_SEED}.json`)}: not valid JSON:`);
     expect(server.output()).toContain(`quarantined ${join(dataDir, 'documents', 'schema-broken.json')}: does not match the document schema: revisions: Too small: expected array to have >=1 items (moved to ${join(dataDir, 'quarantine')}/`);
-    const list = (await (await fetch(`${url}/api/documents`)).json()) as { id: string }[];
+    const headers = await adminHeaders(url);
+    const list = (await (await fetch(`${url}/api/documents`, { headers })).json()) as { id: string }[];
     expect(list.map((d) => d.id).sort()).toEqual(['001_b1fe9c773694e9ae', '002_f9b24e5332cffdf2', '003_975f8ef28e3c2c11', '004_062c31817f8f94f3']);
-    expect((await fetch(`${url}/api/documents/${FIRST_SEED}`)).status).toBe(404);
+    expect((await fetch(`${url}/api/documents/${FIRST_SEED}`, { headers })).status).toBe(404);
     const quarantined = await readdir(join(dataDir, 'quarantine'));
     expect(quarantined).toHaveLength(2);
     const damaged = quarantined.find((n) => n.endsWith(`-${FIRST_SEED}.json`))!;
