@@ -1,19 +1,11 @@
 import type { DocumentStore } from '../store/document-store.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { latestRevision, type DocumentRecord, type Label } from '../domain/types.js';
-import { commonNameForms, fullNameForms, rejectionKey, suggestLabels, type KnownSpeaker, type Suggestion } from '../domain/suggestions.js';
+import { commonNameForms, fullNameForms, rejectionKey, type KnownSpeaker, type Suggestion } from '../domain/suggestions.js';
 import { notFound } from '../http-error.js';
 import { corpusSpeakers } from '../domain/documents.js';
 import { createLabel } from './labels.js';
 import { runJob, type SuggestionsJob } from './domain-worker.js';
-
-/**
- * Open suggestions on the latest text. `knownSpeakers` (see `knownSpeakersFor`) turn surnames and
- * variant spellings into the corpus's own full names.
- */
-export function suggestionsFor(doc: DocumentRecord, knownSpeakers: KnownSpeaker[] = []): Suggestion[] {
-  return suggestLabels(latestRevision(doc).text, doc.labels.filter((l) => l.anchor.state !== 'orphaned'), doc.rejectedSuggestions, knownSpeakers);
-}
 
 /**
  * Work above which suggestions are computed on the domain worker thread, so a large text never
