@@ -9,6 +9,7 @@ import { acceptAllAgreed, acceptIntoGold, deleteGold, rejectedKeys, setRejected,
 import { badRequest } from '../http-error.js';
 import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
+import { questionPanel } from '../services/answers.js';
 import { loadDocument } from './documents-api.js';
 
 const offset = z.number().int().nonnegative();
@@ -64,7 +65,7 @@ export function adjudicationRoutes(store: DocumentStore, project: ProjectStore):
     res.json({ deleted: await deleteGold(store, doc.id, String(req.params.labelId), actorOf(req)) });
   });
 
-  router.get('/documents/:id/adjudicate', (req, res) => {
+  router.get('/documents/:id/adjudicate', async (req, res) => {
     const doc = loadDocument(store, req);
     const { annotators, regions } = alignCandidates(doc.labels, rejectedKeys(doc));
     const gold = doc.labels.filter((l) => layerOf(l) === GOLD).sort((a, b) => a.start - b.start);
@@ -77,6 +78,7 @@ export function adjudicationRoutes(store: DocumentStore, project: ProjectStore):
       gold,
       agreedCount: agreedCandidates(regions).length,
       types: project.labelTypes(),
+      questionPanel: await questionPanel(store, doc.id, actorOf(req)), // views/adjudicate/_answers.ejs
     });
   });
 

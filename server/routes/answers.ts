@@ -96,10 +96,20 @@ export function answerRoutes(store: DocumentStore): Router {
     res.render('questions/panel', { title: `Questions · ${doc.meta.title}`, doc, rev: latestRevision(doc).rev, questions: await listQuestions(store), mine: answers.filter((a) => a.annotator === user), others: answers.filter((a) => a.annotator !== user) });
   });
 
+  /**
+   * The no-JavaScript answer form (the questions page, the editor's Questions panel). `layer=gold`
+   * (editors, from the adjudication page) sets the adjudicated answer; `question=ID` limits the
+   * change to that question; `back=editor|adjudicate` says which page to return to.
+   */
   router.post('/documents/:id/questions', async (req, res) => {
     const id = String(req.params.id);
-    const questions = await listQuestions(store);
     const form = (req.body ?? {}) as Record<string, unknown>;
+    const gold = form.layer === 'gold';
+    if (gold) requireRole(req.user!, 'editor'); // annotators answer only for themselves
+    const only = typeof form.question === 'string' ? form.question : undefined;
+    const all = await listQuestions(store);
+    if (only !== undefined && !all.some((q) => q.id === only)) throw badRequest(`question: unknown question "${only.slice(0, 64)}"`, 'invalid_answer');
+    const questions = only === undefined ? all : all.filter((q) => q.id === only);
     const values: Record<string, AnswerValue | null> = {};
     for (const q of questions) {
       const raw = form[`q-${q.id}`];
@@ -112,8 +122,9 @@ export function answerRoutes(store: DocumentStore): Router {
       else if (typeof raw === 'string') values[q.id] = raw;
       else throw badRequest(`${q.id}: one value expected`, 'invalid_answer');
     }
-    await putAnswers(store, id, actorOf(req), values);
-    res.redirect(303, `/documents/${id}/questions`);
+    await putAnswers(store, id, gold ? 'gold' : actorOf(req), values);
+    const back = form.back === 'editor' ? `/documents/${id}#questions` : form.back === 'adjudicate' ? `/documents/${id}/adjudicate#answers` : `/documents/${id}/questions`;
+    res.redirect(303, back);
   });
 
   return router;

@@ -8,8 +8,9 @@ import { createLabel, deleteLabel, labelPatchSchema, newLabelSchema, updateLabel
 import { badRequest } from '../http-error.js';
 import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
+import { questionPanel } from '../services/answers.js';
 import { loadDocument, metaPatchSchema, updateMeta } from './documents-api.js';
-import { editorView } from './editor-view.js';
+import { editorView, lanesFor } from './editor-view.js';
 import { listSuggestions } from '../services/suggestions.js';
 import { knownSpeakersVisible, speakerChoices } from '../services/visible-speakers.js';
 
@@ -34,7 +35,8 @@ export function editorPages(store: DocumentStore, project: ProjectStore): Router
     // Blind labelling: only the speaker names this user may see on labels (services/visible-speakers.ts).
     const labelNames = req.visibleSpeakerNames?.() ?? null;
     const named = speakerChoices(store, labelNames); // for the speaker input's list
-    return editorView(doc, project.labelTypes(), actorOf(req), named, await listSuggestions(store, doc, knownSpeakersVisible(store, labelNames)), part); // the corpus's preferred spellings, as GET /api/documents/:id/suggestions gives them (large texts on the worker thread, cached)
+    const panel = await questionPanel(store, doc.id, actorOf(req)); // views/documents/_questions.ejs
+    return { ...editorView(doc, project.labelTypes(), actorOf(req), named, await listSuggestions(store, doc, knownSpeakersVisible(store, labelNames)), part, lanesFor(req)), questionPanel: panel }; // the corpus's preferred spellings, as GET /api/documents/:id/suggestions gives them (large texts on the worker thread, cached)
   };
   const renderPartial = (res: Response, name: string, locals: object) =>
     new Promise<string>((resolve, reject) => res.render(name, locals, (err, html) => (err ? reject(err) : resolve(html))));

@@ -87,3 +87,26 @@ export async function agreementOfAnswers(store: DocumentStore) {
   const { questions, answers } = await allAnswers(store);
   return answerAgreement(questions, answers);
 }
+
+/** What the editor's Questions panel and the adjudication page show about one document. */
+export interface QuestionPanel {
+  questions: Question[];
+  /** `user`'s answers by question id. */
+  mine: Record<string, AnswerValue>;
+  /** Every annotator's answer per question id (not gold), by annotator name. */
+  byQuestion: Record<string, { annotator: string; value: AnswerValue }[]>;
+  /** The adjudicated answers by question id. */
+  gold: Record<string, AnswerValue>;
+}
+
+export async function questionPanel(store: DocumentStore, documentId: string, user: string): Promise<QuestionPanel> {
+  const { questions, answers } = (await answerStoreOf(store)).read();
+  const own = answers.filter((a) => a.documentId === documentId);
+  const panel: QuestionPanel = { questions, mine: {}, byQuestion: {}, gold: {} };
+  for (const a of own.sort((x, y) => x.annotator.localeCompare(y.annotator))) {
+    if (a.annotator === 'gold') panel.gold[a.questionId] = a.value;
+    else (panel.byQuestion[a.questionId] ??= []).push({ annotator: a.annotator, value: a.value });
+    if (a.annotator === user) panel.mine[a.questionId] = a.value;
+  }
+  return panel;
+}
