@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { DocumentStore } from '../store/document-store.js';
 import type { ProjectStore } from '../store/project-store.js';
+import type { DocumentRepository } from '../store/repository.js';
 import { latestRevision, type DocEvent, type DocumentMeta, type DocumentRecord, type Label, type Revision } from '../domain/types.js';
 import { createDocument } from '../domain/documents.js';
 import { makeLabel, spanProblem } from '../domain/labels.js';
@@ -101,8 +102,8 @@ export async function importFiles(store: DocumentStore, project: ProjectStore, f
   if (decoded.documents.length === 0 && decoded.attached.length === 0 && report.errors.length === 0) throw nothingToImport(report);
   const questions = decoded.documents.some((d) => d.answers?.length) ? (await answerStoreOf(store)).read().questions : [];
   return oneAtATime(store, async () => {
-    const plan = planImport(store, project, decoded, options, report, questions);
-    const tooMany = planLabelCountProblem(plan.steps.map((s) => (s.kind === 'create' ? { id: s.record.id, existing: 0, adding: s.record.labels.length } : { id: s.id, existing: store.get(s.id)?.labels.length ?? 0, adding: s.labels.length })));
+    const plan = await planImport(store, project, decoded, options, report, questions);
+    const tooMany = planLabelCountProblem(plan.steps.map((s) => (s.kind === 'create' ? { id: s.record.id, existing: 0, adding: s.record.labels.length } : { id: s.id, existing: s.existingLabels, adding: s.labels.length })));
     if (tooMany) throw tooLarge(`${tooMany}: nothing was imported`);
     if (report.errors.length && !options.skipBad) return report;
     if (options.skipBad) {
@@ -111,7 +112,7 @@ export async function importFiles(store: DocumentStore, project: ProjectStore, f
       if (plan.steps.length === 0) throw nothingToImport(report);
     }
     if (options.dryRun) {
-      preview(store, project, plan, report);
+      await preview(store, project, plan, report);
       if (plan.answers.length) report.answers = countAnswers((await answerStoreOf(store)).read().answers, plan.answers, '', false);
       return report;
     }
@@ -179,6 +180,8 @@ type Step =
       text: string | null;
       /** The latest revision when the plan was made: a document revised since is not touched. */
       baseRev: number;
+      /** Labels the document had when the plan was made (for the per-document label limit). */
+      existingLabels: number;
       labels: PlannedLabel[];
     };
 
@@ -296,14 +299,14 @@ function asImported(record: DocumentRecord, importedBy: string, now: string, pla
 }
 
 /** Checks every draft against the store and the other drafts; problems go to `report.errors`. */
-function planImport(store: DocumentStore, project: ProjectStore, decoded: Decoded, options: ImportOptions, report: ImportReport, questions: Question[] = []): Plan {
+async function planImport(store: DocumentStore, project: ProjectStore, decoded: Decoded, options: ImportOptions, report: ImportReport, questions: Question[] = []): Promise<Plan> {
   const now = options.now ?? new Date().toISOString();
   const steps: Step[] = [];
   const answers: PlannedAnswer[] = [];
   const types = new TypeResolver(project, options.map);
   const importedBy = options.importedBy ?? options.annotator;
   const claimed = new Set<string>();
-  const byUrl = decoded.documents.some((d) => d.kind === 'text' && d.meta.url) ? documentsByUrl(store) : new Map<string, string>();
+  const byUrl = new UrlLookup(store);
   for (const draft of decoded.documents) {
     const errors: ImportError[] = [];
     const fail = (message: string) => errors.push({ ...draft.place, message });
@@ -324,10 +327,11 @@ function planImport(store: DocumentStore, project: ProjectStore, decoded: Decode
       claimed.add(record.id);
       answers.push(...own);
       for (const l of [...record.labels, ...record.revisions.flatMap((r) => r.labels ?? [])]) l.type = types.resolve(l.type);
-      if (store.has(record.id)) {
+      const current = await store.getDocument(record.id);
+      if (current) {
         const latest = latestRevision(record);
         const labels = record.labels.filter((l) => l.rev === latest.rev && l.anchor.state !== 'orphaned').map((l) => ({ ...l, source: l.id }));
-        steps.push({ kind: 'update', place: draft.place, id: record.id, text: latest.text, baseRev: latestRevision(store.get(record.id)!).rev, labels: planned(latest.text, labels) });
+        steps.push({ kind: 'update', place: draft.place, id: record.id, text: latest.text, ...planBase(current), labels: planned(latest.text, labels) });
       } else {
         steps.push({ kind: 'create', place: draft.place, record: asImported(record, importedBy, now, draft.place, options.format) });
       }
@@ -338,7 +342,9 @@ function planImport(store: DocumentStore, project: ProjectStore, decoded: Decode
     if (draft.text.length > MAX_SOURCE_LENGTH) fail(`the text is ${draft.text.length} characters; the limit is ${MAX_SOURCE_LENGTH}`);
     const labelErrors = draft.labels.map((l) => labelProblem(draft.text, l)).filter((p): p is string => p !== null);
     labelErrors.forEach(fail);
-    const existing = (draft.id && store.has(draft.id) ? draft.id : undefined) ?? (draft.meta.url ? byUrl.get(draft.meta.url) : undefined);
+    const byId = draft.id ? await store.getDocument(draft.id) : null;
+    const existingDoc = byId ?? (draft.meta.url ? await byUrl.document(draft.meta.url) : null);
+    const existing = existingDoc?.id;
     const id = existing ?? (draft.id && !claimed.has(draft.id) ? draft.id : randomUUID());
     if (claimed.has(id)) fail(`the document ${id} appears twice in this import`);
     const own = planAnswers(draft.answers, id, questions, options.annotator, draft.place, report, fail);
@@ -346,24 +352,43 @@ function planImport(store: DocumentStore, project: ProjectStore, decoded: Decode
       claimed.add(id);
       answers.push(...own);
       for (const l of draft.labels) l.type = types.resolve(l.type);
-      if (existing) steps.push({ kind: 'update', place: draft.place, id, text: draft.text, baseRev: latestRevision(store.get(existing)!).rev, labels: planned(draft.text, draft.labels) });
+      if (existingDoc) steps.push({ kind: 'update', place: draft.place, id, text: draft.text, ...planBase(existingDoc), labels: planned(draft.text, draft.labels) });
       else steps.push({ kind: 'create', place: draft.place, record: newRecord(id, draft, options, now) });
     }
     report.errors.push(...errors);
   }
-  planAttached(store, decoded.attached, steps, types, report);
+  await planAttached(store, byUrl, decoded.attached, steps, types, report);
   report.types = types.report();
   return { steps, types: types.newTypes(), answers };
 }
 
-/** Document ids by `meta.url`; reads every document, so only built when a draft has a URL. */
-function documentsByUrl(store: DocumentStore): Map<string, string> {
-  const urls = new Map<string, string>();
-  for (const e of store.list()) {
-    const url = store.get(e.id)?.meta.url;
-    if (url) urls.set(url, e.id);
+/** What an update step records of the document as the plan found it. */
+function planBase(doc: DocumentRecord): { baseRev: number; existingLabels: number } {
+  return { baseRev: latestRevision(doc).rev, existingLabels: doc.labels.length };
+}
+
+/**
+ * Documents by `meta.url`, asked of the store's catalogue (`findByUrl`) once per URL: no document
+ * is read to find one. When several documents share a URL, the last one listed is taken.
+ */
+class UrlLookup {
+  private readonly ids = new Map<string, string | null>();
+
+  constructor(private readonly store: DocumentRepository) {}
+
+  async id(url: string): Promise<string | null> {
+    let id = this.ids.get(url);
+    if (id === undefined) {
+      const found = await this.store.findByUrl(url);
+      this.ids.set(url, (id = found[found.length - 1] ?? null));
+    }
+    return id;
   }
-  return urls;
+
+  async document(url: string): Promise<DocumentRecord | null> {
+    const id = await this.id(url);
+    return id ? this.store.getDocument(id) : null;
+  }
 }
 
 function labelProblem(text: string, l: LabelDraft): string | null {
@@ -372,19 +397,18 @@ function labelProblem(text: string, l: LabelDraft): string | null {
 }
 
 /** W3C annotations: find each one's document, place it on the latest text. */
-function planAttached(store: DocumentStore, attached: PendingAnnotation[], steps: Step[], types: TypeResolver, report: ImportReport): void {
+async function planAttached(store: DocumentStore, urls: UrlLookup, attached: PendingAnnotation[], steps: Step[], types: TypeResolver, report: ImportReport): Promise<void> {
   const byDoc = new Map<string, PlannedLabel[]>();
-  const urls = attached.some((a) => a.target.url) ? documentsByUrl(store) : new Map<string, string>();
-  const texts = new Map<string, { text: string; ix: CodePointIndex }>();
+  const texts = new Map<string, { text: string; ix: CodePointIndex; base: { baseRev: number; existingLabels: number } }>();
   for (const a of attached) {
-    const id = a.target.id ?? (a.target.url ? urls.get(a.target.url) : undefined);
-    const doc = id ? store.get(id) : null;
-    if (!id || !doc) {
+    const id = a.target.id ?? (a.target.url ? await urls.id(a.target.url) : undefined);
+    let t = id ? texts.get(id) : undefined;
+    const doc = id && !t ? await store.getDocument(id) : null;
+    if (!id || (!t && !doc)) {
       report.errors.push({ ...a.place, message: `no document for its target ${a.target.id ? `urn:framewise:document:${a.target.id}` : a.target.url} (import the texts first, e.g. as jsonl or brat)` });
       continue;
     }
-    let t = texts.get(id);
-    if (!t) texts.set(id, (t = { text: latestRevision(doc).text, ix: new CodePointIndex(latestRevision(doc).text) }));
+    if (!t) texts.set(id, (t = { text: latestRevision(doc!).text, ix: new CodePointIndex(latestRevision(doc!).text), base: planBase(doc!) }));
     const draft = annotationToDraft(a.annotation, a.selectors, t.text, t.ix);
     if (typeof draft === 'string') {
       report.errors.push({ ...a.place, message: draft });
@@ -398,7 +422,7 @@ function planAttached(store: DocumentStore, attached: PendingAnnotation[], steps
     draft.type = types.resolve(draft.type);
     byDoc.set(id, [...(byDoc.get(id) ?? []), ...planned(t.text, [draft], a.place)]);
   }
-  for (const [id, labels] of byDoc) steps.push({ kind: 'update', place: { file: 'w3c' }, id, text: null, baseRev: latestRevision(store.get(id)!).rev, labels });
+  for (const [id, labels] of byDoc) steps.push({ kind: 'update', place: { file: 'w3c' }, id, text: null, ...texts.get(id)!.base, labels });
 }
 
 function newRecord(id: string, draft: Extract<DocumentDraft, { kind: 'text' }>, options: ImportOptions, now: string): DocumentRecord {
@@ -484,7 +508,7 @@ async function updateExisting(store: DocumentStore, step: Extract<Step, { kind: 
   const skipAll = (reason: string) => {
     for (const d of step.labels) report.skipped.push({ ...(d.place ?? step.place), item: d.source, reason });
   };
-  const current = store.get(step.id);
+  const current = await store.getDocument(step.id);
   if (!current) return skipAll(`document ${step.id} was deleted while importing`);
   let expectedRev = step.baseRev;
   if (step.text !== null && step.text !== latestRevision(current).text) {
@@ -495,7 +519,7 @@ async function updateExisting(store: DocumentStore, step: Extract<Step, { kind: 
       else report.documents.unchanged++;
     } catch (err) {
       if (!(err instanceof HttpError) || err.status !== 409) throw err;
-      report.skipped.push({ ...step.place, item: `document ${step.id}`, reason: `its text was revised by someone else while importing (revision ${latestRevision(store.get(step.id) ?? current).rev}); the imported text was not applied` });
+      report.skipped.push({ ...step.place, item: `document ${step.id}`, reason: `its text was revised by someone else while importing (revision ${latestRevision((await store.getDocument(step.id)) ?? current).rev}); the imported text was not applied` });
       return skipAll(`document ${step.id} was revised while importing; import it again to add this label`);
     }
   } else if (step.text !== null) report.documents.unchanged++;
@@ -540,14 +564,15 @@ function duplicateOf(labels: Label[], rev: number, d: LabelDraft): Label | undef
  * would), and the label types it would add. For a document whose text would change, labels already
  * there are recognised by type and quoted words, since the re-anchored offsets are not known yet.
  */
-function preview(store: DocumentStore, project: ProjectStore, plan: Plan, report: ImportReport): void {
+async function preview(store: DocumentStore, project: ProjectStore, plan: Plan, report: ImportReport): Promise<void> {
   for (const step of plan.steps) {
     if (step.kind === 'create') {
       report.documents.imported++;
       report.labels.imported += step.record.labels.length;
       continue;
     }
-    const current = store.get(step.id)!;
+    const current = await store.getDocument(step.id);
+    if (!current) continue; // deleted since the plan; the import would skip it
     const latest = latestRevision(current);
     const revised = step.text !== null && step.text !== latest.text;
     if (step.text !== null) report.documents[revised ? 'revised' : 'unchanged']++;
