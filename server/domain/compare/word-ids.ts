@@ -10,15 +10,23 @@ export class WordIds {
   readonly content: number[] = [];
   /** 1 for a negation ("not", "never"…), by id. */
   readonly negation: number[] = [];
+  /** The word of each id. */
+  private readonly words: string[] = [];
 
   of(word: string): number {
     let id = this.ids.get(word);
     if (id === undefined) {
       id = this.ids.size;
       this.ids.set(word, id);
+      this.words.push(word);
       this.content.push(isContentWord(word) ? 1 : 0);
       this.negation.push(NEGATIONS.has(word) ? 1 : 0);
     }
     return id;
+  }
+
+  /** The word an id stands for. */
+  word(id: number): string {
+    return this.words[id];
   }
 }

@@ -1,0 +1,457 @@
+import type { CorpusDocument, Passage, PassageMatch, StatementCluster } from './types.js';
+import { documentPassages } from './passages.js';
+import { WordIds } from './word-ids.js';
+import { DEFAULT_INDEX_OPTIONS, type IndexOptions } from './shingle-index.js';
+import { matchPassages } from './match.js';
+import { groupRegions, SAME_RENDERING_OVERLAP } from './group-regions.js';
+import { buildCluster, layoutOf, type DocumentLayout } from './build-cluster.js';
+import { isStatementCluster } from './statement-filter.js';
+import { fnv1a32 } from './hash.js';
+
+/**
+ * The statements of a corpus kept up to date document by document.
+ *
+ * Each document contributes its passages (labelled spans, quotations, sentences) and their shingles.
+ * A change to documents (`update`) removes the contributions of the documents touched and adds their
+ * new ones; only the candidate pairs whose status can have changed are looked at again:
+ * - pairs with a passage of a touched document;
+ * - pairs of untouched passages next to a change in a long posting (the `window` rule pairs
+ *   neighbours, so an insert or a removal changes who is whose neighbour);
+ * - all pairs of a posting that crossed a threshold (`maxPosting`, or the stop-shingle threshold,
+ *   which moves with the number of passages).
+ * A pair is then judged from scratch (`isCandidate`: some shared shingle pairs it), so the set of
+ * matches is exactly the one a fresh index over the same documents holds. Statements are re-formed
+ * (lazily, on `clusters()`) only for the groups of matches that lost or gained a match.
+ *
+ * Order: postings are sorted by (document id, passage position), and renderings by document id
+ * then offset, so results do not depend on the order documents arrived in.
+ * Offsets are UTF-16 code units, as everywhere in this folder.
+ */
+
+interface IndexedPassage extends Passage {
+  uid: number;
+  docId: string;
+  /** Position among its document's passages. */
+  seq: number;
+  /** Distinct shingles, ascending. */
+  shingles: number[];
+}
+
+interface DocEntry {
+  slot: number;
+  doc: CorpusDocument;
+  passages: IndexedPassage[];
+}
+
+interface Group {
+  keys: Set<number>;
+  cluster: StatementCluster | null;
+}
+
+/** Pair keys: the smaller uid times 2^26 plus the larger (uids are reused, so they stay small). */
+const PAIR_SHIFT = 2 ** 26;
+const pairKey = (a: number, b: number) => (a < b ? a * PAIR_SHIFT + b : b * PAIR_SHIFT + a);
+
+export interface IndexUpdateStats {
+  /** Documents whose contribution was replaced, added or removed. */
+  documents: number;
+  /** Candidate pairs judged again. */
+  pairsJudged: number;
+  /** Pairs aligned (the expensive step). */
+  aligned: number;
+}
+
+export class StatementIndex {
+  private readonly ids = new WordIds();
+  /** Shingle hash of each word id, from the word itself: the same whatever order words were met in. */
+  private readonly wordHash: number[] = [];
+  private readonly docs = new Map<string, DocEntry>();
+  private readonly bySlot: CorpusDocument[] = [];
+  private readonly freeSlots: number[] = [];
+  private readonly passages: IndexedPassage[] = [];
+  private readonly freeUids: number[] = [];
+  private passageCount = 0;
+  private readonly postings = new Map<number, IndexedPassage[]>();
+  /** Shingles whose posting is longer than `minCommon`: the only ones the stop threshold can flip. */
+  private readonly longPostings = new Set<number>();
+  private readonly matches = new Map<number, PassageMatch>();
+  private readonly matchesOfPassage = new Map<number, Set<number>>();
+  private readonly matchesOfSlot = new Map<number, Set<number>>();
+  private readonly groupOf = new Map<number, Group>();
+  private readonly groups = new Set<Group>();
+  /** Matches whose group must be formed again. */
+  private readonly dirty = new Set<number>();
+  private readonly layouts = new Map<number, DocumentLayout>();
+  private sorted: StatementCluster[] | null = null;
+  private common: number;
+  lastUpdate: IndexUpdateStats = { documents: 0, pairsJudged: 0, aligned: 0 };
+
+  constructor(private readonly options: IndexOptions = DEFAULT_INDEX_OPTIONS) {
+    this.common = options.minCommon;
+  }
+
+  get documentCount(): number {
+    return this.docs.size;
+  }
+
+  get passageTotal(): number {
+    return this.passageCount;
+  }
+
+  get matchCount(): number {
+    return this.matches.size;
+  }
+
+  /** The documents indexed, by id. */
+  documents(): CorpusDocument[] {
+    return [...this.docs.values()].map((e) => e.doc).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  document(id: string): CorpusDocument | null {
+    return this.docs.get(id)?.doc ?? null;
+  }
+
+  /**
+   * Replaces the contribution of each document given (`null`: the document is gone). Documents not
+   * named keep theirs. Clusters are formed again on the next `clusters()`.
+   */
+  update(changes: Array<{ id: string; doc: CorpusDocument | null }>): IndexUpdateStats {
+    const stats: IndexUpdateStats = { documents: changes.length, pairsJudged: 0, aligned: 0 };
+    const touchedShingles = new Map<number, { oldLength: number; removed: IndexedPassage[]; added: IndexedPassage[] }>();
+    const touch = (s: number) => {
+      let t = touchedShingles.get(s);
+      if (!t) touchedShingles.set(s, (t = { oldLength: this.postings.get(s)?.length ?? 0, removed: [], added: [] }));
+      return t;
+    };
+    const added: IndexedPassage[] = [];
+    for (const { id, doc } of changes) {
+      const old = this.docs.get(id);
+      if (old) {
+        for (const p of old.passages) {
+          for (const s of p.shingles) touch(s).removed.push(p);
+          this.removePassage(p);
+        }
+        this.docs.delete(id);
+        this.bySlot[old.slot] = undefined as unknown as CorpusDocument;
+        this.layouts.delete(old.slot);
+        this.freeSlots.push(old.slot);
+      }
+      if (!doc) continue;
+      const slot = this.freeSlots.pop() ?? this.bySlot.length;
+      this.bySlot[slot] = doc;
+      const passages = documentPassages(doc, slot, this.ids).map((p, seq) => this.indexed(p, doc.id, seq));
+      this.docs.set(id, { slot, doc, passages });
+      for (const p of passages) {
+        for (const s of p.shingles) {
+          touch(s).added.push(p);
+          this.insertPosting(s, p);
+        }
+        added.push(p);
+      }
+    }
+
+    const toJudge = new Set<number>();
+    const judge = (a: IndexedPassage, b: IndexedPassage) => {
+      if (a.uid !== b.uid) toJudge.add(pairKey(a.uid, b.uid));
+    };
+    const oldCommon = this.common;
+    this.common = Math.max(this.options.minCommon, Math.ceil(this.options.commonShare * this.passageCount));
+    for (const [s, t] of touchedShingles) {
+      const posting = this.postings.get(s) ?? [];
+      if (posting.length > this.options.minCommon) this.longPostings.add(s);
+      else this.longPostings.delete(s);
+      const statusBefore = this.postingStatus(t.oldLength, oldCommon);
+      const statusAfter = this.postingStatus(posting.length, this.common);
+      // Pairs of passages that were there before and still are, whose support by this shingle may
+      // have changed (pairs with a new passage are all judged below). Their distance among
+      // themselves is a lower bound of their distance in the posting before and after, so only
+      // pairs at most `window` apart among them can be neighbours; with the status unchanged,
+      // only those with a change between them can have changed.
+      const addedHere = new Set(t.added);
+      const kept = t.added.length ? posting.filter((p) => !addedHere.has(p)) : posting;
+      const w = this.options.window;
+      if (statusBefore === 'all' || statusAfter === 'all') {
+        for (let i = 0; i < kept.length; i++) for (let k = i + 1; k < kept.length; k++) judge(kept[i], kept[k]);
+      } else if (statusBefore === 'window' && statusAfter === 'window') {
+        const places = new Set<number>();
+        for (const p of t.added) places.add(this.positionOf(kept, p));
+        for (const p of t.removed) places.add(this.positionOf(kept, p));
+        for (const c of places) {
+          for (let i = Math.max(0, c - w); i < c; i++) {
+            for (let j = c; j < Math.min(kept.length, i + w + 1); j++) judge(kept[i], kept[j]);
+          }
+        }
+      } else if (statusBefore === 'window' || statusAfter === 'window') {
+        for (let i = 0; i < kept.length; i++) {
+          for (let k = i + 1; k < Math.min(kept.length, i + 1 + w); k++) judge(kept[i], kept[k]);
+        }
+      }
+    }
+    if (oldCommon !== this.common) {
+      const lo = Math.min(oldCommon, this.common);
+      const hi = Math.max(oldCommon, this.common);
+      for (const s of this.longPostings) {
+        if (touchedShingles.has(s)) continue;
+        const posting = this.postings.get(s)!;
+        if (posting.length > lo && posting.length <= hi + 1) this.forEachRulePair(posting, hi, judge);
+      }
+    }
+    // New passages: every pair one of their shingles makes.
+    for (const p of added) {
+      for (const s of p.shingles) {
+        const posting = this.postings.get(s)!;
+        const status = this.postingStatus(posting.length, this.common);
+        if (status === 'none') continue;
+        if (status === 'all') {
+          for (const q of posting) judge(p, q);
+        } else {
+          const at = this.positionOf(posting, p);
+          for (let k = Math.max(0, at - this.options.window); k <= Math.min(posting.length - 1, at + this.options.window); k++) judge(p, posting[k]);
+        }
+      }
+    }
+    for (const key of toJudge) {
+      const a = this.passages[Math.floor(key / PAIR_SHIFT)];
+      const b = this.passages[key % PAIR_SHIFT];
+      if (!a || !b) continue;
+      stats.pairsJudged++;
+      const known = this.matches.has(key);
+      if (!this.isCandidate(a, b)) {
+        if (known) this.removeMatch(key);
+        continue;
+      }
+      if (known) continue; // passages never change once indexed: a known match stays one
+      stats.aligned++;
+      const [x, y] = this.inCorpusOrder(a, b);
+      const m = matchPassages(x, y, x.uid, y.uid, this.ids);
+      if (m) this.addMatch(key, m);
+    }
+    this.lastUpdate = stats;
+    return stats;
+  }
+
+  /** The statements: at least two renderings, biggest first (as `findStatements` orders them). */
+  clusters(): StatementCluster[] {
+    if (this.dirty.size) this.formGroups();
+    if (!this.sorted) {
+      this.sorted = [...this.groups]
+        .map((g) => g.cluster)
+        .filter((c): c is StatementCluster => c !== null)
+        .sort(
+          (x, y) =>
+            y.documentCount - x.documentCount ||
+            y.renderings.length - x.renderings.length ||
+            y.labelledCount - x.labelledCount ||
+            (x.id < y.id ? -1 : x.id > y.id ? 1 : 0),
+        );
+    }
+    return this.sorted;
+  }
+
+  /** True when some shingle a and b share pairs them under the posting rules. */
+  isCandidate(a: IndexedPassage, b: IndexedPassage): boolean {
+    if (a.docId === b.docId && a.start < b.end && b.start < a.end) return false;
+    let i = 0;
+    let j = 0;
+    while (i < a.shingles.length && j < b.shingles.length) {
+      const x = a.shingles[i];
+      const y = b.shingles[j];
+      if (x < y) i++;
+      else if (y < x) j++;
+      else {
+        const posting = this.postings.get(x)!;
+        const status = this.postingStatus(posting.length, this.common);
+        if (status === 'all') return true;
+        if (status === 'window' && Math.abs(this.positionOf(posting, a) - this.positionOf(posting, b)) <= this.options.window) return true;
+        i++;
+        j++;
+      }
+    }
+    return false;
+  }
+
+  private postingStatus(length: number, common: number): 'none' | 'all' | 'window' {
+    if (length < 2 || length > common) return 'none';
+    return length <= this.options.maxPosting ? 'all' : 'window';
+  }
+
+  /** Every pair the rules make in a posting, with `common` as the stop threshold. */
+  private forEachRulePair(posting: IndexedPassage[], common: number, visit: (a: IndexedPassage, b: IndexedPassage) => void): void {
+    const status = this.postingStatus(posting.length, common);
+    if (status === 'none') return;
+    for (let i = 0; i < posting.length; i++) {
+      const end = status === 'all' ? posting.length : Math.min(posting.length, i + 1 + this.options.window);
+      for (let k = i + 1; k < end; k++) visit(posting[i], posting[k]);
+    }
+  }
+
+  private indexed(p: Passage, docId: string, seq: number): IndexedPassage {
+    const uid = this.freeUids.pop() ?? this.passages.length;
+    if (uid >= PAIR_SHIFT) throw new Error('statement index: too many passages');
+    const words = p.contentSeq;
+    const set = new Set<number>();
+    for (let i = 0; i + 1 < words.length; i++) set.add((Math.imul(this.hashOf(words[i]), 0x9e3779b1) ^ this.hashOf(words[i + 1])) & 0x3fffffff);
+    const ip: IndexedPassage = { ...p, uid, docId, seq, shingles: [...set].sort((x, y) => x - y) };
+    this.passages[uid] = ip;
+    this.passageCount++;
+    return ip;
+  }
+
+  private hashOf(id: number): number {
+    let h = this.wordHash[id];
+    if (h === undefined) this.wordHash[id] = h = fnv1a32(this.ids.word(id));
+    return h;
+  }
+
+  private removePassage(p: IndexedPassage): void {
+    for (const key of [...(this.matchesOfPassage.get(p.uid) ?? [])]) this.removeMatch(key);
+    for (const s of p.shingles) {
+      const posting = this.postings.get(s)!;
+      posting.splice(this.positionOf(posting, p), 1);
+      if (posting.length === 0) {
+        this.postings.delete(s);
+        this.longPostings.delete(s);
+      }
+    }
+    this.passages[p.uid] = undefined as unknown as IndexedPassage;
+    this.freeUids.push(p.uid);
+    this.passageCount--;
+  }
+
+  private insertPosting(s: number, p: IndexedPassage): void {
+    const posting = this.postings.get(s);
+    if (!posting) {
+      this.postings.set(s, [p]);
+      return;
+    }
+    posting.splice(this.positionOf(posting, p), 0, p);
+  }
+
+  /** Where `p` is (or would go) in a posting sorted by document id, then position in the document. */
+  private positionOf(posting: IndexedPassage[], p: IndexedPassage): number {
+    let lo = 0;
+    let hi = posting.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (before(posting[mid], p)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private inCorpusOrder(a: IndexedPassage, b: IndexedPassage): [IndexedPassage, IndexedPassage] {
+    return before(a, b) ? [a, b] : [b, a];
+  }
+
+  private addMatch(key: number, m: PassageMatch): void {
+    this.matches.set(key, m);
+    for (const uid of [m.a, m.b]) {
+      let set = this.matchesOfPassage.get(uid);
+      if (!set) this.matchesOfPassage.set(uid, (set = new Set()));
+      set.add(key);
+      const slot = this.passages[uid].doc;
+      let bySlot = this.matchesOfSlot.get(slot);
+      if (!bySlot) this.matchesOfSlot.set(slot, (bySlot = new Set()));
+      bySlot.add(key);
+    }
+    this.dirty.add(key);
+  }
+
+  private removeMatch(key: number): void {
+    const m = this.matches.get(key);
+    if (!m) return;
+    this.matches.delete(key);
+    for (const uid of [m.a, m.b]) {
+      this.matchesOfPassage.get(uid)?.delete(key);
+      if (this.matchesOfPassage.get(uid)?.size === 0) this.matchesOfPassage.delete(uid);
+      const slot = this.passages[uid].doc;
+      this.matchesOfSlot.get(slot)?.delete(key);
+      if (this.matchesOfSlot.get(slot)?.size === 0) this.matchesOfSlot.delete(slot);
+    }
+    this.dirty.delete(key);
+    const group = this.groupOf.get(key);
+    if (group) {
+      this.groupOf.delete(key);
+      group.keys.delete(key);
+      this.dropGroup(group);
+      for (const k of group.keys) this.dirty.add(k);
+    }
+  }
+
+  private dropGroup(group: Group): void {
+    if (!this.groups.delete(group)) return;
+    this.sorted = null;
+    for (const k of group.keys) if (this.groupOf.get(k) === group) this.groupOf.delete(k);
+  }
+
+  /** The region a match gives in one of its passages: UTF-16 range. */
+  private regionOf(key: number, side: 'a' | 'b'): { slot: number; start: number; end: number } {
+    const m = this.matches.get(key)!;
+    const p = this.passages[side === 'a' ? m.a : m.b];
+    const [from, to] = side === 'a' ? [m.aFrom, m.aTo] : [m.bFrom, m.bTo];
+    return { slot: p.doc, start: p.starts[from], end: p.ends[to - 1] };
+  }
+
+  /** Groups of matches linked through a match or through overlapping regions in one document, formed again from the dirty ones. */
+  private formGroups(): void {
+    const seen = new Set<number>();
+    for (const seed of this.dirty) {
+      if (seen.has(seed) || !this.matches.has(seed)) continue;
+      const old = this.groupOf.get(seed);
+      if (old) this.dropGroup(old);
+      const keys: number[] = [];
+      const queue = [seed];
+      seen.add(seed);
+      while (queue.length) {
+        const key = queue.pop()!;
+        keys.push(key);
+        const g = this.groupOf.get(key);
+        if (g) this.dropGroup(g);
+        for (const side of ['a', 'b'] as const) {
+          const r = this.regionOf(key, side);
+          for (const other of this.matchesOfSlot.get(r.slot) ?? []) {
+            if (seen.has(other)) continue;
+            for (const otherSide of ['a', 'b'] as const) {
+              const o = this.regionOf(other, otherSide);
+              if (o.slot !== r.slot) continue;
+              const overlap = Math.min(o.end, r.end) - Math.max(o.start, r.start);
+              if (overlap > 0 && overlap / Math.min(o.end - o.start, r.end - r.start) >= SAME_RENDERING_OVERLAP) {
+                seen.add(other);
+                queue.push(other);
+                break;
+              }
+            }
+          }
+        }
+      }
+      const group: Group = { keys: new Set(keys), cluster: this.buildGroup(keys) };
+      for (const k of keys) this.groupOf.set(k, group);
+      this.groups.add(group);
+      this.sorted = null;
+    }
+    this.dirty.clear();
+  }
+
+  private buildGroup(keys: number[]): StatementCluster | null {
+    const matches = keys.map((k) => this.matches.get(k)!);
+    const statements = groupRegions(this.passages, matches);
+    if (statements.length === 0) return null;
+    if (statements.length > 1) throw new Error('statement index: one group of matches gave several statements');
+    const regions = statements[0].sort((x, y) => {
+      const a = this.bySlot[x.doc].id;
+      const b = this.bySlot[y.doc].id;
+      return (a < b ? -1 : a > b ? 1 : 0) || x.start - y.start;
+    });
+    const cluster = buildCluster(this.bySlot, regions, (slot) => {
+      let l = this.layouts.get(slot);
+      if (!l) this.layouts.set(slot, (l = layoutOf(this.bySlot[slot].text)));
+      return l;
+    });
+    return isStatementCluster(cluster) ? cluster : null;
+  }
+}
+
+/** Corpus order of passages: document id, then position in the document. */
+function before(x: IndexedPassage, y: IndexedPassage): boolean {
+  return x.docId < y.docId || (x.docId === y.docId && x.seq < y.seq);
+}
