@@ -93,7 +93,7 @@ export function createApp({ store, project, users, team, trustProxy = false, all
   app.use('/api/documents', documentsApi(store));
   app.use('/api/documents/:id/labels', labelsApi(store, project));
   app.use('/', revisionRoutes(store, project)); // /api/documents/:id/text|revisions|diff, /documents/:id/revisions, /documents/:id/edit
-  app.use('/', verdictRoutes(store)); // /api/documents/:id/labels/:labelId/verdict, /api/verdict-settings, /api/export?format=claimreview (before the export routes)
+  app.use('/', verdictRoutes(store)); // /api/documents/:id/labels/:labelId/verdict, /api/verdict-settings (ClaimReview is the export format claimreview)
   app.use('/', exportRoutes(store, project)); // /api/export, /export
   app.use('/', importRoutes(store, project)); // /api/import, /import
   app.use('/', compareRoutes(store, project)); // /api/compare, /compare
