@@ -25,7 +25,12 @@ export async function call(method, url, body) {
 
 /** The article and the side panel re-rendered by the server for the given part. */
 export async function fetchFragment(docId, part) {
-  const q = part > 1 ? `?part=${part}` : '';
+  // The layer filter (?layers=, editors) stays as the page was opened.
+  const params = new URLSearchParams();
+  if (part > 1) params.set('part', String(part));
+  const layers = new URLSearchParams(location.search).getAll('layers').join(',');
+  if (layers) params.set('layers', layers);
+  const q = params.toString() ? `?${params}` : '';
   const res = await fetch(`/documents/${encodeURIComponent(docId)}/fragment${q}`, { credentials: 'same-origin' });
   if (!res.ok) throw Object.assign(new Error(`could not reload the document (${res.status})`), { status: res.status });
   return res.json();

@@ -130,3 +130,22 @@ function reportOf(doc: DocumentRecord, rev: number, report: RevisionReport, ids:
     ...(report.orphaned ? { orphaned: report.orphaned.filter((o) => ids.has(o.id)) } : {}),
   };
 }
+
+/** Most layer names a `?layers=` filter takes; more are ignored. */
+export const MAX_LAYER_FILTER = 100;
+
+/**
+ * The editor's layer filter, `?layers=gold,alice` or the form's repeated `layers=`: the names to
+ * show, in the order given, without repeats; `null` (show every layer) when absent or empty.
+ */
+export function parseLayerFilter(value: unknown): string[] | null {
+  const raw = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  const names = [...new Set(raw.flatMap((v) => v.split(',')).map((n) => n.trim()).filter((n) => n !== '' && n.length <= 100))].slice(0, MAX_LAYER_FILTER);
+  return names.length ? names : null;
+}
+
+/** The layers of a document in lane order: gold first, then each annotator by name. */
+export function laneOrder(labels: Pick<Label, 'annotator' | 'layer'>[]): string[] {
+  const names = [...new Set(labels.map(layerOf))];
+  return [...(names.includes(GOLD) ? [GOLD] : []), ...names.filter((n) => n !== GOLD).sort((a, b) => a.localeCompare(b))];
+}

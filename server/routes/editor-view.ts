@@ -2,6 +2,10 @@ import { latestRevision, SOURCINGS, type DocumentRecord, type Label, type LabelT
 import { assignLanes, segmentText, splitIntoParts, type PartLimits } from '../domain/segments.js';
 import { historyLines } from '../domain/history.js';
 import { typeName } from '../domain/label-types.js';
+import { GOLD, laneOrder, layerOf, parseLayerFilter } from '../domain/layers.js';
+import { roleAtLeast } from '../auth/roles.js';
+import type { Request } from 'express';
+import '../auth/types.js';
 import type { Suggestion } from '../domain/suggestions.js';
 
 /**
@@ -14,11 +18,27 @@ export const EDITOR_PART_LIMITS: PartLimits = { maxChars: 30_000, maxLabels: 300
 
 const article = (word: string) => (/^[aeiou]/i.test(word) ? 'an' : 'a');
 
-/** What a screen reader says for a label: type, speaker, state and the first words. */
-function announce(l: Label, types: LabelTypeDef[]): string {
+/** How a layer is named on the page: "gold layer", "alice's layer". */
+export const layerTitle = (layer: string) => (layer === GOLD ? 'gold layer' : `${layer}’s layer`);
+
+/** What a screen reader says for a label: type, layer (when lanes are shown), speaker, state and the first words. */
+function announce(l: Label, types: LabelTypeDef[], withLayer: boolean): string {
   const state = l.anchor.state === 'fuzzy' ? ', needs review' : l.anchor.state === 'orphaned' ? ', orphaned: its words are gone' : '';
   const words = l.quote.exact.length > 80 ? `${l.quote.exact.slice(0, 79)}…` : l.quote.exact;
-  return `${typeName(types, l.type)}${l.speaker ? `, speaker ${l.speaker}` : ''}${state}: “${words}”`;
+  return `${typeName(types, l.type)}${withLayer ? `, ${layerTitle(layerOf(l))}` : ''}${l.speaker ? `, speaker ${l.speaker}` : ''}${state}: “${words}”`;
+}
+
+/**
+ * Editors and admins see every layer in lanes: `chosen` are the layers the filter keeps (`null`:
+ * all). Annotators get no lanes (under blind labelling they see only their own layer anyway).
+ */
+export interface LaneOptions {
+  chosen: string[] | null;
+}
+
+/** The lanes of a request: editors and admins get them, filtered by `?layers=`; others none. */
+export function lanesFor(req: Request): LaneOptions | null {
+  return req.user && roleAtLeast(req.user.role, 'editor') ? { chosen: parseLayerFilter(req.query.layers) } : null;
 }
 
 /** The words each label had before the latest revision moved it, from the revision events. */
@@ -34,9 +54,11 @@ function oldWords(doc: DocumentRecord, ids: Set<string>): Map<string, string> {
 }
 
 /** Everything the editor templates need, computed here so the views stay free of logic. */
-export function editorView(doc: DocumentRecord, types: LabelTypeDef[], user: string, speakers: string[], suggestions: Suggestion[] = [], partNumber = 1) {
+export function editorView(doc: DocumentRecord, types: LabelTypeDef[], user: string, speakers: string[], suggestions: Suggestion[] = [], partNumber = 1, lanes: LaneOptions | null = null) {
   const latest = latestRevision(doc);
-  const labels = [...doc.labels].sort((a, b) => a.start - b.start || b.end - a.end);
+  const order = laneOrder(doc.labels);
+  const keep = lanes?.chosen ? new Set(lanes.chosen) : null;
+  const labels = doc.labels.filter((l) => !keep || keep.has(layerOf(l))).sort((a, b) => a.start - b.start || b.end - a.end);
   const anchored = labels.filter((l) => l.anchor.state !== 'orphaned');
   const orphanedAll = labels.filter((l) => l.anchor.state === 'orphaned');
   const parts = splitIntoParts(latest.text, anchored.map((l) => l.start), EDITOR_PART_LIMITS);
@@ -44,7 +66,7 @@ export function editorView(doc: DocumentRecord, types: LabelTypeDef[], user: str
   const win = parts[partIndex];
   const inWindow = (s: { start: number; end: number }) => s.end > win.start && s.start < win.end;
   const shown = anchored.filter(inWindow);
-  const lanes = assignLanes(shown);
+  const underlines = assignLanes(shown);
   const byId = new Map<string, Label>(shown.map((l) => [l.id, l]));
   const shownSuggestions = suggestions.filter(inWindow).slice(0, EDITOR_PART_LIMITS.maxLabels);
   const suggestionSpans = shownSuggestions.map((sg) => ({ id: `sugg:${sg.id}`, start: sg.start, end: sg.end }));
@@ -55,13 +77,30 @@ export function editorView(doc: DocumentRecord, types: LabelTypeDef[], user: str
       suggestions: s.spanIds.filter((id) => id.startsWith('sugg:')).map((id) => id.slice('sugg:'.length)),
       layers: s.spanIds
         .filter((id) => byId.has(id))
-        .map((id) => ({ id, type: byId.get(id)!.type, lane: Math.min(lanes.get(id)!, 5), needsReview: byId.get(id)!.anchor.state === 'fuzzy' }))
+        .map((id) => ({ id, type: byId.get(id)!.type, layer: layerOf(byId.get(id)!), lane: Math.min(underlines.get(id)!, 5), needsReview: byId.get(id)!.anchor.state === 'fuzzy' }))
         .sort((a, b) => b.lane - a.lane),
     })),
   }));
   const orphaned = orphanedAll.slice(0, EDITOR_PART_LIMITS.maxLabels);
   const fuzzy = shown.filter((l) => l.anchor.state === 'fuzzy');
-  const partHref = (n: number) => `/documents/${encodeURIComponent(doc.id)}${n > 1 ? `?part=${n}` : ''}`;
+  const filterQuery = lanes?.chosen ? `layers=${lanes.chosen.map(encodeURIComponent).join(',')}` : '';
+  const partHref = (n: number) => {
+    const q = [n > 1 ? `part=${n}` : '', filterQuery].filter(Boolean).join('&');
+    return `/documents/${encodeURIComponent(doc.id)}${q ? `?${q}` : ''}`;
+  };
+  const listed = [...shown, ...orphaned];
+  const layerView = lanes
+    ? {
+        /** Every layer of the document, with its label count and whether the filter shows it. */
+        layers: order.map((name) => ({ name, title: layerTitle(name), count: doc.labels.filter((l) => layerOf(l) === name).length, shown: !keep || keep.has(name) })),
+        filtered: keep !== null,
+        /** Unknown names in the filter: said on the page, never an error. */
+        unknown: (lanes.chosen ?? []).filter((n) => !order.includes(n)),
+        /** The listed labels by lane: gold, then each annotator; lanes with nothing listed are left out. */
+        groups: order.map((name) => ({ layer: name, title: layerTitle(name), labels: listed.filter((l) => layerOf(l) === name) })).filter((g) => g.labels.length > 0),
+        allLabels: doc.labels.length,
+      }
+    : null;
   return {
     title: doc.meta.title,
     mainClass: 'wide',
@@ -72,7 +111,10 @@ export function editorView(doc: DocumentRecord, types: LabelTypeDef[], user: str
     types,
     typeName: (id: string) => typeName(types, id),
     aOrAn: article,
-    announce: (l: Label) => announce(l, types),
+    announce: (l: Label) => announce(l, types, lanes !== null),
+    layerOf,
+    /** Lanes and the layer filter (editors and admins), else null. */
+    layerView,
     sourcings: SOURCINGS,
     speakers,
     /** Labels drawn in this part, in text order, then the orphans: the j/k order. */
