@@ -75,6 +75,16 @@ describe('suggestions of a large document', () => {
     expect(workerStats.jobs - jobs0).toBe(2); // a new label set: computed again
   }, 60_000);
 
+  test('when a suggestion of a large document is rejected, then the lookup reuses the list and the next list, computed again, leaves it out', async () => {
+    const id = await createDoc(`${prose(120_000)}\n${CLAIM}`);
+    const jobs0 = workerStats.jobs;
+    const [first] = (await t.http.get(`/api/documents/${id}/suggestions`).expect(200)).body as { id: string }[];
+    await t.http.post(`/api/documents/${id}/suggestions/${first.id}/reject`).send({}).expect(200);
+    expect(workerStats.jobs - jobs0).toBe(1);
+    expect((await t.http.get(`/api/documents/${id}/suggestions`).expect(200)).body).toEqual([]);
+    expect(workerStats.jobs - jobs0).toBe(2);
+  }, 60_000);
+
   test('when a document is small, then its suggestions are computed on the request’s thread', async () => {
     const id = await createDoc(CLAIM);
     const jobs0 = workerStats.jobs;
