@@ -9,7 +9,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FIRST_SEED, tempDataDir } from '../helpers/app.js';
 import type { DocumentRecord, Label } from '../../server/domain/types.js';
-import { killHard, prng, spawnServer, whenListening, type ServerProcess } from './server-process.js';
+import { adminHeaders, killHard, prng, spawnServer, whenListening, type ServerProcess } from './server-process.js';
 
 const ROUNDS = 20;
 const CLIENTS = 6;
@@ -62,11 +62,12 @@ describe('crash safety', () => {
         continue;
       }
       const url = await whenListening(server);
+      if (!bearer.authorization) bearer.authorization = `Bearer ${await createToken(url)}`;
       expect(server.output()).not.toMatch(/quarantined/);
       expect((await readdir(join(dataDir, 'documents'))).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
       if (round > 0) {
         const doc = JSON.parse(await readFile(join(dataDir, 'documents', `${FIRST_SEED}.json`), 'utf8')) as DocumentRecord;
-        const served = (await (await fetch(`${url}/api/documents/${FIRST_SEED}/labels`)).json()) as Label[];
+        const served = (await (await fetch(`${url}/api/documents/${FIRST_SEED}/labels`, { headers: bearer })).json()) as Label[];
         expect(served).toEqual(doc.labels);
         checkAgainstModel(doc, known, createsInDoubt);
         settle(doc, known, createsInDoubt);
@@ -82,7 +83,7 @@ describe('crash safety', () => {
       const stop = { killed: false };
       const clients = Array.from({ length: CLIENTS }, (_, c) => client(url, round, c, prng(SEED + round * 100 + c), stop));
       const reviser = revise(url, round, stop, revisionsAcked);
-      await sleep(150 + Math.floor(random() * 450));
+      await sleep(400 + Math.floor(random() * 600));
       stop.killed = true;
       await killHard(server);
       for (const r of [...(await Promise.all(clients)), await reviser]) {
@@ -176,10 +177,19 @@ async function client(url: string, round: number, c: number, random: () => numbe
   return { acknowledged, unanswered };
 }
 
+/** The admin's API token: it is stored hashed in users.json, so it survives every kill and restart. */
+const bearer: Record<string, string> = {};
+
+async function createToken(url: string): Promise<string> {
+  const res = await fetch(`${url}/api/tokens`, { method: 'POST', headers: { ...(await adminHeaders(url)), 'content-type': 'application/json' }, body: JSON.stringify({ name: 'crash test' }) });
+  if (res.status !== 201) throw new Error(`token answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
 /** The response, or `null` when the connection died before an answer (the server was killed). */
 async function send(url: string, method: string, body?: unknown): Promise<Response | null> {
   try {
-    const res = await fetch(url, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(url, { method, headers: body ? { ...bearer, 'content-type': 'application/json' } : bearer, body: body ? JSON.stringify(body) : undefined });
     await res.clone().arrayBuffer(); // the whole answer arrived
     return res;
   } catch {
