@@ -7,6 +7,10 @@
  * wait. Prints one table: attack, HTTP status, longest probe wait, verdict against the 250 ms
  * target (a 4xx beyond a documented limit is a pass when the probe stayed under the target). Every
  * attack is bounded (a 20 s timeout; the server is restarted if one ends it); loopback only.
+ *
+ * For profiling: `HOSTILE_ONLY=<regex>` runs only the attacks whose name matches, and
+ * `HOSTILE_NODE_ARGS` adds node flags to the server (`--cpu-prof --cpu-prof-dir=/tmp/prof`: the
+ * profile is written when the bench stops the server).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -228,7 +232,8 @@ interface Server {
 }
 
 async function startServer(dataDir: string): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve('server/main.ts')], {
+  const extra = (process.env.HOSTILE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', resolve('server/main.ts')], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ADMIN_PASSWORD: PASSWORD, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -381,7 +386,8 @@ async function main(): Promise<void> {
   let server: Server | null = null;
   try {
     await buildCorpus(dataDir);
-    const list = await attacks();
+    const only = process.env.HOSTILE_ONLY ? new RegExp(process.env.HOSTILE_ONLY, 'i') : null;
+    const list = (await attacks()).filter((a) => !only || only.test(a.name));
     console.error(`corpus and archives built in ${Math.round((performance.now() - started) / 1000)} s`);
     server = await startServer(dataDir);
     const rows: string[][] = [];

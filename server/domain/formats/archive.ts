@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, createInflateRaw, type InflateRaw } from 'node:zlib';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import tar from 'tar-stream';
-import { Unzip, UnzipInflate, unzipSync, type UnzipFile } from 'fflate';
+import { Unzip, unzipSync, type AsyncFlateStreamHandler, type FlateError, type UnzipDecoder, type UnzipFile } from 'fflate';
 
 export interface NamedFile {
   /** Path inside the archive or folder, `/`-separated. */
@@ -160,9 +160,12 @@ function asArchiveError(err: unknown, what: string): Error {
 }
 
 /**
- * fflate's streaming `Unzip` (never its `unzip`, which starts one worker thread per entry): the
- * archive is pushed in small chunks with a turn of the event loop between them, entries are
- * inflated on this thread one at a time as their bytes arrive, and counted as they come out.
+ * fflate's streaming `Unzip` reads the entries (never its `unzip`, which starts one worker thread per
+ * entry); deflated entries are inflated by Node's zlib, which runs on the libuv thread pool, so the
+ * main thread only hands over compressed bytes and counts what comes out (fflate's own inflater runs
+ * on this thread: 200 MB of output held the event loop for seconds). The archive is pushed in small
+ * chunks, and the next chunk waits until zlib has taken the previous one, so only the few entries
+ * of one chunk inflate at once, never one stream per entry of the archive.
  */
 async function readZip(bytes: Uint8Array, limits: ArchiveLimits): Promise<ArchiveContents> {
   checkZipDirectory(bytes, limits);
@@ -196,27 +199,112 @@ async function readZip(bytes: Uint8Array, limits: ArchiveLimits): Promise<Archiv
       if (over) return fail(over);
       if (file.originalSize !== undefined && produced > file.originalSize) return fail(new ArchiveBroken(`${name}: the entry inflates to more than the ${file.originalSize} bytes it declares`));
       chunks.push(chunk);
-      if (final) out.files.push({ name, content: Buffer.concat(chunks) });
+      if (final) out.files[slot] = { name, content: Buffer.concat(chunks) };
     };
+    // Entries inflate side by side on zlib's threads and may end in any order: each keeps its place.
+    const slot = out.files.push({ name, content: new Uint8Array(0) }) - 1;
     try {
       file.start();
     } catch (err) {
+      out.files.pop();
       out.skipped.push({ name, reason: `compressed with a method Framewise cannot read (${file.compression}): ${(err as Error).message}` });
     }
   });
-  unzipper.register(UnzipInflate);
+  const inflaters = new ZlibInflaters();
+  unzipper.register(inflaters.decoder());
   try {
     for (let at = 0; at < bytes.length && !failure; at += ZIP_CHUNK) {
       unzipper.push(bytes.subarray(at, Math.min(at + ZIP_CHUNK, bytes.length)), at + ZIP_CHUNK >= bytes.length);
+      await inflaters.taken();
       await nextTurn();
     }
     if (bytes.length === 0) throw new Error('the file is empty');
+    if (!failure) await inflaters.finished();
   } catch (err) {
     fail(asArchiveError(err, 'not a readable zip archive'));
+  } finally {
+    inflaters.stop();
   }
   if (failure) throw failure;
   if (!out.sawEntries()) throw new ArchiveBroken('not a readable zip archive: no zip entries found');
   return { files: out.files, skipped: out.skipped };
+}
+
+/** Output chunks of zlib: fewer, larger events than its 16 KB default. */
+const INFLATE_CHUNK = 64 * 1024;
+
+/**
+ * The deflate decoders of one zip read, as fflate `UnzipDecoder`s over `zlib.createInflateRaw`:
+ * their output reaches the entry's `ondata` as zlib produces it, errors as a `FlateError`.
+ */
+class ZlibInflaters {
+  private readonly open = new Set<InflateRaw>();
+  private writes: Promise<void>[] = [];
+  private ends: Promise<void>[] = [];
+
+  decoder(): { new (): UnzipDecoder; compression: number } {
+    const self = this;
+    return class implements UnzipDecoder {
+      static compression = 8;
+      ondata: AsyncFlateStreamHandler = () => {};
+      private readonly stream = createInflateRaw({ chunkSize: INFLATE_CHUNK });
+
+      /** Settles when the stream has ended, failed or been stopped. */
+      private readonly ended: Promise<void>;
+
+      constructor() {
+        const stream = this.stream;
+        self.open.add(stream);
+        stream.on('data', (chunk: Buffer) => this.ondata(null, chunk as Uint8Array<ArrayBuffer>, false));
+        this.ended = new Promise<void>((resolve) => {
+          stream.on('end', () => {
+            self.open.delete(stream);
+            this.ondata(null, new Uint8Array(0), true);
+            resolve();
+          });
+          stream.on('error', (err) => {
+            self.open.delete(stream);
+            this.ondata(Object.assign(err, { code: 0 }) as FlateError, new Uint8Array(0), true);
+            resolve();
+          });
+          stream.on('close', () => resolve());
+        });
+        self.ends.push(this.ended);
+      }
+
+      push(chunk: Uint8Array, final: boolean): void {
+        if (this.stream.destroyed) return;
+        // fflate's buffer may be reused: zlib gets its own copy of these (compressed, small) bytes.
+        // A failed stream may never call back for what it was given: its end settles the wait too.
+        self.writes.push(Promise.race([new Promise<void>((resolve) => this.stream.write(Buffer.from(chunk), () => resolve())), this.ended]));
+        if (final) this.stream.end();
+      }
+
+      terminate(): void {
+        self.open.delete(this.stream);
+        this.stream.destroy();
+      }
+    };
+  }
+
+  /** Resolves once zlib has taken every chunk handed to it so far. */
+  async taken(): Promise<void> {
+    const writes = this.writes;
+    this.writes = [];
+    await Promise.all(writes);
+  }
+
+  /** Resolves once every entry started has ended (or failed). */
+  async finished(): Promise<void> {
+    await this.taken();
+    await Promise.all(this.ends);
+  }
+
+  /** Stops every inflater still running (a failure, or the end of the read). */
+  stop(): void {
+    for (const stream of this.open) stream.destroy();
+    this.open.clear();
+  }
 }
 
 /**
