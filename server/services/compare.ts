@@ -1,17 +1,24 @@
-import type { DocumentStore } from '../store/document-store.js';
+import type { DocumentRepository } from '../store/repository.js';
+import { MAX_PAGE_SIZE } from '../store/repository.js';
+import type { DocumentRecord } from '../domain/types.js';
 import { latestRevision } from '../domain/types.js';
 import type { CorpusDocument, StatementCluster } from '../domain/compare/types.js';
 import type { MatchingStats } from '../domain/compare/statements.js';
+import { StatementIndex } from '../domain/compare/statement-index.js';
+import type { DocumentContribution } from '../domain/compare/contribution.js';
 import { runJob } from './domain-worker.js';
 
 /**
- * Above this much work, matching runs on the worker thread. The work counts what becomes passages:
- * every document's text plus the text under each of its labels (a label is a passage of its own,
- * so 15 labels over one long sentence multiply the passages to align), in UTF-16 code units.
+ * Above this much work, the contributions of documents (tokens, sentences, quotations, passages)
+ * are computed on the worker thread. The work counts what becomes passages: every document's text
+ * plus the text under each of its labels, in UTF-16 code units.
  */
 export const COMPARE_WORKER_THRESHOLD = 200_000;
 
-/** The matching work of a corpus, as COMPARE_WORKER_THRESHOLD counts it. */
+/** Documents read, tokenised and indexed per step of the first build; the event loop gets a turn between steps. */
+export const INDEX_CHUNK = 500;
+
+/** The matching work of documents, as COMPARE_WORKER_THRESHOLD counts it. */
 export function matchingWork(docs: CorpusDocument[]): number {
   let work = 0;
   for (const d of docs) {
@@ -21,75 +28,182 @@ export function matchingWork(docs: CorpusDocument[]): number {
   return work;
 }
 
-/** The corpus as matched, with its statements; rebuilt only when the documents change. */
+/** The corpus as matched, with its statements. */
 export interface CompareSnapshot {
+  /** Every document's latest revision with its labels, by id. */
   docs: CorpusDocument[];
   clusters: StatementCluster[];
   byId: Map<string, StatementCluster>;
   stats: MatchingStats;
-  /** Milliseconds the last rebuild took. */
+  /** Milliseconds the last update of the index took (the first build, or the documents changed since). */
   buildMs: number;
 }
 
+/** What matching reads of a stored document: its latest revision and the labels on it. */
+export function corpusDocumentOf(doc: DocumentRecord): CorpusDocument {
+  const latest = latestRevision(doc);
+  return {
+    id: doc.id,
+    title: doc.meta.title,
+    ...(doc.meta.outlet ? { outlet: doc.meta.outlet } : {}),
+    ...(doc.meta.publishedAt ? { publishedAt: doc.meta.publishedAt } : {}),
+    rev: latest.rev,
+    text: latest.text,
+    labels: doc.labels.filter((l) => l.rev === latest.rev),
+  };
+}
+
+type Listener = (changed: { id: string; before: CorpusDocument | null; after: CorpusDocument | null }[]) => void;
+
 /**
- * Statement matching over the document store, cached until any document changes (the store's
- * `generation` counts every create and update, so editing a label's speaker invalidates it too).
- * Pages and API calls share one snapshot until then.
+ * Statement matching over the document repository, kept up to date document by document.
+ *
+ * The first `snapshot()` builds the index: documents are read (`getDocument`, never the whole
+ * corpus at once), their contributions computed (on the worker thread when large) and added
+ * INDEX_CHUNK at a time, so other requests are answered between steps; compare requests wait for
+ * the build. After that, the store's change feed (`onChange`) names the documents touched (a label
+ * saved, a text revised, a document deleted, restored or imported) and the next snapshot re-reads
+ * and re-indexes only those (see domain/compare/statement-index.ts). A snapshot is shared by all
+ * requests until a document changes.
  */
 export class CompareService {
-  private cached: { key: string; snapshot: Promise<CompareSnapshot> } | null = null;
+  private readonly index = new StatementIndex();
+  private readonly pending = new Set<string>();
+  private built = false;
+  private queue: Promise<unknown> = Promise.resolve();
+  private current: CompareSnapshot | null = null;
+  private docs: CorpusDocument[] = [];
+  private firstBuildPairs = 0;
+  private readonly listeners = new Set<Listener>();
+  /** Documents indexed so far during the first build, of how many. */
+  readonly progress = { done: 0, total: 0 };
 
-  constructor(private readonly store: DocumentStore) {}
+  constructor(private readonly store: DocumentRepository) {
+    store.onChange((id) => {
+      this.pending.add(id);
+    });
+  }
+
+  /** Calls `listener` with the documents each update replaced (before and after; `null`: none). */
+  onUpdate(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   /**
-   * The statements of the corpus as it is now. Requests that arrive while a rebuild runs share it;
-   * a large corpus is matched on the worker thread, so the server keeps answering meanwhile.
+   * The statements of the corpus as it is now. Requests that arrive while an update runs share it;
+   * only documents changed since the last snapshot are indexed again.
    */
   snapshot(): Promise<CompareSnapshot> {
-    const key = this.cacheKey();
-    if (this.cached?.key === key) return this.cached.snapshot;
-    const snapshot = this.build();
-    this.cached = { key, snapshot };
-    snapshot.catch(() => {
-      if (this.cached?.snapshot === snapshot) this.cached = null;
-    });
-    return snapshot;
+    if (this.current && this.built && this.pending.size === 0) return Promise.resolve(this.current);
+    const next = this.queue.then(() => this.refresh());
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 
-  private async build(): Promise<CompareSnapshot> {
+  private async refresh(): Promise<CompareSnapshot> {
+    if (this.current && this.built && this.pending.size === 0) return this.current;
     const started = performance.now();
-    const docs = await this.loadCorpus();
-    const { clusters, stats } = await runJob('statements', docs, matchingWork(docs) > COMPARE_WORKER_THRESHOLD);
-    return { docs, clusters, byId: new Map(clusters.map((c) => [c.id, c])), stats, buildMs: performance.now() - started };
+    if (!this.built) await this.firstBuild();
+    else await this.applyPending();
+    const clusters = this.index.clusters();
+    this.current = {
+      docs: this.docs,
+      clusters,
+      byId: new Map(clusters.map((c) => [c.id, c])),
+      stats: {
+        documents: this.index.documentCount,
+        passages: this.index.passageTotal,
+        candidatePairs: this.firstBuildPairs,
+        matches: this.index.matchCount,
+        clusters: clusters.length,
+        ms: { passages: 0, candidatesAndAlign: 0, build: 0 },
+      },
+      buildMs: performance.now() - started,
+    };
+    return this.current;
   }
 
-  private cacheKey(): string {
-    return String(this.store.generation);
-  }
-
-  /**
-   * The latest revision of every document with its labels. Copying a document out of the store
-   * costs time in proportion to its size (a 2,000,000-character text with 20,000 labels takes a
-   * few hundred ms), so the event loop gets a turn between documents: other requests are answered
-   * while a large corpus is read.
-   */
-  private async loadCorpus(): Promise<CorpusDocument[]> {
-    const docs: CorpusDocument[] = [];
-    for (const e of [...this.store.list()].sort((a, b) => a.id.localeCompare(b.id))) {
+  private async firstBuild(): Promise<void> {
+    this.pending.clear(); // every document is read below, as it is from now on
+    const ids = await this.allIds();
+    this.progress.total = ids.length;
+    const all: CorpusDocument[] = [];
+    for (let at = 0; at < ids.length; at += INDEX_CHUNK) {
+      const chunk = await this.read(ids.slice(at, at + INDEX_CHUNK));
+      const present = chunk.filter((c): c is { id: string; doc: CorpusDocument } => c.doc !== null);
+      const contributions = await this.contributions(present.map((c) => c.doc));
+      this.firstBuildPairs += this.index.update(present.map((c, i) => ({ ...c, contribution: contributions[i] }))).pairsJudged;
+      all.push(...present.map((c) => c.doc));
+      this.progress.done = Math.min(ids.length, at + INDEX_CHUNK);
       await new Promise((resolve) => setImmediate(resolve));
-      const doc = this.store.get(e.id);
-      if (!doc) continue;
-      const latest = latestRevision(doc);
-      docs.push({
-        id: doc.id,
-        title: doc.meta.title,
-        ...(doc.meta.outlet ? { outlet: doc.meta.outlet } : {}),
-        ...(doc.meta.publishedAt ? { publishedAt: doc.meta.publishedAt } : {}),
-        rev: latest.rev,
-        text: latest.text,
-        labels: doc.labels.filter((l) => l.rev === latest.rev),
-      });
     }
-    return docs;
+    this.docs = all.sort(byId);
+    this.built = true;
+    this.emit(all.map((doc) => ({ id: doc.id, before: null, after: doc })));
   }
+
+  private async applyPending(): Promise<void> {
+    const ids = [...this.pending].sort();
+    this.pending.clear();
+    const changes = await this.read(ids);
+    const present = changes.filter((c) => c.doc !== null).map((c) => c.doc!);
+    const contributions = await this.contributions(present);
+    const contributionOf = new Map(present.map((d, i) => [d.id, contributions[i]]));
+    const before = new Map(ids.map((id) => [id, this.index.document(id)]));
+    this.index.update(changes.map((c) => ({ id: c.id, doc: c.doc, ...(c.doc ? { contribution: contributionOf.get(c.id)! } : {}) })));
+    this.docs = patchSorted(this.docs, changes);
+    this.emit(changes.map((c) => ({ id: c.id, before: before.get(c.id) ?? null, after: c.doc })));
+  }
+
+  private emit(changed: Parameters<Listener>[0]): void {
+    for (const listener of this.listeners) listener(changed);
+  }
+
+  private async read(ids: string[]): Promise<{ id: string; doc: CorpusDocument | null }[]> {
+    const out: { id: string; doc: CorpusDocument | null }[] = [];
+    for (const id of ids) {
+      const doc = await this.store.getDocument(id);
+      out.push({ id, doc: doc ? corpusDocumentOf(doc) : null });
+    }
+    return out;
+  }
+
+  /** Contributions of documents: on the worker thread when there is much to tokenise. */
+  private contributions(docs: CorpusDocument[]): Promise<DocumentContribution[]> {
+    if (docs.length === 0) return Promise.resolve([]);
+    return runJob('contributions', docs.map((d) => ({ text: d.text, labels: d.labels })), matchingWork(docs) > COMPARE_WORKER_THRESHOLD);
+  }
+
+  private async allIds(): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.listPage({ sort: 'title', limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+      for (const s of page.items) ids.push(s.id);
+      cursor = page.next ?? undefined;
+    } while (cursor);
+    return ids.sort();
+  }
+}
+
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** `docs` (sorted by id) with the changed documents replaced, added or removed. */
+function patchSorted(docs: CorpusDocument[], changes: { id: string; doc: CorpusDocument | null }[]): CorpusDocument[] {
+  const out = docs.slice();
+  for (const { id, doc } of changes) {
+    let lo = 0;
+    let hi = out.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (out[mid].id < id) lo = mid + 1;
+      else hi = mid;
+    }
+    const found = lo < out.length && out[lo].id === id;
+    if (doc && found) out[lo] = doc;
+    else if (doc) out.splice(lo, 0, doc);
+    else if (found) out.splice(lo, 1);
+  }
+  return out;
 }

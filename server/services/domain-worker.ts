@@ -7,6 +7,7 @@ import { reanchorLabels } from '../domain/reanchor/reanchor.js';
 import type { ChangeMap, ReanchorReport } from '../domain/reanchor/types.js';
 import { findStatements } from '../domain/compare/statements.js';
 import type { CorpusDocument } from '../domain/compare/types.js';
+import { documentContribution } from '../domain/compare/contribution.js';
 import { suggestLabels, type KnownSpeaker } from '../domain/suggestions.js';
 
 /**
@@ -40,6 +41,8 @@ const JOBS = {
   },
   /** Statement matching over a corpus. */
   statements: (docs: CorpusDocument[]) => findStatements(docs),
+  /** What documents bring to the statement index (tokens, passages): see domain/compare/contribution.ts. */
+  contributions: (docs: Pick<CorpusDocument, 'text' | 'labels'>[]) => docs.map(documentContribution),
   /** Suggested labels for a large text. */
   suggestions: (job: SuggestionsJob) => suggestLabels(job.text, job.existing, job.rejected, job.knownSpeakers),
 };

@@ -1,5 +1,5 @@
 import type { CorpusDocument, Passage, PassageMatch, StatementCluster } from './types.js';
-import { documentPassages } from './passages.js';
+import { documentContribution, passagesOf, type DocumentContribution } from './contribution.js';
 import { WordIds } from './word-ids.js';
 import { DEFAULT_INDEX_OPTIONS, type IndexOptions } from './shingle-index.js';
 import { matchPassages } from './match.js';
@@ -113,9 +113,10 @@ export class StatementIndex {
 
   /**
    * Replaces the contribution of each document given (`null`: the document is gone). Documents not
-   * named keep theirs. Clusters are formed again on the next `clusters()`.
+   * named keep theirs. Clusters are formed again on the next `clusters()`. A change may bring the
+   * document's contribution computed elsewhere (the worker thread); else it is computed here.
    */
-  update(changes: Array<{ id: string; doc: CorpusDocument | null }>): IndexUpdateStats {
+  update(changes: Array<{ id: string; doc: CorpusDocument | null; contribution?: DocumentContribution }>): IndexUpdateStats {
     const stats: IndexUpdateStats = { documents: changes.length, pairsJudged: 0, aligned: 0 };
     const touchedShingles = new Map<number, { oldLength: number; removed: IndexedPassage[]; added: IndexedPassage[] }>();
     const touch = (s: number) => {
@@ -124,7 +125,7 @@ export class StatementIndex {
       return t;
     };
     const added: IndexedPassage[] = [];
-    for (const { id, doc } of changes) {
+    for (const { id, doc, contribution } of changes) {
       const old = this.docs.get(id);
       if (old) {
         for (const p of old.passages) {
@@ -139,7 +140,7 @@ export class StatementIndex {
       if (!doc) continue;
       const slot = this.freeSlots.pop() ?? this.bySlot.length;
       this.bySlot[slot] = doc;
-      const passages = documentPassages(doc, slot, this.ids).map((p, seq) => this.indexed(p, doc.id, seq));
+      const passages = passagesOf(contribution ?? documentContribution(doc), slot, this.ids).map((p, seq) => this.indexed(p, doc.id, seq));
       this.docs.set(id, { slot, doc, passages });
       for (const p of passages) {
         for (const s of p.shingles) {
