@@ -3,43 +3,22 @@
  * [--annotator NAME] [--skip-bad] [--dry-run]` (the formats come from the format registry). Writes
  * into DATA_DIR (default ./data); it takes the data folder's lock, so it refuses to run while a
  * server uses the folder. `--dry-run` prints what the import would do and writes nothing.
+ * JSONL (and doccano) files are read line by line and imported BATCH_LINES lines at a time, and the
+ * store is opened with a bounded cache and no search index, so neither the file nor the existing
+ * corpus is ever held whole. Without `--skip-bad` every batch is checked before the first is written.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative, basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { DocumentStore } from '../store/document-store.js';
+import { DocumentStore, docCacheBytes } from '../store/document-store.js';
 import { ProjectStore } from '../store/project-store.js';
-import { importFiles, IMPORT_FORMATS, parseTypeMap, type ImportFormat } from '../services/import.js';
-import { placeOf, type ImportReport } from '../domain/formats/report.js';
-import type { NamedFile } from '../domain/formats/archive.js';
+import { importFiles, IMPORT_FORMATS, parseTypeMap, type ImportFormat, type ImportOptions } from '../services/import.js';
+import { emptyImportReport, placeOf, type ImportReport } from '../domain/formats/report.js';
+import { addReport, batchesOf, filesUnder, guessFormat, written, type Batch } from './import-batches.js';
 import { HttpError } from '../http-error.js';
 import { lockDataDirForProcess } from '../store/lock.js';
 import { cleanName } from '../domain/reviewer-name.js';
 
 const USAGE = `usage: npm run import -- <folder or file>... [--format ${IMPORT_FORMATS.join('|')}] [--map theirs=ours,...] [--annotator NAME] [--skip-bad] [--dry-run]`;
-
-async function filesUnder(path: string): Promise<NamedFile[]> {
-  if (!(await stat(path)).isDirectory()) return [{ name: basename(path), content: await readFile(path) }];
-  const out: NamedFile[] = [];
-  const walk = async (dir: string) => {
-    for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (entry.name.startsWith('.')) continue;
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else out.push({ name: relative(path, full).split('\\').join('/'), content: await readFile(full) });
-    }
-  };
-  await walk(path);
-  return out;
-}
-
-/** jsonl for .jsonl/.json files, brat for archives and folders with .ann files, otherwise text/Markdown/HTML files. */
-function guessFormat(files: NamedFile[]): ImportFormat {
-  if (files.some((f) => /\.(ann|tar|tgz|tar\.gz|zip)$/i.test(f.name))) return 'brat';
-  if (files.length > 0 && files.every((f) => /\.(jsonl|ndjson|json)$/i.test(f.name))) return 'jsonl';
-  return 'files';
-}
 
 export function summary(report: ImportReport): string {
   const counts = `${report.documents.imported} new documents, ${report.documents.revised} revised, ${report.documents.unchanged} unchanged, ${report.labels.imported} labels (${report.labels.existing} already there)`;
@@ -81,17 +60,54 @@ async function main(): Promise<number> {
     process.stderr.write(`import refused: ${locked.refused} While the server runs, import through it: the /import page or POST /api/import.\n`);
     return 1;
   }
-  const store = await DocumentStore.open(config.dataDir);
-  const project = await ProjectStore.open(config.dataDir);
-  process.stderr.write(`importing ${files.length} file(s) as ${format} into ${config.dataDir}\n`);
-  const report = await importFiles(store, project, files, {
-    format,
-    annotator: cleanName(values.annotator ?? '') || cleanName(process.env.USER ?? '') || 'import',
-    skipBad: values['skip-bad'] ?? false,
-    dryRun: values['dry-run'] ?? false,
-    map: parseTypeMap(values.map),
-    onProgress: (done, total, id) => process.stderr.write(`[${done}/${total}] ${id}\n`),
-  });
+  // No search index and a bounded cache: the import reads only the documents it meets.
+  const store = await DocumentStore.open(config.dataDir, { searchIndex: 'lazy', cacheBytes: docCacheBytes(process.env.DOC_CACHE_MB) });
+  try {
+    const project = await ProjectStore.open(config.dataDir);
+    process.stderr.write(`importing ${files.length} file(s) as ${format} into ${config.dataDir}\n`);
+    const skipBad = values['skip-bad'] ?? false;
+    const dryRun = values['dry-run'] ?? false;
+    const base = { format, annotator: cleanName(values.annotator ?? '') || cleanName(process.env.USER ?? '') || 'import', skipBad, map: parseTypeMap(values.map) };
+    const report = emptyImportReport(format);
+    // Without --skip-bad the import is all or nothing: every batch is checked (a dry run) before any is written.
+    if (dryRun || !skipBad) {
+      report.dryRun = true;
+      for await (const batch of batchesOf(files, format)) addReport(report, await importBatch(store, project, batch, { ...base, dryRun: true }), batch);
+      if (dryRun || report.errors.length) return finish(report);
+    }
+    const checked = dryRun || !skipBad ? written(report) : null;
+    const done = emptyImportReport(format);
+    for await (const batch of batchesOf(files, format)) {
+      const offset = written(done);
+      const part = await importBatch(store, project, batch, {
+        ...base,
+        onProgress: (n, total, id) => process.stderr.write(`[${offset + n}/${checked ?? offset + total}] ${id}\n`),
+      });
+      addReport(done, part, batch);
+      if (!part.committed && part.errors.length) return finish(done);
+      if (part.committed) done.committed = true;
+    }
+    if (!done.committed && done.skipped.length) {
+      const first = done.skipped.slice(0, 10).map((x) => `${placeOf(x)} (${x.reason})`).join('; ');
+      throw new HttpError(400, 'nothing_to_import', `nothing to import as ${format}: skipped ${first}${done.skipped.length > 10 ? `, and ${done.skipped.length - 10} more` : ''}`);
+    }
+    return finish(done);
+  } finally {
+    await store.close();
+  }
+}
+
+/** One batch through the import service; a batch whose records were all skipped counts as skipped, not as a failure. */
+async function importBatch(store: DocumentStore, project: ProjectStore, batch: Batch, options: ImportOptions): Promise<ImportReport> {
+  try {
+    return await importFiles(store, project, batch.files, options);
+  } catch (err) {
+    if (err instanceof HttpError && err.code === 'nothing_to_import' && err.details && options.skipBad) return err.details as ImportReport;
+    throw err;
+  }
+}
+
+function finish(report: ImportReport): number {
   process.stdout.write(summary(report));
   return report.committed || (report.dryRun && !report.errors.length) ? 0 : 1;
 }
