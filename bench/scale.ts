@@ -1,18 +1,16 @@
 /**
  * `npx tsx bench/scale.ts`: the corpus at scale. Generated news-like documents (about 3 KB each)
- * are written through the store (DocumentStore.create: the import CLI does not stream yet, so it
- * is not used here), then the real server (`server/main.ts`) runs over HTTP on loopback and is
+ * are imported through the import CLI (`server/cli/import.ts`, one JSONL file of 10,000 a step,
+ * timed per step with the CLI's peak resident memory), then the real server (`server/main.ts`) runs over HTTP on loopback and is
  * measured at each size: start time, resident memory, p50/p99 of list, search, editor page,
  * label save, and /compare + /outlets after a save; at the end the ratios last size / first size.
  * Sizes: SCALE_SIZES (default "10000,50000", to fit the bench run in about 10 minutes; "10000,100000" takes about 15). Exits non-zero only when an answer is wrong.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir, cpus } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DocumentStore } from '../server/store/document-store.js';
-import { createDocument } from '../server/domain/documents.js';
 import { prng } from '../tests/helpers/prng.js';
 
 const SIZES = (process.env.SCALE_SIZES ?? '10000,50000').split(',').map(Number);
@@ -20,7 +18,6 @@ const BATCH = 10_000;
 const PASSWORD = 'scale bench admin password';
 /** A request slower than this is recorded as timed out (the compare index is not incremental yet). */
 const SLOW_MS = Number(process.env.SCALE_SLOW_MS ?? 20_000);
-const NOW = '2026-01-01T00:00:00.000Z';
 
 const OUTLETS = ['Reuters', 'AP', 'BBC', 'Axios', 'Politico', 'Guardian', 'Times', 'Post', 'Wire', 'Herald', 'Tribune', 'Courier'];
 const NAMES = ['Ana Silva', 'Ben Okoro', 'Chen Wei', 'Dana Levi', 'Emil Novak', 'Farah Aziz', 'Goran Petrov', 'Hana Sato', 'Ivan Horvat', 'Julia Berg'];
@@ -138,6 +135,22 @@ async function saveLabel(s: Server, id: string): Promise<void> {
 
 type Row = Record<string, number | string>;
 
+/** Runs the import CLI on one file under /usr/bin/time, for its peak resident memory; progress lines are dropped. */
+async function importThroughCli(dataDir: string, file: string): Promise<{ stdout: string; peakMb: number }> {
+  const child = spawn('/usr/bin/time', ['-f', 'peak-rss-kb %M', process.execPath, '--import', 'tsx', resolve('server/cli/import.ts'), file, '--annotator', 'bench'], {
+    env: { ...process.env, DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let tail = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (tail = (tail + c.toString()).slice(-2000)));
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  if (code !== 0) wrong(`the import CLI exited ${code}: ${tail.slice(-500)}`);
+  const peak = /peak-rss-kb (\d+)/.exec(tail);
+  return { stdout, peakMb: peak ? Number(peak[1]) / 1024 : NaN };
+}
+
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'framewise-scale-'));
   const seedsDir = join(dataDir, 'no-seeds');
@@ -149,23 +162,24 @@ async function main(): Promise<void> {
   let count = 0;
   try {
     for (const size of SIZES) {
-      const store = await DocumentStore.open(dataDir, { searchIndex: 'lazy' });
       while (count < size) {
         const upTo = Math.min(size, count + BATCH);
-        const t0 = performance.now();
-        for (let i = count; i < upTo; i += 50) {
-          await Promise.all(Array.from({ length: Math.min(50, upTo - i) }, (_, j) => {
-            const n = i + j;
-            const a = article(n, rand);
-            return store.create(createDocument({ id: `doc-${n}`, body: a.text, format: 'text', meta: { title: a.title, outlet: a.outlet, publishedAt: a.publishedAt }, author: 'bench', now: NOW }));
-          }));
+        const file = join(dataDir, '..', `${basename(dataDir)}-import-${count}.jsonl`);
+        const lines: string[] = [];
+        for (let n = count; n < upTo; n++) {
+          const a = article(n, rand);
+          lines.push(JSON.stringify({ id: `doc-${n}`, title: a.title, outlet: a.outlet, publishedAt: a.publishedAt, text: a.text }));
         }
+        await writeFile(file, `${lines.join('\n')}\n`);
+        const t0 = performance.now();
+        const run = await importThroughCli(dataDir, file);
         const secs = (performance.now() - t0) / 1000;
-        importRates.push(`${count.toLocaleString('en')}→${upTo.toLocaleString('en')}: ${((upTo - count) / secs).toFixed(0)} docs/s (${(secs * (BATCH / (upTo - count))).toFixed(1)} s per 10,000)`);
-        console.log(`  wrote documents ${importRates[importRates.length - 1]}`);
+        await rm(file, { force: true });
+        if (run.stdout.split('\n')[0] !== `imported: ${upTo - count} new documents, 0 revised, 0 unchanged, 0 labels (0 already there)`) wrong(`the import of documents ${count}-${upTo} said: ${run.stdout.slice(0, 300)}`);
+        importRates.push(`${count.toLocaleString('en')}→${upTo.toLocaleString('en')}: ${((upTo - count) / secs).toFixed(0)} docs/s (${(secs * (BATCH / (upTo - count))).toFixed(1)} s per 10,000; CLI peak RSS ${run.peakMb.toFixed(0)} MB)`);
+        console.log(`  imported documents ${importRates[importRates.length - 1]}`);
         count = upTo;
       }
-      await store.close();
 
       const s = await startServer(dataDir, seedsDir);
       const row: Row = { size, 'start s': (s.startMs / 1000).toFixed(2), 'RSS after start MB': (await rssMb(s.child.pid!)).toFixed(0) };
@@ -219,7 +233,7 @@ async function main(): Promise<void> {
     const ratio = (k: string) => (Number(b[k]) / Number(a[k])).toFixed(2);
     console.log(`\nratio ${Number(b.size).toLocaleString('en')} / ${Number(a.size).toLocaleString('en')} (p50): list ${ratio('_list')}, search ${ratio('_search')}, editor ${ratio('_editor')}, label save ${ratio('_save')}, save+compare+outlets ${ratio('_compare')}; start ${ratio('start s')}`);
   }
-  console.log(`\nwrite throughput per 10,000 documents (through the store):\n  ${importRates.join('\n  ')}`);
+  console.log(`\nimport throughput per 10,000 documents (npm run import, one JSONL file a step):\n  ${importRates.join('\n  ')}`);
   process.exit(failed ? 1 : 0);
 }
 
