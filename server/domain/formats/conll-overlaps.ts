@@ -26,13 +26,30 @@ export interface Resolution {
  * they share at least one character.
  */
 export function resolveOverlaps(tokens: Token[], spans: TaggableSpan[]): Resolution {
-  const covered = spans.map((span) => ({ span, range: tokenRange(tokens, span) }));
+  const steps = resolveOverlapsInSteps(tokens, spans);
+  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+}
+
+/** Spans placed between pauses of `resolveOverlapsInSteps`. */
+const SPANS_PER_PAUSE = 2_000;
+
+/**
+ * `resolveOverlaps` with a pause (a `yield`) after every SPANS_PER_PAUSE spans placed, so an export
+ * can give the event loop a turn however many labels a document has; returns the resolution.
+ */
+export function* resolveOverlapsInSteps(tokens: Token[], spans: TaggableSpan[]): Generator<void, Resolution> {
+  const covered: { span: TaggableSpan; range: [number, number] | null }[] = [];
+  for (const span of spans) {
+    covered.push({ span, range: tokenRange(tokens, span) });
+    if (covered.length % SPANS_PER_PAUSE === 0) yield;
+  }
   const order = covered
     .filter((c) => c.range)
     .sort((a, b) => tokenCount(b.range!) - tokenCount(a.range!) || a.span.start - b.span.start || cmp(a.span.type, b.span.type) || cmp(a.span.id, b.span.id));
   const free = new FreeTokens(tokens.length);
   const out: Resolution = { kept: [], dropped: covered.filter((c) => !c.range).map((c) => c.span), trimmed: [], misaligned: [] };
-  for (const { span, range } of order) {
+  for (const [i, { span, range }] of order.entries()) {
+    if (i > 0 && i % SPANS_PER_PAUSE === 0) yield;
     const [first, last] = range!;
     if (tokens[first].start !== span.start || tokens[last].end !== span.end) out.misaligned.push(span);
     const run = free.longestRun(first, last);
@@ -89,7 +106,8 @@ class FreeTokens {
   private readonly next: Int32Array;
 
   constructor(count: number) {
-    this.next = new Int32Array(count + 1).map((_, i) => i);
+    this.next = new Int32Array(count + 1);
+    for (let i = 0; i <= count; i++) this.next[i] = i;
   }
 
   /** The first free token at or after `i` (`count` when none). */

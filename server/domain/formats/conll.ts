@@ -1,9 +1,9 @@
 import { latestRevision, type DocumentRecord, type Label } from '../types.js';
-import { sentences } from '../compare/sentences.js';
+import { sentences, type TextRange } from '../compare/sentences.js';
 import { paragraphs } from '../text.js';
 import { CodePointIndex } from './code-points.js';
 import { tokenize, type Token } from './conll-tokenizer.js';
-import { resolveOverlaps } from './conll-overlaps.js';
+import { resolveOverlapsInSteps } from './conll-overlaps.js';
 import { anchoredLabels } from './exportable.js';
 import type { Format } from './format.js';
 
@@ -29,34 +29,95 @@ export function emptyConllTally(): ConllTally {
 
 /** Tokens written per piece: a long document leaves in pieces, with a turn of the event loop between them. */
 const TOKENS_PER_PIECE = 20_000;
+/** Characters of text read (split into sentences and tokens) between two turns of the event loop. */
+const CHARS_PER_PAUSE = 50_000;
+
+/**
+ * The sentences of `text` in order, exactly as `sentences` finds them paragraph by paragraph, read
+ * in windows of about `window` UTF-16 units with a pause (`null`) after each: a long paragraph is
+ * cut at the start of the last sentence a window holds, which is read again in the next window. A
+ * sentence starts after whitespace and the boundary rule looks only a few characters back, so the
+ * windows find the same sentences as one pass. A single sentence longer than a window is read in a
+ * window that doubles until it holds the sentence's end.
+ */
+export function* sentencesInSteps(text: string, window = CHARS_PER_PAUSE): Generator<TextRange | null> {
+  for (const p of paragraphs(text)) {
+    let from = p.start;
+    let size = window;
+    while (from < p.end) {
+      const to = Math.min(p.end, from + size);
+      const found = sentences(text.slice(from, to));
+      const complete = to === p.end ? found.length : found.length - 1;
+      if (to === p.end) {
+        for (const s of found) yield { start: from + s.start, end: from + s.end };
+        break;
+      }
+      if (complete <= 0) {
+        size *= 2;
+        continue;
+      }
+      for (let i = 0; i < complete; i++) yield { start: from + found[i].start, end: from + found[i].end };
+      from += found[complete].start;
+      size = window;
+      yield null;
+    }
+  }
+}
+
+/** The tokens of [start, end), a long range read in steps cut at spaces (no token holds one); `null` marks a pause. */
+function* tokensInSteps(text: string, start: number, end: number): Generator<Token | null> {
+  let from = start;
+  while (from < end) {
+    let to = end;
+    if (end - from > CHARS_PER_PAUSE) {
+      const space = text.lastIndexOf(' ', from + CHARS_PER_PAUSE);
+      if (space > from) to = space;
+    }
+    yield* tokenize(text, from, to);
+    from = to;
+    if (from < end) yield null;
+  }
+}
 
 /**
  * One document's lines, in pieces of about TOKENS_PER_PIECE tokens; linear in tokens plus the tokens
- * each label covers (`resolveOverlaps`).
+ * each label covers (`resolveOverlaps`). Before the first line, empty pieces mark pauses: after
+ * every CHARS_PER_PAUSE characters read (however long a paragraph or a sentence is) and every few
+ * thousand labels placed, so the export gives the event loop a turn throughout.
  */
 export function* conllDocumentPieces(doc: DocumentRecord, labels: Label[], ix: CodePointIndex, tally: ConllTally, comments = false): Generator<string> {
-  let tokensAtLastPause = 0;
   const text = ix.text;
-  // Tokens of every sentence in order, and each one's sentence; an empty piece now and then lets the
-  // export give the event loop a turn while a long text is read.
+  // Tokens of every sentence in order, and each one's sentence.
   const tokens: Token[] = [];
   const sentenceIds: number[] = [];
   let sentence = -1;
-  for (const p of paragraphs(text)) {
-    for (const s of sentences(text.slice(p.start, p.end))) {
-      sentence++;
-      for (const t of tokenize(text, p.start + s.start, p.start + s.end)) {
-        tokens.push(t);
-        sentenceIds.push(sentence);
-      }
+  let readSincePause = 0;
+  for (const s of sentencesInSteps(text)) {
+    if (s === null) {
+      readSincePause = 0;
+      yield '';
+      continue;
     }
-    if (tokens.length - tokensAtLastPause >= TOKENS_PER_PIECE) {
-      tokensAtLastPause = tokens.length;
+    sentence++;
+    for (const t of tokensInSteps(text, s.start, s.end)) {
+      if (t === null) {
+        yield '';
+        continue;
+      }
+      tokens.push(t);
+      sentenceIds.push(sentence);
+    }
+    readSincePause += s.end - s.start;
+    if (readSincePause >= CHARS_PER_PAUSE) {
+      readSincePause = 0;
       yield '';
     }
   }
   const sentenceOf = Int32Array.from(sentenceIds);
-  const result = resolveOverlaps(tokens, labels);
+  const placing = resolveOverlapsInSteps(tokens, labels);
+  let step = placing.next();
+  for (; !step.done; step = placing.next()) yield '';
+  const result = step.value;
   tally.labels += labels.length;
   tally.dropped.push(...result.dropped.map((s) => s.id));
   tally.trimmed.push(...result.trimmed.map((s) => s.id));
