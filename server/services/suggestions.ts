@@ -72,33 +72,45 @@ export function listSuggestions(store: DocumentStore, doc: DocumentRecord, known
   return result;
 }
 
-/** Each document's name forms, kept per store and recomputed only for documents whose revision changed. */
-const formsCache = new WeakMap<DocumentStore, Map<string, { rev: number; forms: string[] }>>();
+/** Each document's name forms, per store, recomputed only for documents whose revision changed. */
+const formsCache = new WeakMap<DocumentStore, { forms: Map<string, { rev: number; forms: string[] }>; pass: Promise<void> | null }>();
+
+/** Up to this many documents whose forms are not known yet are read at once on the request; more are read in the background. */
+export const NAME_FORMS_SYNC_DOCUMENTS = 200;
 
 /**
- * The speakers suggestions resolve names to: the speakers reviewers put on labels, then the full
- * names most documents spell the same way (so one article's "Anthony Blinken" becomes the
- * corpus's "Antony Blinken").
+ * The speakers suggestions resolve names to: the speakers reviewers put on labels (from the
+ * catalogue), then the full names most documents spell the same way (so one article's "Anthony
+ * Blinken" becomes the corpus's "Antony Blinken"). Each document's name forms are read from its
+ * text once per revision: a few at once, a larger backlog (a large corpus, a big import) in the
+ * background one document at a time, its forms counted as they become known.
  */
 export function knownSpeakersFor(store: DocumentStore): KnownSpeaker[] {
   const entries = store.list();
-  const cache = formsCache.get(store) ?? new Map<string, { rev: number; forms: string[] }>();
-  formsCache.set(store, cache);
-  const live = new Set<string>();
-  const perDocument: string[][] = [];
-  for (const e of entries) {
-    live.add(e.id);
-    let hit = cache.get(e.id);
-    if (!hit || hit.rev !== e.rev) {
+  const state = formsCache.get(store) ?? { forms: new Map<string, { rev: number; forms: string[] }>(), pass: null };
+  formsCache.set(store, state);
+  const stale = entries.filter((e) => state.forms.get(e.id)?.rev !== e.rev);
+  if (stale.length > NAME_FORMS_SYNC_DOCUMENTS) {
+    state.pass ??= readNameForms(store, state.forms, stale).finally(() => (state.pass = null));
+  } else {
+    for (const e of stale) {
       const doc = store.get(e.id);
-      if (!doc) continue;
-      hit = { rev: e.rev, forms: fullNameForms(latestRevision(doc).text) };
-      cache.set(e.id, hit);
+      if (doc) state.forms.set(e.id, { rev: e.rev, forms: fullNameForms(latestRevision(doc).text) });
     }
-    perDocument.push(hit.forms);
   }
-  for (const id of cache.keys()) if (!live.has(id)) cache.delete(id);
+  const live = new Set(entries.map((e) => e.id));
+  for (const id of state.forms.keys()) if (!live.has(id)) state.forms.delete(id);
+  const perDocument = entries.map((e) => state.forms.get(e.id)?.forms ?? []);
   return [...corpusSpeakers(entries), ...commonNameForms(perDocument)];
+}
+
+/** Reads the name forms of `entries` one document at a time through the repository, a turn of the event loop between them. */
+async function readNameForms(store: DocumentStore, forms: Map<string, { rev: number; forms: string[] }>, entries: { id: string; rev: number }[]): Promise<void> {
+  for (const e of entries) {
+    const doc = await store.getDocument(e.id);
+    if (doc) forms.set(e.id, { rev: latestRevision(doc).rev, forms: fullNameForms(latestRevision(doc).text) });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 async function findSuggestion(store: DocumentStore, doc: DocumentRecord, suggestionId: string, knownSpeakers?: KnownSpeaker[]): Promise<Suggestion> {
