@@ -64,7 +64,7 @@ function labelWords(d: DocumentRecord, count: number, annotator?: (i: number) =>
 }
 
 /** The documents the attacks read, written before the server starts. */
-async function buildCorpus(dataDir: string): Promise<void> {
+async function buildCorpus(dataDir: string): Promise<string> {
   const store = await DocumentStore.open(dataDir);
   const docs: DocumentRecord[] = [];
 
@@ -131,6 +131,8 @@ async function buildCorpus(dataDir: string): Promise<void> {
 
   for (const d of docs) await store.create(d);
   await (store as { close?: () => Promise<void> }).close?.();
+  const chars = docs.reduce((n, d) => n + d.revisions[0].text.length, 0);
+  return `${docs.length} documents, ${(chars / 1e6).toFixed(1)} million characters`;
 }
 
 // --- archives ------------------------------------------------------------------------------------
@@ -385,12 +387,22 @@ async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'framewise-hostile-'));
   let server: Server | null = null;
   try {
-    await buildCorpus(dataDir);
+    const corpus = await buildCorpus(dataDir);
     const only = process.env.HOSTILE_ONLY ? new RegExp(process.env.HOSTILE_ONLY, 'i') : null;
     const list = (await attacks()).filter((a) => !only || only.test(a.name));
     console.error(`corpus and archives built in ${Math.round((performance.now() - started) / 1000)} s`);
     server = await startServer(dataDir);
     const rows: string[][] = [];
+    {
+      // Not an attack: the search index is built a second after the start, on the main thread. The
+      // probe runs from the start until the first search answers, so no attack is charged for it.
+      const headers = await signIn(server.url);
+      const p = probe(server.url, headers);
+      const status = await send(`${server.url}/api/documents?q=grain`, { headers }).then(String, (err: Error) => `failed: ${err.message}`);
+      const longest = await p.stop();
+      rows.push([`start: search index of the bench corpus (${corpus})`, status, `${Math.round(longest)} ms`, longest > TARGET_MS ? 'FAIL: over 250 ms' : 'pass']);
+      console.error(`${rows[0][0]}: ${status}, longest probe wait ${Math.round(longest)} ms`);
+    }
     for (const attack of list) {
       if (server.exited) server = await startServer(dataDir);
       const headers = await signIn(server.url);
@@ -414,7 +426,7 @@ async function main(): Promise<void> {
     console.log('| attack | status | longest probe wait | verdict (target 250 ms) |');
     console.log('|---|---|---|---|');
     for (const r of rows) console.log(`| ${r.join(' | ')} |`);
-    console.log(`\n${rows.filter((r) => r[3].startsWith('pass')).length} of ${rows.length} attacks within the target; the bench took ${Math.round((performance.now() - started) / 1000)} s.`);
+    console.log(`\n${rows.filter((r) => r[3].startsWith('pass')).length} of ${rows.length} rows within the target; the bench took ${Math.round((performance.now() - started) / 1000)} s.`);
   } finally {
     if (server && !server.exited) {
       server.child.kill('SIGTERM');

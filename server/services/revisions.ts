@@ -140,9 +140,10 @@ function applyRevision(draft: DocumentRecord, text: string, author: string, mess
     rev,
     after: { fromRev: superseded.rev, message: message || `Revision ${rev}`, length: text.length, precision, counts, needsReview: needsReview.map(brief), orphaned: orphaned.map(brief) },
   });
+  const moved = new Map(done.labels.map((l) => [l.id, l]));
   for (const o of done.report.labels) {
     if (o.state === 'exact') continue;
-    const event: DocEvent = { at: now, actor: author, kind: 'label.reanchored', labelId: o.id, rev, before: trail(before.get(o.id)!), after: trail(done.labels.find((l) => l.id === o.id)!) };
+    const event: DocEvent = { at: now, actor: author, kind: 'label.reanchored', labelId: o.id, rev, before: trail(before.get(o.id)!), after: trail(moved.get(o.id)!) };
     draft.events.push(event);
   }
 }
