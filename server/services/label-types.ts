@@ -1,4 +1,6 @@
 import type { DocumentStore } from '../store/document-store.js';
+import type { DocumentRepository } from '../store/repository.js';
+import { everyDocument } from './corpus-pass.js';
 import type { ProjectStore } from '../store/project-store.js';
 import type { LabelTypeDef } from '../domain/types.js';
 import { isBuiltInType, labelTypePatchProblem, mergeTypeOnDocument, nameSkeleton, patchedType, type LabelTypePatch } from '../domain/label-types.js';
@@ -20,12 +22,15 @@ export async function changeLabelType(project: ProjectStore, id: string, patch: 
   return updated;
 }
 
-/** How many current labels use each type, and on how many documents. */
-export function typeUsage(store: DocumentStore, id: string): { labels: number; documents: number } {
+/**
+ * How many current labels use the type, and on how many documents: one pass over the documents
+ * that have labels (the catalogue says which), one at a time.
+ */
+export async function typeUsage(store: DocumentRepository, id: string): Promise<{ labels: number; documents: number }> {
   let labels = 0;
   let documents = 0;
-  for (const e of store.list()) {
-    const n = store.get(e.id)?.labels.filter((l) => l.type === id).length ?? 0;
+  for await (const doc of everyDocument(store, (s) => s.labelCount > 0)) {
+    const n = doc.labels.filter((l) => l.type === id).length;
     labels += n;
     if (n) documents++;
   }
@@ -44,10 +49,9 @@ export async function mergeLabelType(store: DocumentStore, project: ProjectStore
   const at = new Date().toISOString();
   let labels = 0;
   let documents = 0;
-  for (const e of store.list()) {
-    const doc = store.get(e.id);
-    if (!doc || !(doc.labels.some((l) => l.type === from) || doc.revisions.some((r) => r.labels?.some((l) => l.type === from)))) continue;
-    const changed = await store.update(e.id, (draft) => mergeTypeOnDocument(draft, from, into, actor, at));
+  for await (const doc of everyDocument(store)) {
+    if (!(doc.labels.some((l) => l.type === from) || doc.revisions.some((r) => r.labels?.some((l) => l.type === from)))) continue;
+    const changed = await store.update(doc.id, (draft) => mergeTypeOnDocument(draft, from, into, actor, at));
     if (changed && changed.result > 0) {
       labels += changed.result;
       documents++;
@@ -61,7 +65,7 @@ export async function mergeLabelType(store: DocumentStore, project: ProjectStore
 export async function deleteLabelType(store: DocumentStore, project: ProjectStore, id: string): Promise<void> {
   findType(project, id);
   if (isBuiltInType(id)) throw badRequest(`"${id}" is a built-in type and cannot be deleted`, 'built_in_type');
-  const usage = typeUsage(store, id);
+  const usage = await typeUsage(store, id);
   if (usage.labels > 0) {
     throw conflict(`the label type "${id}" is used by ${usage.labels} label${usage.labels === 1 ? '' : 's'} on ${usage.documents} document${usage.documents === 1 ? '' : 's'}; merge it into another type instead`, usage);
   }

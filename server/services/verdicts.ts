@@ -1,4 +1,5 @@
 import type { DocumentStore } from '../store/document-store.js';
+import { everyDocument } from './corpus-pass.js';
 import type { Label, Verdict } from '../domain/types.js';
 import type { VerdictSettings } from '../domain/speakers/types.js';
 import { settingsProblem, verdictProblem, verdictTargetProblem, type VerdictInput } from '../domain/speakers/verdicts.js';
@@ -51,7 +52,7 @@ export async function putVerdictSettings(store: DocumentStore, next: VerdictSett
   const problem = settingsProblem(next);
   if (problem) throw badRequest(problem, 'invalid_settings');
   const used = new Set<string>();
-  for (const e of store.list()) for (const l of store.get(e.id)?.labels ?? []) if (l.verdict) used.add(l.verdict.rating);
+  for await (const doc of everyDocument(store, (s) => s.labelCount > 0)) for (const l of doc.labels) if (l.verdict) used.add(l.verdict.rating);
   const lost = [...used].filter((r) => !next.scale.includes(r));
   if (lost.length) throw conflict(`scale: verdicts rated ${lost.map((r) => `"${r}"`).join(', ')} exist; keep those ratings or change the verdicts first`);
   return (await speakerStoreOf(store)).update((draft) => {
