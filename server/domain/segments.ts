@@ -114,10 +114,10 @@ export function splitIntoParts(text: string, starts: number[], limits: PartLimit
     const overflow = labelIndex + limits.maxLabels;
     if (overflow < starts.length && starts[overflow] < end) end = Math.max(starts[overflow], from + 1);
     if (end < text.length) {
-      const brk = text.lastIndexOf('\n', end - 1);
+      const brk = lastIndexWithin(text, '\n', from, end);
       if (brk > from) end = brk + 1;
       else {
-        const space = text.lastIndexOf(' ', end - 1);
+        const space = lastIndexWithin(text, ' ', from, end);
         if (space > from) end = space + 1;
       }
     }
@@ -125,4 +125,15 @@ export function splitIntoParts(text: string, starts: number[], limits: PartLimit
     from = end;
   }
   return parts;
+}
+
+/**
+ * The last index of the one-unit `char` in [from, end), or -1. Unlike `lastIndexOf`, it never reads
+ * before `from`: a text without line breaks costs each part its own length, not the whole text
+ * before it.
+ */
+function lastIndexWithin(text: string, char: string, from: number, end: number): number {
+  const code = char.charCodeAt(0);
+  for (let i = end - 1; i >= from; i--) if (text.charCodeAt(i) === code) return i;
+  return -1;
 }
