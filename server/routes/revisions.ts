@@ -9,6 +9,7 @@ import { badRequest, HttpError, notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
 import { documentJson, loadDocument } from './documents-api.js';
+import { AppendOnlyPager, MAX_REVISIONS_PAGE } from './page-query.js';
 
 const reviseSchema = z
   .object({
@@ -35,9 +36,17 @@ export function revisionRoutes(store: DocumentStore, project: ProjectStore): Rou
     res.json({ ...documentJson(updated), created, report });
   });
 
+  // Without `limit` or `cursor`: the array of old, of at most MAX_REVISIONS_PAGE revisions, with a
+  // Link header to the next page; with either: { items, total, next }.
+  const pager = new AppendOnlyPager();
   router.get('/api/documents/:id/revisions', (req, res) => {
     const doc = loadDocument(store, req);
-    res.json(doc.revisions.map((r) => revisionSummary(doc, r)));
+    const paged = req.query.limit !== undefined || req.query.cursor !== undefined;
+    const page = pager.page(doc.revisions, `revisions:${doc.id}`, req.query, MAX_REVISIONS_PAGE);
+    const items = page.items.map((r) => revisionSummary(doc, r));
+    res.set('X-Total-Count', String(page.total));
+    if (page.next) res.set('Link', `</api/documents/${doc.id}/revisions?limit=${page.items.length}&cursor=${page.next}>; rel="next"`);
+    res.json(paged ? { items, total: page.total, next: page.next } : items);
   });
 
   router.get('/api/documents/:id/revisions/:rev', (req, res) => {

@@ -1,0 +1,35 @@
+import { CursorSigner } from '../store/cursor.js';
+import { InvalidQueryError } from '../store/repository.js';
+
+/** Largest page of a document's revisions (and default when `limit` is given without a value). */
+export const MAX_REVISIONS_PAGE = 1000;
+
+/** `limit` of a query string: absent, or a whole number from 1 to `max`; anything else is a 400. */
+export function pageLimit(raw: unknown, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = typeof raw === 'string' && /^\d{1,7}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidQueryError(`limit must be a whole number from 1 to ${max}, not ${JSON.stringify(String(raw).slice(0, 20))}`);
+  return n;
+}
+
+/**
+ * Pages of a list that only grows at its end (a document's revisions): the cursor, signed, holds
+ * the number of rows already given and the list it belongs to.
+ */
+export class AppendOnlyPager {
+  private readonly cursors = new CursorSigner();
+
+  page<T>(rows: T[], listKey: string, query: { cursor?: unknown; limit?: unknown }, max: number): { items: T[]; total: number; next: string | null } {
+    const limit = pageLimit(query.limit, max) ?? max;
+    let offset = 0;
+    if (query.cursor !== undefined) {
+      if (typeof query.cursor !== 'string') throw new InvalidQueryError('cursor must be given once');
+      const at = this.cursors.open(query.cursor, listKey);
+      if (typeof at !== 'number' || !Number.isInteger(at) || at < 0) throw new InvalidQueryError('the cursor does not hold a position');
+      offset = at;
+    }
+    const items = rows.slice(offset, offset + limit);
+    const next = offset + limit < rows.length ? this.cursors.sign(listKey, offset + limit) : null;
+    return { items, total: rows.length, next };
+  }
+}
