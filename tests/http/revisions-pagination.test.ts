@@ -25,9 +25,9 @@ describe('GET /api/documents/:id/revisions, paginated', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res = await t.http.get(`/api/documents/${id}/revisions`).query({ limit: 2, ...(cursor ? { cursor } : {}) }).expect(200);
+      const res: { body: { total: number; items: Array<{ rev: number }>; next: string | null } } = await t.http.get(`/api/documents/${id}/revisions`).query({ limit: 2, ...(cursor ? { cursor } : {}) }).expect(200);
       expect(res.body.total).toBe(5);
-      seen.push(...(res.body.items as Array<{ rev: number }>).map((r) => r.rev));
+      seen.push(...res.body.items.map((r) => r.rev));
       cursor = res.body.next;
       pages++;
     } while (cursor);
