@@ -84,6 +84,11 @@ export class CompareService {
     });
   }
 
+  /** The last snapshot made, `null` before the first. */
+  get latest(): CompareSnapshot | null {
+    return this.current;
+  }
+
   /** Calls `listener` with the documents each update replaced (before and after; `null`: none). */
   onUpdate(listener: Listener): () => void {
     this.listeners.add(listener);

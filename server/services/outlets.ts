@@ -1,21 +1,84 @@
-import type { DocumentStore } from '../store/document-store.js';
+import type { DocumentRepository } from '../store/repository.js';
 import { CompareService, type CompareSnapshot } from './compare.js';
-import { outletMonths, outletTable, type OutletFigures } from '../domain/compare/outlet-figures.js';
+import type { OutletFigures } from '../domain/compare/outlet-figures.js';
+import type { StatementCluster } from '../domain/compare/types.js';
+import { OutletSums, clusterTally, documentFigures, type DocumentFigures, type RenderingTally } from '../domain/compare/outlet-sums.js';
 
-const services = new WeakMap<DocumentStore, CompareService>();
+const services = new WeakMap<DocumentRepository, { compare: CompareService; outlets: OutletIndex }>();
 
-/** One statement-matching cache per document store, shared by /compare, /outlets and /speakers. */
-export function compareServiceOf(store: DocumentStore): CompareService {
+function of(store: DocumentRepository) {
   let s = services.get(store);
   if (!s) {
-    s = new CompareService(store);
+    const compare = new CompareService(store);
+    s = { compare, outlets: new OutletIndex(compare) };
     services.set(store, s);
   }
   return s;
 }
 
+/** One statement-matching index per document store, shared by /compare, /outlets and /speakers. */
+export function compareServiceOf(store: DocumentRepository): CompareService {
+  return of(store).compare;
+}
+
 /** The outlet table over the corpus as it is now: one row per outlet, and one per outlet and month. */
-export async function outletFigures(store: DocumentStore): Promise<{ snapshot: CompareSnapshot; rows: OutletFigures[]; months: OutletFigures[] }> {
-  const snapshot = await compareServiceOf(store).snapshot();
-  return { snapshot, rows: outletTable(snapshot.docs, snapshot.clusters), months: outletMonths(snapshot.docs, snapshot.clusters) };
+export async function outletFigures(store: DocumentRepository): Promise<{ snapshot: CompareSnapshot; rows: OutletFigures[]; months: OutletFigures[] }> {
+  return of(store).outlets.current();
+}
+
+/**
+ * The outlet table kept as sums (domain/compare/outlet-sums.ts): the figures of each document the
+ * compare index re-read are replaced, the rendering tallies of statements formed or dropped are
+ * added or subtracted; rows are read from the sums. So /outlets after a save costs the documents
+ * touched and the outlets, not the corpus.
+ */
+class OutletIndex {
+  private readonly figures = new Map<string, DocumentFigures>();
+  private readonly sums = new OutletSums();
+  private readonly tallies = new Map<StatementCluster, RenderingTally[]>();
+  private clusters: StatementCluster[] | null = null;
+  private readonly pending: { id: string; after: import('../domain/compare/types.js').CorpusDocument | null }[] = [];
+  private table: { snapshot: CompareSnapshot; rows: OutletFigures[]; months: OutletFigures[] } | null = null;
+
+  constructor(private readonly compare: CompareService) {
+    compare.onUpdate((changes) => {
+      for (const c of changes) this.pending.push({ id: c.id, after: c.after });
+    });
+  }
+
+  async current(): Promise<{ snapshot: CompareSnapshot; rows: OutletFigures[]; months: OutletFigures[] }> {
+    await this.compare.snapshot();
+    // The newest snapshot: the change feed above may already hold documents of a later one.
+    const snapshot = this.compare.latest!;
+    if (this.table?.snapshot === snapshot && this.pending.length === 0) return this.table;
+    for (const { id, after } of this.pending.splice(0)) {
+      const old = this.figures.get(id);
+      if (old) {
+        this.sums.document(old, -1);
+        this.figures.delete(id);
+      }
+      const f = after ? documentFigures(after) : null;
+      if (f) {
+        this.figures.set(id, f);
+        this.sums.document(f, 1);
+      }
+    }
+    if (this.clusters !== snapshot.clusters) {
+      const now = new Set(snapshot.clusters);
+      for (const [c, tally] of this.tallies) {
+        if (now.has(c)) continue;
+        this.sums.renderings(tally, -1);
+        this.tallies.delete(c);
+      }
+      for (const c of snapshot.clusters) {
+        if (this.tallies.has(c)) continue;
+        const tally = clusterTally(c, (id) => this.figures.get(id));
+        this.tallies.set(c, tally);
+        this.sums.renderings(tally, 1);
+      }
+      this.clusters = snapshot.clusters;
+    }
+    this.table = { snapshot, rows: this.sums.rows(), months: this.sums.months() };
+    return this.table;
+  }
 }

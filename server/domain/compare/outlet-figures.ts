@@ -82,7 +82,7 @@ export function figuresOf(outlet: string, docs: CorpusDocument[], clusters: Stat
   }
   const renderN = kinds.verbatim + kinds.cut + kinds.altered;
 
-  const verbCounts = new Map<string, { cls: VerbClass | 'unknown'; count: number }>();
+  const verbCounts = new Map<string, Map<VerbClass | 'unknown', number>>();
   const byClass = { neutral: 0, loaded: 0, descriptive: 0, unknown: 0 };
   for (const l of attributed) {
     if (!l.cue?.trim()) continue;
@@ -90,9 +90,9 @@ export function figuresOf(outlet: string, docs: CorpusDocument[], clusters: Stat
     const verb = c?.verb ?? l.cue.trim().toLowerCase().split(/\s+/)[0];
     const cls = c?.cls ?? 'unknown';
     byClass[cls]++;
-    const seen = verbCounts.get(verb) ?? { cls, count: 0 };
-    seen.count++;
-    verbCounts.set(verb, seen);
+    const classes = verbCounts.get(verb) ?? new Map<VerbClass | 'unknown', number>();
+    classes.set(cls, (classes.get(cls) ?? 0) + 1);
+    verbCounts.set(verb, classes);
   }
   const known = byClass.neutral + byClass.loaded + byClass.descriptive;
 
@@ -109,11 +109,26 @@ export function figuresOf(outlet: string, docs: CorpusDocument[], clusters: Stat
       loaded: share(byClass.loaded, known),
       descriptive: byClass.descriptive,
       unknown: byClass.unknown,
-      top: [...verbCounts].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0])).slice(0, 8).map(([verb, v]) => ({ verb, ...v })),
+      top: topVerbs(verbCounts),
     },
     anonymousQuotes: share(quotes.filter((l) => l.sourcing === 'anonymous').length, quotes.length),
     speakers: new Set(attributed.map((l) => l.speakerId ?? (l.speaker ? `name:${nameKey(l.speaker)}` : null)).filter(Boolean)).size,
   };
+}
+
+/**
+ * The eight most used attribution verbs with their counts. A verb's class is the one most of its
+ * uses have (a cue the lexicon does not know, "said nothing", leaves "said" unknown), ties going to a
+ * class of the lexicon, then by name; so the result does not depend on the order labels are read in.
+ */
+export function topVerbs(verbs: Map<string, Map<VerbClass | 'unknown', number>>): { verb: string; cls: VerbClass | 'unknown'; count: number }[] {
+  return [...verbs]
+    .map(([verb, classes]) => {
+      const ranked = [...classes].sort((a, b) => b[1] - a[1] || (a[0] === 'unknown' ? 1 : 0) - (b[0] === 'unknown' ? 1 : 0) || a[0].localeCompare(b[0]));
+      return { verb, cls: ranked[0][0], count: ranked.reduce((n, [, k]) => n + k, 0) };
+    })
+    .sort((a, b) => b.count - a.count || a.verb.localeCompare(b.verb))
+    .slice(0, 8);
 }
 
 /** One row per outlet (documents without an outlet are left out), by outlet name. */
