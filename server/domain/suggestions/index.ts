@@ -134,12 +134,14 @@ function readAttributions(text: string, sentences: Sentence[], quotes: Quote[], 
     const attributions = attributionsIn(sentence, inQuote, text);
     // People named in the author's own words (not inside a quotation or a reported content), in text order with the attributions.
     const contents = attributions.map((a) => a.content);
-    const mentions = TITLE_HINT.test(text.slice(sentence.start, Math.min(sentence.end, sentence.start + MAX_SENTENCE_CHARS))) || ctx.persons.size || ctx.roles.size
+    const mentions = ctx.persons.size || ctx.roles.size || TITLE_HINT.test(text.slice(sentence.start, Math.min(sentence.end, sentence.start + MAX_SENTENCE_CHARS)))
       ? personMentions(sentence.tokens, (o) => inQuote(o) || contents.some((c) => c.start <= o && o < c.end), ctx) : [];
     for (const m of mentions) if (m.name.includes(' ')) names.noteFullName(m.name);
-    const events = [...mentions.map((m) => ({ at: m.at, mention: m })), ...attributions.map((a) => ({ at: a.source?.[0].start ?? a.cueSpan.start, attribution: a }))].sort((x, y) => x.at - y.at);
+    const byAttribution = attributions.map((a) => ({ at: a.source?.[0].start ?? a.cueSpan.start, attribution: a }));
+    const events: ({ at: number; mention: NameMention } | { at: number; attribution: Attribution })[] = mentions.length
+      ? [...mentions.map((m) => ({ at: m.at, mention: m })), ...byAttribution].sort((x, y) => x.at - y.at) : byAttribution;
     for (const e of events) {
-      if ('mention' in e && e.mention) {
+      if ('mention' in e) {
         const m = e.mention;
         const source: Source = m.source ?? { speaker: m.name, sourcing: 'named', person: true, phrase: m.name, at: m.at + ctx.base };
         if (m.role) ctx.roles.set(m.role, source);
@@ -148,7 +150,7 @@ function readAttributions(text: string, sentences: Sentence[], quotes: Quote[], 
         remember(source, m.words, m.at + ctx.base);
         continue;
       }
-      const a = (e as { attribution: Attribution }).attribution;
+      const a = e.attribution;
       const at = a.cueSpan.start + ctx.base;
       let source: Source | undefined;
       if (!a.source) source = { sourcing: 'unattributed', person: false, phrase: '' };
