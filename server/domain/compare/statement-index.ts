@@ -75,6 +75,8 @@ export class StatementIndex {
   /** Shingles whose posting is longer than `minCommon`: the only ones the stop threshold can flip. */
   private readonly longPostings = new Set<number>();
   private readonly matches = new Map<number, PassageMatch>();
+  /** The two regions of each match (slot, UTF-16 start, end), in the order a, b. */
+  private readonly regions = new Map<number, Int32Array>();
   private readonly matchesOfPassage = new Map<number, Set<number>>();
   private readonly matchesOfSlot = new Map<number, Set<number>>();
   private readonly groupOf = new Map<number, Group>();
@@ -346,6 +348,9 @@ export class StatementIndex {
 
   private addMatch(key: number, m: PassageMatch): void {
     this.matches.set(key, m);
+    const pa = this.passages[m.a];
+    const pb = this.passages[m.b];
+    this.regions.set(key, Int32Array.of(pa.doc, pa.starts[m.aFrom], pa.ends[m.aTo - 1], pb.doc, pb.starts[m.bFrom], pb.ends[m.bTo - 1]));
     for (const uid of [m.a, m.b]) {
       let set = this.matchesOfPassage.get(uid);
       if (!set) this.matchesOfPassage.set(uid, (set = new Set()));
@@ -362,6 +367,7 @@ export class StatementIndex {
     const m = this.matches.get(key);
     if (!m) return;
     this.matches.delete(key);
+    this.regions.delete(key);
     for (const uid of [m.a, m.b]) {
       this.matchesOfPassage.get(uid)?.delete(key);
       if (this.matchesOfPassage.get(uid)?.size === 0) this.matchesOfPassage.delete(uid);
@@ -385,14 +391,6 @@ export class StatementIndex {
     for (const k of group.keys) if (this.groupOf.get(k) === group) this.groupOf.delete(k);
   }
 
-  /** The region a match gives in one of its passages: UTF-16 range. */
-  private regionOf(key: number, side: 'a' | 'b'): { slot: number; start: number; end: number } {
-    const m = this.matches.get(key)!;
-    const p = this.passages[side === 'a' ? m.a : m.b];
-    const [from, to] = side === 'a' ? [m.aFrom, m.aTo] : [m.bFrom, m.bTo];
-    return { slot: p.doc, start: p.starts[from], end: p.ends[to - 1] };
-  }
-
   /** Groups of matches linked through a match or through overlapping regions in one document, formed again from the dirty ones. */
   private formGroups(): void {
     const seen = new Set<number>();
@@ -408,15 +406,18 @@ export class StatementIndex {
         keys.push(key);
         const g = this.groupOf.get(key);
         if (g) this.dropGroup(g);
-        for (const side of ['a', 'b'] as const) {
-          const r = this.regionOf(key, side);
-          for (const other of this.matchesOfSlot.get(r.slot) ?? []) {
+        const r = this.regions.get(key)!;
+        for (let side = 0; side < 6; side += 3) {
+          const slot = r[side];
+          const start = r[side + 1];
+          const end = r[side + 2];
+          for (const other of this.matchesOfSlot.get(slot) ?? []) {
             if (seen.has(other)) continue;
-            for (const otherSide of ['a', 'b'] as const) {
-              const o = this.regionOf(other, otherSide);
-              if (o.slot !== r.slot) continue;
-              const overlap = Math.min(o.end, r.end) - Math.max(o.start, r.start);
-              if (overlap > 0 && overlap / Math.min(o.end - o.start, r.end - r.start) >= SAME_RENDERING_OVERLAP) {
+            const o = this.regions.get(other)!;
+            for (let os = 0; os < 6; os += 3) {
+              if (o[os] !== slot) continue;
+              const overlap = Math.min(o[os + 2], end) - Math.max(o[os + 1], start);
+              if (overlap > 0 && overlap / Math.min(o[os + 2] - o[os + 1], end - start) >= SAME_RENDERING_OVERLAP) {
                 seen.add(other);
                 queue.push(other);
                 break;
