@@ -13,6 +13,7 @@
  * profile is written when the bench stops the server).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -123,6 +124,9 @@ async function buildCorpus(dataDir: string): Promise<string> {
 
   // 25 big revisions go to this one.
   docs.push(doc('big-revisions', fill('', 2_000_000)));
+
+  // Revisions of random text go to this one until the history cap refuses one.
+  docs.push(doc('history-cap', 'A short first revision.'));
 
   // 300 one-word speakers in a 2,000,000-character text.
   let speakers = '';
@@ -376,6 +380,37 @@ async function attacks(): Promise<Attack[]> {
         return `${[...statuses].map(([s, n]) => `${n}×${s}`).join(' ')}${sent < 25 ? ` (stopped at ${sent}: time)` : ''}`;
       },
     },
+    {
+      name: '10 label saves on that document (25 revisions, older ones gzipped)',
+      run: async (ctx) => {
+        const { text, rev } = await textOf(ctx.url, ctx.headers, 'big-revisions');
+        const statuses = new Map<number, number>();
+        for (let k = 0, from = 0; k < 10; k++) {
+          const start = text.indexOf('grain', from);
+          from = start + 1;
+          const s = await send(`${ctx.url}/api/documents/big-revisions/labels`, { method: 'POST', headers: { ...ctx.headers, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'opinion', start, end: start + 5, rev }) }).catch(() => 0);
+          statuses.set(s, (statuses.get(s) ?? 0) + 1);
+        }
+        return [...statuses].map(([s, n]) => `${n}×${s}`).join(' ');
+      },
+    },
+    {
+      name: 'history past the 20 MB cap: revisions of 2,000,000 random characters until refused',
+      run: async (ctx) => {
+        // Random base64 gzips to about 76 % and older revisions are stored as base64 of the gzip:
+        // about 2 MB of history a revision, so the cap refuses about the eleventh.
+        const statuses = new Map<number, number>();
+        const deadline = Date.now() + 6 * ATTACK_TIMEOUT_MS;
+        let refused = false;
+        for (let k = 0; k < 30 && !refused && Date.now() < deadline; k++) {
+          const text = (randomBytes(1_500_000).toString('base64').match(/.{1,60}/g) ?? []).join(' ');
+          const s = await send(`${ctx.url}/api/documents/history-cap/text`, { method: 'PUT', headers: { ...ctx.headers, 'content-type': 'application/json' }, body: JSON.stringify({ text: text.slice(0, 2_000_000) }) }).catch(() => 0);
+          statuses.set(s, (statuses.get(s) ?? 0) + 1);
+          refused = s === 413;
+        }
+        return `${[...statuses].map(([s, n]) => `${n}×${s}`).join(' ')}${refused ? '' : ' (never refused)'}`;
+      },
+    },
     { name: 'editor page: 2,000,000 chars, 300 one-word speakers', run: async ({ url, headers }) => String(await send(`${url}/documents/speakers-300`, { headers })) },
   ];
 }
@@ -418,7 +453,7 @@ async function main(): Promise<void> {
       const longest = await p.stop();
       await new Promise((r) => setTimeout(r, 100));
       const crashed = server.exited;
-      const refused = /^4\d\d/.test(status);
+      const refused = /^4\d\d/.test(status) || /×413$/.test(status);
       const verdict = crashed ? 'FAIL: the server exited' : longest > TARGET_MS ? 'FAIL: over 250 ms' : refused ? 'pass (refused)' : 'pass';
       rows.push([attack.name, crashed ? `${status}, server exited` : status, `${Math.round(longest)} ms`, verdict]);
       console.error(`${attack.name}: ${status}, longest probe wait ${Math.round(longest)} ms (${Math.round((performance.now() - t0) / 1000)} s)`);
