@@ -90,7 +90,7 @@ export function createApp({ store, project, users, team, trustProxy = false, all
   app.use('/', usersRoutes(users, team)); // /admin/users, /api/users, /api/settings
   app.use('/', assignmentRoutes(store, users, team)); // /queue, /assignments, /api/documents/:id/assignments|submit
   app.use('/', adjudicationRoutes(store, project)); // /documents/:id/adjudicate, /api/documents/:id/gold
-  app.use('/api/documents', documentsApi(store));
+  app.use('/api/documents', documentsApi(store, { team, users }));
   app.use('/api/documents/:id/labels', labelsApi(store, project));
   app.use('/', revisionRoutes(store, project)); // /api/documents/:id/text|revisions|diff, /documents/:id/revisions, /documents/:id/edit
   app.use('/', verdictRoutes(store)); // /api/documents/:id/labels/:labelId/verdict, /api/verdict-settings (ClaimReview is the export format claimreview)
@@ -104,7 +104,7 @@ export function createApp({ store, project, users, team, trustProxy = false, all
   app.use('/', agreementRoutes(store, team)); // /api/agreement, /agreement
   app.use('/', labelTypeRoutes(project, store)); // /api/label-types, /label-types, /label-types.css
   app.use('/', trashRoutes(store)); // DELETE /api/documents/:id, /api/trash, /trash, /documents/:id/delete
-  app.use('/', documentsPages(store, project));
+  app.use('/', documentsPages(store, project, { team, users }));
 
   app.use((req) => {
     throw new HttpError(404, 'not_found', `nothing at ${req.method} ${req.path}`);

@@ -2,6 +2,14 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { DocumentRepository, DocumentSummary, ListQuery, Page } from '../store/repository.js';
 import { InvalidCursorError, InvalidQueryError, MAX_PAGE_SIZE } from '../store/repository.js';
 import { badRequest, HttpError } from '../http-error.js';
+import type { TeamStore } from '../auth/team-store.js';
+import type { UserStore } from '../auth/user-store.js';
+
+/** Where the `assignee` filter looks: the team's assignments and the users that exist. */
+export interface AssigneeSource {
+  team: TeamStore;
+  users: UserStore;
+}
 
 /**
  * Most documents `GET /api/documents` answers as a plain JSON array (no `limit`, no `cursor`);
@@ -11,10 +19,13 @@ export const ARRAY_CAP = MAX_PAGE_SIZE;
 /** Rows on one page of the `/` document list. */
 export const PAGE_ROWS = 50;
 
-const LIST_PARAMS = ['sort', 'order', 'outlet', 'from', 'to', 'status'] as const;
+const LIST_PARAMS = ['sort', 'order', 'outlet', 'from', 'to', 'status', 'assignee'] as const;
 
-/** The list query of a request (`sort`, `order`, `outlet`, `from`, `to`, `status`, `cursor`, `limit`); 400 when malformed. */
-export function listQueryOf(req: Request): ListQuery {
+/**
+ * The list query of a request (`sort`, `order`, `outlet`, `from`, `to`, `status`, `assignee`, `cursor`,
+ * `limit`); 400 when malformed, or when `assignee` names no user.
+ */
+export function listQueryOf(req: Request, assignees?: AssigneeSource): ListQuery {
   const q: Record<string, string> = {};
   for (const name of [...LIST_PARAMS, 'cursor', 'limit']) {
     const value = req.query[name];
@@ -32,7 +43,17 @@ export function listQueryOf(req: Request): ListQuery {
   if (req.blindAnnotator && (q.sort === 'labels' || q.sort === 'status' || q.status !== undefined)) {
     throw new HttpError(403, 'blind', 'blind labelling is on: annotators cannot sort or filter documents by their labels (counts and review status cover every annotator)');
   }
-  return { ...q, limit } as ListQuery;
+  const { assignee, ...rest } = q;
+  return { ...rest, limit, ...(assignee !== undefined ? { only: assignedTo(assignee, assignees) } : {}) } as ListQuery;
+}
+
+/** The documents assigned to `username` (by the team's assignments); 400 when there is no such user. */
+function assignedTo(username: string, assignees: AssigneeSource | undefined): NonNullable<ListQuery['only']> {
+  if (!assignees) throw badRequest('this list cannot be filtered by assignee', 'invalid_query');
+  if (!assignees.users.get(username)) throw badRequest(`"assignee" names no user: there is no user "${username.slice(0, 100)}"`, 'invalid_query');
+  const ids = new Set<string>();
+  for (const [docId, annotators] of Object.entries(assignees.team.allAssignments())) if (annotators[username]) ids.add(docId);
+  return { name: `assignee:${username}`, ids };
 }
 
 /** Runs a repository query; its refusals (bad cursor, sort key, page size) become 400s with their message. */
@@ -75,9 +96,9 @@ const itemsFor = (req: Request) => ({
  * JSON array of at most ARRAY_CAP documents. Both send `X-Total-Count` and, when there is more, a
  * `Link` header to the next page.
  */
-export function listDocumentsJson(store: DocumentRepository): RequestHandler {
+export function listDocumentsJson(store: DocumentRepository, assignees?: AssigneeSource): RequestHandler {
   return async (req: Request, res: Response) => {
-    const query = listQueryOf(req);
+    const query = listQueryOf(req, assignees);
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
     if (q.trim()) {
       // A search: always one page, best matches first, each with a snippet of its text.
@@ -101,10 +122,10 @@ export function listDocumentsJson(store: DocumentRepository): RequestHandler {
 }
 
 /** `GET /`: the document list, PAGE_ROWS at a time, sorted and filtered, or search results with snippets (`q`). */
-export function listDocumentsPage(store: DocumentRepository & { count?: number }): RequestHandler {
+export function listDocumentsPage(store: DocumentRepository & { count?: number }, assignees?: AssigneeSource): RequestHandler {
   return async (req: Request, res: Response) => {
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
-    const query = listQueryOf(req);
+    const query = listQueryOf(req, assignees);
     const limit = query.limit ?? PAGE_ROWS;
     let documents: Array<DocumentSummary & { snippet?: string }>;
     let page: Page<unknown>;
@@ -123,6 +144,7 @@ export function listDocumentsPage(store: DocumentRepository & { count?: number }
     const total = store.count ?? (await store.listPage({ limit: 1 })).total;
     res.render('documents/index', {
       title: 'Documents', q, documents: req.blindAnnotator ? documents.map(withoutLabelFigures) : documents, labelFigures: !req.blindAnnotator, total, matched, sort: query.sort ?? 'date',
+      assignee: typeof req.query.assignee === 'string' ? req.query.assignee : '',
       nextUrl: nextUrl(req, '/', page, limit, q ? { q } : {}),
     });
   };

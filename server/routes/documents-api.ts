@@ -6,7 +6,7 @@ import { latestRevision, type DocumentRecord } from '../domain/types.js';
 import { isDocumentId } from '../domain/schema.js';
 import { badRequest, notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
-import { listDocumentsJson } from './document-list.js';
+import { listDocumentsJson, type AssigneeSource } from './document-list.js';
 import { actorOf } from './actor.js';
 
 /** Finds the document named by `:id`, or throws 400 for a malformed id and 404 for an unknown one. */
@@ -47,10 +47,10 @@ export async function updateMeta(store: DocumentStore, id: string, patch: z.infe
   return updated.doc;
 }
 
-export function documentsApi(store: DocumentStore): Router {
+export function documentsApi(store: DocumentStore, assignees?: AssigneeSource): Router {
   const router = Router();
 
-  router.get('/', listDocumentsJson(store));
+  router.get('/', listDocumentsJson(store, assignees));
 
   router.post('/', async (req, res) => {
     const body = parseWith(newDocumentSchema, req.body ?? {});

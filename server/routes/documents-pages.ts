@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { DocumentStore } from '../store/document-store.js';
 import type { ProjectStore } from '../store/project-store.js';
-import { listDocumentsPage } from './document-list.js';
+import { listDocumentsPage, type AssigneeSource } from './document-list.js';
 import type { PasteDetection } from '../domain/paste-detect.js';
 import { createFromBody, newDocumentSchema, pasteWarning, pickSource, type NewDocumentBody } from '../services/documents.js';
 import { FETCH_MAX_BYTES, FETCH_TIMEOUT_MS } from '../services/fetch-page.js';
@@ -50,10 +50,10 @@ function urlRefusal(err: HttpError): string {
   return known.detail ? `${known.lead} ${detail}` : known.lead;
 }
 
-export function documentsPages(store: DocumentStore, project: ProjectStore): Router {
+export function documentsPages(store: DocumentStore, project: ProjectStore, assignees?: AssigneeSource): Router {
   const router = Router();
 
-  router.get('/', listDocumentsPage(store));
+  router.get('/', listDocumentsPage(store, assignees));
 
   router.get('/documents/new', (_req, res) => {
     res.render('documents/new', render({ values: {} }));

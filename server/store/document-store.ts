@@ -398,7 +398,7 @@ export class DocumentStore implements DocumentRepository {
     for (const [name, value] of [['from', query.from], ['to', query.to]] as const) {
       if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new InvalidQueryError(`"${name}" must be a date written YYYY-MM-DD`);
     }
-    const key = JSON.stringify(['list', sort, order, query.outlet ?? null, query.from ?? null, query.to ?? null, query.status ?? null]);
+    const key = JSON.stringify(['list', sort, order, query.outlet ?? null, query.from ?? null, query.to ?? null, query.status ?? null, query.only?.name ?? null]);
     const after = query.cursor ? (this.cursors.open(query.cursor, key) as [string | number, string]) : null;
     if (after !== null && (!Array.isArray(after) || after.length !== 2 || typeof after[1] !== 'string')) {
       throw new InvalidQueryError('the cursor does not hold a position');
@@ -406,7 +406,7 @@ export class DocumentStore implements DocumentRepository {
     const dir = order === 'desc' ? -1 : 1;
     const cmp = (a: [string | number, string], b: [string | number, string]) => dir * compareValues(a[0], b[0]) || compareValues(a[1], b[1]);
     const sorted = this.sortedIds(sort, order);
-    const filtered = query.outlet !== undefined || query.from !== undefined || query.to !== undefined || query.status !== undefined;
+    const filtered = query.outlet !== undefined || query.from !== undefined || query.to !== undefined || query.status !== undefined || query.only !== undefined;
     const matching = !filtered ? sorted : sorted.filter((id) => {
       const s = this.catalog.get(id);
       if (!s) return false;
@@ -414,6 +414,7 @@ export class DocumentStore implements DocumentRepository {
       if (query.from !== undefined && (s.publishedAt === undefined || s.publishedAt < query.from)) return false;
       if (query.to !== undefined && (s.publishedAt === undefined || s.publishedAt > query.to)) return false;
       if (query.status !== undefined && s.status !== query.status) return false;
+      if (query.only !== undefined && !query.only.ids.has(id)) return false;
       return true;
     });
     let start = 0;

@@ -33,6 +33,11 @@ export interface ListQuery {
   from?: string;
   to?: string;
   status?: DocumentStatus;
+  /**
+   * Only these documents (the ones assigned to an annotator, say); `name` says which set it is, so
+   * a cursor of one set is refused for another.
+   */
+  only?: { name: string; ids: ReadonlySet<string> };
   /** An opaque cursor from an earlier page's `next`; it must come with the same sort and filters. */
   cursor?: string;
   /** Page size, 1..MAX_PAGE_SIZE. */

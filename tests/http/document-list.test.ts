@@ -144,3 +144,74 @@ describe('GET /api/documents?q=', () => {
     expect(new Set([...first.body.items, ...rest.body.items].map((d: { id: string }) => d.id)).size).toBe(5);
   });
 });
+
+describe('GET /api/documents and / filtered by assignee', () => {
+  let t: Awaited<ReturnType<typeof startTestApp>>;
+  const ids = (n: number[]) => n.map((i) => `doc-${String(i).padStart(5, '0')}`);
+  beforeAll(async () => {
+    const dataDir = await tempDataDir();
+    await mkdir(join(dataDir, 'documents'));
+    for (let i = 0; i < 8; i++) {
+      const d = doc(i);
+      await writeFile(join(dataDir, 'documents', `${d.id}.json`), JSON.stringify(d));
+    }
+    t = await startTestApp({ dataDir });
+    await t.as('ana');
+    await t.as('ben');
+    // ana: 1, 2, 4, 6, 7; ben: 2, 3.
+    await t.team.assign({ 'doc-00001': ['ana'], 'doc-00002': ['ana', 'ben'], 'doc-00003': ['ben'], 'doc-00004': ['ana'], 'doc-00006': ['ana'], 'doc-00007': ['ana'] }, 'admin');
+  });
+  afterAll(() => t.cleanup());
+
+  it('when filtered by an assignee, then the array holds exactly the documents assigned to them', async () => {
+    const res = await t.http.get('/api/documents?assignee=ana&sort=title').expect(200);
+    expect(res.body.map((d: { id: string }) => d.id)).toEqual(ids([1, 2, 4, 6, 7]));
+    expect(res.headers['x-total-count']).toBe('5');
+    const ben = await t.http.get('/api/documents?assignee=ben&sort=title').expect(200);
+    expect(ben.body.map((d: { id: string }) => d.id)).toEqual(ids([2, 3]));
+  });
+
+  it('when filtered by an assignee, sorted by title descending and paged by 2, then the cursor pages cover their documents once, in order, and keep the filter', async () => {
+    const seen: string[] = [];
+    let url: string | undefined = '/api/documents?assignee=ana&sort=title&order=desc&limit=2';
+    while (url) {
+      const res = await t.http.get(url).expect(200);
+      expect(res.body.total).toBe(5);
+      seen.push(...res.body.items.map((d: { id: string }) => d.id));
+      url = nextLink(res.headers.link);
+      if (url) expect(url).toContain('assignee=ana');
+    }
+    expect(seen).toEqual(ids([7, 6, 4, 2, 1]));
+  });
+
+  it('when filtered by an assignee and the outlet, then both filters hold', async () => {
+    const res = await t.http.get('/api/documents?assignee=ana&outlet=Wire&sort=title').expect(200);
+    expect(res.body.map((d: { id: string }) => d.id)).toEqual(ids([1, 7]));
+  });
+
+  it('when the / page is filtered by an assignee, then it lists only their documents and says so', async () => {
+    const res = await t.http.get('/?assignee=ben').expect(200);
+    expect(res.text).toContain('2 of 8 documents are assigned to ben.');
+    expect(res.text).toContain('Story 00002');
+    expect(res.text).toContain('Story 00003');
+    expect(res.text).not.toContain('Story 00001');
+  });
+
+  describe('refusals', () => {
+    const guard = expectDataUntouchedAfterEach(() => t);
+    void guard;
+    it('when the assignee is not a user, then the answer is a 400 naming them, on the API and the page', async () => {
+      const res = await t.http.get('/api/documents?assignee=nobody').expect(400);
+      expect(res.body.error.code).toBe('invalid_query');
+      expect(res.body.error.message).toContain('there is no user "nobody"');
+      const page = await t.http.get('/?assignee=nobody').expect(400);
+      expect(page.text).toContain('nobody');
+    });
+
+    it("when a cursor of one assignee's list is used for another's, then the answer is a 400", async () => {
+      const { next } = (await t.http.get('/api/documents?assignee=ana&limit=1').expect(200)).body;
+      const res = await t.http.get(`/api/documents?assignee=ben&limit=1&cursor=${next}`).expect(400);
+      expect(res.body.error.code).toBe('invalid_cursor');
+    });
+  });
+});

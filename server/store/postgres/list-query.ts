@@ -12,6 +12,8 @@ export interface CheckedListQuery {
   from?: string;
   to?: string;
   status?: string;
+  /** Only these document ids. */
+  only?: string[];
   /** What a cursor of this query is signed for: the sort and every filter. */
   key: string;
 }
@@ -31,8 +33,9 @@ export function checkListQuery(query: ListQuery): CheckedListQuery {
   for (const [name, value] of [['from', query.from], ['to', query.to]] as const) {
     if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new InvalidQueryError(`"${name}" must be a date written YYYY-MM-DD`);
   }
-  const key = JSON.stringify(['list', sort, order, query.outlet ?? null, query.from ?? null, query.to ?? null, query.status ?? null]);
-  return { sort, order, limit, outlet: query.outlet, from: query.from, to: query.to, status: query.status, key };
+  const key = JSON.stringify(['list', sort, order, query.outlet ?? null, query.from ?? null, query.to ?? null, query.status ?? null, query.only?.name ?? null]);
+  const only = query.only ? [...query.only.ids] : undefined;
+  return { sort, order, limit, outlet: query.outlet, from: query.from, to: query.to, status: query.status, only, key };
 }
 
 export function pageSize(limit: number | undefined, fallback: number): number {

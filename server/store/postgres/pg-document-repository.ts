@@ -234,6 +234,7 @@ export class PgDocumentRepository implements DocumentRepository {
     if (q.from !== undefined) where.push(`published_at >= ${param(q.from)}`);
     if (q.to !== undefined) where.push(`published_at <= ${param(q.to)}`);
     if (q.status !== undefined) where.push(`status = ${param(q.status)}`);
+    if (q.only !== undefined) where.push(`id = ANY(${param(q.only)}::text[])`);
     const filters = [...where];
     const countParams = [...params];
     const expr = SORT_SQL[q.sort];
