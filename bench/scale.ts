@@ -3,7 +3,9 @@
  * are imported through the import CLI (`server/cli/import.ts`, one JSONL file of 10,000 a step,
  * timed per step with the CLI's peak resident memory), then the real server (`server/main.ts`) runs over HTTP on loopback and is
  * measured at each size: start time, resident memory, p50/p99 of list, search, editor page,
- * label save, and /compare + /outlets after a save; at the end the ratios last size / first size.
+ * label save; the statement index's first build, then /compare, /outlets and a speaker page after a
+ * label save, after a revision and after a 1,000-document import (POST /api/import); at the end the
+ * ratios last size / first size.
  * Sizes: SCALE_SIZES (default "10000,50000", to fit the bench run in about 10 minutes; "10000,100000" takes about 15). Exits non-zero only when an answer is wrong.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,7 +18,7 @@ import { prng } from '../tests/helpers/prng.js';
 const SIZES = (process.env.SCALE_SIZES ?? '10000,50000').split(',').map(Number);
 const BATCH = 10_000;
 const PASSWORD = 'scale bench admin password';
-/** A request slower than this is recorded as timed out (the compare index is not incremental yet). */
+/** A request slower than this is recorded as timed out. */
 const SLOW_MS = Number(process.env.SCALE_SLOW_MS ?? 20_000);
 
 const OUTLETS = ['Reuters', 'AP', 'BBC', 'Axios', 'Politico', 'Guardian', 'Times', 'Post', 'Wire', 'Herald', 'Tribune', 'Courier'];
@@ -122,15 +124,41 @@ async function getJson<T>(s: Server, path: string, timeoutMs = SLOW_MS): Promise
   return (await res.json()) as T;
 }
 
-async function saveLabel(s: Server, id: string): Promise<void> {
+async function saveLabel(s: Server, id: string, speaker?: string): Promise<void> {
   const doc = await getJson<{ rev: number; text: string }>(s, `/api/documents/${id}`);
   const start = doc.text.indexOf('“') + 1;
   const res = await fetch(`${s.url}/api/documents/${id}/labels`, {
     method: 'POST', headers: { ...s.headers, 'content-type': 'application/json' },
-    body: JSON.stringify({ start, end: start + 20, type: 'direct-quote', rev: doc.rev }), signal: AbortSignal.timeout(SLOW_MS),
+    body: JSON.stringify({ start, end: start + 20, type: 'direct-quote', rev: doc.rev, ...(speaker ? { speaker, cue: 'said', sourcing: 'named' } : {}) }), signal: AbortSignal.timeout(SLOW_MS),
   });
   if (res.status !== 201) wrong(`a label save answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
   else await res.arrayBuffer();
+}
+
+/** A new revision of a document: one sentence added at the end. */
+async function revise(s: Server, id: string): Promise<void> {
+  const doc = await getJson<{ rev: number; text: string }>(s, `/api/documents/${id}`);
+  const res = await fetch(`${s.url}/api/documents/${id}/text`, {
+    method: 'PUT', headers: { ...s.headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ text: `${doc.text}\n\nThe council said the vote would follow.`, baseRev: doc.rev }), signal: AbortSignal.timeout(SLOW_MS),
+  });
+  if (res.status !== 201) wrong(`a revision answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  else await res.arrayBuffer();
+}
+
+/** Milliseconds of /compare, /outlets and one speaker's page, asked one after the other. */
+async function statementViews(s: Server, speakerId: string): Promise<number[]> {
+  const out: number[] = [];
+  for (const path of ['/compare', '/outlets', `/speakers/${speakerId}`]) {
+    const t0 = performance.now();
+    try {
+      await get(s, path);
+    } catch (err) {
+      if ((err as Error).name !== 'TimeoutError') throw err;
+    }
+    out.push(performance.now() - t0);
+  }
+  return out;
 }
 
 type Row = Record<string, number | string>;
@@ -160,6 +188,8 @@ async function main(): Promise<void> {
   const importRates: string[] = [];
   console.log(`scale bench on ${cpus().length} cores, sizes ${SIZES.join(', ')}, data in ${dataDir}`);
   let count = 0;
+  /** Documents added over HTTP by earlier sizes' import step. */
+  let extras = 0;
   try {
     for (const size of SIZES) {
       while (count < size) {
@@ -184,7 +214,7 @@ async function main(): Promise<void> {
       const s = await startServer(dataDir, seedsDir);
       const row: Row = { size, 'start s': (s.startMs / 1000).toFixed(2), 'RSS after start MB': (await rssMb(s.child.pid!)).toFixed(0) };
       const total = (await get(s, '/api/documents?limit=1')).headers.get('x-total-count');
-      if (Number(total) !== size) wrong(`the list says ${total} documents, not ${size}`);
+      if (Number(total) !== size + extras) wrong(`the list says ${total} documents, not ${size + extras}`);
       const t0 = performance.now();
       // The first search waits for the index built in the background since the start.
       const probe = await getJson<{ items: Array<{ id: string }> }>(s, `/api/documents?q=zq${size - 1}x`, 600_000);
@@ -206,17 +236,50 @@ async function main(): Promise<void> {
         await get(s, `/documents/${ids[i]}`);
       });
       const save = await timed(20, async (i) => saveLabel(s, ids[20 + (i % 20)]));
-      const afterSave = await timed(2, async (i) => {
-        await saveLabel(s, ids[i]);
-        await get(s, '/compare');
-        await get(s, '/outlets');
-      });
+      // The statement index: its first build (requests for /compare wait for it), then the three
+      // views after a label save, after a revision and after a 1,000-document import (updates).
+      const tBuild = performance.now();
+      await getJson(s, '/api/compare?minDocuments=2', 900_000);
+      row['statement index first build s'] = ((performance.now() - tBuild) / 1000).toFixed(1);
+      await saveLabel(s, ids[0], NAMES[0]);
+      const speakers = await getJson<Array<{ id: string }>>(s, '/api/speakers');
+      if (!speakers[0]) wrong('no speaker listed after a label naming one');
+      const speakerId = speakers[0]?.id ?? 'none';
+      await statementViews(s, speakerId);
+      const views = (xs: number[][]) => xs.map((v) => v.map((ms) => ms.toFixed(0)).join(' / ')).join('; ');
+      const afterSave: number[][] = [];
+      for (let i = 1; i <= 3; i++) {
+        await saveLabel(s, ids[i], NAMES[i]);
+        afterSave.push(await statementViews(s, speakerId));
+      }
+      const afterRevision: number[][] = [];
+      for (let i = 4; i <= 5; i++) {
+        await revise(s, ids[i]);
+        afterRevision.push(await statementViews(s, speakerId));
+      }
+      const extra: string[] = [];
+      for (let n = 0; n < 1000; n++) {
+        const a = article(size + n, rand);
+        extra.push(JSON.stringify({ id: `extra-${size}-${n}`, title: a.title, outlet: a.outlet, publishedAt: a.publishedAt, text: a.text }));
+      }
+      const tImport = performance.now();
+      const imported = await fetch(`${s.url}/api/import?format=jsonl`, { method: 'POST', headers: { ...s.headers, 'content-type': 'application/x-ndjson' }, body: extra.join('\n'), signal: AbortSignal.timeout(600_000) });
+      if (imported.status !== 200) wrong(`importing 1,000 documents answered ${imported.status}: ${(await imported.text()).slice(0, 300)}`);
+      else await imported.arrayBuffer();
+      const importMs = performance.now() - tImport;
+      extras += 1000;
+      const afterImport = [await statementViews(s, speakerId)];
       Object.assign(row, {
         'list p50/p99 ms': fmt(list), 'search p50/p99 ms': fmt(search), 'editor p50/p99 ms': fmt(editor),
-        'label save p50/p99 ms': fmt(save), 'save+/compare+/outlets p50/p99 ms': fmt(afterSave),
+        'label save p50/p99 ms': fmt(save),
+        'after a save: /compare / /outlets / speaker ms (3 rounds)': views(afterSave),
+        'after a revision (2 rounds)': views(afterRevision),
+        'import 1,000 over HTTP s': (importMs / 1000).toFixed(1),
+        'after the import': views(afterImport),
         'RSS after all MB': (await rssMb(s.child.pid!)).toFixed(0),
       });
-      for (const [k, v] of [['list', list], ['search', search], ['editor', editor], ['save', save], ['compare', afterSave]] as const) row[`_${k}`] = v.p50;
+      for (const [k, v] of [['list', list], ['search', search], ['editor', editor], ['save', save]] as const) row[`_${k}`] = v.p50;
+      row._compare = pct(afterSave.map((v) => v[0] + v[1] + v[2]), 0.5);
       results.push(row);
       console.log(row);
       await stopServer(s);

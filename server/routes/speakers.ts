@@ -4,7 +4,7 @@ import type { DocumentStore } from '../store/document-store.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { editSpeaker, mergeSpeakers, resolveAllSpeakers, speakerStoreOf, splitSpeaker, undoMerge } from '../services/speakers.js';
 import { compareServiceOf } from '../services/outlets.js';
-import { speakerCounts, speakerProfile } from '../domain/compare/speakers.js';
+import { speakerCounts, speakerProfileOf } from '../domain/compare/speakers.js';
 import { activeSpeaker } from '../domain/speakers/resolve.js';
 import { nameKey } from '../domain/speakers/names.js';
 import { typeName } from '../domain/label-types.js';
@@ -71,7 +71,7 @@ export function speakerRoutes(store: DocumentStore, project: ProjectStore): Rout
   router.get('/api/speakers/:id', async (req, res) => {
     const speaker = await load(req);
     const snap = await compareServiceOf(store).snapshot();
-    res.json({ ...speaker, ...speakerProfile(snap.docs, snap.clusters, speaker.id) });
+    res.json({ ...speaker, ...speakerProfileOf(snap.documentsOfSpeaker(speaker.id), snap.labelRenderings(), speaker.id) });
   });
 
   router.post('/api/speakers/:id/merge', async (req, res) => {
@@ -104,7 +104,7 @@ export function speakerRoutes(store: DocumentStore, project: ProjectStore): Rout
     if (speaker.id !== String(req.params.id)) return res.redirect(302, `/speakers/${speaker.id}`);
     const snap = await compareServiceOf(store).snapshot();
     const types = project.labelTypes();
-    res.render('speakers/show', { title: speaker.name, speaker, ...speakerProfile(snap.docs, snap.clusters, speaker.id), typeName: (id: string) => typeName(types, id) });
+    res.render('speakers/show', { title: speaker.name, speaker, ...speakerProfileOf(snap.documentsOfSpeaker(speaker.id), snap.labelRenderings(), speaker.id), typeName: (id: string) => typeName(types, id) });
   });
 
   router.post('/speakers/:id/merge', async (req, res) => {

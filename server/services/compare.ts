@@ -6,6 +6,7 @@ import type { CorpusDocument, StatementCluster } from '../domain/compare/types.j
 import type { MatchingStats } from '../domain/compare/statements.js';
 import { StatementIndex } from '../domain/compare/statement-index.js';
 import type { DocumentContribution } from '../domain/compare/contribution.js';
+import { labelRenderings, type LabelRenderings } from '../domain/compare/speakers.js';
 import { runJob } from './domain-worker.js';
 
 /**
@@ -37,6 +38,10 @@ export interface CompareSnapshot {
   stats: MatchingStats;
   /** Milliseconds the last update of the index took (the first build, or the documents changed since). */
   buildMs: number;
+  /** The documents with a label on their latest revision crediting speaker `id` (a speaker's posting), by id. */
+  documentsOfSpeaker(id: string): CorpusDocument[];
+  /** Labels that render a statement carried by another document too (computed once per snapshot). */
+  labelRenderings(): LabelRenderings;
 }
 
 /** What matching reads of a stored document: its latest revision and the labels on it. */
@@ -74,6 +79,8 @@ export class CompareService {
   private current: CompareSnapshot | null = null;
   private docs: CorpusDocument[] = [];
   private firstBuildPairs = 0;
+  /** Speaker id → ids of the documents whose labels credit it. */
+  private readonly speakerPostings = new Map<string, Set<string>>();
   private readonly listeners = new Set<Listener>();
   /** Documents indexed so far during the first build, of how many. */
   readonly progress = { done: 0, total: 0 };
@@ -112,7 +119,11 @@ export class CompareService {
     if (!this.built) await this.firstBuild();
     else await this.applyPending();
     const clusters = this.index.clusters();
+    const docs = this.docs;
+    let renderings: LabelRenderings | null = null;
     this.current = {
+      documentsOfSpeaker: (id) => [...(this.speakerPostings.get(id) ?? [])].sort().map((d) => findById(docs, d)).filter((d): d is CorpusDocument => d !== null),
+      labelRenderings: () => (renderings ??= labelRenderings(clusters)),
       docs: this.docs,
       clusters,
       byId: new Map(clusters.map((c) => [c.id, c])),
@@ -162,6 +173,15 @@ export class CompareService {
   }
 
   private emit(changed: Parameters<Listener>[0]): void {
+    for (const { id, before, after } of changed) {
+      for (const l of before?.labels ?? []) this.speakerPostings.get(l.speakerId ?? '')?.delete(id);
+      for (const l of after?.labels ?? []) {
+        if (!l.speakerId) continue;
+        let ids = this.speakerPostings.get(l.speakerId);
+        if (!ids) this.speakerPostings.set(l.speakerId, (ids = new Set()));
+        ids.add(id);
+      }
+    }
     for (const listener of this.listeners) listener(changed);
   }
 
@@ -193,6 +213,18 @@ export class CompareService {
 }
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** The document with that id in `docs` (sorted by id), or `null`. */
+function findById(docs: CorpusDocument[], id: string): CorpusDocument | null {
+  let lo = 0;
+  let hi = docs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (docs[mid].id < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < docs.length && docs[lo].id === id ? docs[lo] : null;
+}
 
 /** `docs` (sorted by id) with the changed documents replaced, added or removed. */
 function patchSorted(docs: CorpusDocument[], changes: { id: string; doc: CorpusDocument | null }[]): CorpusDocument[] {

@@ -132,11 +132,26 @@ export interface SpeakerProfile {
 
 /** Everything credited to speaker `id` in the statistics layer of each document, by date (undated last), outlet, position. */
 export function speakerProfile(docs: CorpusDocument[], clusters: StatementCluster[], id: string): SpeakerProfile {
-  const renderingOf = new Map<string, { clusterId: string; kind: RenderingKind | 'reference' }>();
+  return speakerProfileOf(docs, labelRenderings(clusters), id);
+}
+
+/** Where each label is a rendering of a statement carried by another document too: by label id. */
+export type LabelRenderings = Map<string, { clusterId: string; kind: RenderingKind | 'reference' }>;
+
+export function labelRenderings(clusters: StatementCluster[]): LabelRenderings {
+  const renderingOf: LabelRenderings = new Map();
   for (const c of clusters) {
     if (c.documentCount < 2) continue;
     for (const r of c.renderings) if (r.label) renderingOf.set(r.label.id, { clusterId: c.id, kind: r.isReference ? 'reference' : r.kind });
   }
+  return renderingOf;
+}
+
+/**
+ * `speakerProfile` from the label renderings computed once per corpus state; `docs` need only hold
+ * the documents with a label crediting the speaker (the others add nothing).
+ */
+export function speakerProfileOf(docs: CorpusDocument[], renderingOf: LabelRenderings, id: string): SpeakerProfile {
   const statements: CreditedStatement[] = [];
   for (const d of docs) {
     for (const l of statisticsLabels(d)) {
