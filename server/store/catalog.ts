@@ -47,6 +47,8 @@ export function summarize(doc: DocumentRecord): DocumentSummary {
  */
 export class Catalog {
   private readonly rows = new Map<string, CatalogRow>();
+  /** `meta.url` -> ids of the documents with that URL (as in memory), so finding by URL reads no other row. */
+  private readonly byUrl = new Map<string, Set<string>>();
   private logLines = 0;
   private appending: Promise<void> = Promise.resolve();
 
@@ -77,7 +79,7 @@ export class Catalog {
       for (const row of raw.rows as unknown[]) catalog.take(row);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      catalog.rows.clear();
+      catalog.clearRows();
       // Missing is how a new data folder starts: the files not in the catalogue are read anyway.
       if (code !== 'ENOENT') problem = `catalog.json is damaged (${(err as Error).message})`;
     }
@@ -88,7 +90,7 @@ export class Catalog {
         logLines++;
         try {
           const entry = JSON.parse(line) as { id?: string; deleted?: boolean };
-          if (entry.deleted && typeof entry.id === 'string') catalog.rows.delete(entry.id);
+          if (entry.deleted && typeof entry.id === 'string') catalog.drop(entry.id);
           else catalog.take(entry);
         } catch {
           // A line cut short by a crash: the document's file stamp check at start catches it.
@@ -104,7 +106,41 @@ export class Catalog {
     const s = r?.summary;
     if (!s || typeof s.id !== 'string' || typeof s.title !== 'string' || typeof s.rev !== 'number' || !Array.isArray(s.speakers)) return;
     if (!r.stamp || typeof r.stamp.size !== 'number' || typeof r.stamp.mtimeMs !== 'number') return;
-    this.rows.set(s.id, { summary: s, saved: { summary: s, stamp: r.stamp } });
+    this.put(s.id, { summary: s, saved: { summary: s, stamp: r.stamp } });
+  }
+
+  /** Every change of `rows` goes through put, drop and clearRows, which keep `byUrl` in step. */
+  private put(id: string, row: CatalogRow): void {
+    this.unindex(id);
+    this.rows.set(id, row);
+    const url = row.summary.url;
+    if (url === undefined) return;
+    const ids = this.byUrl.get(url);
+    if (ids) ids.add(id);
+    else this.byUrl.set(url, new Set([id]));
+  }
+
+  private drop(id: string): void {
+    this.unindex(id);
+    this.rows.delete(id);
+  }
+
+  private clearRows(): void {
+    this.rows.clear();
+    this.byUrl.clear();
+  }
+
+  private unindex(id: string): void {
+    const url = this.rows.get(id)?.summary.url;
+    if (url === undefined) return;
+    const ids = this.byUrl.get(url);
+    ids?.delete(id);
+    if (ids?.size === 0) this.byUrl.delete(url);
+  }
+
+  /** Ids of the documents whose `meta.url` is exactly `url`, in id order. */
+  idsWithUrl(url: string): string[] {
+    return [...(this.byUrl.get(url) ?? [])].sort();
   }
 
   has(id: string): boolean {
@@ -134,26 +170,26 @@ export class Catalog {
   /** The document changed in memory; its file stamp is set once its write is done (`written`). */
   set(doc: DocumentRecord): void {
     const row = this.rows.get(doc.id);
-    this.rows.set(doc.id, { summary: summarize(doc), saved: row?.saved ?? null });
+    this.put(doc.id, { summary: summarize(doc), saved: row?.saved ?? null });
   }
 
   /** At start: a summary made from a file just read (no log line, the next compaction keeps it). */
   setFromFile(doc: DocumentRecord, stamp: FileStamp): void {
     const summary = summarize(doc);
-    this.rows.set(doc.id, { summary, saved: { summary, stamp } });
+    this.put(doc.id, { summary, saved: { summary, stamp } });
   }
 
   delete(id: string): void {
-    this.rows.delete(id);
+    this.drop(id);
   }
 
   /** Puts the rows in the order of `ids` (the documents' file names), dropping any other. */
   reorder(ids: string[]): void {
     const rows = new Map(this.rows);
-    this.rows.clear();
+    this.clearRows();
     for (const id of ids) {
       const row = rows.get(id);
-      if (row) this.rows.set(id, row);
+      if (row) this.put(id, row);
     }
   }
 
@@ -168,7 +204,7 @@ export class Catalog {
 
   /** Records that the document `id` is gone, in the log. */
   removed(id: string): Promise<void> {
-    this.rows.delete(id);
+    this.drop(id);
     return this.appendLog(JSON.stringify({ id, deleted: true }));
   }
 

@@ -505,7 +505,8 @@ export class DocumentStore implements DocumentRepository {
   }
 
   async findByUrl(url: string): Promise<string[]> {
-    return this.catalog.summaries().filter((s) => s.url === url).map((s) => s.id);
+    // Through the catalogue's URL index: no scan of the corpus.
+    return this.catalog.idsWithUrl(url);
   }
 
   async speakerCounts(): Promise<Array<{ speaker: string; documents: number }>> {

@@ -205,6 +205,50 @@ export function repositoryContract(name: string, factory: RepositoryFactory): vo
         expect(await repo.findByUrl('https://example.org/')).toEqual([]);
         expect(await repo.speakerCounts()).toEqual([{ speaker: 'Ann', documents: 1 }]);
       });
+
+      it('when documents share a URL, one changes its URL, one is deleted and the store is reopened, then findByUrl follows every change', async () => {
+        const A = 'https://example.org/a';
+        const B = 'https://example.org/b';
+        await repo.create(makeDoc('v2', { url: A }));
+        await repo.create(makeDoc('v1', { url: A }));
+        await repo.create(makeDoc('v3', { url: B }));
+        expect(await repo.findByUrl(A)).toEqual(['v1', 'v2']);
+        await repo.update('v2', (d) => {
+          d.meta.url = B;
+        });
+        expect(await repo.findByUrl(A)).toEqual(['v1']);
+        expect(await repo.findByUrl(B)).toEqual(['v2', 'v3']);
+        await repo.update('v1', (d) => {
+          delete d.meta.url;
+        });
+        expect(await repo.findByUrl(A)).toEqual([]);
+        await repo.delete('v3');
+        expect(await repo.findByUrl(B)).toEqual(['v2']);
+        // A mutator that throws changes nothing, the URL index included.
+        await expect(repo.update('v2', (d) => {
+          d.meta.url = A;
+          throw new Error('refused');
+        })).rejects.toThrow('refused');
+        expect(await repo.findByUrl(A)).toEqual([]);
+        expect(await repo.findByUrl(B)).toEqual(['v2']);
+        if (subject.reopen) {
+          const again = await subject.reopen();
+          expect(await again.findByUrl(B)).toEqual(['v2']);
+          expect(await again.findByUrl(A)).toEqual([]);
+        }
+      });
+
+      it('when a list is restricted to a set of ids, then only those come, paged, and a cursor of another set is refused', async () => {
+        for (const id of ['o1', 'o2', 'o3', 'o4']) await repo.create(makeDoc(id));
+        const only = { name: 'set-a', ids: new Set(['o1', 'o3', 'o4', 'gone']) };
+        const first = await repo.listPage({ sort: 'title', only, limit: 2 });
+        expect(first.items.map((s) => s.id)).toEqual(['o1', 'o3']);
+        expect(first.total).toBe(3);
+        const second = await repo.listPage({ sort: 'title', only, limit: 2, cursor: first.next! });
+        expect(second.items.map((s) => s.id)).toEqual(['o4']);
+        expect(second.next).toBeNull();
+        expect(await statusOf(repo.listPage({ sort: 'title', only: { name: 'set-b', ids: only.ids }, limit: 2, cursor: first.next! }))).toBe(400);
+      });
     });
 
     describe('search', () => {
