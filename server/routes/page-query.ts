@@ -3,6 +3,8 @@ import { InvalidQueryError } from '../store/repository.js';
 
 /** Largest page of a document's revisions (and default when `limit` is given without a value). */
 export const MAX_REVISIONS_PAGE = 1000;
+/** Revisions on one page of the revisions HTML page (newest first). */
+export const REVISIONS_HTML_PAGE = 50;
 
 /** `limit` of a query string: absent, or a whole number from 1 to `max`; anything else is a 400. */
 export function pageLimit(raw: unknown, max: number): number | undefined {
@@ -31,5 +33,23 @@ export class AppendOnlyPager {
     const items = rows.slice(offset, offset + limit);
     const next = offset + limit < rows.length ? this.cursors.sign(listKey, offset + limit) : null;
     return { items, total: rows.length, next };
+  }
+
+  /**
+   * The same list newest first: the cursor holds how many of the oldest rows are still to show, so
+   * rows added at the end meanwhile do not shift the next page.
+   */
+  pageNewestFirst<T>(rows: T[], listKey: string, query: { cursor?: unknown; limit?: unknown }, max: number, fallback = max): { items: T[]; total: number; next: string | null } {
+    const limit = pageLimit(query.limit, max) ?? fallback;
+    let end = rows.length;
+    if (query.cursor !== undefined) {
+      if (typeof query.cursor !== 'string') throw new InvalidQueryError('cursor must be given once');
+      const at = this.cursors.open(query.cursor, `${listKey}:newest-first`);
+      if (typeof at !== 'number' || !Number.isInteger(at) || at < 0 || at > rows.length) throw new InvalidQueryError('the cursor does not hold a position');
+      end = at;
+    }
+    const start = Math.max(0, end - limit);
+    const items = rows.slice(start, end).reverse();
+    return { items, total: rows.length, next: start > 0 ? this.cursors.sign(`${listKey}:newest-first`, start) : null };
   }
 }

@@ -9,7 +9,7 @@ import { badRequest, HttpError, notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
 import { documentJson, loadDocument } from './documents-api.js';
-import { AppendOnlyPager, MAX_REVISIONS_PAGE } from './page-query.js';
+import { AppendOnlyPager, MAX_REVISIONS_PAGE, REVISIONS_HTML_PAGE } from './page-query.js';
 
 const reviseSchema = z
   .object({
@@ -73,10 +73,14 @@ export function revisionRoutes(store: DocumentStore, project: ProjectStore): Rou
     });
   });
 
+  // Newest first, REVISIONS_HTML_PAGE at a time (`limit` up to MAX_REVISIONS_PAGE), *Older revisions* to the next page.
   router.get('/documents/:id/revisions', (req, res) => {
     const doc = loadDocument(store, req);
-    const revisions = doc.revisions.map((r) => revisionSummary(doc, r)).reverse();
-    res.render('revisions/list', { title: `Revisions · ${doc.meta.title}`, doc, revisions, latestRev: latestRevision(doc).rev });
+    const page = pager.pageNewestFirst(doc.revisions, `revisions:${doc.id}`, req.query, MAX_REVISIONS_PAGE, REVISIONS_HTML_PAGE);
+    const revisions = page.items.map((r) => revisionSummary(doc, r));
+    const limit = page.items.length;
+    const nextUrl = page.next ? `/documents/${doc.id}/revisions?limit=${limit}&cursor=${encodeURIComponent(page.next)}` : null;
+    res.render('revisions/list', { title: `Revisions · ${doc.meta.title}`, doc, revisions, latestRev: latestRevision(doc).rev, total: page.total, nextUrl });
   });
 
   router.get('/documents/:id/revisions/:rev', (req, res) => {

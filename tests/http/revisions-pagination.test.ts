@@ -61,3 +61,55 @@ describe('GET /api/documents/:id/revisions, paginated', () => {
     expect(res.body.error).toEqual({ code: 'invalid_query', message: `limit must be a whole number from 1 to ${MAX_REVISIONS_PAGE}, not ${JSON.stringify(limit)}` });
   });
 });
+
+describe('the /documents/:id/revisions page, paginated', () => {
+  let t: TestApp;
+  let id: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    id = (await t.http.post('/api/documents').send({ title: 'Five revisions', text: 'Version 1.' }).expect(201)).body.id as string;
+    for (let v = 2; v <= 5; v++) {
+      const doc = (await t.store.getDocument(id))!;
+      await t.http.put(`/api/documents/${id}/text`).send({ text: `Version ${v}.`, baseRev: latestRevision(doc).rev }).expect(201);
+    }
+  });
+  afterAll(() => t.cleanup());
+  const guard = expectDataUntouchedAfterEach(() => t);
+
+  const revsOn = (html: string) => [...html.matchAll(/aria-label="compare from revision (\d+)"/g)].map((m) => Number(m[1]));
+  const olderLink = (html: string) => /<a href="([^"]+)" rel="next">Older revisions<\/a>/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+
+  test('when opened with limit 2, then the newest two come first and the Older revisions links lead through the rest once each', async () => {
+    const seen: number[][] = [];
+    let url: string | undefined = `/documents/${id}/revisions?limit=2`;
+    while (url) {
+      const res = await t.http.get(url).expect(200);
+      seen.push(revsOn(res.text));
+      url = olderLink(res.text);
+    }
+    expect(seen).toEqual([[5, 4], [3, 2], [1]]);
+  });
+
+  test('when a revision is added between pages, then the next page still starts where the first stopped', async () => {
+    const first = await t.http.get(`/documents/${id}/revisions?limit=3`).expect(200);
+    expect(revsOn(first.text)).toEqual([5, 4, 3]);
+    const doc = (await t.store.getDocument(id))!;
+    await t.http.put(`/api/documents/${id}/text`).send({ text: 'Version 6.', baseRev: latestRevision(doc).rev }).expect(201);
+    await guard.rebaseline(); // the new revision is the one change this test makes
+    const second = await t.http.get(olderLink(first.text)!).expect(200);
+    expect(revsOn(second.text)).toEqual([2, 1]);
+    expect(olderLink(second.text)).toBeUndefined();
+  });
+
+  test.each([
+    ['a tampered cursor', async () => {
+      const first = await t.http.get(`/documents/${id}/revisions?limit=1`).expect(200);
+      return `${olderLink(first.text)!.slice(0, -3)}xyz`;
+    }, /altered|malformed/],
+    ['a page size over the cap', async () => `/documents/${id}/revisions?limit=${MAX_REVISIONS_PAGE + 1}`, /limit must be a whole number from 1 to 1000/],
+    ['a page size that is not a number', async () => `/documents/${id}/revisions?limit=all`, /limit must be a whole number/],
+  ])('when given %s, then the page answers 400 saying so', async (_name, url, message) => {
+    const res = await t.http.get(await url()).expect(400);
+    expect(res.text).toMatch(message);
+  });
+});
