@@ -12,6 +12,7 @@ import { documentsApi } from './routes/documents-api.js';
 import { documentsPages } from './routes/documents-pages.js';
 import { actorOf } from './routes/actor.js';
 import { labelsApi } from './routes/labels-api.js';
+import { historyRoutes } from './routes/history.js';
 import { revisionRoutes } from './routes/revisions.js';
 import { exportRoutes } from './routes/export.js';
 import { importRoutes } from './routes/import.js';
@@ -93,6 +94,7 @@ export function createApp({ store, project, users, team, trustProxy = false, all
   app.use('/api/documents', documentsApi(store, { team, users }));
   app.use('/api/documents/:id/labels', labelsApi(store, project));
   app.use('/', revisionRoutes(store, project)); // /api/documents/:id/text|revisions|diff, /documents/:id/revisions, /documents/:id/edit
+  app.use('/', historyRoutes(store, project)); // /api/documents/:id/events, /documents/:id/history
   app.use('/', verdictRoutes(store)); // /api/documents/:id/labels/:labelId/verdict, /api/verdict-settings (ClaimReview is the export format claimreview)
   app.use('/', exportRoutes(store, project)); // /api/export, /export
   app.use('/', importRoutes(store, project)); // /api/import, /import

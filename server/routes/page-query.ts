@@ -3,6 +3,10 @@ import { InvalidQueryError } from '../store/repository.js';
 
 /** Largest page of a document's revisions (and default when `limit` is given without a value). */
 export const MAX_REVISIONS_PAGE = 1000;
+/** Largest page of a document's events or history lines. */
+export const MAX_EVENTS_PAGE = 1000;
+/** History lines on one page of `/documents/:id/history` (newest first); the editor shows as many. */
+export const HISTORY_HTML_PAGE = 50;
 /** Revisions on one page of the revisions HTML page (newest first). */
 export const REVISIONS_HTML_PAGE = 50;
 
