@@ -344,6 +344,17 @@ async function attacks(): Promise<Attack[]> {
     { name: 'editor page: the same document', run: async ({ url, headers }) => String(await send(`${url}/documents/quotes-2m`, { headers })) },
     { name: 'revision: 49,000 chars, 2,000 labels all touched', run: async (ctx) => String(await revise(ctx, 'revise-49k')) },
     {
+      name: 'revision: 2,000,000 chars, 20,000 labels (the limit), one word changed',
+      run: async (ctx) => {
+        const { text } = await textOf(ctx.url, ctx.headers, 'quotes-2m');
+        const at = text.indexOf('The weather held.', 1_000_000);
+        const next = `${text.slice(0, at)}The weather kept.${text.slice(at + 'The weather held.'.length)}`; // same length: the text stays at the 2,000,000-character limit
+        const res = await fetch(`${ctx.url}/api/documents/quotes-2m/text`, { method: 'PUT', headers: { ...ctx.headers, 'content-type': 'application/json' }, body: JSON.stringify({ text: next }), signal: AbortSignal.timeout(ATTACK_TIMEOUT_MS) });
+        const body = (await res.json()) as { error?: { code: string; message: string } };
+        return `${res.status}${body.error ? ` ${body.error.code}: ${body.error.message}` : ''}`;
+      },
+    },
+    {
       name: 'the same revision while another client edits a label every 300 ms',
       run: async (ctx) => {
         let editing = true;
