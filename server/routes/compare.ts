@@ -10,6 +10,7 @@ import type { StatementCluster } from '../domain/compare/types.js';
 import { typeName } from '../domain/label-types.js';
 import { badRequest, notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
+import { AppendOnlyPager, MAX_PAGE } from './page-query.js';
 import { occurrenceOf, queryWords, searchStatements, type PassageHit } from '../domain/compare/search.js';
 import { sameName } from '../domain/compare/names.js';
 import type { CorpusDocument } from '../domain/compare/types.js';
@@ -29,8 +30,8 @@ const filterSchema = z.object({
   q: z.string().max(200, 'must be at most 200 characters').transform((s) => s.trim()).optional(),
 });
 
-/** Most statements listed on the /compare page; the API lists them all. */
-const PAGE_LIMIT = 200;
+/** Statements on one page of /compare (`limit` 1 to MAX_PAGE); the API lists them all. */
+export const COMPARE_PAGE = 200;
 
 /** Statement ids are "s" and 12 hex digits (see build-cluster.ts). */
 const CLUSTER_ID = /^s[0-9a-f]{12}$/;
@@ -72,6 +73,7 @@ function passageJson(p: PassageHit) {
 
 export function compareRoutes(store: DocumentStore, project: ProjectStore): Router {
   const router = Router();
+  const pager = new AppendOnlyPager();
   const service = compareServiceOf(store);
 
   const filterOf = (req: Request): ClusterFilter => {
@@ -111,11 +113,19 @@ export function compareRoutes(store: DocumentStore, project: ProjectStore): Rout
     const filter = filterOf(req);
     const snap = await service.snapshot();
     const { statements: clusters, passages } = search(snap, filter);
+    // The cursor holds a position in the list as the statement index orders it (biggest first).
+    const page = pager.page(clusters, `compare:${JSON.stringify(filter)}`, req.query, MAX_PAGE, COMPARE_PAGE);
+    const params = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)]));
+    if (page.next) {
+      params.set('limit', String(page.items.length));
+      params.set('cursor', page.next);
+    }
     res.render('compare/index', {
       passages,
       title: 'Compare framing',
       filter,
-      clusters: clusters.slice(0, PAGE_LIMIT),
+      clusters: page.items,
+      nextUrl: page.next ? `/compare?${params}` : null,
       matching: clusters.length,
       total: snap.clusters.filter((c) => c.documentCount >= 2).length,
       stats: snap.stats,

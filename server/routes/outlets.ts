@@ -12,6 +12,14 @@ import { typeName } from '../domain/label-types.js';
 import { sameName } from '../domain/compare/names.js';
 import { notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
+import { byCodePoint, MAX_PAGE, SortedPager, type SortKeyTuple } from './page-query.js';
+
+/** Documents on one page of an outlet's document list (`/outlets/:name`). */
+export const OUTLET_DOCUMENTS_PAGE = 50;
+
+/** Newest first (undated last), then by id: the order of an outlet's document list and of its cursors. */
+const documentKey = (d: { publishedAt?: string; id: string }): SortKeyTuple => [d.publishedAt ?? '', d.id];
+const documentOrder = (a: SortKeyTuple, b: SortKeyTuple) => byCodePoint(String(b[0]), String(a[0])) || byCodePoint(String(a[1]), String(b[1]));
 
 /** Figures the month chart can draw: share columns only. */
 const CHARTABLE = OUTLET_COLUMNS.filter((c) => c.share).map((c) => c.id) as [string, ...string[]];
@@ -29,6 +37,7 @@ const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}
 /** /outlets (comparison table and month chart), /outlets/:name, GET /api/outlets (JSON or CSV). */
 export function outletRoutes(store: DocumentStore, project: ProjectStore): Router {
   const router = Router();
+  const documentPager = new SortedPager();
 
   const table = async (req: Request) => {
     const q = parseWith(tableQuery, req.query, 'query');
@@ -66,6 +75,9 @@ export function outletRoutes(store: DocumentStore, project: ProjectStore): Route
     const types = project.labelTypes();
     const stats = outletStats(snap.docs, snap.clusters, name, types.map((t) => t.id));
     if (!stats) throw notFound(`no document has the outlet "${name.slice(0, 200)}"`);
+    const sorted = [...stats.documents].sort((a, b) => documentOrder(documentKey(a), documentKey(b)));
+    const page = documentPager.page(sorted, `outlet-documents:${name}`, req.query, { max: MAX_PAGE, fallback: OUTLET_DOCUMENTS_PAGE, keyOf: documentKey, cmp: documentOrder });
+    const nextUrl = page.next ? `/outlets/${encodeURIComponent(name)}?limit=${page.limit}&cursor=${encodeURIComponent(page.next)}` : null;
     const { rows, months } = await outletFigures(store);
     const row = rows.find((r) => sameName(r.outlet, name))!;
     const charts = {
@@ -80,6 +92,8 @@ export function outletRoutes(store: DocumentStore, project: ProjectStore): Route
       charts,
       title: stats.outlet,
       stats,
+      documents: page.items,
+      nextUrl,
       row,
       months: months.filter((m) => sameName(m.outlet, name)),
       columns: OUTLET_COLUMNS,

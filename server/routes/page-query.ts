@@ -1,6 +1,9 @@
 import { CursorSigner } from '../store/cursor.js';
 import { InvalidQueryError } from '../store/repository.js';
 
+/** Largest page of an in-memory list (speakers, statements, an outlet's documents). */
+export const MAX_PAGE = 1000;
+
 /** Largest page of a document's revisions (and default when `limit` is given without a value). */
 export const MAX_REVISIONS_PAGE = 1000;
 /** Largest page of a document's events or history lines. */
@@ -25,8 +28,8 @@ export function pageLimit(raw: unknown, max: number): number | undefined {
 export class AppendOnlyPager {
   private readonly cursors = new CursorSigner();
 
-  page<T>(rows: T[], listKey: string, query: { cursor?: unknown; limit?: unknown }, max: number): { items: T[]; total: number; next: string | null } {
-    const limit = pageLimit(query.limit, max) ?? max;
+  page<T>(rows: T[], listKey: string, query: { cursor?: unknown; limit?: unknown }, max: number, fallback = max): { items: T[]; total: number; next: string | null } {
+    const limit = pageLimit(query.limit, max) ?? fallback;
     let offset = 0;
     if (query.cursor !== undefined) {
       if (typeof query.cursor !== 'string') throw new InvalidQueryError('cursor must be given once');
@@ -57,3 +60,47 @@ export class AppendOnlyPager {
     return { items, total: rows.length, next: start > 0 ? this.cursors.sign(`${listKey}:newest-first`, start) : null };
   }
 }
+
+/** A row's place in a sorted list, as a cursor keeps it (JSON: strings and numbers). */
+export type SortKeyTuple = Array<string | number>;
+
+/**
+ * Pages of a list kept in memory in a stable order (`cmp` over `keyOf`, which must tell any two rows
+ * apart: end it with an id): the signed cursor holds the key of the last row given, so rows added or
+ * removed meanwhile do not shift the next page.
+ */
+export class SortedPager {
+  private readonly cursors = new CursorSigner();
+
+  page<T>(
+    rows: T[],
+    listKey: string,
+    query: { cursor?: unknown; limit?: unknown },
+    options: { max: number; fallback: number; keyOf: (row: T) => SortKeyTuple; cmp: (a: SortKeyTuple, b: SortKeyTuple) => number },
+  ): { items: T[]; total: number; next: string | null; limit: number } {
+    const limit = pageLimit(query.limit, options.max) ?? options.fallback;
+    let start = 0;
+    if (query.cursor !== undefined) {
+      if (typeof query.cursor !== 'string') throw new InvalidQueryError('cursor must be given once');
+      const after = this.cursors.open(query.cursor, listKey);
+      if (!Array.isArray(after) || after.length === 0 || !after.every((v) => typeof v === 'string' || typeof v === 'number')) {
+        throw new InvalidQueryError('the cursor does not hold a position');
+      }
+      let lo = 0;
+      let hi = rows.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (options.cmp(options.keyOf(rows[mid]), after as SortKeyTuple) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      start = lo;
+    }
+    const items = rows.slice(start, start + limit);
+    const last = items[items.length - 1];
+    const next = last !== undefined && start + limit < rows.length ? this.cursors.sign(listKey, options.keyOf(last)) : null;
+    return { items, total: rows.length, next, limit };
+  }
+}
+
+/** Compares two strings by code point (a stable order for ids). */
+export const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

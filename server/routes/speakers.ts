@@ -12,6 +12,14 @@ import type { Speaker } from '../domain/speakers/types.js';
 import { notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
+import { byCodePoint, MAX_PAGE, SortedPager, type SortKeyTuple } from './page-query.js';
+
+/** Speakers on one page of `/speakers`. */
+export const SPEAKERS_HTML_PAGE = 50;
+
+/** Most used first, then by name, then id: the order of the list and of its cursors. */
+const speakerKey = (r: { labelCount: number; name: string; id: string }): SortKeyTuple => [r.labelCount, r.name, r.id];
+const speakerOrder = (a: SortKeyTuple, b: SortKeyTuple) => (b[0] as number) - (a[0] as number) || String(a[1]).localeCompare(String(b[1])) || byCodePoint(String(a[2]), String(b[2]));
 
 const SPEAKER_ID = /^sp-[0-9a-f-]{36}$/;
 const speakerId = z.string().regex(SPEAKER_ID, 'must be a speaker id ("sp-" and a uuid)');
@@ -45,7 +53,7 @@ export function speakerRoutes(store: DocumentStore, project: ProjectStore): Rout
     const rows = data.speakers
       .filter((s) => !s.mergedInto)
       .map((s) => ({ id: s.id, name: s.name, aliases: s.aliases, role: s.role ?? null, ...(s.wikidata ? { wikidata: s.wikidata } : {}), ...(s.url ? { url: s.url } : {}), labelCount: counts.get(s.id)?.labels ?? 0, outlets: [...(counts.get(s.id)?.outlets ?? [])].sort() }))
-      .sort((a, b) => b.labelCount - a.labelCount || a.name.localeCompare(b.name));
+      .sort((a, b) => speakerOrder(speakerKey(a), speakerKey(b)));
     return { rows, merges: data.merges, speakers: data.speakers };
   };
 
@@ -56,8 +64,17 @@ export function speakerRoutes(store: DocumentStore, project: ProjectStore): Rout
     return found;
   };
 
-  router.get('/api/speakers', async (_req, res) => {
-    res.json((await listing()).rows);
+  // Without `limit` or `cursor`: an array of at most MAX_PAGE speakers with a Link header to the
+  // rest; with either: { items, total, next }.
+  const pager = new SortedPager();
+  const pageOf = <T extends { labelCount: number; name: string; id: string }>(rows: T[], req: Request, fallback: number) =>
+    pager.page(rows, 'speakers', req.query, { max: MAX_PAGE, fallback, keyOf: speakerKey, cmp: speakerOrder });
+  router.get('/api/speakers', async (req, res) => {
+    const paged = req.query.limit !== undefined || req.query.cursor !== undefined;
+    const page = pageOf((await listing()).rows, req, MAX_PAGE);
+    res.set('X-Total-Count', String(page.total));
+    if (page.next) res.set('Link', `</api/speakers?limit=${page.limit}&cursor=${page.next}>; rel="next"`);
+    res.json(paged ? { items: page.items, total: page.total, next: page.next } : page.items);
   });
 
   router.post('/api/speakers/resolve', async (_req, res) => {
@@ -93,10 +110,13 @@ export function speakerRoutes(store: DocumentStore, project: ProjectStore): Rout
     res.json(await undoMerge(store, String(req.params.mergeId), actorOf(req)));
   });
 
-  router.get('/speakers', async (_req, res) => {
+  router.get('/speakers', async (req, res) => {
     const { rows, merges, speakers } = await listing();
+    const page = pageOf(rows, req, SPEAKERS_HTML_PAGE);
     const nameOf = (id: string) => speakers.find((s) => s.id === id)?.name ?? id;
-    res.render('speakers/index', { title: 'Speakers', rows, merges: [...merges].reverse().slice(0, 50), nameOf });
+    const nextUrl = page.next ? `/speakers?limit=${page.limit}&cursor=${encodeURIComponent(page.next)}` : null;
+    // Merge targets: every speaker, not only this page's.
+    res.render('speakers/index', { title: 'Speakers', rows: page.items, targets: rows, total: page.total, nextUrl, merges: [...merges].reverse().slice(0, 50), nameOf });
   });
 
   router.get('/speakers/:id', async (req, res) => {
