@@ -8,6 +8,8 @@ import { StatementIndex } from '../domain/compare/statement-index.js';
 import type { DocumentContribution } from '../domain/compare/contribution.js';
 import { labelRenderings, type LabelRenderings } from '../domain/compare/speakers.js';
 import { runJob } from './domain-worker.js';
+import { hashHex64 } from '../domain/compare/hash.js';
+import { readStatementIndex, writeStatementIndex, STATEMENT_INDEX_VERSION } from '../store/index-files.js';
 
 /**
  * Above this much work, the contributions of documents (tokens, sentences, quotations, passages)
@@ -84,8 +86,23 @@ export class CompareService {
   private readonly listeners = new Set<Listener>();
   /** Documents indexed so far during the first build, of how many. */
   readonly progress = { done: 0, total: 0 };
+  /** Content key of each document as last read (what its passages depend on: text, labels' spans). */
+  private readonly keys = new Map<string, string>();
+  /** The same for the documents as the index holds them (what the index file is written with). */
+  private readonly indexedKeys = new Map<string, string>();
+  /** Pairs aligned by the first build (a stored index spares the pairs it holds). */
+  firstBuildAligned = 0;
+  private saveTimer: NodeJS.Timeout | null = null;
+  private saving: Promise<void> = Promise.resolve();
 
-  constructor(private readonly store: DocumentRepository) {
+  /**
+   * `indexFile`: where the index is kept between runs (`<dataDir>/index/statements.json`); without
+   * it nothing is read or written.
+   */
+  constructor(
+    private readonly store: DocumentRepository,
+    private readonly options: { indexFile?: string; warn?: (message: string) => void; saveDelayMs?: number } = {},
+  ) {
     store.onChange((id) => {
       this.pending.add(id);
     });
@@ -142,6 +159,7 @@ export class CompareService {
 
   private async firstBuild(): Promise<void> {
     this.pending.clear(); // every document is read below, as it is from now on
+    await this.useStoredIndex();
     const ids = await this.allIds();
     this.progress.total = ids.length;
     const all: CorpusDocument[] = [];
@@ -149,13 +167,18 @@ export class CompareService {
       const chunk = await this.read(ids.slice(at, at + INDEX_CHUNK));
       const present = chunk.filter((c): c is { id: string; doc: CorpusDocument } => c.doc !== null);
       const contributions = await this.contributions(present.map((c) => c.doc));
-      this.firstBuildPairs += this.index.update(present.map((c, i) => ({ ...c, contribution: contributions[i] }))).pairsJudged;
+      const step = this.index.update(present.map((c, i) => ({ ...c, contribution: contributions[i] })));
+      for (const c of present) this.indexedKeys.set(c.id, contentKey(c.doc));
+      this.firstBuildPairs += step.pairsJudged;
+      this.firstBuildAligned += step.aligned;
       all.push(...present.map((c) => c.doc));
       this.progress.done = Math.min(ids.length, at + INDEX_CHUNK);
       await new Promise((resolve) => setImmediate(resolve));
     }
     this.docs = all.sort(byId);
     this.built = true;
+    this.index.known = null;
+    this.scheduleSave(0);
     this.emit(all.map((doc) => ({ id: doc.id, before: null, after: doc })));
   }
 
@@ -168,7 +191,12 @@ export class CompareService {
     const contributionOf = new Map(present.map((d, i) => [d.id, contributions[i]]));
     const before = new Map(ids.map((id) => [id, this.index.document(id)]));
     this.index.update(changes.map((c) => ({ id: c.id, doc: c.doc, ...(c.doc ? { contribution: contributionOf.get(c.id)! } : {}) })));
+    for (const c of changes) {
+      if (c.doc) this.indexedKeys.set(c.id, contentKey(c.doc));
+      else this.indexedKeys.delete(c.id);
+    }
     this.docs = patchSorted(this.docs, changes);
+    this.scheduleSave(this.options.saveDelayMs ?? 5_000);
     this.emit(changes.map((c) => ({ id: c.id, before: before.get(c.id) ?? null, after: c.doc })));
   }
 
@@ -189,9 +217,45 @@ export class CompareService {
     const out: { id: string; doc: CorpusDocument | null }[] = [];
     for (const id of ids) {
       const doc = await this.store.getDocument(id);
-      out.push({ id, doc: doc ? corpusDocumentOf(doc) : null });
+      const c = doc ? corpusDocumentOf(doc) : null;
+      if (c) this.keys.set(id, contentKey(c));
+      else this.keys.delete(id);
+      out.push({ id, doc: c });
     }
     return out;
+  }
+
+  /** Matches of the stored index whose two documents are unchanged since are taken without aligning. */
+  private async useStoredIndex(): Promise<void> {
+    if (!this.options.indexFile) return;
+    const stored = await readStatementIndex(this.options.indexFile, this.options.warn);
+    if (!stored) return;
+    const byPair = new Map<string, [number, number, number, number, number]>();
+    for (const m of stored.matches) byPair.set(`${m[0]}\u0000${m[1]}\u0000${m[2]}\u0000${m[3]}`, [m[4], m[5], m[6], m[7], m[8]]);
+    const same = (id: string) => stored.keys[id] !== undefined && stored.keys[id] === this.keys.get(id);
+    this.index.known = (a, as, b, bs) => (same(a) && same(b) ? (byPair.get(`${a}\u0000${as}\u0000${b}\u0000${bs}`) ?? null) : null);
+  }
+
+  /** Writes the index file `delayMs` after the last change (one write for a burst of saves). */
+  private scheduleSave(delayMs: number): void {
+    if (!this.options.indexFile) return;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      void this.save();
+    }, delayMs);
+    this.saveTimer.unref();
+  }
+
+  /** Writes the index file now (after any write under way); resolves once it is on disk. */
+  save(): Promise<void> {
+    if (!this.options.indexFile || !this.built) return Promise.resolve();
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    const file = this.options.indexFile;
+    const data = { version: STATEMENT_INDEX_VERSION, keys: Object.fromEntries(this.indexedKeys), matches: this.index.matchRecords() };
+    this.saving = this.saving.then(() => writeStatementIndex(file, data)).catch((err) => (this.options.warn ?? console.warn)(`statement index ${file} not written: ${(err as Error).message}`));
+    return this.saving;
   }
 
   /** Contributions of documents: on the worker thread when there is much to tokenise. */
@@ -210,6 +274,11 @@ export class CompareService {
     } while (cursor);
     return ids.sort();
   }
+}
+
+/** What a document's passages depend on: its text and its labels' spans (and whether they are orphaned). */
+function contentKey(d: CorpusDocument): string {
+  return `${hashHex64(d.text)}:${hashHex64(d.labels.map((l) => `${l.id}:${l.start}:${l.end}:${l.anchor.state === 'orphaned' ? 'o' : ''}`).join(','))}`;
 }
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

@@ -1,5 +1,6 @@
 import type { DocumentRepository } from '../store/repository.js';
 import { CompareService, type CompareSnapshot } from './compare.js';
+import { statementIndexPath } from '../store/index-files.js';
 import type { OutletFigures } from '../domain/compare/outlet-figures.js';
 import type { StatementCluster } from '../domain/compare/types.js';
 import { OutletSums, clusterTally, documentFigures, type DocumentFigures, type RenderingTally } from '../domain/compare/outlet-sums.js';
@@ -9,7 +10,8 @@ const services = new WeakMap<DocumentRepository, { compare: CompareService; outl
 function of(store: DocumentRepository) {
   let s = services.get(store);
   if (!s) {
-    const compare = new CompareService(store);
+    const dataDir = (store as { dataDir?: unknown }).dataDir;
+    const compare = new CompareService(store, typeof dataDir === 'string' ? { indexFile: statementIndexPath(dataDir) } : {});
     s = { compare, outlets: new OutletIndex(compare) };
     services.set(store, s);
   }

@@ -61,7 +61,15 @@ export interface IndexUpdateStats {
   aligned: number;
 }
 
+/** A match as stored: document id and passage position of each side (corpus order), then aFrom, aTo, bFrom, bTo, matched. */
+export type MatchRecord = [string, number, string, number, number, number, number, number, number];
+
+/** Looks up a match found earlier between two passages (document id, position), `null` when none is known. */
+export type KnownMatches = (aDoc: string, aSeq: number, bDoc: string, bSeq: number) => [number, number, number, number, number] | null;
+
 export class StatementIndex {
+  /** Matches found earlier (a stored index): a pair found there is taken without aligning it again. */
+  known: KnownMatches | null = null;
   private readonly ids = new WordIds();
   /** Shingle hash of each word id, from the word itself: the same whatever order words were met in. */
   private readonly wordHash: number[] = [];
@@ -224,13 +232,29 @@ export class StatementIndex {
         continue;
       }
       if (known) continue; // passages never change once indexed: a known match stays one
-      stats.aligned++;
       const [x, y] = this.inCorpusOrder(a, b);
+      const stored = this.known?.(x.docId, x.seq, y.docId, y.seq);
+      if (stored && stored[1] <= x.words.length && stored[3] <= y.words.length) {
+        this.addMatch(key, { a: x.uid, b: y.uid, aFrom: stored[0], aTo: stored[1], bFrom: stored[2], bTo: stored[3], matched: stored[4] });
+        continue;
+      }
+      stats.aligned++;
       const m = matchPassages(x, y, x.uid, y.uid, this.ids);
       if (m) this.addMatch(key, m);
     }
     this.lastUpdate = stats;
     return stats;
+  }
+
+  /** Every match, as stored beside the documents (see MatchRecord). */
+  matchRecords(): MatchRecord[] {
+    const out: MatchRecord[] = [];
+    for (const m of this.matches.values()) {
+      const a = this.passages[m.a];
+      const b = this.passages[m.b];
+      out.push([a.docId, a.seq, b.docId, b.seq, m.aFrom, m.aTo, m.bFrom, m.bTo, m.matched]);
+    }
+    return out;
   }
 
   /** The statements: at least two renderings, biggest first (as `findStatements` orders them). */
