@@ -35,6 +35,21 @@ interface IndexedPassage extends Passage {
   seq: number;
   /** Distinct shingles, ascending. */
   shingles: number[];
+  /** Set once it left the index (it may still sit in an unsorted posting, counted as dead). */
+  removed?: boolean;
+}
+
+/**
+ * The passages holding one shingle. Kept sorted (corpus order) while the neighbour rules may read
+ * it; a posting past the stop threshold is only appended to, and a removed passage only counted
+ * (`dead`), until a rule needs its order again: a shingle held by most passages ("council plan" in
+ * a corpus of one beat) would otherwise cost a shift of the whole array per insert.
+ */
+interface Posting {
+  items: IndexedPassage[];
+  sorted: boolean;
+  /** Items that are removed passages, in an unsorted posting. */
+  dead: number;
 }
 
 interface DocEntry {
@@ -79,7 +94,7 @@ export class StatementIndex {
   private readonly passages: IndexedPassage[] = [];
   private readonly freeUids: number[] = [];
   private passageCount = 0;
-  private readonly postings = new Map<number, IndexedPassage[]>();
+  private readonly postings = new Map<number, Posting>();
   /** Shingles whose posting is longer than `minCommon`: the only ones the stop threshold can flip. */
   private readonly longPostings = new Set<number>();
   private readonly matches = new Map<number, PassageMatch>();
@@ -131,7 +146,7 @@ export class StatementIndex {
     const touchedShingles = new Map<number, { oldLength: number; removed: IndexedPassage[]; added: IndexedPassage[] }>();
     const touch = (s: number) => {
       let t = touchedShingles.get(s);
-      if (!t) touchedShingles.set(s, (t = { oldLength: this.postings.get(s)?.length ?? 0, removed: [], added: [] }));
+      if (!t) touchedShingles.set(s, (t = { oldLength: this.lengthOf(s), removed: [], added: [] }));
       return t;
     };
     const added: IndexedPassage[] = [];
@@ -168,11 +183,13 @@ export class StatementIndex {
     const oldCommon = this.common;
     this.common = Math.max(this.options.minCommon, Math.ceil(this.options.commonShare * this.passageCount));
     for (const [s, t] of touchedShingles) {
-      const posting = this.postings.get(s) ?? [];
-      if (posting.length > this.options.minCommon) this.longPostings.add(s);
+      const length = this.lengthOf(s);
+      if (length > this.options.minCommon) this.longPostings.add(s);
       else this.longPostings.delete(s);
       const statusBefore = this.postingStatus(t.oldLength, oldCommon);
-      const statusAfter = this.postingStatus(posting.length, this.common);
+      const statusAfter = this.postingStatus(length, this.common);
+      if (statusBefore === 'none' && statusAfter === 'none') continue;
+      const posting = this.ordered(s);
       // Pairs of passages that were there before and still are, whose support by this shingle may
       // have changed (pairs with a new passage are all judged below). Their distance among
       // themselves is a lower bound of their distance in the posting before and after, so only
@@ -203,16 +220,16 @@ export class StatementIndex {
       const hi = Math.max(oldCommon, this.common);
       for (const s of this.longPostings) {
         if (touchedShingles.has(s)) continue;
-        const posting = this.postings.get(s)!;
-        if (posting.length > lo && posting.length <= hi + 1) this.forEachRulePair(posting, hi, judge);
+        const length = this.lengthOf(s);
+        if (length > lo && length <= hi + 1) this.forEachRulePair(this.ordered(s), hi, judge);
       }
     }
     // New passages: every pair one of their shingles makes.
     for (const p of added) {
       for (const s of p.shingles) {
-        const posting = this.postings.get(s)!;
-        const status = this.postingStatus(posting.length, this.common);
+        const status = this.postingStatus(this.lengthOf(s), this.common);
         if (status === 'none') continue;
+        const posting = this.ordered(s);
         if (status === 'all') {
           for (const q of posting) judge(p, q);
         } else {
@@ -286,10 +303,12 @@ export class StatementIndex {
       if (x < y) i++;
       else if (y < x) j++;
       else {
-        const posting = this.postings.get(x)!;
-        const status = this.postingStatus(posting.length, this.common);
+        const status = this.postingStatus(this.lengthOf(x), this.common);
         if (status === 'all') return true;
-        if (status === 'window' && Math.abs(this.positionOf(posting, a) - this.positionOf(posting, b)) <= this.options.window) return true;
+        if (status === 'window') {
+          const posting = this.ordered(x);
+          if (Math.abs(this.positionOf(posting, a) - this.positionOf(posting, b)) <= this.options.window) return true;
+        }
         i++;
         j++;
       }
@@ -332,10 +351,15 @@ export class StatementIndex {
 
   private removePassage(p: IndexedPassage): void {
     for (const key of [...(this.matchesOfPassage.get(p.uid) ?? [])]) this.removeMatch(key);
+    p.removed = true;
     for (const s of p.shingles) {
       const posting = this.postings.get(s)!;
-      posting.splice(this.positionOf(posting, p), 1);
-      if (posting.length === 0) {
+      if (posting.sorted) posting.items.splice(this.positionOf(posting.items, p), 1);
+      else if (++posting.dead * 2 > posting.items.length) {
+        posting.items = posting.items.filter((q) => !q.removed);
+        posting.dead = 0;
+      }
+      if (posting.items.length - posting.dead === 0) {
         this.postings.delete(s);
         this.longPostings.delete(s);
       }
@@ -348,10 +372,32 @@ export class StatementIndex {
   private insertPosting(s: number, p: IndexedPassage): void {
     const posting = this.postings.get(s);
     if (!posting) {
-      this.postings.set(s, [p]);
+      this.postings.set(s, { items: [p], sorted: true, dead: 0 });
       return;
     }
-    posting.splice(this.positionOf(posting, p), 0, p);
+    if (posting.sorted && posting.items.length < this.common) posting.items.splice(this.positionOf(posting.items, p), 0, p);
+    else {
+      posting.items.push(p);
+      posting.sorted = false;
+    }
+  }
+
+  /** Passages holding shingle `s`. */
+  private lengthOf(s: number): number {
+    const posting = this.postings.get(s);
+    return posting ? posting.items.length - posting.dead : 0;
+  }
+
+  /** The posting of `s` in corpus order (sorted now if it was only appended to). */
+  private ordered(s: number): IndexedPassage[] {
+    const posting = this.postings.get(s);
+    if (!posting) return [];
+    if (!posting.sorted) {
+      posting.items = posting.items.filter((q) => !q.removed).sort((x, y) => (before(x, y) ? -1 : before(y, x) ? 1 : 0));
+      posting.sorted = true;
+      posting.dead = 0;
+    }
+    return posting.items;
   }
 
   /** Where `p` is (or would go) in a posting sorted by document id, then position in the document. */
