@@ -182,22 +182,27 @@ export class CompareService {
     this.emit(all.map((doc) => ({ id: doc.id, before: null, after: doc })));
   }
 
+  /** Re-indexes the documents changed since; many (an import) go INDEX_CHUNK at a time, with a turn of the event loop between. */
   private async applyPending(): Promise<void> {
-    const ids = [...this.pending].sort();
+    const all = [...this.pending].sort();
     this.pending.clear();
-    const changes = await this.read(ids);
-    const present = changes.filter((c) => c.doc !== null).map((c) => c.doc!);
-    const contributions = await this.contributions(present);
-    const contributionOf = new Map(present.map((d, i) => [d.id, contributions[i]]));
-    const before = new Map(ids.map((id) => [id, this.index.document(id)]));
-    this.index.update(changes.map((c) => ({ id: c.id, doc: c.doc, ...(c.doc ? { contribution: contributionOf.get(c.id)! } : {}) })));
-    for (const c of changes) {
-      if (c.doc) this.indexedKeys.set(c.id, contentKey(c.doc));
-      else this.indexedKeys.delete(c.id);
+    for (let at = 0; at < all.length; at += INDEX_CHUNK) {
+      if (at > 0) await new Promise((resolve) => setImmediate(resolve));
+      const ids = all.slice(at, at + INDEX_CHUNK);
+      const changes = await this.read(ids);
+      const present = changes.filter((c) => c.doc !== null).map((c) => c.doc!);
+      const contributions = await this.contributions(present);
+      const contributionOf = new Map(present.map((d, i) => [d.id, contributions[i]]));
+      const before = new Map(ids.map((id) => [id, this.index.document(id)]));
+      this.index.update(changes.map((c) => ({ id: c.id, doc: c.doc, ...(c.doc ? { contribution: contributionOf.get(c.id)! } : {}) })));
+      for (const c of changes) {
+        if (c.doc) this.indexedKeys.set(c.id, contentKey(c.doc));
+        else this.indexedKeys.delete(c.id);
+      }
+      this.docs = patchSorted(this.docs, changes);
+      this.emit(changes.map((c) => ({ id: c.id, before: before.get(c.id) ?? null, after: c.doc })));
     }
-    this.docs = patchSorted(this.docs, changes);
     this.scheduleSave(this.options.saveDelayMs ?? 5_000);
-    this.emit(changes.map((c) => ({ id: c.id, before: before.get(c.id) ?? null, after: c.doc })));
   }
 
   private emit(changed: Parameters<Listener>[0]): void {
