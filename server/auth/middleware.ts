@@ -103,7 +103,7 @@ export function requireRole(user: AuthUser, needed: Role): void {
 
 /** Checks the request against the permission table (server/auth/permissions.ts). */
 export function authorize(users: UserStore, team: TeamStore, store: DocumentStore): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const { permission, params } = permissionFor(req.method, req.path);
     if (permission.rule === 'public') return next();
     const user = req.user;
@@ -117,7 +117,7 @@ export function authorize(users: UserStore, team: TeamStore, store: DocumentStor
     if (permission.corpusWide && user.role === 'annotator' && blindFor(users, team)) {
       throw new HttpError(403, 'blind', 'blind labelling is on: annotators do not see corpus-wide views (compare, outlets, speakers, export, agreement)');
     }
-    if (user.role === 'annotator') annotatorChecks(permission, params, user.username, store, team);
+    if (user.role === 'annotator') await annotatorChecks(permission, params, user.username, store, team);
     req.visibleDocument = (doc) => visibleDocument(doc, user, users, team);
     req.blindAnnotator = isBlindAnnotator(user, users, team);
     req.visibleSpeakerNames = () => visibleSpeakerNames(user, users, team, (id) => store.get(id));
@@ -129,9 +129,9 @@ export function authorize(users: UserStore, team: TeamStore, store: DocumentStor
  * An annotator works only on the documents assigned to them, and changes only their own labels.
  * A document or label that does not exist is left for the route to answer (404).
  */
-function annotatorChecks(permission: Permission, params: Record<string, string>, username: string, store: DocumentStore, team: TeamStore): void {
+async function annotatorChecks(permission: Permission, params: Record<string, string>, username: string, store: DocumentStore, team: TeamStore): Promise<void> {
   if (!permission.assigned && !permission.ownLabel) return;
-  const doc = params.id ? store.get(params.id) : null;
+  const doc = params.id ? await store.getDocument(params.id) : null;
   if (!doc) return;
   if (permission.assigned && !team.assignmentsOf(doc.id)[username]) {
     throw new HttpError(403, 'not_assigned', 'you are not assigned to this document: an editor assigns documents to annotators');

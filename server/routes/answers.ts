@@ -89,7 +89,7 @@ export function answerRoutes(store: DocumentStore): Router {
   });
 
   router.get('/documents/:id/questions', async (req, res) => {
-    const doc = store.get(String(req.params.id));
+    const doc = await store.getDocument(String(req.params.id));
     if (!doc) throw notFound(`no document with id "${String(req.params.id).slice(0, 100)}"`);
     const user = actorOf(req);
     const answers = visible(req, await answersOf(store, doc.id));

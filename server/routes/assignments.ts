@@ -6,7 +6,7 @@ import type { TeamStore } from '../auth/team-store.js';
 import { assignmentStatus, dealRoundRobin, type AssignmentStatus } from '../domain/assignments.js';
 import { badRequest, HttpError, notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
-import { loadDocument } from './documents-api.js';
+import { readDocument } from './documents-api.js';
 
 /** Most annotators on one document (agreement is computed over them: see domain/agreement.ts). */
 export const MAX_ANNOTATORS_PER_DOCUMENT = 20;
@@ -62,13 +62,13 @@ export function assignmentRoutes(store: DocumentStore, users: UserStore, team: T
   };
   router.get('/', listLocals);
 
-  router.get('/api/documents/:id/assignments', (req, res) => {
-    const doc = loadDocument(store, req);
+  router.get('/api/documents/:id/assignments', async (req, res) => {
+    const doc = await readDocument(store, req);
     res.json({ document: doc.id, annotators: statusesFor(req)(doc.id) });
   });
 
   router.put('/api/documents/:id/assignments', async (req, res) => {
-    const doc = loadDocument(store, req);
+    const doc = await readDocument(store, req);
     const body = parseWith(assignSchema, req.body ?? {});
     await team.assign({ [doc.id]: checkAnnotators(body.annotators) }, req.user!.username);
     res.json({ document: doc.id, annotators: statusesOf(doc.id) });
@@ -102,14 +102,14 @@ export function assignmentRoutes(store: DocumentStore, users: UserStore, team: T
   }
 
   router.post('/api/documents/:id/submit', async (req, res) => {
-    const doc = loadDocument(store, req);
+    const doc = await readDocument(store, req);
     const done = await team.submit(doc.id, req.user!.username);
     if (!done) throw new HttpError(409, 'not_assigned', 'you are not assigned to this document, so there is nothing to submit');
     res.json({ document: doc.id, username: req.user!.username, status: 'submitted', submittedAt: done.submittedAt });
   });
 
   router.post('/documents/:id/submit', async (req, res) => {
-    const doc = loadDocument(store, req);
+    const doc = await readDocument(store, req);
     if (!(await team.submit(doc.id, req.user!.username))) throw new HttpError(409, 'not_assigned', 'you are not assigned to this document, so there is nothing to submit');
     res.redirect(303, '/queue');
   });
@@ -120,7 +120,7 @@ export function assignmentRoutes(store: DocumentStore, users: UserStore, team: T
     const items = Object.entries(team.allAssignments())
       .filter(([, byUser]) => byUser[me])
       .map(([docId]) => {
-        const entry = store.list().find((e) => e.id === docId);
+        const entry = store.summary(docId);
         const status = statusesOf(docId).find((s) => s.username === me)!;
         return entry ? { id: docId, title: entry.title, outlet: entry.outlet, status: status.status } : null;
       })
@@ -148,7 +148,7 @@ export function assignmentRoutes(store: DocumentStore, users: UserStore, team: T
   });
 
   router.post('/documents/:id/assignments', async (req, res) => {
-    const doc = loadDocument(store, req);
+    const doc = await readDocument(store, req);
     const raw = typeof req.body?.annotators === 'string' ? req.body.annotators : '';
     const list = raw.split(',').map((s: string) => s.trim()).filter(Boolean);
     await team.assign({ [doc.id]: checkAnnotators(parseWith(assignSchema, { annotators: list }, 'form').annotators) }, req.user!.username);

@@ -16,6 +16,19 @@ export function loadDocument(store: DocumentStore, req: Request): DocumentRecord
   return req.visibleDocument ? req.visibleDocument(doc) : doc;
 }
 
+/**
+ * Like loadDocument, read through the repository (`getDocument`: no synchronous file read). The
+ * routes still on loadDocument (the editor pages, labels, suggestions, adjudication, trash) move here
+ * one by one; then loadDocument goes.
+ */
+export async function readDocument(store: DocumentStore, req: Request): Promise<DocumentRecord> {
+  const id = String(req.params.id);
+  if (!isDocumentId(id)) throw badRequest(`"${id.slice(0, 100)}" is not a valid document id`, 'invalid_id');
+  const doc = await store.getDocument(id);
+  if (!doc) throw notFound(`no document with id "${id}"`);
+  return req.visibleDocument ? req.visibleDocument(doc) : doc;
+}
+
 /** Same as loadDocument, for an id that comes from elsewhere than the path (a query, a form). */
 export function loadDocumentById(store: DocumentStore, id: string): DocumentRecord {
   if (!isDocumentId(id)) throw badRequest(`"${id.slice(0, 100)}" is not a valid document id`, 'invalid_id');
@@ -61,12 +74,12 @@ export function documentsApi(store: DocumentStore, assignees?: AssigneeSource): 
     res.status(201).location(`/api/documents/${doc.id}`).json({ ...documentJson(doc), ...warnings });
   });
 
-  router.get('/:id', (req, res) => {
-    res.json(documentJson(loadDocument(store, req)));
+  router.get('/:id', async (req, res) => {
+    res.json(documentJson(await readDocument(store, req)));
   });
 
   router.patch('/:id', async (req, res) => {
-    const doc = loadDocument(store, req);
+    const doc = await readDocument(store, req);
     const patch = parseWith(metaPatchSchema, req.body ?? {});
     res.json(documentJson(await updateMeta(store, doc.id, patch, actorOf(req))));
   });

@@ -2,13 +2,13 @@ import { Router } from 'express';
 import type { DocumentStore } from '../store/document-store.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { historyLines } from '../domain/history.js';
-import { loadDocument } from './documents-api.js';
+import { readDocument } from './documents-api.js';
 import { AppendOnlyPager, HISTORY_HTML_PAGE, MAX_EVENTS_PAGE } from './page-query.js';
 
 /**
  * One document's event trail: `GET /api/documents/:id/events` (oldest first, like the revisions
  * list) and the page `/documents/:id/history` (newest first, HISTORY_HTML_PAGE lines a page), which
- * the editor's History panel links to. Both see what loadDocument lets the caller see (blind labelling).
+ * the editor's History panel links to. Both see what readDocument lets the caller see (blind labelling).
  */
 export function historyRoutes(store: DocumentStore, project: ProjectStore): Router {
   const router = Router();
@@ -16,8 +16,8 @@ export function historyRoutes(store: DocumentStore, project: ProjectStore): Rout
 
   // Without `limit` or `cursor`: an array of at most MAX_EVENTS_PAGE events and a Link header to
   // the next page; with either: { items, total, next }.
-  router.get('/api/documents/:id/events', (req, res) => {
-    const doc = loadDocument(store, req);
+  router.get('/api/documents/:id/events', async (req, res) => {
+    const doc = await readDocument(store, req);
     const paged = req.query.limit !== undefined || req.query.cursor !== undefined;
     const page = pager.page(doc.events, `events:${doc.id}`, req.query, MAX_EVENTS_PAGE);
     res.set('X-Total-Count', String(page.total));
@@ -25,8 +25,8 @@ export function historyRoutes(store: DocumentStore, project: ProjectStore): Rout
     res.json(paged ? { items: page.items, total: page.total, next: page.next } : page.items);
   });
 
-  router.get('/documents/:id/history', (req, res) => {
-    const doc = loadDocument(store, req);
+  router.get('/documents/:id/history', async (req, res) => {
+    const doc = await readDocument(store, req);
     // Lines oldest first (a revision's re-anchoring events fold into its line), paged newest first.
     const lines = historyLines(doc.events, project.labelTypes(), Number.MAX_SAFE_INTEGER).reverse();
     const page = pager.pageNewestFirst(lines, `history:${doc.id}`, req.query, MAX_EVENTS_PAGE, HISTORY_HTML_PAGE);

@@ -8,7 +8,7 @@ import { MAX_MESSAGE_LENGTH, WORKER_THRESHOLD, reviseDocument, warmUpReanchorWor
 import { badRequest, HttpError, notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
-import { documentJson, loadDocument } from './documents-api.js';
+import { documentJson, loadDocument, readDocument } from './documents-api.js';
 import { AppendOnlyPager, MAX_REVISIONS_PAGE, REVISIONS_HTML_PAGE } from './page-query.js';
 
 const reviseSchema = z
@@ -29,6 +29,9 @@ export function revisionRoutes(store: DocumentStore, project: ProjectStore): Rou
   const types = () => project.labelTypes();
 
   router.put('/api/documents/:id/text', async (req, res) => {
+    // Still the synchronous loadDocument: tests/http/revisions-hostile.test.ts changes the labels
+    // at the request's 'end' to reach the re-anchoring while it runs, and an await here lets that
+    // change land first. Move it once that test waits on the worker itself.
     const doc = loadDocument(store, req);
     const body = parseWith(reviseSchema, req.body ?? {});
     const { doc: updated, created, report } = await reviseDocument(store, doc.id, { text: body.text, baseRev: body.baseRev, message: body.message, author: actorOf(req) });
@@ -39,8 +42,8 @@ export function revisionRoutes(store: DocumentStore, project: ProjectStore): Rou
   // Without `limit` or `cursor`: the array of old, of at most MAX_REVISIONS_PAGE revisions, with a
   // Link header to the next page; with either: { items, total, next }.
   const pager = new AppendOnlyPager();
-  router.get('/api/documents/:id/revisions', (req, res) => {
-    const doc = loadDocument(store, req);
+  router.get('/api/documents/:id/revisions', async (req, res) => {
+    const doc = await readDocument(store, req);
     const paged = req.query.limit !== undefined || req.query.cursor !== undefined;
     const page = pager.page(doc.revisions, `revisions:${doc.id}`, req.query, MAX_REVISIONS_PAGE);
     const items = page.items.map((r) => revisionSummary(doc, r));
@@ -49,14 +52,14 @@ export function revisionRoutes(store: DocumentStore, project: ProjectStore): Rou
     res.json(paged ? { items, total: page.total, next: page.next } : items);
   });
 
-  router.get('/api/documents/:id/revisions/:rev', (req, res) => {
-    const doc = loadDocument(store, req);
+  router.get('/api/documents/:id/revisions/:rev', async (req, res) => {
+    const doc = await readDocument(store, req);
     const revision = revisionOf(doc, req.params.rev, 'rev');
     res.json({ ...revisionSummary(doc, revision), text: revision.text, labels: labelsAtRevision(doc, revision.rev), report: reportOf(doc, revision.rev) });
   });
 
-  router.get('/api/documents/:id/diff', (req, res) => {
-    const doc = loadDocument(store, req);
+  router.get('/api/documents/:id/diff', async (req, res) => {
+    const doc = await readDocument(store, req);
     const { from, to } = diffRange(doc, req);
     const diff = textDiff(from.text, to.text);
     const fromLabels = labelsAtRevision(doc, from.rev)!;
@@ -74,8 +77,8 @@ export function revisionRoutes(store: DocumentStore, project: ProjectStore): Rou
   });
 
   // Newest first, REVISIONS_HTML_PAGE at a time (`limit` up to MAX_REVISIONS_PAGE), *Older revisions* to the next page.
-  router.get('/documents/:id/revisions', (req, res) => {
-    const doc = loadDocument(store, req);
+  router.get('/documents/:id/revisions', async (req, res) => {
+    const doc = await readDocument(store, req);
     const page = pager.pageNewestFirst(doc.revisions, `revisions:${doc.id}`, req.query, MAX_REVISIONS_PAGE, REVISIONS_HTML_PAGE);
     const revisions = page.items.map((r) => revisionSummary(doc, r));
     const limit = page.items.length;
@@ -83,8 +86,8 @@ export function revisionRoutes(store: DocumentStore, project: ProjectStore): Rou
     res.render('revisions/list', { title: `Revisions · ${doc.meta.title}`, doc, revisions, latestRev: latestRevision(doc).rev, total: page.total, nextUrl });
   });
 
-  router.get('/documents/:id/revisions/:rev', (req, res) => {
-    const doc = loadDocument(store, req);
+  router.get('/documents/:id/revisions/:rev', async (req, res) => {
+    const doc = await readDocument(store, req);
     const revision = revisionOf(doc, req.params.rev, 'rev');
     const labels = labelsAtRevision(doc, revision.rev)!;
     res.render('revisions/show', {
@@ -102,8 +105,8 @@ export function revisionRoutes(store: DocumentStore, project: ProjectStore): Rou
     });
   });
 
-  router.get('/documents/:id/diff', (req, res) => {
-    const doc = loadDocument(store, req);
+  router.get('/documents/:id/diff', async (req, res) => {
+    const doc = await readDocument(store, req);
     const { from, to } = diffRange(doc, req);
     const diff = textDiff(from.text, to.text);
     const fromLabels = labelsAtRevision(doc, from.rev)!;
@@ -126,8 +129,8 @@ export function revisionRoutes(store: DocumentStore, project: ProjectStore): Rou
     });
   });
 
-  router.get('/documents/:id/edit', (req, res) => {
-    const doc = loadDocument(store, req);
+  router.get('/documents/:id/edit', async (req, res) => {
+    const doc = await readDocument(store, req);
     const latest = latestRevision(doc);
     // A large text will be re-anchored on the worker thread: start it while the user edits.
     if (2 * latest.text.length > WORKER_THRESHOLD) warmUpReanchorWorker();
@@ -135,7 +138,7 @@ export function revisionRoutes(store: DocumentStore, project: ProjectStore): Rou
   });
 
   router.post('/documents/:id/edit', async (req, res) => {
-    const doc = loadDocument(store, req);
+    const doc = await readDocument(store, req);
     const raw = (req.body ?? {}) as Record<string, unknown>;
     const values = {
       text: typeof raw.text === 'string' ? raw.text : '',
@@ -154,7 +157,7 @@ export function revisionRoutes(store: DocumentStore, project: ProjectStore): Rou
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
       const latestRev = (err.details as { latestRev?: number } | undefined)?.latestRev;
-      const fresh = store.get(doc.id) ?? doc;
+      const fresh = (await store.getDocument(doc.id)) ?? doc;
       res.status(err.status);
       renderEdit(res, fresh, { ...values, baseRev: latestRev ?? values.baseRev }, { error: err.message, conflictFrom: latestRev ? values.baseRev : undefined });
     }

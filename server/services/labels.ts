@@ -93,7 +93,7 @@ export async function createLabel(store: DocumentStore, project: ProjectStore, d
   };
   // The checks run before the speaker is resolved (which may write speakers.json), so a refused
   // request writes nothing; they run again inside the update in case the document changed meanwhile.
-  const current = store.get(docId);
+  const current = await store.getDocument(docId);
   if (!current) throw notFound(`no document with id "${docId}"`);
   checked(current);
   const speakerFields = await resolveSpeakerForLabel(store, docId, body.speaker);
@@ -125,7 +125,7 @@ export async function updateLabel(store: DocumentStore, project: ProjectStore, d
     return { before, span };
   };
   // As in createLabel: checks first, so a refused change never writes a new speaker.
-  const current = store.get(docId);
+  const current = await store.getDocument(docId);
   if (!current) throw notFound(`no document with id "${docId}"`);
   checked(current);
   const speakerFields = await resolveSpeakerForLabel(store, docId, patch.speaker);
