@@ -7,6 +7,7 @@ import { assignmentStatus, dealRoundRobin, type AssignmentStatus } from '../doma
 import { badRequest, HttpError, notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
 import { readDocument } from './documents-api.js';
+import { MAX_PAGE_SIZE } from '../store/repository.js';
 
 /** Most annotators on one document (agreement is computed over them: see domain/agreement.ts). */
 export const MAX_ANNOTATORS_PER_DOCUMENT = 20;
@@ -85,11 +86,17 @@ export function assignmentRoutes(store: DocumentStore, users: UserStore, team: T
     const perDocument = body.perDocument ?? team.settings().annotatorsPerDocument;
     if (!perDocument) throw badRequest('say how many annotators per document (perDocument), or set it in the project settings', 'missing_per_document');
     const f = body.filter ?? {};
-    const ids = store
-      .list()
-      .filter((e) => (f.outlet === undefined || e.outlet === f.outlet) && (!f.documents || f.documents.includes(e.id)) && (!f.unassignedOnly || Object.keys(team.assignmentsOf(e.id)).length === 0))
-      .map((e) => e.id)
-      .sort();
+    // The catalogue's pages (ids only), filtered, then in id order as before.
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.listPage({ sort: 'title', limit: MAX_PAGE_SIZE, ...(f.outlet !== undefined ? { outlet: f.outlet } : {}), ...(cursor ? { cursor } : {}) });
+      for (const e of page.items) {
+        if ((!f.documents || f.documents.includes(e.id)) && (!f.unassignedOnly || Object.keys(team.assignmentsOf(e.id)).length === 0)) ids.push(e.id);
+      }
+      cursor = page.next ?? undefined;
+    } while (cursor);
+    ids.sort();
     const dealt = dealRoundRobin(ids, annotators, perDocument);
     const plan: Record<string, string[]> = {};
     for (const [id, chosen] of Object.entries(dealt)) {

@@ -85,3 +85,27 @@ describe("one document's events and history, paginated", () => {
     expect(res.text).toMatch(message);
   });
 });
+
+describe("the editor's History panel", () => {
+  test('when a document has more than 50 history lines, then the panel shows the latest 50 and links to the full history; with fewer, no link', async () => {
+    const t = await startTestApp();
+    try {
+      const text = Array.from({ length: 60 }, (_, i) => `Word${i}`).join(' ');
+      const id = (await t.http.post('/api/documents').send({ title: 'Many labels', text }).expect(201)).body.id as string;
+      const few = await t.http.get(`/documents/${id}`).expect(200);
+      expect(few.text).not.toContain(`href="/documents/${id}/history"`);
+      for (let i = 0; i < 55; i++) {
+        const start = text.indexOf(`Word${i} `);
+        await t.http.post(`/api/documents/${id}/labels`).send({ start, end: start + `Word${i}`.length, type: 'opinion', rev: 1 }).expect(201);
+      }
+      const many = await t.http.get(`/documents/${id}`).expect(200);
+      const panel = many.text.slice(many.text.indexOf('id="history-heading"'));
+      expect([...panel.slice(0, panel.indexOf('</section>')).matchAll(/<li><time/g)]).toHaveLength(50);
+      expect(panel).toContain(`<a href="/documents/${id}/history">All history</a>`);
+      const full = await t.http.get(`/documents/${id}/history?limit=1000`).expect(200);
+      expect([...full.text.matchAll(/<li><time/g)]).toHaveLength(56);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});

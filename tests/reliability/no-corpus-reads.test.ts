@@ -17,8 +17,8 @@ const NOT_MOVED_YET: Record<string, number> = {
   'server/services/visible-speakers.ts': 2,
   'server/services/revisions.ts': 1,
   'server/services/speakers.ts': 7,
-  // statuses (get: the document list's view calls them synchronously), the overview and the round-robin deal (list)
-  'server/routes/assignments.ts': 3,
+  // statuses (get: the document list's view calls them synchronously) and the overview (list, in catalogue order)
+  'server/routes/assignments.ts': 2,
   // the synchronous loadDocument / loadDocumentById, still used by the editor pages, labels,
   // suggestions, adjudication and trash routes (the others use the async readDocument)
   'server/routes/documents-api.ts': 1,
