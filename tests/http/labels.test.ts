@@ -197,7 +197,7 @@ describe('without JavaScript', () => {
     const start = phraseStart();
     const { id } = (await t.http.post(url).send({ start, end: start + PHRASE.length, type: 'direct-quote', rev: 1, speaker: 'Antony Blinken' }).expect(201)).body;
     const page = await t.http.get(`/documents/${FIRST_SEED}`).expect(200);
-    expect(page.text).toContain(`<span class="hl t-direct-quote lane-0" data-label="${id}"><span class="tx" data-start="${start}">${PHRASE}</span></span>`);
+    expect(page.text).toContain(`<span class="hl t-direct-quote lane-0" data-label="${id}" data-layer="admin"><span class="tx" data-start="${start}">${PHRASE}</span></span>`);
     expect(page.text).toContain('<dd class="speaker">Antony Blinken</dd>');
   });
 

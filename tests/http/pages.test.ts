@@ -72,7 +72,7 @@ describe('needs review', () => {
     });
     const page = await t.http.get(`/documents/${FIRST_SEED}`).expect(200);
     expect(page.text).toContain('1 need review');
-    expect(page.text).toContain('<span class="hl t-direct-quote lane-0 review" data-label="fuzzy-1">');
+    expect(page.text).toContain('<span class="hl t-direct-quote lane-0 review" data-label="fuzzy-1" data-layer="a">');
     const res = await t.http.patch(`/api/documents/${FIRST_SEED}/labels/fuzzy-1`).send({ confirm: true }).expect(200);
     expect(res.body.anchor).toEqual({ state: 'exact', method: 'confirmed (quote-approximate)', score: 0.91, fromRev: 1 });
     expect((await readDocFile(t.dataDir, FIRST_SEED)).events.at(-1)).toMatchObject({ kind: 'label.updated', labelId: 'fuzzy-1' });
