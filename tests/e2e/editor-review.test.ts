@@ -138,7 +138,7 @@ test('after a revision, r goes to the label needing review with its old and new 
   const item = page.locator(`#label-${fuzzyId}`);
   expect(await item.evaluate((el) => el === document.activeElement)).toBe(true);
   expect(await item.locator('.was-now q').allTextContents()).toEqual(['a phony off-ramp', 'a phoney off-ramp']);
-  expect(await item.getAttribute('aria-label')).toBe('Direct quote, needs review: “a phoney off-ramp”');
+  expect(await item.getAttribute('aria-label')).toBe('Direct quote, admin’s layer, needs review: “a phoney off-ramp”');
   await item.locator('.item-actions button', { hasText: 'Confirm' }).waitFor();
   await page.keyboard.press('c');
   await page.locator('#status', { hasText: 'Position confirmed.' }).waitFor();
