@@ -95,22 +95,41 @@ export class CompareService {
   private saveTimer: NodeJS.Timeout | null = null;
   private saving: Promise<void> = Promise.resolve();
 
+  private refreshTimer: NodeJS.Timeout | null = null;
+
   /**
    * `indexFile`: where the index is kept between runs (`<dataDir>/index/statements.json`); without
-   * it nothing is read or written.
+   * it nothing is read or written. `refreshAfterChangeMs`: see `refreshSoon`.
    */
   constructor(
     private readonly store: DocumentRepository,
-    private readonly options: { indexFile?: string; warn?: (message: string) => void; saveDelayMs?: number } = {},
+    private readonly options: { indexFile?: string; warn?: (message: string) => void; saveDelayMs?: number; refreshAfterChangeMs?: number } = {},
   ) {
     store.onChange((id) => {
       this.pending.add(id);
+      this.refreshSoon();
     });
   }
 
   /** The last snapshot made, `null` before the first. */
   get latest(): CompareSnapshot | null {
     return this.current;
+  }
+
+  /**
+   * With `refreshAfterChangeMs`, once built, the index follows changes in the background that long
+   * after the last one, so an import is indexed before the next compare request (which would
+   * otherwise do it, and wait).
+   */
+  private refreshSoon(): void {
+    const delay = this.options.refreshAfterChangeMs;
+    if (delay === undefined || !this.built) return;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      this.snapshot().catch((err) => (this.options.warn ?? console.warn)(`statement index update failed: ${(err as Error).message}`));
+    }, delay);
+    this.refreshTimer.unref();
   }
 
   /** Calls `listener` with the documents each update replaced (before and after; `null`: none). */

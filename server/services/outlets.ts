@@ -11,7 +11,7 @@ function of(store: DocumentRepository) {
   let s = services.get(store);
   if (!s) {
     const dataDir = (store as { dataDir?: unknown }).dataDir;
-    const compare = new CompareService(store, typeof dataDir === 'string' ? { indexFile: statementIndexPath(dataDir) } : {});
+    const compare = new CompareService(store, typeof dataDir === 'string' ? { indexFile: statementIndexPath(dataDir), refreshAfterChangeMs: 200 } : { refreshAfterChangeMs: 200 });
     s = { compare, outlets: new OutletIndex(compare) };
     services.set(store, s);
   }
