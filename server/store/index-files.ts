@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { TEMP_PREFIX } from './atomic-json-file.js';
@@ -26,8 +26,13 @@ export function statementIndexPath(dataDir: string): string {
   return join(dataDir, 'index', 'statements.json');
 }
 
-/** The stored index, or `null` when there is none or it is damaged (logged with `warn`). */
+/**
+ * The stored index, or `null` when there is none or it is damaged (logged with `warn`). Temporary
+ * files of a write cut short by a crash are removed (read before the first write of a run).
+ */
 export async function readStatementIndex(file: string, warn: (message: string) => void = console.warn): Promise<StoredStatementIndex | null> {
+  const names = await readdir(dirname(file)).catch(() => [] as string[]);
+  for (const name of names) if (name.startsWith(TEMP_PREFIX)) await unlink(join(dirname(file), name)).catch(() => undefined);
   let raw: string;
   try {
     raw = await readFile(file, 'utf8');
