@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import type { z } from 'zod';
 import type { DocumentStore } from '../store/document-store.js';
 import { createFromBody, newDocumentSchema, pasteWarning } from '../services/documents.js';
-import { latestRevision, type DocumentRecord } from '../domain/types.js';
+import { latestRevision, type DocumentRecord, type Label } from '../domain/types.js';
 import { isDocumentId } from '../domain/schema.js';
 import { badRequest, notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
@@ -30,6 +30,15 @@ export async function readDocument(store: DocumentStore, req: Request): Promise<
 }
 
 /** Same as loadDocument, for an id that comes from elsewhere than the path (a query, a form). */
+/**
+ * One label as the caller may see it: a blind annotator gets their own label with the speaker as
+ * they typed it (the shared speaker entity may carry a name from another annotator's label).
+ */
+export function visibleLabel<L extends Label>(req: Request, doc: DocumentRecord, label: L): L {
+  if (!req.visibleDocument) return label;
+  return (req.visibleDocument({ ...doc, labels: [label], revisions: [], events: [] }).labels[0] as L | undefined) ?? label;
+}
+
 export function loadDocumentById(store: DocumentStore, id: string): DocumentRecord {
   if (!isDocumentId(id)) throw badRequest(`"${id.slice(0, 100)}" is not a valid document id`, 'invalid_id');
   const doc = store.get(id);

@@ -4,7 +4,7 @@ import type { ProjectStore } from '../store/project-store.js';
 import { createLabel, deleteLabel, labelPatchSchema, newLabelSchema, restoreLabel, updateLabel } from '../services/labels.js';
 import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
-import { loadDocument } from './documents-api.js';
+import { loadDocument, visibleLabel } from './documents-api.js';
 
 /** /api/documents/:id/labels — mounted with the document id in `req.params.id`. */
 export function labelsApi(store: DocumentStore, project: ProjectStore): Router {
@@ -18,13 +18,13 @@ export function labelsApi(store: DocumentStore, project: ProjectStore): Router {
     const doc = loadDocument(store, req);
     const body = parseWith(newLabelSchema, req.body ?? {});
     const label = await createLabel(store, project, doc.id, body, actorOf(req));
-    res.status(201).location(`/api/documents/${doc.id}/labels/${label.id}`).json(label);
+    res.status(201).location(`/api/documents/${doc.id}/labels/${label.id}`).json(visibleLabel(req, doc, label));
   });
 
   router.patch('/:labelId', async (req, res) => {
     const doc = loadDocument(store, req);
     const patch = parseWith(labelPatchSchema, req.body ?? {});
-    res.json(await updateLabel(store, project, doc.id, String(req.params.labelId), patch, actorOf(req)));
+    res.json(visibleLabel(req, doc, await updateLabel(store, project, doc.id, String(req.params.labelId), patch, actorOf(req))));
   });
 
   router.delete('/:labelId', async (req, res) => {
@@ -34,7 +34,7 @@ export function labelsApi(store: DocumentStore, project: ProjectStore): Router {
 
   router.post('/:labelId/restore', async (req, res) => {
     const doc = loadDocument(store, req);
-    res.status(201).json(await restoreLabel(store, doc.id, String(req.params.labelId), actorOf(req)));
+    res.status(201).json(visibleLabel(req, doc, await restoreLabel(store, doc.id, String(req.params.labelId), actorOf(req))));
   });
 
   return router;

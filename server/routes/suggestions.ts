@@ -6,7 +6,7 @@ import { acceptSuggestion, listSuggestions, rejectSuggestion } from '../services
 import { parseWith } from './validate.js';
 import { knownSpeakersVisible } from '../services/visible-speakers.js';
 import { actorOf } from './actor.js';
-import { loadDocument } from './documents-api.js';
+import { loadDocument, visibleLabel } from './documents-api.js';
 
 const acceptSchema = z.object({ rev: z.coerce.number().int().positive() });
 /** `?minConfidence=0.7` hides suggestions the rules are less sure of (0 to 1). */
@@ -26,7 +26,7 @@ export function suggestionRoutes(store: DocumentStore, project: ProjectStore): R
   router.post('/api/documents/:id/suggestions/:sid/accept', async (req, res) => {
     const doc = loadDocument(store, req);
     const { rev } = parseWith(acceptSchema, req.body ?? {});
-    res.status(201).json(await acceptSuggestion(store, project, doc, String(req.params.sid), rev, actorOf(req), known(req)));
+    res.status(201).json(visibleLabel(req, doc, await acceptSuggestion(store, project, doc, String(req.params.sid), rev, actorOf(req), known(req))));
   });
 
   router.post('/api/documents/:id/suggestions/:sid/reject', async (req, res) => {

@@ -74,7 +74,14 @@ describe('speaker names', () => {
     expect(JSON.stringify(anaSuggestions)).not.toContain('Zbigniew');
     const withSpeaker = anaSuggestions.find((s) => s.speaker);
     expect(withSpeaker).toBeDefined();
-    await ana.post(`/api/documents/${other}/suggestions/${withSpeaker!.id}/accept`).send({ rev: 1 }).expect(201);
+    const accepted = (await ana.post(`/api/documents/${other}/suggestions/${withSpeaker!.id}/accept`).send({ rev: 1 }).expect(201)).body;
+    expect(JSON.stringify(accepted)).not.toContain('Zbigniew');
+    expect(accepted.speaker).toBe('Quillfeather');
+    const typed = (await ana.post(`/api/documents/${other}/labels`).send({ start: 0, end: 12, type: 'opinion', rev: 1, speaker: 'Quillfeather' }).expect(201)).body;
+    expect(JSON.stringify(typed)).not.toContain('Zbigniew');
+    const patched = (await ana.patch(`/api/documents/${other}/labels/${typed.id}`).send({ note: 'checked' }).expect(200)).body;
+    expect(JSON.stringify(patched)).not.toContain('Zbigniew');
+    await ana.delete(`/api/documents/${other}/labels/${typed.id}`).expect(200);
     // Her label is matched to the shared speaker entity Ben's label made; she sees the name as she gave it.
     expect((await ana.get(`/api/documents/${other}`).expect(200)).body.labels.map((l: { speaker?: string }) => l.speaker)).toEqual(['Quillfeather']);
     expect((await ana.get(`/documents/${other}`).expect(200)).text).not.toContain('Zbigniew');
