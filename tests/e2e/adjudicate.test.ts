@@ -1,11 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
-import { FIRST_SEED, readDocFile, startTestApp, TEST_PASSWORD } from '../helpers/app.js';
-import { launchChromium, listen, signIn } from '../helpers/browser.js';
+import { FIRST_SEED, readDocFile, type startTestApp } from '../helpers/app.js';
+import { launchChromium, startBrowserSession, type BrowserSession } from '../helpers/browser.js';
 
-type TestApp = Awaited<ReturnType<typeof startTestApp>>;
-let t: TestApp;
 let browser: Browser;
-let server: { base: string; close: () => Promise<void> };
+let session: BrowserSession;
+let t: Awaited<ReturnType<typeof startTestApp>>;
+let base: string;
 let page: Page;
 
 beforeAll(async () => {
@@ -15,31 +15,29 @@ afterAll(async () => {
   await browser?.close();
 });
 beforeEach(async () => {
-  t = await startTestApp({ seeds: true });
-  server = await listen(t.app);
-  const [ana, ben] = [await t.as('ana', 'annotator'), await t.as('ben', 'annotator')];
-  await t.as('edna', 'editor');
-  await t.http.put(`/api/documents/${FIRST_SEED}/assignments`).send({ annotators: ['ana', 'ben'] }).expect(200);
-  const url = `/api/documents/${FIRST_SEED}/labels`;
-  await ana.post(url).send({ start: 158, end: 188, type: 'direct-quote', rev: 1 }).expect(201);
-  await ben.post(url).send({ start: 158, end: 188, type: 'direct-quote', rev: 1 }).expect(201);
-  await ana.post(url).send({ start: 0, end: 9, type: 'opinion', rev: 1 }).expect(201);
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('pageerror', (err) => {
-    throw err;
+  session = await startBrowserSession(browser, {
+    seeds: true,
+    users: { ana: 'annotator', ben: 'annotator', edna: 'editor' },
+    signInAs: 'edna',
+    seed: async (app) => {
+      const [ana, ben] = [await app.as('ana'), await app.as('ben')];
+      await app.http.put(`/api/documents/${FIRST_SEED}/assignments`).send({ annotators: ['ana', 'ben'] }).expect(200);
+      const url = `/api/documents/${FIRST_SEED}/labels`;
+      await ana.post(url).send({ start: 158, end: 188, type: 'direct-quote', rev: 1 }).expect(201);
+      await ben.post(url).send({ start: 158, end: 188, type: 'direct-quote', rev: 1 }).expect(201);
+      await ana.post(url).send({ start: 0, end: 9, type: 'opinion', rev: 1 }).expect(201);
+    },
   });
-  await signIn(page, server.base, { username: 'edna', password: TEST_PASSWORD });
+  ({ t, base, page } = session);
 });
 afterEach(async () => {
-  await page.close();
-  await server.close();
-  await t.cleanup();
+  await session.close();
 });
 
 const gold = async () => (await readDocFile(t.dataDir, FIRST_SEED)).labels.filter((l) => l.layer === 'gold').map((l) => [l.start, l.end, l.type, l.annotator]);
 
 test('when an editor adjudicates with the keyboard, then a accepts the focused candidate into gold and "Accept all agreed" takes the agreed one', async () => {
-  await page.goto(`${server.base}/documents/${FIRST_SEED}/adjudicate`);
+  await page.goto(`${base}/documents/${FIRST_SEED}/adjudicate`);
   expect(await page.locator('.region.disagreement').count()).toBe(1);
   expect(await page.locator('.candidate.agreed').count()).toBe(1);
   // The first candidate (0-9, ana only) is focused: a accepts it.
@@ -51,7 +49,7 @@ test('when an editor adjudicates with the keyboard, then a accepts the focused c
 });
 
 test('when the editor presses e, then the edit form opens and accepting it stores the edited type', async () => {
-  await page.goto(`${server.base}/documents/${FIRST_SEED}/adjudicate`);
+  await page.goto(`${base}/documents/${FIRST_SEED}/adjudicate`);
   await page.keyboard.press('e');
   const form = page.locator('.candidate.active details.edit-form');
   expect(await form.getAttribute('open')).not.toBeNull();

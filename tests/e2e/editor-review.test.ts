@@ -1,22 +1,17 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { FIRST_SEED, readDocFile, startTestApp } from '../helpers/app.js';
-import { launchChromium, listen, signIn } from '../helpers/browser.js';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { FIRST_SEED, readDocFile, type startTestApp } from '../helpers/app.js';
+import { launchChromium, startBrowserSession, type BrowserSession } from '../helpers/browser.js';
 
-type TestApp = Awaited<ReturnType<typeof startTestApp>>;
-let t: TestApp;
 let browser: Browser;
-let server: { base: string; close: () => Promise<void> };
-let context: BrowserContext;
+let session: BrowserSession | undefined;
+let t: Awaited<ReturnType<typeof startTestApp>>;
+let base: string;
 let page: Page;
 
-/** A new browser context and page, signed in as the admin through the /login form. */
-async function open(viewport = { width: 1280, height: 900 }, extra: object = {}) {
-  context = await browser.newContext({ viewport, ...extra });
-  page = await context.newPage();
-  page.on('pageerror', (err) => {
-    throw err;
-  });
-  await signIn(page, server.base);
+/** The seeded app and a page in a new browser context, signed in as the admin through the /login form. */
+async function open(viewport = { width: 1280, height: 900 }, extra: BrowserContextOptions = {}) {
+  session = await startBrowserSession(browser, { seeds: true, viewport, context: extra });
+  ({ t, base, page } = session);
 }
 
 beforeAll(async () => {
@@ -25,17 +20,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-beforeEach(async () => {
-  t = await startTestApp({ seeds: true });
-  server = await listen(t.app);
-});
 afterEach(async () => {
-  await context?.close();
-  await server.close();
-  await t.cleanup();
+  await session?.close();
+  session = undefined;
 });
 
-const editorUrl = () => `${server.base}/documents/${FIRST_SEED}`;
+const editorUrl = () => `${base}/documents/${FIRST_SEED}`;
 
 /** From the focused text, the arrow keys pick the word `first`, then Shift+Right extends `more` words. */
 async function selectWordsByKeyboard(first: string, more: number) {

@@ -1,12 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
-import { FIRST_SEED, readDocFile, startTestApp, TEST_PASSWORD } from '../helpers/app.js';
-import { launchChromium, listen, signIn } from '../helpers/browser.js';
+import { FIRST_SEED, readDocFile, type startTestApp, TEST_PASSWORD } from '../helpers/app.js';
+import { launchChromium, startBrowserSession, type BrowserSession } from '../helpers/browser.js';
 
 const PHRASE = 'rest, refit, regroup, reattack';
-type TestApp = Awaited<ReturnType<typeof startTestApp>>;
-let t: TestApp;
 let browser: Browser;
-let server: { base: string; close: () => Promise<void> };
+let session: BrowserSession;
+let t: Awaited<ReturnType<typeof startTestApp>>;
+let base: string;
 let page: Page;
 
 beforeAll(async () => {
@@ -16,18 +16,11 @@ afterAll(async () => {
   await browser?.close();
 });
 beforeEach(async () => {
-  t = await startTestApp({ seeds: true });
-  server = await listen(t.app);
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on('pageerror', (err) => {
-    throw err;
-  });
-  await signIn(page, server.base);
+  session = await startBrowserSession(browser, { seeds: true, viewport: { width: 1400, height: 1000 } });
+  ({ t, base, page } = session);
 });
 afterEach(async () => {
-  await page.close();
-  await server.close();
-  await t.cleanup();
+  await session.close();
 });
 
 /** Drags the mouse over the n-th appearance of `words` in the article, as a reader would. */
@@ -65,7 +58,7 @@ async function dragOver(words: string, occurrence = 1) {
 }
 
 test('when a reviewer selects "rest, refit, regroup, reattack", presses 1 and names the speaker, then after a reload the label covers exactly those words and is on disk', async () => {
-  await page.goto(`${server.base}/documents/${FIRST_SEED}`);
+  await page.goto(`${base}/documents/${FIRST_SEED}`);
   await dragOver(PHRASE);
   await page.keyboard.press('1');
   const speaker = page.locator('.label-item.selected details[open] input[name="speaker"]');
@@ -87,7 +80,7 @@ test('when a reviewer selects "rest, refit, regroup, reattack", presses 1 and na
 });
 
 test('when a label is deleted with the Delete key, then u brings it back', async () => {
-  await page.goto(`${server.base}/documents/${FIRST_SEED}`);
+  await page.goto(`${base}/documents/${FIRST_SEED}`);
   await dragOver('phony peace');
   await page.keyboard.press('3');
   await page.locator('.label-item.selected').waitFor();
@@ -104,7 +97,7 @@ test('when a label is deleted with the Delete key, then u brings it back', async
 });
 
 test('when a selection crosses two paragraphs and one shift+arrow grows it by the next word, then the label covers both paragraphs and ends after that word', async () => {
-  await page.goto(`${server.base}/documents/${FIRST_SEED}`);
+  await page.goto(`${base}/documents/${FIRST_SEED}`);
   const ok = await page.evaluate(() => {
     const paras = document.querySelectorAll('#article-text p');
     const a = [...paras[0].querySelectorAll('.tx')].find((el) => el.textContent!.includes('regroup'))!.firstChild!;
@@ -131,7 +124,7 @@ test('when a selection crosses two paragraphs and one shift+arrow grows it by th
 });
 
 test('when a label in the side panel is clicked, then its span is scrolled to and flashes', async () => {
-  await page.goto(`${server.base}/documents/${FIRST_SEED}`);
+  await page.goto(`${base}/documents/${FIRST_SEED}`);
   await dragOver('a just and durable peace');
   await page.keyboard.press('1');
   await page.locator('.label-item.selected').waitFor();
@@ -151,11 +144,11 @@ test('when an annotator signs in on the login page and labels their assigned doc
   await t.as('grace', 'annotator');
   await t.http.put(`/api/documents/${FIRST_SEED}/assignments`).send({ annotators: ['grace'] }).expect(200);
   await page.context().clearCookies();
-  await page.goto(`${server.base}/documents/${FIRST_SEED}`);
+  await page.goto(`${base}/documents/${FIRST_SEED}`);
   expect(new URL(page.url()).pathname).toBe('/login');
   await page.fill('input[name="username"]', 'grace');
   await page.fill('input[name="password"]', TEST_PASSWORD);
-  await Promise.all([page.waitForURL(`${server.base}/documents/${FIRST_SEED}`), page.click('form[action="/login"] button[type="submit"]')]);
+  await Promise.all([page.waitForURL(`${base}/documents/${FIRST_SEED}`), page.click('form[action="/login"] button[type="submit"]')]);
   expect(await page.locator('.account-link').textContent()).toBe('grace (annotator)');
   await dragOver('phony off-ramp', 2);
   await page.keyboard.press('1');
@@ -166,7 +159,7 @@ test('when an annotator signs in on the login page and labels their assigned doc
 });
 
 test('when the reviewer presses n then a, then the first suggestion becomes a label; x rejects the next', async () => {
-  await page.goto(`${server.base}/documents/${FIRST_SEED}`);
+  await page.goto(`${base}/documents/${FIRST_SEED}`);
   const first = await page.locator('.sugg-item').first().getAttribute('data-sugg');
   const second = await page.locator('.sugg-item').nth(1).getAttribute('data-sugg');
   await page.keyboard.press('n');
