@@ -22,6 +22,8 @@ export interface IndexOptions {
   window: number;
   minCommon: number;
   commonShare: number;
+  /** Identical copies of a passage past which it is boilerplate (statement-index.ts MAX_PASSAGE_COPIES when absent). */
+  maxCopies?: number;
 }
 
 export const DEFAULT_INDEX_OPTIONS: IndexOptions = { maxPosting: 32, window: 4, minCommon: 200, commonShare: 0.005 };

@@ -35,9 +35,22 @@ interface IndexedPassage extends Passage {
   seq: number;
   /** Distinct shingles, ascending. */
   shingles: number[];
-  /** Set once it left the index (it may still sit in an unsorted posting, counted as dead). */
+  /** Its content words in order, as a key: identical copies of a passage share it. */
+  copyKey: string;
+  /** In the postings (not boilerplate); `undefined` until the update that adds it decides. */
+  posted?: boolean;
+  /** Set once it left the postings (it may still sit in an unsorted posting, counted as dead). */
   removed?: boolean;
 }
+
+/**
+ * A passage whose content words occur, in the same order, in more than this many passages of the
+ * corpus (a sentence repeated thousands of times: a standfirst, a legal notice, a generated text) is
+ * boilerplate: it is left out of the postings, so it is never paired, aligned or grouped. Each copy
+ * would otherwise match every other one (copies² pairs) and all of them form one statement whose
+ * grouping is quadratic too. Counted in `boilerplateSkipped`.
+ */
+export const MAX_PASSAGE_COPIES = 50;
 
 /**
  * The passages holding one shingle. Kept sorted (corpus order) while the neighbour rules may read
@@ -76,6 +89,24 @@ export interface IndexUpdateStats {
   aligned: number;
 }
 
+/**
+ * Work done in steps: a generator that yields between small pieces of work (a pair judged, a few
+ * hundred postings entries visited, a group's neighbours scanned). Whoever drives it may pause
+ * between two pieces (the service gives the event loop a turn); the index is never read while a
+ * step is under way. `drain` runs it to the end at once.
+ */
+export type Steps<T> = Generator<void, T, void>;
+
+export function drain<T>(steps: Steps<T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Postings entries visited (or pairs noted) between two yields. */
+const STEP = 256;
+
 /** A match as stored: document id and passage position of each side (corpus order), then aFrom, aTo, bFrom, bTo, matched. */
 export type MatchRecord = [string, number, string, number, number, number, number, number, number];
 
@@ -109,10 +140,20 @@ export class StatementIndex {
   private readonly layouts = new Map<number, DocumentLayout>();
   private sorted: StatementCluster[] | null = null;
   private common: number;
+  /** Passages by copy key (identical content words in order). */
+  private readonly copies = new Map<string, Set<IndexedPassage>>();
+  private readonly maxCopies: number;
+  private skipped = 0;
   lastUpdate: IndexUpdateStats = { documents: 0, pairsJudged: 0, aligned: 0 };
 
   constructor(private readonly options: IndexOptions = DEFAULT_INDEX_OPTIONS) {
     this.common = options.minCommon;
+    this.maxCopies = options.maxCopies ?? MAX_PASSAGE_COPIES;
+  }
+
+  /** Passages left out as boilerplate (see MAX_PASSAGE_COPIES). */
+  get boilerplateSkipped(): number {
+    return this.skipped;
   }
 
   get documentCount(): number {
@@ -142,6 +183,12 @@ export class StatementIndex {
    * document's contribution computed elsewhere (the worker thread); else it is computed here.
    */
   update(changes: Array<{ id: string; doc: CorpusDocument | null; contribution?: DocumentContribution }>): IndexUpdateStats {
+    return drain(this.updateSteps(changes));
+  }
+
+  /** `update` in steps (see Steps). */
+  *updateSteps(changes: Array<{ id: string; doc: CorpusDocument | null; contribution?: DocumentContribution }>): Steps<IndexUpdateStats> {
+    let work = 0;
     const stats: IndexUpdateStats = { documents: changes.length, pairsJudged: 0, aligned: 0 };
     const touchedShingles = new Map<number, { oldLength: number; removed: IndexedPassage[]; added: IndexedPassage[] }>();
     const touch = (s: number) => {
@@ -150,12 +197,20 @@ export class StatementIndex {
       return t;
     };
     const added: IndexedPassage[] = [];
+    const touchedCopies = new Set<string>();
+    const unpost = (p: IndexedPassage) => {
+      for (const s of p.shingles) touch(s).removed.push(p);
+      this.unpost(p);
+    };
     for (const { id, doc, contribution } of changes) {
+      yield;
       const old = this.docs.get(id);
       if (old) {
         for (const p of old.passages) {
-          for (const s of p.shingles) touch(s).removed.push(p);
-          this.removePassage(p);
+          if (p.posted) unpost(p);
+          else this.skipped--;
+          this.release(p);
+          touchedCopies.add(p.copyKey);
         }
         this.docs.delete(id);
         this.bySlot[old.slot] = undefined as unknown as CorpusDocument;
@@ -167,12 +222,41 @@ export class StatementIndex {
       this.bySlot[slot] = doc;
       const passages = passagesOf(contribution ?? documentContribution(doc), slot, this.ids).map((p, seq) => this.indexed(p, doc.id, seq));
       this.docs.set(id, { slot, doc, passages });
-      for (const p of passages) {
-        for (const s of p.shingles) {
-          touch(s).added.push(p);
-          this.insertPosting(s, p);
+      for (const p of passages) touchedCopies.add(p.copyKey);
+    }
+    // Boilerplate: passages with more identical copies than maxCopies stay out of the postings; a
+    // count crossing the cap takes its copies out or puts them back.
+    const post = (p: IndexedPassage) => {
+      p.posted = true;
+      for (const s of p.shingles) {
+        touch(s).added.push(p);
+        this.insertPosting(s, p);
+      }
+      added.push(p);
+    };
+    for (const key of touchedCopies) {
+      const copies = this.copies.get(key);
+      if (!copies) continue;
+      const boilerplate = copies.size > this.maxCopies;
+      for (const p of [...copies]) {
+        if (++work >= STEP) {
+          work = 0;
+          yield;
         }
-        added.push(p);
+        if (p.posted === undefined) {
+          if (boilerplate) {
+            p.posted = false;
+            this.skipped++;
+          } else post(p);
+        } else if (p.posted && boilerplate) {
+          unpost(p);
+          const out = this.replaced(p);
+          out.posted = false;
+          this.skipped++;
+        } else if (!p.posted && !boilerplate) {
+          this.skipped--;
+          post(this.replaced(p));
+        }
       }
     }
 
@@ -183,6 +267,10 @@ export class StatementIndex {
     const oldCommon = this.common;
     this.common = Math.max(this.options.minCommon, Math.ceil(this.options.commonShare * this.passageCount));
     for (const [s, t] of touchedShingles) {
+      if (++work >= STEP) {
+        work = 0;
+        yield;
+      }
       const length = this.lengthOf(s);
       if (length > this.options.minCommon) this.longPostings.add(s);
       else this.longPostings.delete(s);
@@ -199,18 +287,32 @@ export class StatementIndex {
       const kept = t.added.length ? posting.filter((p) => !addedHere.has(p)) : posting;
       const w = this.options.window;
       if (statusBefore === 'all' || statusAfter === 'all') {
-        for (let i = 0; i < kept.length; i++) for (let k = i + 1; k < kept.length; k++) judge(kept[i], kept[k]);
+        for (let i = 0; i < kept.length; i++) {
+          if ((work += kept.length - i) >= STEP) {
+            work = 0;
+            yield;
+          }
+          for (let k = i + 1; k < kept.length; k++) judge(kept[i], kept[k]);
+        }
       } else if (statusBefore === 'window' && statusAfter === 'window') {
         const places = new Set<number>();
         for (const p of t.added) places.add(this.positionOf(kept, p));
         for (const p of t.removed) places.add(this.positionOf(kept, p));
         for (const c of places) {
+          if (++work >= STEP) {
+            work = 0;
+            yield;
+          }
           for (let i = Math.max(0, c - w); i < c; i++) {
             for (let j = c; j < Math.min(kept.length, i + w + 1); j++) judge(kept[i], kept[j]);
           }
         }
       } else if (statusBefore === 'window' || statusAfter === 'window') {
         for (let i = 0; i < kept.length; i++) {
+          if (++work >= STEP) {
+            work = 0;
+            yield;
+          }
           for (let k = i + 1; k < Math.min(kept.length, i + 1 + w); k++) judge(kept[i], kept[k]);
         }
       }
@@ -219,19 +321,28 @@ export class StatementIndex {
       const lo = Math.min(oldCommon, this.common);
       const hi = Math.max(oldCommon, this.common);
       for (const s of this.longPostings) {
+        if (++work >= STEP) {
+          work = 0;
+          yield;
+        }
         if (touchedShingles.has(s)) continue;
         const length = this.lengthOf(s);
-        if (length > lo && length <= hi + 1) this.forEachRulePair(this.ordered(s), hi, judge);
+        if (length > lo && length <= hi + 1) yield* this.forEachRulePair(this.ordered(s), hi, judge);
       }
     }
     // New passages: every pair one of their shingles makes.
     for (const p of added) {
       for (const s of p.shingles) {
+        if (++work >= STEP) {
+          work = 0;
+          yield;
+        }
         const status = this.postingStatus(this.lengthOf(s), this.common);
         if (status === 'none') continue;
         const posting = this.ordered(s);
         if (status === 'all') {
           for (const q of posting) judge(p, q);
+          work += posting.length;
         } else {
           const at = this.positionOf(posting, p);
           for (let k = Math.max(0, at - this.options.window); k <= Math.min(posting.length - 1, at + this.options.window); k++) judge(p, posting[k]);
@@ -239,6 +350,7 @@ export class StatementIndex {
       }
     }
     for (const key of toJudge) {
+      yield;
       const a = this.passages[Math.floor(key / PAIR_SHIFT)];
       const b = this.passages[key % PAIR_SHIFT];
       if (!a || !b) continue;
@@ -276,7 +388,7 @@ export class StatementIndex {
 
   /** The statements: at least two renderings, biggest first (as `findStatements` orders them). */
   clusters(): StatementCluster[] {
-    if (this.dirty.size) this.formGroups();
+    if (this.dirty.size) drain(this.formGroups());
     if (!this.sorted) {
       this.sorted = [...this.groups]
         .map((g) => g.cluster)
@@ -322,10 +434,11 @@ export class StatementIndex {
   }
 
   /** Every pair the rules make in a posting, with `common` as the stop threshold. */
-  private forEachRulePair(posting: IndexedPassage[], common: number, visit: (a: IndexedPassage, b: IndexedPassage) => void): void {
+  private *forEachRulePair(posting: IndexedPassage[], common: number, visit: (a: IndexedPassage, b: IndexedPassage) => void): Steps<void> {
     const status = this.postingStatus(posting.length, common);
     if (status === 'none') return;
     for (let i = 0; i < posting.length; i++) {
+      yield;
       const end = status === 'all' ? posting.length : Math.min(posting.length, i + 1 + this.options.window);
       for (let k = i + 1; k < end; k++) visit(posting[i], posting[k]);
     }
@@ -337,9 +450,12 @@ export class StatementIndex {
     const words = p.contentSeq;
     const set = new Set<number>();
     for (let i = 0; i + 1 < words.length; i++) set.add((Math.imul(this.hashOf(words[i]), 0x9e3779b1) ^ this.hashOf(words[i + 1])) & 0x3fffffff);
-    const ip: IndexedPassage = { ...p, uid, docId, seq, shingles: [...set].sort((x, y) => x - y) };
+    const ip: IndexedPassage = { ...p, uid, docId, seq, shingles: [...set].sort((x, y) => x - y), copyKey: Array.from(words, (w) => this.hashOf(w)).join(',') };
     this.passages[uid] = ip;
     this.passageCount++;
+    let copies = this.copies.get(ip.copyKey);
+    if (!copies) this.copies.set(ip.copyKey, (copies = new Set()));
+    copies.add(ip);
     return ip;
   }
 
@@ -349,7 +465,8 @@ export class StatementIndex {
     return h;
   }
 
-  private removePassage(p: IndexedPassage): void {
+  /** Takes `p` out of the postings (and its matches out of the index); it stays a passage of its document. */
+  private unpost(p: IndexedPassage): void {
     for (const key of [...(this.matchesOfPassage.get(p.uid) ?? [])]) this.removeMatch(key);
     p.removed = true;
     for (const s of p.shingles) {
@@ -364,9 +481,32 @@ export class StatementIndex {
         this.longPostings.delete(s);
       }
     }
+  }
+
+  /** Forgets passage `p` (out of the postings already). */
+  private release(p: IndexedPassage): void {
+    const copies = this.copies.get(p.copyKey)!;
+    copies.delete(p);
+    if (copies.size === 0) this.copies.delete(p.copyKey);
     this.passages[p.uid] = undefined as unknown as IndexedPassage;
     this.freeUids.push(p.uid);
     this.passageCount--;
+  }
+
+  /**
+   * A fresh object for passage `p`, in its place everywhere: an unsorted posting may still hold the
+   * old one (counted as dead), so a passage put back in the postings must not be that object.
+   */
+  private replaced(p: IndexedPassage): IndexedPassage {
+    const fresh: IndexedPassage = { ...p };
+    delete fresh.removed;
+    delete fresh.posted;
+    this.passages[p.uid] = fresh;
+    this.docs.get(p.docId)!.passages[p.seq] = fresh;
+    const copies = this.copies.get(p.copyKey)!;
+    copies.delete(p);
+    copies.add(fresh);
+    return fresh;
   }
 
   private insertPosting(s: number, p: IndexedPassage): void {
@@ -462,9 +602,11 @@ export class StatementIndex {
   }
 
   /** Groups of matches linked through a match or through overlapping regions in one document, formed again from the dirty ones. */
-  private formGroups(): void {
+  *formGroups(): Steps<void> {
+    let work = 0;
     const seen = new Set<number>();
     for (const seed of this.dirty) {
+      yield;
       if (seen.has(seed) || !this.matches.has(seed)) continue;
       const old = this.groupOf.get(seed);
       if (old) this.dropGroup(old);
@@ -482,6 +624,10 @@ export class StatementIndex {
           const start = r[side + 1];
           const end = r[side + 2];
           for (const other of this.matchesOfSlot.get(slot) ?? []) {
+            if (++work >= STEP) {
+              work = 0;
+              yield;
+            }
             if (seen.has(other)) continue;
             const o = this.regions.get(other)!;
             for (let os = 0; os < 6; os += 3) {

@@ -133,6 +133,12 @@ describe('incremental statement index', () => {
     checkSequences({ maxPosting: 2, window: 1, minCommon: 8, commonShare: 0.15 }, 50);
   });
 
+  test('when passages cross the boilerplate cap of identical copies up and down, then the statements still equal a fresh build', () => {
+    // A cap of 2: the eight sentences are picked often enough that copies cross it both ways.
+    checkSequences({ maxPosting: 32, window: 4, minCommon: 200, commonShare: 0.005, maxCopies: 2 }, 60);
+    checkSequences({ maxPosting: 2, window: 1, minCommon: 8, commonShare: 0.15, maxCopies: 3 }, 40);
+  });
+
   test('when the fixture corpus arrives one document at a time, then the statements equal a build of all of it at once', () => {
     const { docs } = loadFixtureCorpus();
     const index = new StatementIndex();
