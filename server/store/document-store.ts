@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import { AtomicJSONFile, removeTempFiles, syncDir, TEMP_PREFIX } from './atomic-json-file.js';
 import { moveToQuarantine } from './quarantine.js';
-import { latestRevision, type CatalogEntry, type DocumentRecord } from '../domain/types.js';
+import { latestRevision, type CatalogEntry, type DocumentRecord, type Revision } from '../domain/types.js';
 import { documentFileSchema, isDocumentId } from '../domain/schema.js';
 import { Catalog } from './catalog.js';
 import { LruCache } from './lru.js';
@@ -478,14 +478,30 @@ export class DocumentStore implements DocumentRepository {
         const chunk = ids.slice(i, i + 64);
         const versions = chunk.map((id) => this.versions.get(id) ?? 0);
         const docs = await Promise.all(chunk.map((id) => this.peekForIndex(id)));
-        docs.forEach((doc, j) => {
+        let since = performance.now();
+        for (const [j, doc] of docs.entries()) {
           // A document changed meanwhile was indexed by that change.
           if (doc && (this.versions.get(chunk[j]) ?? 0) === versions[j] && this.catalog.has(chunk[j])) this.index.put(doc);
-        });
+          // A turn of the event loop every few milliseconds, so requests wait at most one document.
+          if (performance.now() - since > 8) {
+            await new Promise((r) => setImmediate(r));
+            since = performance.now();
+          }
+        }
         await new Promise((r) => setImmediate(r));
       }
     })();
     return this.indexBuild;
+  }
+
+  /** How many times a document was (re-)indexed for search since the store was opened. */
+  get searchIndexedDocuments(): number {
+    return this.index.indexedDocuments;
+  }
+
+  /** How many revision texts were compressed since the store was opened. */
+  get compressedRevisions(): number {
+    return this.codec.compressions;
   }
 
   /** Whether the search index holds every document (the first build is done). */
@@ -522,6 +538,8 @@ export class DocumentStore implements DocumentRepository {
     this.assertWritable();
     assertSafeId(doc.id);
     if (this.catalog.has(doc.id)) throw new Error(`document ${doc.id} already exists`);
+    await this.codec.prepare(doc);
+    if (this.catalog.has(doc.id)) throw new Error(`document ${doc.id} already exists`);
     this.codec.check(doc);
     const entry: Entry = { db: new Low(this.adapterFor(this.fileOf(doc.id)), doc), saved: null, queue: [], writing: false, idle: [] };
     this.active.set(doc.id, entry);
@@ -545,13 +563,27 @@ export class DocumentStore implements DocumentRepository {
     }
     let draft: DocumentRecord;
     let result: T;
-    try {
-      draft = cloneDocument(entry.db.data);
-      result = mutate(draft);
-      this.codec.check(draft);
-    } catch (err) {
-      this.release(id, entry);
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        draft = cloneDocument(entry.db.data);
+        result = mutate(draft);
+        settleDraft(draft);
+        // A revision that just became older is compressed on the thread pool, then the change is
+        // made again on the newest state (the mutator runs again, as after a failed write).
+        if (attempt <= 2 && this.codec.needsPreparing(draft)) {
+          this.release(id, entry);
+          await this.codec.prepare(draft);
+          const again = this.active.get(id) ?? (await this.current(id).then((current) => current && (this.active.get(id) ?? this.activate(id, current))));
+          if (!again) return null;
+          entry = again;
+          continue;
+        }
+        this.codec.check(draft);
+      } catch (err) {
+        this.release(id, entry);
+        throw err;
+      }
+      break;
     }
     entry.db.data = draft;
     this.changed(id, draft);
@@ -697,6 +729,7 @@ export class DocumentStore implements DocumentRepository {
       const draft = cloneDocument(data);
       try {
         change.result = change.mutate!(draft);
+        settleDraft(draft);
       } catch (refusal) {
         change.reject(refusal);
         return false;
@@ -738,17 +771,78 @@ class StoredDocumentFile implements Adapter<DocumentRecord> {
 }
 
 /**
- * A deep copy that shares the revision texts (strings are immutable): copying a document with
- * many large revisions costs its labels and events, not its texts.
+ * A copy of a document that costs its latest revision, labels, events and metadata, not its
+ * history: an older revision is copied shallowly (its text, an immutable string, is shared) and the
+ * labels it kept are copied only when something reads or replaces them (a getter that copies once).
+ * So changing anything through a copy never reaches the stored document, and a copy nobody reads
+ * the older labels of is cheap however many revisions and labels the document has.
  */
 export function cloneDocument(doc: DocumentRecord): DocumentRecord {
   const out: Record<string, unknown> = {};
+  const last = doc.revisions.length - 1;
   for (const [key, value] of Object.entries(doc)) {
     out[key] = key === 'revisions'
-      ? (value as DocumentRecord['revisions']).map((r) => (r.labels ? { ...r, labels: structuredClone(r.labels) } : { ...r }))
-      : structuredClone(value);
+      ? doc.revisions.map((r, i) => (i === last ? copyRevision(r) : lazyRevision(r)))
+      : key === 'labels' || key === 'events'
+        ? (value as object[]).map((item) => structuredClone(item))
+        : structuredClone(value);
   }
   return out as unknown as DocumentRecord;
+}
+
+/** The revision each lazy copy was made from, while its labels are not copied yet. */
+const lazyOrigin = new WeakMap<Revision, Revision>();
+
+function copyRevision(r: Revision): Revision {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(r)) out[key] = typeof value === 'object' && value !== null ? structuredClone(value) : value;
+  return out as unknown as Revision;
+}
+
+function lazyRevision(r: Revision): Revision {
+  const origin = lazyOrigin.get(r) ?? r;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(origin)) {
+    if (key !== 'labels') out[key] = typeof value === 'object' && value !== null ? structuredClone(value) : value;
+  }
+  const settle = (labels: unknown) => {
+    Object.defineProperty(out, 'labels', { value: labels, writable: true, enumerable: true, configurable: true });
+    lazyOrigin.delete(copy);
+  };
+  Object.defineProperty(out, 'labels', {
+    enumerable: origin.labels !== undefined,
+    configurable: true,
+    get() {
+      const labels = origin.labels === undefined ? undefined : structuredClone(origin.labels);
+      settle(labels);
+      return labels;
+    },
+    set(labels: unknown) {
+      settle(labels);
+    },
+  });
+  const copy = out as unknown as Revision;
+  lazyOrigin.set(copy, origin);
+  return copy;
+}
+
+/**
+ * The stored form of a draft: each older revision that is still an untouched lazy copy, equal to
+ * the revision it came from, is that revision again (so the stored document shares its history
+ * objects and remembers their compressed form, see history-codec.ts).
+ */
+function settleDraft(draft: DocumentRecord): DocumentRecord {
+  draft.revisions = draft.revisions.map((r) => {
+    const origin = lazyOrigin.get(r);
+    if (!origin) return r;
+    const was = origin as unknown as Record<string, unknown>;
+    const now = r as unknown as Record<string, unknown>;
+    const keys = Object.keys(origin);
+    const same = Object.keys(r).length === keys.length && keys.every((k) =>
+      k === 'labels' || Object.is(now[k], was[k]) || (typeof was[k] === 'object' && JSON.stringify(now[k]) === JSON.stringify(was[k])));
+    return same ? origin : r;
+  });
+  return draft;
 }
 
 /** Rough bytes a document takes in memory: its texts (UTF-16) and about 400 bytes per label or event. */

@@ -1,4 +1,5 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync, gzip, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
 import type { DocumentRecord, Revision } from '../domain/types.js';
 import { LruCache } from './lru.js';
 
@@ -40,16 +41,29 @@ interface Packed {
   gz: string;
 }
 
+const gzipAsync = promisify(gzip);
+
 /**
  * Encodes and decodes document files. Compressing a 2 MB revision costs tens of milliseconds, so
- * each older revision is compressed once and remembered (by document, revision and the very text
- * string: revision texts are immutable, and copies of a document share them), which keeps a save
- * fast however many revisions there are.
+ * each older revision is compressed once and its compressed form kept with the revision object
+ * (revisions never change once they are older, and the store's copies of a document share them),
+ * or, for a fresh copy of a revision, found by document, revision and the very text string. A
+ * write path that can wait calls `prepare` first, which compresses on the thread pool.
  */
 export class HistoryCodec {
-  private readonly packed = new LruCache<Packed>(64 * 1024 * 1024, (p) => p.gz.length + p.text.length * 2);
+  /** The compressed text of a revision object (checked against its text, in case one was changed). */
+  private readonly byRevision = new WeakMap<object, Packed>();
+  /** The same by document id and revision, for a copy of a revision object; bounded by compressed bytes. */
+  private readonly packed = new LruCache<Packed>(64 * 1024 * 1024, (p) => p.gz.length);
+  private readonly compressing = new Map<string, Promise<Packed>>();
+  private compressed = 0;
 
   constructor(readonly maxHistoryBytes = MAX_HISTORY_BYTES) {}
+
+  /** How many revision texts were compressed since this codec was made (on any thread). */
+  get compressions(): number {
+    return this.compressed;
+  }
 
   /** The file form of `doc`. */
   encode(doc: DocumentRecord): StoredDocument {
@@ -67,11 +81,44 @@ export class HistoryCodec {
       } catch (err) {
         throw new SyntaxError(`the compressed text of revision ${r.rev} cannot be read (${(err as Error).message})`);
       }
-      this.packed.set(key(stored.id, r.rev), { text, gz: r.textGz });
-      const { textGz: _gz, ...rest } = r;
-      return { ...rest, text };
+      const { textGz: gz, ...rest } = r;
+      const revision = { ...rest, text };
+      this.remember(stored.id, revision, { text, gz });
+      return revision;
     });
     return { ...stored, revisions };
+  }
+
+  /**
+   * Compresses, on the thread pool, the older revisions of `doc` that will be stored compressed
+   * and are not yet, so that `check` and `encode` then find every one ready.
+   */
+  async prepare(doc: DocumentRecord): Promise<void> {
+    const last = doc.revisions.length - 1;
+    const waits: Promise<unknown>[] = [];
+    doc.revisions.forEach((r, i) => {
+      if (i === last || !compressible(r) || this.known(doc.id, r)) return;
+      const k = key(doc.id, r.rev);
+      let running = this.compressing.get(k);
+      if (!running) {
+        const text = r.text;
+        running = gzipAsync(text).then((buf) => {
+          this.compressed++;
+          return { text, gz: buf.toString('base64') };
+        }).finally(() => this.compressing.delete(k));
+        this.compressing.set(k, running);
+      }
+      waits.push(running.then((p) => {
+        if (p.text === r.text) this.remember(doc.id, r, p);
+      }));
+    });
+    await Promise.all(waits);
+  }
+
+  /** Whether `prepare` has work to do for `doc` (an older revision not compressed yet). */
+  needsPreparing(doc: DocumentRecord): boolean {
+    const last = doc.revisions.length - 1;
+    return doc.revisions.some((r, i) => i !== last && compressible(r) && !this.known(doc.id, r));
   }
 
   /** Bytes the revision texts of `doc` take in its file. */
@@ -91,18 +138,37 @@ export class HistoryCodec {
     if (bytes > this.maxHistoryBytes) throw new HistoryTooLargeError(doc.id, bytes, this.maxHistoryBytes);
   }
 
+  private known(id: string, r: Revision): Packed | null {
+    const own = this.byRevision.get(r);
+    if (own && own.text === r.text) return own;
+    const p = this.packed.get(key(id, r.rev));
+    if (!p || p.text !== r.text) return null;
+    this.byRevision.set(r, p);
+    return p;
+  }
+
+  private remember(id: string, r: Revision, p: Packed): void {
+    this.byRevision.set(r, p);
+    this.packed.set(key(id, r.rev), p);
+  }
+
   private encodeOlder(id: string, r: Revision | StoredRevision): StoredRevision {
     if (typeof r.text !== 'string') return r as StoredRevision;
-    if (r.text.length * 3 < COMPRESS_FROM_BYTES || Buffer.byteLength(r.text) < COMPRESS_FROM_BYTES) return r as StoredRevision;
-    const k = key(id, r.rev);
-    let p = this.packed.get(k);
-    if (!p || p.text !== r.text) {
+    if (!compressible(r as Revision)) return r as StoredRevision;
+    let p = this.known(id, r as Revision);
+    if (!p) {
       p = { text: r.text, gz: gzipSync(r.text).toString('base64') };
-      this.packed.set(k, p);
+      this.compressed++;
+      this.remember(id, r as Revision, p);
     }
     const { text: _text, ...rest } = r;
     return { ...rest, textGz: p.gz };
   }
+}
+
+/** Whether an older revision's text is large enough to be stored compressed. */
+function compressible(r: Revision): boolean {
+  return !(r.text.length * 3 < COMPRESS_FROM_BYTES || Buffer.byteLength(r.text) < COMPRESS_FROM_BYTES);
 }
 
 const key = (id: string, rev: number) => `${id}\u0000${rev}`;

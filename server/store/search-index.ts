@@ -16,6 +16,13 @@ export interface IndexHit {
 }
 
 /**
+ * Characters of a document's latest text that are indexed (UTF-16 code units, from the start):
+ * minisearch tokenises synchronously, about 0.15 s per million characters, so a longer text is
+ * indexed only up to here and words found only beyond it are not found by the search.
+ */
+export const MAX_INDEXED_CHARS = 100_000;
+
+/**
  * Full-text search over titles, outlets and latest texts, through minisearch. Only the inverted
  * index is kept in memory (no stored fields): a hit's text is read back from the store.
  * Every query word must match (AND), as a prefix for words of 3+ characters; titles weigh most.
@@ -27,17 +34,35 @@ export class SearchIndex {
     searchOptions: { boost: { title: 3, outlet: 2 }, combineWith: 'AND', prefix: (term) => term.length >= 3 },
   });
 
+  /** What each indexed document was indexed as: its latest revision, title and outlet. */
+  private readonly indexedAs = new Map<string, string>();
+  private added = 0;
+
   get size(): number {
     return this.mini.documentCount;
   }
 
-  /** Adds or replaces the document's entry. */
+  /** How many times a document was (re-)indexed since this index was made. */
+  get indexedDocuments(): number {
+    return this.added;
+  }
+
+  /**
+   * Adds or replaces the document's entry; does nothing when its searchable fields (latest
+   * revision, title, outlet) are what they were when it was last indexed, such as after a label save.
+   */
   put(doc: DocumentRecord): void {
+    const latest = latestRevision(doc);
+    const as = JSON.stringify([latest.rev, latest.createdAt, latest.text.length, doc.meta.title, doc.meta.outlet ?? '']);
+    if (this.indexedAs.get(doc.id) === as && this.mini.has(doc.id)) return;
     if (this.mini.has(doc.id)) this.mini.discard(doc.id);
-    this.mini.add({ id: doc.id, title: doc.meta.title, outlet: doc.meta.outlet ?? '', text: latestRevision(doc).text });
+    this.mini.add({ id: doc.id, title: doc.meta.title, outlet: doc.meta.outlet ?? '', text: latest.text.slice(0, MAX_INDEXED_CHARS) });
+    this.indexedAs.set(doc.id, as);
+    this.added++;
   }
 
   remove(id: string): void {
+    this.indexedAs.delete(id);
     if (this.mini.has(id)) this.mini.discard(id);
   }
 
