@@ -4,7 +4,7 @@ import type { DocumentRecord } from '../domain/types.js';
 import { latestRevision } from '../domain/types.js';
 import type { CorpusDocument, StatementCluster } from '../domain/compare/types.js';
 import type { MatchingStats } from '../domain/compare/statements.js';
-import { StatementIndex } from '../domain/compare/statement-index.js';
+import { StatementIndex, type Steps } from '../domain/compare/statement-index.js';
 import type { DocumentContribution } from '../domain/compare/contribution.js';
 import { labelRenderings, type LabelRenderings } from '../domain/compare/speakers.js';
 import { runJob } from './domain-worker.js';
@@ -20,6 +20,29 @@ export const COMPARE_WORKER_THRESHOLD = 200_000;
 
 /** Documents read, tokenised and indexed per step of the first build; the event loop gets a turn between steps. */
 export const INDEX_CHUNK = 500;
+
+/**
+ * Longest stretch of index work (pairs judged, aligned, groups formed) between two turns of the
+ * event loop, in milliseconds: other requests wait at most about this long for an update.
+ */
+export const INDEX_SLICE_MS = 20;
+
+/** Turns of the event loop given during index work since the process started (tests read it). */
+export const indexSlices = { turns: 0 };
+
+/** Runs `steps` to the end, giving the event loop a turn whenever INDEX_SLICE_MS have passed since the last one. */
+export async function runInSlices<T>(steps: Steps<T>): Promise<T> {
+  let since = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - since >= INDEX_SLICE_MS) {
+      indexSlices.turns++;
+      await new Promise((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
+  }
+}
 
 /** The matching work of documents, as COMPARE_WORKER_THRESHOLD counts it. */
 export function matchingWork(docs: CorpusDocument[]): number {
@@ -154,6 +177,7 @@ export class CompareService {
     const started = performance.now();
     if (!this.built) await this.firstBuild();
     else await this.applyPending();
+    await runInSlices(this.index.formGroups());
     const clusters = this.index.clusters();
     const docs = this.docs;
     let renderings: LabelRenderings | null = null;
@@ -169,6 +193,7 @@ export class CompareService {
         candidatePairs: this.firstBuildPairs,
         matches: this.index.matchCount,
         clusters: clusters.length,
+        boilerplateSkipped: this.index.boilerplateSkipped,
         ms: { passages: 0, candidatesAndAlign: 0, build: 0 },
       },
       buildMs: performance.now() - started,
@@ -186,7 +211,7 @@ export class CompareService {
       const chunk = await this.read(ids.slice(at, at + INDEX_CHUNK));
       const present = chunk.filter((c): c is { id: string; doc: CorpusDocument } => c.doc !== null);
       const contributions = await this.contributions(present.map((c) => c.doc));
-      const step = this.index.update(present.map((c, i) => ({ ...c, contribution: contributions[i] })));
+      const step = await runInSlices(this.index.updateSteps(present.map((c, i) => ({ ...c, contribution: contributions[i] }))));
       for (const c of present) this.indexedKeys.set(c.id, contentKey(c.doc));
       this.firstBuildPairs += step.pairsJudged;
       this.firstBuildAligned += step.aligned;
@@ -213,7 +238,7 @@ export class CompareService {
       const contributions = await this.contributions(present);
       const contributionOf = new Map(present.map((d, i) => [d.id, contributions[i]]));
       const before = new Map(ids.map((id) => [id, this.index.document(id)]));
-      this.index.update(changes.map((c) => ({ id: c.id, doc: c.doc, ...(c.doc ? { contribution: contributionOf.get(c.id)! } : {}) })));
+      await runInSlices(this.index.updateSteps(changes.map((c) => ({ id: c.id, doc: c.doc, ...(c.doc ? { contribution: contributionOf.get(c.id)! } : {}) }))));
       for (const c of changes) {
         if (c.doc) this.indexedKeys.set(c.id, contentKey(c.doc));
         else this.indexedKeys.delete(c.id);
@@ -277,8 +302,10 @@ export class CompareService {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = null;
     const file = this.options.indexFile;
-    const data = { version: STATEMENT_INDEX_VERSION, keys: Object.fromEntries(this.indexedKeys), matches: this.index.matchRecords() };
-    this.saving = this.saving.then(() => writeStatementIndex(file, data)).catch((err) => (this.options.warn ?? console.warn)(`statement index ${file} not written: ${(err as Error).message}`));
+    // After the update under way (it runs in slices): the file never holds a half-updated index.
+    this.saving = this.saving
+      .then(() => this.queue)
+      .then(() => writeStatementIndex(file, { version: STATEMENT_INDEX_VERSION, keys: Object.fromEntries(this.indexedKeys), matches: this.index.matchRecords() })).catch((err) => (this.options.warn ?? console.warn)(`statement index ${file} not written: ${(err as Error).message}`));
     return this.saving;
   }
 

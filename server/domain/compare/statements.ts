@@ -9,6 +9,8 @@ export interface MatchingStats {
   candidatePairs: number;
   matches: number;
   clusters: number;
+  /** Passages left out as boilerplate: more identical copies than MAX_PASSAGE_COPIES (statement-index.ts). */
+  boilerplateSkipped: number;
   /** Milliseconds spent extracting passages, generating and aligning candidate pairs (one pass), and building statements. */
   ms: { passages: number; candidatesAndAlign: number; build: number };
 }
@@ -34,6 +36,7 @@ export function findStatements(docs: CorpusDocument[], options: IndexOptions = D
       candidatePairs: update.pairsJudged,
       matches: index.matchCount,
       clusters: clusters.length,
+      boilerplateSkipped: index.boilerplateSkipped,
       ms: { passages: 0, candidatesAndAlign: t1 - t0, build: performance.now() - t1 },
     },
   };
