@@ -1,7 +1,7 @@
 import type { NamedFile } from './archive.js';
 import { parseJsonLines } from './jsonl.js';
 import { TooManyRecords, type DecodeContext } from './format.js';
-import type { ImportReport } from './report.js';
+import type { ImportReport, Place } from './report.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -35,4 +35,17 @@ export function jsonRecords(content: string, file: string, ctx: DecodeContext, u
     ctx.report.errors.push(...errors);
   }
   return values;
+}
+
+/**
+ * Every JSON record of the files in order, each with its place: its line, or its position in a file
+ * holding one JSON document (see `jsonRecords`). A file that is not UTF-8 is reported and skipped.
+ */
+export function* jsonRecordsOfFiles(files: NamedFile[], ctx: DecodeContext, unwrap: (v: unknown) => unknown[] | null): Generator<{ place: Place; value: unknown }> {
+  for (const f of files) {
+    const content = textOf(f, ctx.report);
+    if (content === null) continue;
+    const records = jsonRecords(content, f.name, ctx, unwrap);
+    for (const [i, { line, value }] of records.entries()) yield { place: { file: f.name, line: line ?? i + 1 }, value };
+  }
 }

@@ -1,9 +1,8 @@
 import { mappedType } from '../type-ids.js';
-import { latestRevision, SOURCINGS, type Sourcing, type DocumentMeta, type DocumentRecord, type Label } from '../types.js';
-import { anchoredLabels } from './exportable.js';
+import { SOURCINGS, type Sourcing, type DocumentMeta, type DocumentRecord, type Label } from '../types.js';
+import { anchoredLabelsEncoding, JSON_LINES_FILE } from './json-lines.js';
 import { emptyDecoded, type Format } from './format.js';
-import { jsonRecords, textOf } from './decode-text.js';
-import type { Place } from './report.js';
+import { jsonRecordsOfFiles } from './decode-text.js';
 import { isDocumentId } from '../schema.js';
 import { CodePointIndex } from './code-points.js';
 import { normalizeWithOffsets } from './normalize-spans.js';
@@ -146,31 +145,18 @@ function attributesOf(given: unknown): Partial<LabelDraft> {
 export const doccanoFormat: Format = {
   name: 'doccano',
   description: 'doccano sequence labelling JSONL (`text`, `label: [[start, end, type]]`, code points), speaker, cue, sourcing, note and annotator in `meta.label_attributes`, document answers in `meta.answers`',
-  extension: 'jsonl',
-  contentType: 'application/x-ndjson; charset=utf-8',
-  encode: {
-    kind: 'text',
-    create: (ctx) => ({
-      document: (doc) => {
-        const labels = anchoredLabels(doc, ctx.report);
-        ctx.report.labels += labels.length;
-        return encodeDoccanoLine(doc, labels, new CodePointIndex(latestRevision(doc).text), ctx.answersOf(doc.id));
-      },
-    }),
-  },
+  ...JSON_LINES_FILE,
+  encode: anchoredLabelsEncoding((doc, labels, ix, ctx) => encodeDoccanoLine(doc, labels, ix, ctx.answersOf(doc.id))),
   decode: (files, ctx) => {
     const out = emptyDecoded();
-    for (const f of files) {
-      const content = textOf(f, ctx.report);
-      if (content === null) continue;
-      const records = jsonRecords(content, f.name, ctx, (v) => (Array.isArray(v) ? v : typeof v === 'object' && v !== null ? [v] : null));
-      records.forEach(({ line, value }, i) => {
-        const place: Place = { file: f.name, line: line ?? i + 1 };
-        const decoded = decodeDoccanoValue(value, ctx.map, ctx.maxTextLength);
-        if (typeof decoded === 'string') return void ctx.report.errors.push({ ...place, message: decoded });
-        for (const s of decoded.skipped) ctx.report.skipped.push({ ...place, ...s });
-        out.documents.push({ ...decoded.draft, place, ...(decoded.answers.length ? { answers: decoded.answers } : {}) });
-      });
+    for (const { place, value } of jsonRecordsOfFiles(files, ctx, (v) => (Array.isArray(v) ? v : typeof v === 'object' && v !== null ? [v] : null))) {
+      const decoded = decodeDoccanoValue(value, ctx.map, ctx.maxTextLength);
+      if (typeof decoded === 'string') {
+        ctx.report.errors.push({ ...place, message: decoded });
+        continue;
+      }
+      for (const s of decoded.skipped) ctx.report.skipped.push({ ...place, ...s });
+      out.documents.push({ ...decoded.draft, place, ...(decoded.answers.length ? { answers: decoded.answers } : {}) });
     }
     return out;
   },

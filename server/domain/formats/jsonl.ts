@@ -8,7 +8,8 @@ import { importedLabelProblem, lineStringProblem, MAX_ANNOTATOR_LENGTH } from '.
 import type { DocumentDraftBody } from './drafts.js';
 import type { ImportError } from './report.js';
 import { emptyDecoded, type Format } from './format.js';
-import { jsonRecords, textOf } from './decode-text.js';
+import { jsonRecordsOfFiles } from './decode-text.js';
+import { JSON_LINES_FILE } from './json-lines.js';
 import type { Answer } from '../questions/types.js';
 import type { AnswerDraft } from './answers.js';
 
@@ -211,8 +212,7 @@ export function parseJsonLines(content: string, file: string): { values: { line:
 export const jsonlFormat: Format = {
   name: 'jsonl',
   description: 'native, lossless: one document a line with its meta, every revision, labels, history and document-level answers; imports also take simple lines `{title?, text}` (or `html`, `markdown`)',
-  extension: 'jsonl',
-  contentType: 'application/x-ndjson; charset=utf-8',
+  ...JSON_LINES_FILE,
   encode: {
     kind: 'text',
     create: (ctx) => ({
@@ -224,14 +224,10 @@ export const jsonlFormat: Format = {
   },
   decode: (files, ctx) => {
     const out = emptyDecoded();
-    for (const f of files) {
-      const content = textOf(f, ctx.report);
-      if (content === null) continue;
-      for (const { line, value } of jsonRecords(content, f.name, ctx, () => null)) {
-        const decoded = decodeJsonlValue(value, ctx.maxTextLength);
-        if ('error' in decoded) ctx.report.errors.push({ file: f.name, line, message: decoded.error });
-        else out.documents.push({ ...decoded.draft, place: { file: f.name, line }, ...(decoded.answers ? { answers: decoded.answers } : {}) });
-      }
+    for (const { place, value } of jsonRecordsOfFiles(files, ctx, () => null)) {
+      const decoded = decodeJsonlValue(value, ctx.maxTextLength);
+      if ('error' in decoded) ctx.report.errors.push({ ...place, message: decoded.error });
+      else out.documents.push({ ...decoded.draft, place, ...(decoded.answers ? { answers: decoded.answers } : {}) });
     }
     return out;
   },

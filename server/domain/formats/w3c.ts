@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { latestRevision, SOURCINGS, type DocumentRecord, type Label, type Sourcing } from '../types.js';
+import { SOURCINGS, type DocumentRecord, type Label, type Sourcing } from '../types.js';
 import { CodePointIndex } from './code-points.js';
 import type { LabelDraft } from './drafts.js';
-import type { Place } from './report.js';
-import { anchoredLabels } from './exportable.js';
+import { anchoredLabelsEncoding, JSON_LINES_FILE } from './json-lines.js';
 import { emptyDecoded, type Format } from './format.js';
-import { jsonRecords, textOf } from './decode-text.js';
+import { jsonRecordsOfFiles } from './decode-text.js';
 import type { Answer, Question } from '../questions/types.js';
 import { GOLD } from '../layers.js';
 import { answerText } from './answers.js';
@@ -204,44 +203,37 @@ function commonSuffix(a: string, b: string): number {
 export const w3cFormat: Format = {
   name: 'w3c',
   description: 'W3C Web Annotation JSON-LD, one annotation a line, with TextQuoteSelector and TextPositionSelector (code points), and each document-level answer an `assessing` annotation of the document; import needs the texts first (answers are not imported)',
-  extension: 'jsonl',
-  contentType: 'application/x-ndjson; charset=utf-8',
-  encode: {
-    kind: 'text',
-    create: (ctx) => ({
-      document: (doc) => {
-        const labels = anchoredLabels(doc, ctx.report);
-        ctx.report.labels += labels.length;
-        const ix = new CodePointIndex(latestRevision(doc).text);
-        const answers = ctx.answersOf(doc.id).map((a) => `${JSON.stringify(answerAnnotation(doc, a, ctx.questions.find((q) => q.id === a.questionId)!))}\n`);
-        return labels.map((l) => `${JSON.stringify(toAnnotation(doc, l, ix))}\n`).join('') + answers.join('');
-      },
-    }),
-  },
+  ...JSON_LINES_FILE,
+  encode: anchoredLabelsEncoding((doc, labels, ix, ctx) => {
+    const answers = ctx.answersOf(doc.id).map((a) => `${JSON.stringify(answerAnnotation(doc, a, ctx.questions.find((q) => q.id === a.questionId)!))}\n`);
+    return labels.map((l) => `${JSON.stringify(toAnnotation(doc, l, ix))}\n`).join('') + answers.join('');
+  }),
   decode: (files, ctx) => {
     const out = emptyDecoded();
-    for (const f of files) {
-      const content = textOf(f, ctx.report);
-      if (content === null) continue;
-      const records = jsonRecords(content, f.name, ctx, (v) => {
-        if (Array.isArray(v)) return v;
-        const o = v as { items?: unknown; first?: { items?: unknown } };
-        if (Array.isArray(o?.items)) return o.items;
-        if (Array.isArray(o?.first?.items)) return o.first.items;
-        return typeof v === 'object' && v !== null ? [v] : null;
-      });
-      records.forEach(({ line, value }, i) => {
-        const place: Place = { file: f.name, line: line ?? i + 1 };
-        const parsed = annotationSchema.safeParse(value);
-        const types = parsed.success ? [parsed.data.type].flat() : [];
-        if (!parsed.success || !types.includes('Annotation')) {
-          return void ctx.report.errors.push({ ...place, message: parsed.success ? 'not a W3C Annotation (its type is not "Annotation")' : `not a W3C Annotation: ${parsed.error.issues[0].path.join('.') || 'value'}: ${parsed.error.issues[0].message}` });
-        }
-        if (parsed.data.motivation === 'assessing') return void ctx.report.skipped.push({ ...place, item: parsed.data.id ?? 'annotation', reason: 'a document-level answer (motivation "assessing"): answers are imported from jsonl, labelstudio and doccano files' });
-        const target = annotationTarget(parsed.data);
-        if (typeof target === 'string') return void ctx.report.skipped.push({ ...place, item: parsed.data.id ?? 'annotation', reason: target });
-        out.attached.push({ place, annotation: parsed.data, target: target.target, selectors: target.selectors });
-      });
+    const unwrap = (v: unknown) => {
+      if (Array.isArray(v)) return v;
+      const o = v as { items?: unknown; first?: { items?: unknown } };
+      if (Array.isArray(o?.items)) return o.items;
+      if (Array.isArray(o?.first?.items)) return o.first.items;
+      return typeof v === 'object' && v !== null ? [v] : null;
+    };
+    for (const { place, value } of jsonRecordsOfFiles(files, ctx, unwrap)) {
+      const parsed = annotationSchema.safeParse(value);
+      const types = parsed.success ? [parsed.data.type].flat() : [];
+      if (!parsed.success || !types.includes('Annotation')) {
+        ctx.report.errors.push({ ...place, message: parsed.success ? 'not a W3C Annotation (its type is not "Annotation")' : `not a W3C Annotation: ${parsed.error.issues[0].path.join('.') || 'value'}: ${parsed.error.issues[0].message}` });
+        continue;
+      }
+      if (parsed.data.motivation === 'assessing') {
+        ctx.report.skipped.push({ ...place, item: parsed.data.id ?? 'annotation', reason: 'a document-level answer (motivation "assessing"): answers are imported from jsonl, labelstudio and doccano files' });
+        continue;
+      }
+      const target = annotationTarget(parsed.data);
+      if (typeof target === 'string') {
+        ctx.report.skipped.push({ ...place, item: parsed.data.id ?? 'annotation', reason: target });
+        continue;
+      }
+      out.attached.push({ place, annotation: parsed.data, target: target.target, selectors: target.selectors });
     }
     return out;
   },
