@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { FIXTURES_DIR, expectDataUntouchedAfterEach, readDocFile, startTestApp } from '../helpers/app.js';
+import { startPageServer, type PageServer } from '../helpers/page-server.js';
 import { fetchPage } from '../../server/services/fetch-page.js';
 
 const ARTICLES = join(FIXTURES_DIR, 'articles');
@@ -10,32 +9,13 @@ const FIRST_WORDS = 'The harbour authority approved the new breakwater on Tuesda
 const LAST_WORDS = 'before the regional court before the summer.';
 
 /** A local site: the saved pages, plus routes that misbehave. */
-let server: Server;
+let site: PageServer;
 let base: string;
 beforeAll(async () => {
-  server = createServer(async (req, res) => {
-    const path = req.url ?? '/';
-    if (path === '/slow') return; // never answers
-    if (path === '/json') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"a":1}');
-    if (path === '/big') return void res.writeHead(200, { 'content-type': 'text/html' }).end(`<html><body>${'x'.repeat(6 * 1024 * 1024)}</body></html>`);
-    if (path.startsWith('/loop')) return void res.writeHead(302, { location: `/loop${path.length}` }).end();
-    if (path === '/moved') return void res.writeHead(301, { location: '/news-site.html' }).end();
-    try {
-      const html = await readFile(join(ARTICLES, path.slice(1)), 'utf8');
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  process.env.ALLOW_PRIVATE_FETCH = '1';
+  site = await startPageServer();
+  ({ base } = site);
 });
-afterAll(async () => {
-  delete process.env.ALLOW_PRIVATE_FETCH;
-  server.closeAllConnections();
-  await new Promise((done) => server.close(done));
-});
+afterAll(() => site.close());
 
 describe('adding a document by URL', () => {
   let t: Awaited<ReturnType<typeof startTestApp>>;
