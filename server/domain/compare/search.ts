@@ -1,4 +1,4 @@
-import type { CorpusDocument, Rendering, RenderingLabel, StatementCluster } from './types.js';
+import type { CorpusDocument, Rendering, StatementCluster } from './types.js';
 import { tokenize } from './tokens.js';
 import { quotedRanges } from './quotes.js';
 import { sentences, type TextRange } from './sentences.js';
@@ -8,17 +8,7 @@ import { nameKey } from './names.js';
 export const MAX_PASSAGES = 100;
 
 /** A quotation or sentence holding the searched words, not part of any matched statement. UTF-16 offsets into revision `rev`. */
-export interface PassageHit {
-  documentId: string;
-  title: string;
-  outlet?: string;
-  publishedAt?: string;
-  rev: number;
-  start: number;
-  end: number;
-  text: string;
-  quoted: boolean;
-  label: RenderingLabel | null;
+export interface PassageHit extends Pick<Rendering, 'documentId' | 'title' | 'outlet' | 'publishedAt' | 'rev' | 'start' | 'end' | 'text' | 'quoted' | 'label'> {
   /** Which appearance of `text` in the document this is, from 1 (what the editor's "label these words" form asks for). */
   occurrence: number;
 }
