@@ -7,21 +7,13 @@
  */
 import fc from 'fast-check';
 import { startTestApp } from '../helpers/app.js';
+import { QUOTABLE_SENTENCES } from '../helpers/quotable-sentences.js';
 import { CompareService } from '../../server/services/compare.js';
 import { clusterJson } from '../../server/routes/compare.js';
 import { outletMonths, outletTable } from '../../server/domain/compare/outlet-figures.js';
 import { speakerProfile } from '../../server/domain/compare/speakers.js';
 
-const SENTENCES = [
-  'The minister said the border will stay closed until the end of the month.',
-  'Officials warned that the talks on the new trade agreement may fail this week.',
-  '“We have got to stop the flow of weapons across the border,” Smith said.',
-  'Smith said we’ve got to stop the flow of weapons across the border.',
-  'The central bank raised interest rates by half a point on Thursday.',
-  'Interest rates were raised by half a point by the central bank.',
-  'The mayor promised new housing for families in the northern district.',
-  'Rescue teams searched the flooded valley for missing hikers overnight.',
-];
+const SENTENCES = QUOTABLE_SENTENCES;
 const OUTLETS = ['Ledger', 'Courier', 'ledger ', 'Post'];
 const SPEAKERS = ['John Smith', 'Smith', 'The Mayor'];
 const CUES = ['said', 'warned', 'claimed', 'said nothing'];

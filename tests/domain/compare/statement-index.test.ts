@@ -5,6 +5,7 @@ import type { CorpusDocument } from '../../../server/domain/compare/types.js';
 import type { Label } from '../../../server/domain/types.js';
 import type { IndexOptions } from '../../../server/domain/compare/shingle-index.js';
 import { loadFixtureCorpus } from './fixture-corpus.js';
+import { QUOTABLE_SENTENCES } from '../../helpers/quotable-sentences.js';
 
 /**
  * The incremental index against a fresh build: after any sequence of changes (a label added or
@@ -12,17 +13,7 @@ import { loadFixtureCorpus } from './fixture-corpus.js';
  * of an index built from scratch over the same documents.
  */
 
-const SENTENCES = [
-  'The minister said the border will stay closed until the end of the month.',
-  'Officials warned that the talks on the new trade agreement may fail this week.',
-  '“We have got to stop the flow of weapons across the border,” Smith said.',
-  'Smith said we’ve got to stop the flow of weapons across the border.',
-  'The central bank raised interest rates by half a point on Thursday.',
-  'Interest rates were raised by half a point by the central bank.',
-  'The mayor promised new housing for families in the northern district.',
-  'Rescue teams searched the flooded valley for missing hikers overnight.',
-  'The weather was mild.',
-];
+const SENTENCES = [...QUOTABLE_SENTENCES, 'The weather was mild.'];
 
 function label(id: string, type: string, start: number, end: number, speaker?: string): Label {
   return { id, type, start, end, rev: 1, quote: { exact: '', prefix: '', suffix: '' }, annotator: 't', createdAt: 'x', updatedAt: 'x', anchor: { state: 'exact', method: 'created', fromRev: 1 }, ...(speaker ? { speaker } : {}) };
