@@ -35,7 +35,7 @@ interface IndexedPassage extends Passage {
   seq: number;
   /** Distinct shingles, ascending. */
   shingles: number[];
-  /** Its content words in order, as a key: identical copies of a passage share it. */
+  /** Its content words in order, hashed: identical copies of a passage share it. */
   copyKey: string;
   /** In the postings (not boilerplate); `undefined` until the update that adds it decides. */
   posted?: boolean;
@@ -220,9 +220,18 @@ export class StatementIndex {
       if (!doc) continue;
       const slot = this.freeSlots.pop() ?? this.bySlot.length;
       this.bySlot[slot] = doc;
-      const passages = passagesOf(contribution ?? documentContribution(doc), slot, this.ids).map((p, seq) => this.indexed(p, doc.id, seq));
+      const found = passagesOf(contribution ?? documentContribution(doc), slot, this.ids);
+      const passages: IndexedPassage[] = [];
+      for (let seq = 0; seq < found.length; seq++) {
+        if ((work += 8) >= STEP) {
+          work = 0;
+          yield;
+        }
+        const p = this.indexed(found[seq], doc.id, seq);
+        passages.push(p);
+        touchedCopies.add(p.copyKey);
+      }
       this.docs.set(id, { slot, doc, passages });
-      for (const p of passages) touchedCopies.add(p.copyKey);
     }
     // Boilerplate: passages with more identical copies than maxCopies stay out of the postings; a
     // count crossing the cap takes its copies out or puts them back.
@@ -450,7 +459,16 @@ export class StatementIndex {
     const words = p.contentSeq;
     const set = new Set<number>();
     for (let i = 0; i + 1 < words.length; i++) set.add((Math.imul(this.hashOf(words[i]), 0x9e3779b1) ^ this.hashOf(words[i + 1])) & 0x3fffffff);
-    const ip: IndexedPassage = { ...p, uid, docId, seq, shingles: [...set].sort((x, y) => x - y), copyKey: Array.from(words, (w) => this.hashOf(w)).join(',') };
+    // Copy key: two 32-bit hashes of the content words in order, and their count.
+    let h1 = 0x811c9dc5;
+    let h2 = 0x01000193;
+    for (let i = 0; i < words.length; i++) {
+      const h = this.hashOf(words[i]);
+      h1 = Math.imul(h1 ^ h, 0x01000193);
+      h2 = Math.imul(h2 + h, 0x9e3779b1) ^ (h2 >>> 15);
+    }
+    const copyKey = `${h1 >>> 0}:${h2 >>> 0}:${words.length}`;
+    const ip: IndexedPassage = { ...p, uid, docId, seq, shingles: [...set].sort((x, y) => x - y), copyKey };
     this.passages[uid] = ip;
     this.passageCount++;
     let copies = this.copies.get(ip.copyKey);
@@ -605,6 +623,27 @@ export class StatementIndex {
   *formGroups(): Steps<void> {
     let work = 0;
     const seen = new Set<number>();
+    // Regions of each slot's matches sorted by start, built once per slot for this run (the index
+    // does not change meanwhile): overlapping regions are found by binary search, not by scanning
+    // every match of the document for every match (quadratic in a document with thousands).
+    const bySlot = new Map<number, SlotRegions>();
+    const regionsOf = (slot: number): SlotRegions => {
+      let sr = bySlot.get(slot);
+      if (sr) return sr;
+      const items: { start: number; end: number; key: number }[] = [];
+      let longest = 0;
+      for (const key of this.matchesOfSlot.get(slot) ?? []) {
+        const r = this.regions.get(key)!;
+        for (let side = 0; side < 6; side += 3) {
+          if (r[side] !== slot) continue;
+          items.push({ start: r[side + 1], end: r[side + 2], key });
+          longest = Math.max(longest, r[side + 2] - r[side + 1]);
+        }
+      }
+      items.sort((x, y) => x.start - y.start);
+      bySlot.set(slot, (sr = { starts: Int32Array.from(items, (i) => i.start), ends: Int32Array.from(items, (i) => i.end), keys: Float64Array.from(items, (i) => i.key), longest }));
+      return sr;
+    };
     for (const seed of this.dirty) {
       yield;
       if (seen.has(seed) || !this.matches.has(seed)) continue;
@@ -623,21 +662,26 @@ export class StatementIndex {
           const slot = r[side];
           const start = r[side + 1];
           const end = r[side + 2];
-          for (const other of this.matchesOfSlot.get(slot) ?? []) {
+          const sr = regionsOf(slot);
+          // Regions overlapping [start, end) start after start - longest and before end.
+          let lo = 0;
+          let hi = sr.starts.length;
+          while (lo < hi) {
+            const mid = (lo + hi) >> 1;
+            if (sr.starts[mid] <= start - sr.longest) lo = mid + 1;
+            else hi = mid;
+          }
+          for (let i = lo; i < sr.starts.length && sr.starts[i] < end; i++) {
             if (++work >= STEP) {
               work = 0;
               yield;
             }
+            const other = sr.keys[i];
             if (seen.has(other)) continue;
-            const o = this.regions.get(other)!;
-            for (let os = 0; os < 6; os += 3) {
-              if (o[os] !== slot) continue;
-              const overlap = Math.min(o[os + 2], end) - Math.max(o[os + 1], start);
-              if (overlap > 0 && overlap / Math.min(o[os + 2] - o[os + 1], end - start) >= SAME_RENDERING_OVERLAP) {
-                seen.add(other);
-                queue.push(other);
-                break;
-              }
+            const overlap = Math.min(sr.ends[i], end) - Math.max(sr.starts[i], start);
+            if (overlap > 0 && overlap / Math.min(sr.ends[i] - sr.starts[i], end - start) >= SAME_RENDERING_OVERLAP) {
+              seen.add(other);
+              queue.push(other);
             }
           }
         }
@@ -667,6 +711,14 @@ export class StatementIndex {
     });
     return isStatementCluster(cluster) ? cluster : null;
   }
+}
+
+/** The regions of one document's matches, sorted by start (UTF-16), with the key of each and the longest length. */
+interface SlotRegions {
+  starts: Int32Array;
+  ends: Int32Array;
+  keys: Float64Array;
+  longest: number;
 }
 
 /** Corpus order of passages: document id, then position in the document. */
