@@ -514,7 +514,9 @@ export class DocumentStore implements DocumentRepository {
     const inMemory = this.active.get(id)?.db.data ?? this.cache.get(id);
     if (inMemory) return inMemory;
     try {
-      return this.codec.decode(JSON.parse(await readFile(this.fileOf(id), 'utf8')) as StoredDocument);
+      // Only the latest revision is indexed, and it is never compressed: the older ones are not decoded.
+      const stored = JSON.parse(await readFile(this.fileOf(id), 'utf8')) as StoredDocument;
+      return this.codec.decode({ ...stored, revisions: stored.revisions.slice(-1) });
     } catch {
       return null;
     }
