@@ -5,6 +5,7 @@ import { quotedRanges } from './quotes.js';
 import { MIN_CONTENT_WORDS, toPassage, type DocumentWords } from './passages.js';
 import type { WordIds } from './word-ids.js';
 import { isContentWord } from './stopwords.js';
+import type { DocumentLayout } from './build-cluster.js';
 
 /**
  * What one document brings to the statement index, as plain data: its normalised words (each token
@@ -19,7 +20,15 @@ export interface DocumentContribution {
   starts: Int32Array;
   ends: Int32Array;
   passages: { kind: Passage['kind']; start: number; end: number; labelId?: string }[];
+  /**
+   * Sentences and quotations of the text (what `layoutOf` gives, found here anyway), kept only for a
+   * text of LAYOUT_KEPT_FROM characters or more: finding them again on the main thread when a
+   * statement in it is drawn would hold it for about 100 ms at 2,000,000 characters.
+   */
+  layout?: DocumentLayout;
 }
+
+export const LAYOUT_KEPT_FROM = 100_000;
 
 /** The contribution of one document (its latest text and the labels on it). */
 export function documentContribution(doc: Pick<CorpusDocument, 'text' | 'labels'>): DocumentContribution {
@@ -50,21 +59,26 @@ export function documentContribution(doc: Pick<CorpusDocument, 'text' | 'labels'
   for (const l of doc.labels) {
     if (l.anchor.state !== 'orphaned' && l.end <= doc.text.length) add('label', l.start, l.end, l.id);
   }
-  for (const q of quotedRanges(doc.text)) add('quote', q.start, q.end);
-  for (const s of sentences(doc.text)) add('sentence', s.start, s.end);
-  return { vocab, tokens, starts, ends, passages };
+  const quotes = quotedRanges(doc.text);
+  const found = sentences(doc.text);
+  for (const q of quotes) add('quote', q.start, q.end);
+  for (const s of found) add('sentence', s.start, s.end);
+  return { vocab, tokens, starts, ends, passages, ...(doc.text.length >= LAYOUT_KEPT_FROM ? { layout: { sentences: found, quotes } } : {}) };
 }
 
 /** The passages of a contribution, with word ids from `ids`; `slot` is the document's number in the index. */
 export function passagesOf(c: DocumentContribution, slot: number, ids: WordIds): Passage[] {
+  return [...eachPassage(c, slot, ids)];
+}
+
+/** `passagesOf` one passage at a time (a document of 2,000,000 characters has tens of thousands). */
+export function* eachPassage(c: DocumentContribution, slot: number, ids: WordIds): Generator<Passage, void, void> {
   const local = c.vocab.map((w) => ids.of(w));
   const all: DocumentWords = { words: c.tokens.map((v) => local[v]), starts: c.starts, ends: c.ends };
-  const out: Passage[] = [];
   for (const p of c.passages) {
     const passage = toPassage(slot, p.kind, p.start, p.end, all, ids, p.labelId);
-    if (passage) out.push(passage);
+    if (passage) yield passage;
   }
-  return out;
 }
 
 /** MIN_CONTENT_WORDS of passages.ts, counted the way `toPassage` counts them. */

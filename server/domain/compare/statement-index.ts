@@ -1,5 +1,5 @@
 import type { CorpusDocument, Passage, PassageMatch, StatementCluster } from './types.js';
-import { documentContribution, passagesOf, type DocumentContribution } from './contribution.js';
+import { documentContribution, eachPassage, type DocumentContribution } from './contribution.js';
 import { WordIds } from './word-ids.js';
 import { DEFAULT_INDEX_OPTIONS, type IndexOptions } from './shingle-index.js';
 import { matchPassages } from './match.js';
@@ -220,14 +220,15 @@ export class StatementIndex {
       if (!doc) continue;
       const slot = this.freeSlots.pop() ?? this.bySlot.length;
       this.bySlot[slot] = doc;
-      const found = passagesOf(contribution ?? documentContribution(doc), slot, this.ids);
+      const c = contribution ?? documentContribution(doc);
+      if (c.layout) this.layouts.set(slot, c.layout);
       const passages: IndexedPassage[] = [];
-      for (let seq = 0; seq < found.length; seq++) {
+      for (const found of eachPassage(c, slot, this.ids)) {
         if ((work += 8) >= STEP) {
           work = 0;
           yield;
         }
-        const p = this.indexed(found[seq], doc.id, seq);
+        const p = this.indexed(found, doc.id, passages.length);
         passages.push(p);
         touchedCopies.add(p.copyKey);
       }
