@@ -12,7 +12,19 @@ import { hashHex64 } from './hash.js';
 export interface DocumentLayout {
   sentences: TextRange[];
   quotes: TextRange[];
+  /** The document's labels sorted by start, built on first need when it has many (see bestLabel). */
+  labelsByStart?: LabelsByStart;
 }
+
+/** Labels of one document sorted by start (UTF-16), with their place in the document's list and the longest span. */
+export interface LabelsByStart {
+  labels: Label[];
+  order: Int32Array;
+  longest: number;
+}
+
+/** Past this many labels, a document's labels are looked up by position instead of scanned for every rendering. */
+const LABELS_SCANNED = 64;
 
 export function layoutOf(text: string): DocumentLayout {
   return { sentences: sentences(text), quotes: quotedRanges(text) };
@@ -25,9 +37,10 @@ const LABEL_OVERLAP = 0.5;
 export function buildCluster(docs: CorpusDocument[], regions: Region[], layout: (doc: number) => DocumentLayout): StatementCluster {
   const base = regions.map((r) => {
     const doc = docs[r.doc];
-    const { sentences: all, quotes } = layout(r.doc);
+    const layoutOfDoc = layout(r.doc);
+    const { sentences: all, quotes } = layoutOfDoc;
     const context = enclosingSentences(all, r.start, r.end);
-    const label = bestLabel(doc.labels, r.start, r.end);
+    const label = doc.labels.length > LABELS_SCANNED ? bestLabelBySpan((layoutOfDoc.labelsByStart ??= labelsByStart(doc.labels)), r.start, r.end) : bestLabel(doc.labels, r.start, r.end);
     return {
       doc,
       start: r.start,
@@ -85,6 +98,41 @@ function summarize(renderings: Rendering[]): StatementCluster {
   };
 }
 
+export function labelsByStart(labels: Label[]): LabelsByStart {
+  const order = Int32Array.from(labels.keys()).sort((a, b) => labels[a].start - labels[b].start || a - b);
+  let longest = 0;
+  for (const l of labels) longest = Math.max(longest, l.end - l.start);
+  return { labels: Array.from(order, (i) => labels[i]), order, longest };
+}
+
+/** `bestLabel` over labels sorted by start: only those that can overlap [start, end) are looked at; the same label is chosen (the first in the document's list among the best fits). */
+export function bestLabelBySpan(ix: LabelsByStart, start: number, end: number): RenderingLabel | null {
+  let lo = 0;
+  let hi = ix.labels.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ix.labels[mid].start <= start - ix.longest) lo = mid + 1;
+    else hi = mid;
+  }
+  let best: Label | null = null;
+  let bestOrder = 0;
+  let bestFit = 0;
+  for (let i = lo; i < ix.labels.length && ix.labels[i].start < end; i++) {
+    const l = ix.labels[i];
+    if (l.anchor.state === 'orphaned') continue;
+    const overlap = Math.min(l.end, end) - Math.max(l.start, start);
+    if (overlap <= 0) continue;
+    const share = overlap / Math.min(l.end - l.start, end - start);
+    const fit = overlap / (Math.max(l.end, end) - Math.min(l.start, start));
+    if (share >= LABEL_OVERLAP && (!best || fit > bestFit || (fit === bestFit && ix.order[i] < bestOrder))) {
+      best = l;
+      bestFit = fit;
+      bestOrder = ix.order[i];
+    }
+  }
+  return best ? renderingLabel(best) : null;
+}
+
 /** The label that best covers [start, end) (UTF-16), or `null` when none covers it enough. */
 export function bestLabel(labels: Label[], start: number, end: number): RenderingLabel | null {
   let best: Label | null = null;
@@ -100,7 +148,10 @@ export function bestLabel(labels: Label[], start: number, end: number): Renderin
       bestShare = fit;
     }
   }
-  if (!best) return null;
+  return best ? renderingLabel(best) : null;
+}
+
+function renderingLabel(best: Label): RenderingLabel {
   const { id, type, start: ls, end: le, speaker, cue, sourcing } = best;
   return { id, type, start: ls, end: le, ...(speaker ? { speaker } : {}), ...(cue ? { cue } : {}), ...(sourcing ? { sourcing } : {}) };
 }
