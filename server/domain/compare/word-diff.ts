@@ -19,8 +19,9 @@ export function diffWords(text: string): DiffWord[] {
   const tokens = tokenize(text);
   return tokens.map((t, i) => {
     const shared = i > 0 && tokens[i - 1].start === t.start;
-    const next = tokens.slice(i + 1).find((u) => u.start !== t.start);
-    return { norm: t.norm, text: shared ? '' : text.slice(t.start, next ? next.start : text.length) };
+    let j = i + 1;
+    while (j < tokens.length && tokens[j].start === t.start) j++; // no slice: that was quadratic in words
+    return { norm: t.norm, text: shared ? '' : text.slice(t.start, j < tokens.length ? tokens[j].start : text.length) };
   });
 }
 
