@@ -72,44 +72,77 @@ export function listSuggestions(store: DocumentStore, doc: DocumentRecord, known
   return result;
 }
 
-/** Each document's name forms, per store, recomputed only for documents whose revision changed. */
-const formsCache = new WeakMap<DocumentStore, { forms: Map<string, { rev: number; forms: string[] }>; pass: Promise<void> | null }>();
+type FormsState = { forms: Map<string, { rev: number; forms: string[] }>; pass: Promise<void> | null };
 
-/** Up to this many documents whose forms are not known yet are read at once on the request; more are read in the background. */
-export const NAME_FORMS_SYNC_DOCUMENTS = 200;
+/** Each document's name forms, per store, recomputed only for documents whose revision changed. */
+const formsCache = new WeakMap<DocumentStore, FormsState>();
+
+/** The background pass reads documents for at most this many milliseconds before giving the event loop a turn. */
+export const NAME_FORMS_SLICE_MS = 10;
+
+function formsState(store: DocumentStore): FormsState {
+  const state = formsCache.get(store) ?? { forms: new Map<string, { rev: number; forms: string[] }>(), pass: null };
+  formsCache.set(store, state);
+  return state;
+}
 
 /**
  * The speakers suggestions resolve names to: the speakers reviewers put on labels (from the
  * catalogue), then the full names most documents spell the same way (so one article's "Anthony
- * Blinken" becomes the corpus's "Antony Blinken"). Each document's name forms are read from its
- * text once per revision: a few at once, a larger backlog (a large corpus, a big import) in the
- * background one document at a time, its forms counted as they become known.
+ * Blinken" becomes the corpus's "Antony Blinken"). Never reads a document's text: each document's
+ * name forms are read from its text once per revision by a background pass (started here when any
+ * document is new or changed, a turn of the event loop every NAME_FORMS_SLICE_MS), and the answer
+ * counts what is known so far: a document just created or revised adds its spellings once the
+ * pass has read it (`whenIdle` waits for that).
  */
 export function knownSpeakersFor(store: DocumentStore): KnownSpeaker[] {
   const entries = store.list();
-  const state = formsCache.get(store) ?? { forms: new Map<string, { rev: number; forms: string[] }>(), pass: null };
-  formsCache.set(store, state);
-  const stale = entries.filter((e) => state.forms.get(e.id)?.rev !== e.rev);
-  if (stale.length > NAME_FORMS_SYNC_DOCUMENTS) {
-    state.pass ??= readNameForms(store, state.forms, stale).finally(() => (state.pass = null));
-  } else {
-    for (const e of stale) {
-      const doc = store.get(e.id);
-      if (doc) state.forms.set(e.id, { rev: e.rev, forms: fullNameForms(latestRevision(doc).text) });
-    }
-  }
+  const state = formsState(store);
+  if (entries.some((e) => state.forms.get(e.id)?.rev !== e.rev)) state.pass ??= readNameForms(store, state).finally(() => (state.pass = null));
   const live = new Set(entries.map((e) => e.id));
   for (const id of state.forms.keys()) if (!live.has(id)) state.forms.delete(id);
   const perDocument = entries.map((e) => state.forms.get(e.id)?.forms ?? []);
   return [...corpusSpeakers(entries), ...commonNameForms(perDocument)];
 }
 
-/** Reads the name forms of `entries` one document at a time through the repository, a turn of the event loop between them. */
-async function readNameForms(store: DocumentStore, forms: Map<string, { rev: number; forms: string[] }>, entries: { id: string; rev: number }[]): Promise<void> {
-  for (const e of entries) {
-    const doc = await store.getDocument(e.id);
-    if (doc) forms.set(e.id, { rev: latestRevision(doc).rev, forms: fullNameForms(latestRevision(doc).text) });
-    await new Promise((resolve) => setImmediate(resolve));
+/** Resolves once every document's name forms are known at its current revision (starts the background pass if needed). */
+export async function whenIdle(store: DocumentStore): Promise<void> {
+  for (;;) {
+    knownSpeakersFor(store);
+    const pass = formsState(store).pass;
+    if (!pass) return;
+    await pass;
+  }
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Reads the name forms of every document whose revision is not known yet, through the repository,
+ * until none is left (documents changed meanwhile included); gives the event loop a turn whenever a
+ * slice of NAME_FORMS_SLICE_MS is used up. A document that cannot be read counts as naming nobody
+ * at that revision.
+ */
+async function readNameForms(store: DocumentStore, state: FormsState): Promise<void> {
+  await nextTurn(); // never on the request that started the pass
+  let sliceStart = performance.now();
+  for (;;) {
+    const stale = store.list().filter((e) => state.forms.get(e.id)?.rev !== e.rev);
+    if (stale.length === 0) return;
+    for (const e of stale) {
+      let forms: string[] = [];
+      try {
+        const doc = await store.getDocument(e.id);
+        if (doc) forms = fullNameForms(latestRevision(doc).text);
+      } catch {
+        // unreadable: no forms at this revision (the next revision is read again)
+      }
+      state.forms.set(e.id, { rev: e.rev, forms }); // a revision made meanwhile is listed with a higher rev: read again on the next round
+      if (performance.now() - sliceStart >= NAME_FORMS_SLICE_MS) {
+        await nextTurn();
+        sliceStart = performance.now();
+      }
+    }
   }
 }
 

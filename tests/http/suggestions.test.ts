@@ -1,9 +1,12 @@
+import { whenIdle } from '../../server/services/suggestions.js';
+import type { DocumentRecord } from '../../server/domain/types.js';
 import { FIRST_SEED, readDocFile, snapshotDir, startTestApp } from '../helpers/app.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 let t: TestApp;
 beforeEach(async () => {
   t = await startTestApp({ seeds: true });
+  await whenIdle(t.store); // the corpus's spellings are read off the texts in the background
 });
 afterEach(() => t.cleanup());
 const base = `/api/documents/${FIRST_SEED}/suggestions`;
@@ -76,5 +79,40 @@ describe('suggestions', () => {
     const res = await t.http.post(`/documents/${FIRST_SEED}/suggestions/${s.id}/accept`).type('form').send({ rev: '1' }).expect(303);
     const [label] = (await readDocFile(t.dataDir, FIRST_SEED)).labels;
     expect(res.headers.location).toBe(`/documents/${FIRST_SEED}#label-${label.id}`);
+  });
+
+  test('when other documents are added, then listing suggestions reads none of them (its spellings are read in the background and counted afterwards)', async () => {
+    // A third spelling tips the corpus: with two more documents saying "Anthony Blinken" it becomes the name.
+    const other = async (title: string) => (await t.http.post('/api/documents').send({ title, text: 'Anthony Blinken spoke. Anthony Blinken left.' }).expect(201)).body.id as string;
+    const ids = [await other('one'), await other('two'), await other('three')];
+    const held: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const getDocument = t.store.getDocument.bind(t.store);
+    const get = t.store.get.bind(t.store);
+    t.store.getDocument = async (id: string): Promise<DocumentRecord | null> => {
+      if (id !== FIRST_SEED) {
+        held.push(id);
+        await gate;
+      }
+      return getDocument(id);
+    };
+    t.store.get = (id: string) => {
+      if (id !== FIRST_SEED) throw new Error(`read ${id} on the request`);
+      return get(id);
+    };
+    try {
+      const res = await t.http.get(base).expect(200);
+      expect(res.body.find((x: { exact: string }) => x.exact === ONE_OF).speaker).toBe('Antony Blinken'); // what was known before
+      for (let i = 0; i < 20 && held.length === 0; i++) await new Promise((r) => setImmediate(r));
+      expect(held.slice(0, 1)).toEqual([expect.stringMatching(new RegExp(ids.join('|')))]); // the background pass is waiting on one of them
+    } finally {
+      release();
+      t.store.get = get;
+      t.store.getDocument = getDocument;
+    }
+    await whenIdle(t.store);
+    const after = await t.http.get(base).expect(200);
+    expect(after.body.find((x: { exact: string }) => x.exact === ONE_OF).speaker).toBe('Anthony Blinken');
   });
 });
