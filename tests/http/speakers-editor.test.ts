@@ -1,9 +1,11 @@
+import { whenIdle } from '../../server/services/suggestions.js';
 import { startTestApp, FIRST_SEED } from '../helpers/app.js';
 
 describe('the editor credits suggestions with the corpus\'s spellings', () => {
   let t: Awaited<ReturnType<typeof startTestApp>>;
   beforeAll(async () => {
     t = await startTestApp({ seeds: true });
+    await whenIdle(t.store); // the corpus's spellings are read off the texts in the background
   });
   afterAll(() => t.cleanup());
 
