@@ -8,7 +8,7 @@ import { MAX_MESSAGE_LENGTH, WORKER_THRESHOLD, reviseDocument, warmUpReanchorWor
 import { badRequest, HttpError, notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
-import { documentJson, loadDocument, readDocument } from './documents-api.js';
+import { loadDocument, readDocument } from './documents-api.js';
 import { AppendOnlyPager, MAX_REVISIONS_PAGE, REVISIONS_HTML_PAGE } from './page-query.js';
 
 const reviseSchema = z
@@ -36,7 +36,9 @@ export function revisionRoutes(store: DocumentStore, project: ProjectStore): Rou
     const body = parseWith(reviseSchema, req.body ?? {});
     const { doc: updated, created, report } = await reviseDocument(store, doc.id, { text: body.text, baseRev: body.baseRev, message: body.message, author: actorOf(req) });
     if (created) res.status(201).location(`/api/documents/${doc.id}/revisions/${report.toRev}`);
-    res.json({ ...documentJson(updated), created, report });
+    // Not the whole document: its text and labels are what the client just sent and what the report
+    // lists (at the limits 2,000,000 characters and 20,000 labels, a second copy to serialise).
+    res.json({ id: updated.id, meta: updated.meta, rev: latestRevision(updated).rev, created, report });
   });
 
   // Without `limit` or `cursor`: the array of old, of at most MAX_REVISIONS_PAGE revisions, with a

@@ -40,6 +40,7 @@ describe('PUT /api/documents/:id/text', () => {
     expect(res.body.created).toBe(true);
     expect(res.body.rev).toBe(2);
     expect(res.body.report.counts).toEqual({ exact: 0, moved: 1, fuzzy: 1, orphaned: 0 });
+    expect(Object.keys(res.body).sort()).toEqual(['created', 'id', 'meta', 'report', 'rev']); // not the text and labels again
     expect(res.body.report.needsReview).toEqual([
       { id: 'q1', type: 'direct-quote', state: 'fuzzy', method: 'quote-approx', score: res.body.report.needsReview[0].score, oldStart: 30, oldEnd: 52, oldExact: 'the goverment will act', start: 30, end: 53, exact: 'the government will act' },
     ]);
