@@ -209,6 +209,12 @@ describe('hostile texts (bounded by construction: output capped, every scan wind
     expect(out).toHaveLength(0);
   }, 90_000);
 
+  test('when only punctuation stands before ", according to" (a case the property below found), then nothing is suggested and nothing throws', () => {
+    expect(suggestLabels(', , according to “', [])).toEqual([]);
+    expect(() => suggestLabels('“, according to , ', [])).not.toThrow();
+    expect(suggestLabels(', according to officials, the talks failed.', []).every((s) => s.start >= 0 && s.end > s.start)).toBe(true);
+  });
+
   test('for any mix of quotation marks, cues, names, line breaks and loaded words, then every suggestion lies inside the text, matches its words, and never starts or ends inside a word', () => {
     const piece = fc.constantFrom('“', '”', '"', '\n', '\n\n', '. ', ', ', 'said ', 'that ', 'according to ', 'Blinken ', 'he ', 'a senior official ', 'told reporters ', 'it was reported that ', 'the talks failed ', 'shameless ', 'so-called ', 'We will win ', '- ', '**', '[said](#) ');
     fc.assert(fc.property(fc.array(piece, { maxLength: 60 }), (parts) => {

@@ -332,14 +332,19 @@ function accordingTo(sentence: Sentence, i: number, text: string): Attribution |
   const atStart = clauseStartLeft(t, i, undefined) === i;
   if (atStart && t[end]?.text === ',') {
     const c = clauseEnd(t, end + 1);
-    return c > end + 1 ? { ...base, source: trimSource(source), content: span(t, end + 1, c) } : null;
+    const named = trimSource(source);
+    return c > end + 1 && named.length ? { ...base, source: named, content: span(t, end + 1, c) } : null;
   }
   let b = i - 1;
   if (t[b]?.text !== ',') return null;
   const s = clauseStartLeft(t, b, undefined);
   if (b <= s) return null;
   void text;
-  return { ...base, source: trimSource(t.slice(j, Math.min(t.length, j + MAX_SOURCE_TOKENS)).filter((w, k, all) => k < all.findIndex((x) => x.text === ',' || x.text === '.') || all.findIndex((x) => x.text === ',' || x.text === '.') === -1)), content: span(t, s, trimEnd(t, s, b)) };
+  const contentEnd = trimEnd(t, s, b);
+  if (contentEnd <= s) return null; // nothing but punctuation before ", according to"
+  const named = trimSource(t.slice(j, Math.min(t.length, j + MAX_SOURCE_TOKENS)).filter((w, k, all) => k < all.findIndex((x) => x.text === ',' || x.text === '.') || all.findIndex((x) => x.text === ',' || x.text === '.') === -1));
+  if (!named.length) return null; // "according to" with nobody after it
+  return { ...base, source: named, content: span(t, s, contentEnd) };
 }
 
 function trimSource(tokens: Token[]): Token[] {

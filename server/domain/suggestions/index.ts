@@ -137,7 +137,7 @@ function readAttributions(text: string, sentences: Sentence[], quotes: Quote[], 
     const mentions = ctx.persons.size || ctx.roles.size || TITLE_HINT.test(text.slice(sentence.start, Math.min(sentence.end, sentence.start + MAX_SENTENCE_CHARS)))
       ? personMentions(sentence.tokens, (o) => inQuote(o) || contents.some((c) => c.start <= o && o < c.end), ctx) : [];
     for (const m of mentions) if (m.name.includes(' ')) names.noteFullName(m.name);
-    const byAttribution = attributions.map((a) => ({ at: a.source?.[0].start ?? a.cueSpan.start, attribution: a }));
+    const byAttribution = attributions.map((a) => ({ at: a.source?.[0]?.start ?? a.cueSpan.start, attribution: a }));
     const events: ({ at: number; mention: NameMention } | { at: number; attribution: Attribution })[] = mentions.length
       ? [...mentions.map((m) => ({ at: m.at, mention: m })), ...byAttribution].sort((x, y) => x.at - y.at) : byAttribution;
     for (const e of events) {
