@@ -17,7 +17,7 @@ const SUITES = [
   'tests/http/import-label-studio.test.ts',
 ];
 
-describe('a clean clone without ../shared', () => {
+describe('a clean clone with no shared folder beside it', () => {
   let parent: string;
   afterAll(async () => {
     if (parent) await rm(parent, { recursive: true, force: true });
