@@ -10,9 +10,10 @@ import { Catalog } from './catalog.js';
 import { LruCache } from './lru.js';
 import { HistoryCodec, MAX_HISTORY_BYTES, type StoredDocument } from './history-codec.js';
 import { SearchIndex, snippetOf } from './search-index.js';
+import { checkListQuery, pageSize, sortValue } from './list-query.js';
 import { CursorSigner } from './cursor.js';
 import {
-  DEFAULT_PAGE_SIZE, DOCUMENT_STATUSES, InvalidQueryError, MAX_PAGE_SIZE, SORT_KEYS,
+  InvalidQueryError, SORT_KEYS,
   type DocumentRepository, type DocumentSummary, type ListQuery, type Page, type SearchHit, type SortKey,
 } from './repository.js';
 
@@ -385,20 +386,7 @@ export class DocumentStore implements DocumentRepository {
   }
 
   async listPage(query: ListQuery = {}): Promise<Page<DocumentSummary>> {
-    const sort = query.sort ?? 'date';
-    if (!(SORT_KEYS as readonly string[]).includes(sort)) {
-      throw new InvalidQueryError(`unknown sort key "${String(sort).slice(0, 40)}"; sort by one of ${SORT_KEYS.join(', ')}`);
-    }
-    const order = query.order ?? (sort === 'date' || sort === 'labels' ? 'desc' : 'asc');
-    if (order !== 'asc' && order !== 'desc') throw new InvalidQueryError(`unknown order "${String(order).slice(0, 40)}"; use asc or desc`);
-    const limit = pageSize(query.limit, DEFAULT_PAGE_SIZE);
-    if (query.status !== undefined && !(DOCUMENT_STATUSES as readonly string[]).includes(query.status)) {
-      throw new InvalidQueryError(`unknown status "${String(query.status).slice(0, 40)}"; use one of ${DOCUMENT_STATUSES.join(', ')}`);
-    }
-    for (const [name, value] of [['from', query.from], ['to', query.to]] as const) {
-      if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new InvalidQueryError(`"${name}" must be a date written YYYY-MM-DD`);
-    }
-    const key = JSON.stringify(['list', sort, order, query.outlet ?? null, query.from ?? null, query.to ?? null, query.status ?? null, query.only?.name ?? null]);
+    const { sort, order, limit, key } = checkListQuery(query);
     const after = query.cursor ? (this.cursors.open(query.cursor, key) as [string | number, string]) : null;
     if (after !== null && (!Array.isArray(after) || after.length !== 2 || typeof after[1] !== 'string')) {
       throw new InvalidQueryError('the cursor does not hold a position');
@@ -866,28 +854,7 @@ function estimateBytes(doc: DocumentRecord): number {
   return n + (doc.labels.length + doc.events.length) * 400;
 }
 
-function pageSize(limit: number | undefined, fallback: number): number {
-  if (limit === undefined) return fallback;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw new InvalidQueryError(`the page size must be a whole number from 1 to ${MAX_PAGE_SIZE}, not ${String(limit).slice(0, 20)}`);
-  }
-  return limit;
-}
 
-function sortValue(s: DocumentSummary, sort: SortKey): string | number {
-  switch (sort) {
-    case 'date':
-      return s.publishedAt ?? '';
-    case 'title':
-      return s.title.toLowerCase();
-    case 'outlet':
-      return (s.outlet ?? '').toLowerCase();
-    case 'labels':
-      return s.labelCount;
-    case 'status':
-      return DOCUMENT_STATUSES.indexOf(s.status);
-  }
-}
 
 function compareValues(a: string | number, b: string | number): number {
   return a < b ? -1 : a > b ? 1 : 0;
