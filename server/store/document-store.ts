@@ -14,8 +14,12 @@ import { checkListQuery, pageSize, sortValue } from './list-query.js';
 import { CursorSigner } from './cursor.js';
 import {
   InvalidQueryError, SORT_KEYS,
-  type DocumentRepository, type DocumentSummary, type ListQuery, type Page, type SearchHit, type SortKey,
+  type DocumentSummary, type ListQuery, type Page, type SearchHit, type SortKey,
 } from './repository.js';
+import type { Corpus, TrashRecord } from './corpus.js';
+import { FileStateBackend } from './state.js';
+import { Trash } from './trash.js';
+import { StatementIndexFile, statementIndexPath } from './index-files.js';
 
 export interface StartupProblem {
   /** The damaged file, as it was named under `documents/`. */
@@ -111,7 +115,7 @@ interface Entry {
  * never shown nor written later. Older revisions are stored compressed (history-codec.ts), and a
  * change that would take a document's history over the limit is refused before anything is written.
  */
-export class DocumentStore implements DocumentRepository {
+export class DocumentStore implements Corpus {
   /** Documents with a write queued or running: their `db.data` is the newest state. */
   private readonly active = new Map<string, Entry>();
   /** Changes per document in this process, to notice a change made while a file was being read. */
@@ -133,6 +137,11 @@ export class DocumentStore implements DocumentRepository {
   /** Temporary files (from writes cut short by a crash) deleted at open. */
   readonly removedTempFiles: string[] = [];
   readonly catalogReport: CatalogReport = { problem: null, reread: 0, dropped: 0 };
+  /** users.json, team.json, project.json, speakers.json, answers.json: files beside `documents/`. */
+  readonly states: FileStateBackend;
+  /** `<dataDir>/trash/`: document files moved there by `moveToTrash`, with their records. */
+  readonly trash: Trash;
+  readonly statementIndex: StatementIndexFile;
 
   private constructor(
     readonly dataDir: string,
@@ -143,6 +152,9 @@ export class DocumentStore implements DocumentRepository {
     this.cache = new LruCache(options.cacheBytes ?? DEFAULT_CACHE_BYTES, estimateBytes);
     this.codec = new HistoryCodec(options.maxHistoryBytes ?? MAX_HISTORY_BYTES);
     this.cursors = new CursorSigner(options.cursorKey);
+    this.states = new FileStateBackend(dataDir);
+    this.trash = new Trash(dataDir);
+    this.statementIndex = new StatementIndexFile(statementIndexPath(dataDir));
   }
 
   get documentsDir(): string {
@@ -339,6 +351,29 @@ export class DocumentStore implements DocumentRepository {
   /** The catalogue's summary of one document, or `null`. */
   summary(id: string): DocumentSummary | null {
     return this.catalog.get(id) ?? null;
+  }
+
+  /** Every document's summary, from the catalogue (no document is read). */
+  summaries(): DocumentSummary[] {
+    return this.catalog.summaries();
+  }
+
+  /** Only this process writes a data folder (lock.ts): nothing to catch up with. */
+  async refresh(): Promise<void> {}
+
+  /** Moves the document file to the trash and writes its record beside it. */
+  async moveToTrash(id: string, record: TrashRecord): Promise<DocumentRecord | null> {
+    const moved = await this.delete(id, this.trash.documentFile(id));
+    if (moved) await this.trash.writeRecord(record);
+    return moved;
+  }
+
+  /** Moves the document file back from the trash (checked like a file at start) and forgets its record. */
+  async restoreFromTrash(id: string): Promise<DocumentRecord> {
+    if (!(await this.trash.has(id))) throw new Error(`no document with id "${id}" in the trash`);
+    const doc = await this.restore(this.trash.documentFile(id));
+    await this.trash.forgetRecord(id);
+    return doc;
   }
 
   /** Number of documents. */

@@ -78,3 +78,16 @@ export async function writeStatementIndex(file: string, data: StoredStatementInd
   await writeFile(temp, JSON.stringify(data));
   await rename(temp, file);
 }
+
+/** The statement index kept in `<dataDir>/index/statements.json` (the data folder's StatementIndexStorage). */
+export class StatementIndexFile {
+  constructor(readonly file: string) {}
+
+  read(warn?: (message: string) => void): Promise<StoredStatementIndex | null> {
+    return readStatementIndex(this.file, warn);
+  }
+
+  write(data: StoredStatementIndex): Promise<void> {
+    return writeStatementIndex(this.file, data);
+  }
+}

@@ -2,23 +2,18 @@ import { readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AtomicJSONFile } from './atomic-json-file.js';
 import { isDocumentId } from '../domain/schema.js';
+import type { TrashBin, TrashRecord } from './corpus.js';
 
 /** Days a deleted document stays in the trash before it is deleted for good. */
 export const TRASH_DAYS = 30;
 
-/** The small record kept next to a document file in the trash. */
-export interface TrashRecord {
-  id: string;
-  title: string;
-  deletedAt: string;
-  deletedBy: string;
-}
+export type { TrashRecord } from './corpus.js';
 
 /**
  * The trash: `<dataDir>/trash/<id>.json` is the document file exactly as it was in `documents/`
  * (moved there by `DocumentStore.delete`), `<id>.deleted.json` says when and by whom.
  */
-export class Trash {
+export class Trash implements TrashBin {
   constructor(readonly dataDir: string) {}
 
   get dir(): string {

@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import { SerialJsonStore } from '../auth/serial-json-store.js';
+
+/**
+ * One small piece of shared state (users.json, team.json, project.json, speakers.json,
+ * answers.json): held in memory for synchronous reads, changed by serialised read-modify-write.
+ * `update` applies `fn` to a copy of the newest data, writes it durably, and only then swaps it in:
+ * a `fn` that throws, or a failed write, changes nothing anywhere.
+ */
+export interface JsonState<T extends object> {
+  /** The data as of the last `update` here or the last `StateBackend.refresh`. Do not mutate it. */
+  readonly data: Readonly<T>;
+  update<R>(fn: (draft: T) => R): Promise<R>;
+  /** Fills in missing parts of the data read at open, in memory only (written with the next update). */
+  repair(fn: (data: T) => void): void;
+}
+
+/**
+ * Where the small states live: one file each in the data folder (FileStateBackend, the default),
+ * or one row each in PostgreSQL (server/store/postgres/pg-state.ts) for several app servers.
+ * The names are the lowdb file names, so `npm run migrate-store` moves them unchanged.
+ */
+export interface StateBackend {
+  /** Opens the named state: absent means `empty()`; damaged (bad JSON, a failed `check`) throws naming it. */
+  open<T extends object>(name: string, empty: () => T, check: (data: unknown) => string | null): Promise<JsonState<T>>;
+  /**
+   * Brings every opened state up to date with changes other processes made (called before each
+   * request on a shared database; a no-op for files, which only this process writes).
+   */
+  refresh(): Promise<void>;
+  /** Where the states are, for messages: a folder, or the database. */
+  readonly where: string;
+}
+
+/** The states as JSON files in the data folder, written durably (AtomicJSONFile: temp file, fsync, rename). */
+export class FileStateBackend implements StateBackend {
+  private readonly opened = new Map<string, Promise<JsonState<object>>>();
+
+  constructor(readonly dataDir: string) {}
+
+  get where(): string {
+    return this.dataDir;
+  }
+
+  open<T extends object>(name: string, empty: () => T, check: (data: unknown) => string | null): Promise<JsonState<T>> {
+    // One instance per file: two instances would each serialise their own writes, not each other's.
+    let opening = this.opened.get(name);
+    if (!opening) {
+      opening = SerialJsonStore.open<T>(join(this.dataDir, name), empty, check) as Promise<JsonState<object>>;
+      opening.catch(() => this.opened.delete(name));
+      this.opened.set(name, opening);
+    }
+    return opening as Promise<JsonState<T>>;
+  }
+
+  async refresh(): Promise<void> {}
+}
