@@ -1,4 +1,4 @@
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import { AnswerStore } from '../store/answer-store.js';
 import type { Answer, AnswerValue, Question } from '../domain/questions/types.js';
 import { answerProblem, questionsProblem } from '../domain/questions/validate.js';
@@ -6,13 +6,13 @@ import { CREDIBILITY_TEMPLATE } from '../domain/questions/credibility-template.j
 import { answerAgreement } from '../domain/questions/agreement.js';
 import { badRequest, conflict, notFound } from '../http-error.js';
 
-const stores = new WeakMap<DocumentStore, Promise<AnswerStore>>();
+const stores = new WeakMap<Corpus, Promise<AnswerStore>>();
 
 /** The answer store of the data folder `store` works on, opened once and shared (one writer per file). */
-export function answerStoreOf(store: DocumentStore): Promise<AnswerStore> {
+export function answerStoreOf(store: Corpus): Promise<AnswerStore> {
   let s = stores.get(store);
   if (!s) {
-    s = AnswerStore.open(store.dataDir);
+    s = AnswerStore.open(store.states.where);
     stores.set(store, s);
   }
   return s;
@@ -20,12 +20,12 @@ export function answerStoreOf(store: DocumentStore): Promise<AnswerStore> {
 
 export const TEMPLATES: Record<string, Question[]> = { credibility: CREDIBILITY_TEMPLATE };
 
-export async function listQuestions(store: DocumentStore): Promise<Question[]> {
+export async function listQuestions(store: Corpus): Promise<Question[]> {
   return (await answerStoreOf(store)).read().questions;
 }
 
 /** Replaces the project's questions; dropping a question that has answers, or a choice in use, is a 409. */
-export async function putQuestions(store: DocumentStore, questions: Question[]): Promise<Question[]> {
+export async function putQuestions(store: Corpus, questions: Question[]): Promise<Question[]> {
   const problem = questionsProblem(questions);
   if (problem) throw badRequest(problem, 'invalid_questions');
   return (await answerStoreOf(store)).update((draft) => {
@@ -40,7 +40,7 @@ export async function putQuestions(store: DocumentStore, questions: Question[]):
 }
 
 /** Adds a template's questions that the project does not have yet (by id); returns the questions now. */
-export async function addTemplate(store: DocumentStore, name: string): Promise<Question[]> {
+export async function addTemplate(store: Corpus, name: string): Promise<Question[]> {
   const template = TEMPLATES[name];
   if (!template) throw badRequest(`template: unknown template "${name.slice(0, 60)}"; known: ${Object.keys(TEMPLATES).join(', ')}`, 'invalid_input');
   const current = await listQuestions(store);
@@ -48,7 +48,7 @@ export async function addTemplate(store: DocumentStore, name: string): Promise<Q
 }
 
 /** Answers about one document (every annotator's, and the `gold` layer's). */
-export async function answersOf(store: DocumentStore, documentId: string): Promise<Answer[]> {
+export async function answersOf(store: Corpus, documentId: string): Promise<Answer[]> {
   if (!store.has(documentId)) throw notFound(`no document with id "${documentId.slice(0, 100)}"`);
   return (await answerStoreOf(store)).read().answers.filter((a) => a.documentId === documentId);
 }
@@ -57,7 +57,7 @@ export async function answersOf(store: DocumentStore, documentId: string): Promi
  * Sets `layer`'s answers (an annotator's name, or `gold` for the adjudicated answers) about one
  * document; `null` removes an answer. Every answer is checked before anything is written.
  */
-export async function putAnswers(store: DocumentStore, documentId: string, layer: string, values: Record<string, AnswerValue | null>): Promise<Answer[]> {
+export async function putAnswers(store: Corpus, documentId: string, layer: string, values: Record<string, AnswerValue | null>): Promise<Answer[]> {
   if (!store.has(documentId)) throw notFound(`no document with id "${documentId.slice(0, 100)}"`);
   const answers = await answerStoreOf(store);
   const questions = answers.read().questions;
@@ -79,11 +79,11 @@ export async function putAnswers(store: DocumentStore, documentId: string, layer
   });
 }
 
-export async function allAnswers(store: DocumentStore): Promise<{ questions: Question[]; answers: Answer[] }> {
+export async function allAnswers(store: Corpus): Promise<{ questions: Question[]; answers: Answer[] }> {
   return (await answerStoreOf(store)).read();
 }
 
-export async function agreementOfAnswers(store: DocumentStore) {
+export async function agreementOfAnswers(store: Corpus) {
   const { questions, answers } = await allAnswers(store);
   return answerAgreement(questions, answers);
 }
@@ -99,7 +99,7 @@ export interface QuestionPanel {
   gold: Record<string, AnswerValue>;
 }
 
-export async function questionPanel(store: DocumentStore, documentId: string, user: string): Promise<QuestionPanel> {
+export async function questionPanel(store: Corpus, documentId: string, user: string): Promise<QuestionPanel> {
   const { questions, answers } = (await answerStoreOf(store)).read();
   const own = answers.filter((a) => a.documentId === documentId);
   const panel: QuestionPanel = { questions, mine: {}, byQuestion: {}, gold: {} };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { createDocument, type SourceFormat } from '../domain/documents.js';
 import type { DocumentRecord } from '../domain/types.js';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import { badRequest, tooLarge } from '../http-error.js';
 import { hasLoneSurrogate } from '../domain/text.js';
 import { extractArticle, looksLikePage } from '../domain/extract/article.js';
@@ -88,7 +88,7 @@ export function pasteWarning(body: NewDocumentBody): PasteWarning | null {
 }
 
 /** Creates a document from a validated request body; returns the stored record. */
-export async function createFromBody(store: DocumentStore, body: NewDocumentBody, author: string, fetcher: typeof fetchPage = fetchPage): Promise<DocumentRecord> {
+export async function createFromBody(store: Corpus, body: NewDocumentBody, author: string, fetcher: typeof fetchPage = fetchPage): Promise<DocumentRecord> {
   const hasContent = (['text', 'html', 'markdown'] as const).some((k) => typeof body[k] === 'string' && body[k]!.trim() !== '');
   if (!hasContent && body.url) {
     // "Add by URL": the page is fetched (limits in fetch-page.ts), then extracted like pasted HTML.

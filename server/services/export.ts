@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import tar from 'tar-stream';
 import { Zip, ZipDeflate } from 'fflate';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { MAX_PAGE_SIZE, type DocumentRepository } from '../store/repository.js';
 import { z } from 'zod';
@@ -50,7 +50,7 @@ export interface ExportStream {
  * only when the reader has taken the previous one, so memory stays flat however large the corpus
  * and the first bytes leave before the last document is read.
  */
-export function exportStream(store: DocumentStore, project: ProjectStore, options: ExportOptions): ExportStream {
+export function exportStream(store: Corpus, project: ProjectStore, options: ExportOptions): ExportStream {
   const format = formatNamed(options.format);
   if (!format?.encode) throw new Error(`not an export format: ${options.format}`);
   const report: ExportReport = { documents: 0, labels: 0, omitted: [] };
@@ -69,7 +69,7 @@ export function exportStream(store: DocumentStore, project: ProjectStore, option
 }
 
 /** What every encoder may need besides the documents: label types, questions and answers, speakers, verdict settings, the base URL. */
-async function exportContext(store: DocumentStore, project: ProjectStore, options: ExportOptions, report: ExportReport): Promise<ExportContext> {
+async function exportContext(store: Corpus, project: ProjectStore, options: ExportOptions, report: ExportReport): Promise<ExportContext> {
   const [answerStore, speakerStore] = await Promise.all([answerStoreOf(store), speakerStoreOf(store)]);
   const { questions, answers } = answerStore.read();
   const { speakers, verdictSettings } = speakerStore.read();

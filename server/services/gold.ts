@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import { latestRevision, type DocumentRecord, type Label } from '../domain/types.js';
 import { labelEvent, quoteOf, spanProblem, withAttributes } from '../domain/labels.js';
 import { GOLD, layerOf } from '../domain/layers.js';
@@ -72,7 +72,7 @@ function sourceLabel(draft: DocumentRecord, labelId: string): Label {
 }
 
 /** Copies annotator label `labelId` (optionally edited) into the gold layer; the annotator's label stays. */
-export async function acceptIntoGold(store: DocumentStore, docId: string, labelId: string, edits: GoldEdits, actor: string): Promise<Label> {
+export async function acceptIntoGold(store: Corpus, docId: string, labelId: string, edits: GoldEdits, actor: string): Promise<Label> {
   const out = await store.update(docId, (draft) => {
     const now = new Date().toISOString();
     const gold = goldFrom(draft, sourceLabel(draft, labelId), edits, actor, now);
@@ -85,7 +85,7 @@ export async function acceptIntoGold(store: DocumentStore, docId: string, labelI
 }
 
 /** "Accept all agreed": every candidate all annotators agree on, not yet in gold nor rejected. */
-export async function acceptAllAgreed(store: DocumentStore, docId: string, actor: string): Promise<Label[]> {
+export async function acceptAllAgreed(store: Corpus, docId: string, actor: string): Promise<Label[]> {
   const out = await store.update(docId, (draft) => {
     const now = new Date().toISOString();
     const { regions } = alignCandidates(draft.labels, rejectedKeys(draft));
@@ -103,7 +103,7 @@ export async function acceptAllAgreed(store: DocumentStore, docId: string, actor
 }
 
 /** Removes a gold label (the annotators' labels it came from stay). */
-export async function deleteGold(store: DocumentStore, docId: string, labelId: string, actor: string): Promise<Label> {
+export async function deleteGold(store: Corpus, docId: string, labelId: string, actor: string): Promise<Label> {
   const out = await store.update(docId, (draft) => {
     const label = draft.labels.find((l) => l.id === labelId);
     if (!label) throw notFound(`no label with id "${labelId.slice(0, 100)}" in document "${draft.id}"`);
@@ -117,7 +117,7 @@ export async function deleteGold(store: DocumentStore, docId: string, labelId: s
 }
 
 /** Marks a candidate rejected (or not): an event, so the choice is in the history. */
-export async function setRejected(store: DocumentStore, docId: string, key: string, rejected: boolean, actor: string): Promise<void> {
+export async function setRejected(store: Corpus, docId: string, key: string, rejected: boolean, actor: string): Promise<void> {
   if (!/^\d+:\d+:[\w.-]{1,64}$/.test(key)) throw badRequest('the candidate key must look like start:end:type');
   const out = await store.update(docId, (draft) => {
     draft.events.push({ at: new Date().toISOString(), actor, kind: rejected ? 'adjudication.rejected' : 'adjudication.unrejected', after: { key } });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import type { ProjectStore } from '../store/project-store.js';
 import type { DocumentRepository } from '../store/repository.js';
 import { latestRevision, type DocEvent, type DocumentMeta, type DocumentRecord, type Label, type Revision } from '../domain/types.js';
@@ -78,7 +78,7 @@ export function parseTypeMap(spec: string | undefined): Record<string, string> {
  * an error and `skipBad` is off, nothing is written and the report lists the errors with file and
  * line. A dry run's report counts what the import would do and writes nothing.
  */
-export async function importFiles(store: DocumentStore, project: ProjectStore, files: NamedFile[], options: ImportOptions): Promise<ImportReport> {
+export async function importFiles(store: Corpus, project: ProjectStore, files: NamedFile[], options: ImportOptions): Promise<ImportReport> {
   const format = formatNamed(options.format);
   if (!format?.decode) throw badRequest(`format: must be one of ${IMPORT_FORMATS.join(', ')}`, 'invalid_input');
   const report = emptyImportReport(options.format);
@@ -131,13 +131,13 @@ function nothingToImport(report: ImportReport): HttpError {
 }
 
 /** The last import queued on each store. */
-const queues = new WeakMap<DocumentStore, Promise<void>>();
+const queues = new WeakMap<Corpus, Promise<void>>();
 
 /**
  * Runs `job` once every import queued before it on `store` has finished, so an import plans against
  * what the previous one wrote, never against a store another import is half-way through writing.
  */
-function oneAtATime<T>(store: DocumentStore, job: () => Promise<T>): Promise<T> {
+function oneAtATime<T>(store: Corpus, job: () => Promise<T>): Promise<T> {
   const run = (queues.get(store) ?? Promise.resolve()).then(job);
   queues.set(store, run.then(() => undefined, () => undefined));
   return run;
@@ -299,7 +299,7 @@ function asImported(record: DocumentRecord, importedBy: string, now: string, pla
 }
 
 /** Checks every draft against the store and the other drafts; problems go to `report.errors`. */
-async function planImport(store: DocumentStore, project: ProjectStore, decoded: Decoded, options: ImportOptions, report: ImportReport, questions: Question[] = []): Promise<Plan> {
+async function planImport(store: Corpus, project: ProjectStore, decoded: Decoded, options: ImportOptions, report: ImportReport, questions: Question[] = []): Promise<Plan> {
   const now = options.now ?? new Date().toISOString();
   const steps: Step[] = [];
   const answers: PlannedAnswer[] = [];
@@ -397,7 +397,7 @@ function labelProblem(text: string, l: LabelDraft): string | null {
 }
 
 /** W3C annotations: find each one's document, place it on the latest text. */
-async function planAttached(store: DocumentStore, urls: UrlLookup, attached: PendingAnnotation[], steps: Step[], types: TypeResolver, report: ImportReport): Promise<void> {
+async function planAttached(store: Corpus, urls: UrlLookup, attached: PendingAnnotation[], steps: Step[], types: TypeResolver, report: ImportReport): Promise<void> {
   const byDoc = new Map<string, PlannedLabel[]>();
   const texts = new Map<string, { text: string; ix: CodePointIndex; base: { baseRev: number; existingLabels: number } }>();
   for (const a of attached) {
@@ -446,7 +446,7 @@ function toLabels(doc: DocumentRecord, drafts: LabelDraft[], existing: Label[], 
   return out;
 }
 
-async function commit(store: DocumentStore, project: ProjectStore, plan: Plan, options: ImportOptions, report: ImportReport): Promise<void> {
+async function commit(store: Corpus, project: ProjectStore, plan: Plan, options: ImportOptions, report: ImportReport): Promise<void> {
   const now = options.now ?? new Date().toISOString();
   const newTypes = plan.types.filter((t) => !project.hasType(t));
   if (newTypes.length) report.typesAdded = (await project.addTypes(newTypeDefs(newTypes, project.labelTypes()))).map((t) => t.id);
@@ -504,7 +504,7 @@ function createdMeanwhile(id: string, report: ImportReport): HttpError {
  * the new labels. A document revised by someone else since the plan was made gets neither: its
  * labels would land on other words, so each is reported as skipped.
  */
-async function updateExisting(store: DocumentStore, step: Extract<Step, { kind: 'update' }>, options: ImportOptions, now: string, report: ImportReport): Promise<void> {
+async function updateExisting(store: Corpus, step: Extract<Step, { kind: 'update' }>, options: ImportOptions, now: string, report: ImportReport): Promise<void> {
   const skipAll = (reason: string) => {
     for (const d of step.labels) report.skipped.push({ ...(d.place ?? step.place), item: d.source, reason });
   };
@@ -564,7 +564,7 @@ function duplicateOf(labels: Label[], rev: number, d: LabelDraft): Label | undef
  * would), and the label types it would add. For a document whose text would change, labels already
  * there are recognised by type and quoted words, since the re-anchored offsets are not known yet.
  */
-async function preview(store: DocumentStore, project: ProjectStore, plan: Plan, report: ImportReport): Promise<void> {
+async function preview(store: Corpus, project: ProjectStore, plan: Plan, report: ImportReport): Promise<void> {
   for (const step of plan.steps) {
     if (step.kind === 'create') {
       report.documents.imported++;

@@ -1,4 +1,4 @@
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import type { DocumentRepository } from '../store/repository.js';
 import { everyDocument } from './corpus-pass.js';
 import type { ProjectStore } from '../store/project-store.js';
@@ -41,7 +41,7 @@ export async function typeUsage(store: DocumentRepository, id: string): Promise<
  * Merges type `from` into `into`: every label of `from` on every document becomes `into` (each
  * document's history records it), then `from` is removed. Built-in types cannot be merged away.
  */
-export async function mergeLabelType(store: DocumentStore, project: ProjectStore, from: string, into: string, actor: string): Promise<{ from: string; into: string; labels: number; documents: number }> {
+export async function mergeLabelType(store: Corpus, project: ProjectStore, from: string, into: string, actor: string): Promise<{ from: string; into: string; labels: number; documents: number }> {
   findType(project, from);
   if (from === into || nameSkeleton(from) === nameSkeleton(into)) throw badRequest(`cannot merge the label type "${from}" into itself`, 'invalid_merge');
   if (!project.hasType(into)) throw badRequest(`cannot merge into "${into}": there is no such label type`, 'invalid_merge');
@@ -62,7 +62,7 @@ export async function mergeLabelType(store: DocumentStore, project: ProjectStore
 }
 
 /** Deletes an added type that no label uses. */
-export async function deleteLabelType(store: DocumentStore, project: ProjectStore, id: string): Promise<void> {
+export async function deleteLabelType(store: Corpus, project: ProjectStore, id: string): Promise<void> {
   findType(project, id);
   if (isBuiltInType(id)) throw badRequest(`"${id}" is a built-in type and cannot be deleted`, 'built_in_type');
   const usage = await typeUsage(store, id);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { latestRevision, SOURCINGS, type DocumentRecord, type Label } from '../domain/types.js';
 import { ATTRIBUTE_LIMITS, labelEvent, makeLabel, quoteOf, snapToWords, spanProblem, withAttributes } from '../domain/labels.js';
@@ -74,13 +74,13 @@ function findLabel(doc: DocumentRecord, labelId: string): Label {
   return label;
 }
 
-async function mutate<T>(store: DocumentStore, id: string, fn: (draft: DocumentRecord) => T): Promise<T> {
+async function mutate<T>(store: Corpus, id: string, fn: (draft: DocumentRecord) => T): Promise<T> {
   const out = await store.update(id, fn);
   if (!out) throw notFound(`no document with id "${id}"`);
   return out.result;
 }
 
-export async function createLabel(store: DocumentStore, project: ProjectStore, docId: string, body: NewLabelBody, actor: string): Promise<Label> {
+export async function createLabel(store: Corpus, project: ProjectStore, docId: string, body: NewLabelBody, actor: string): Promise<Label> {
   checkType(project, body.type);
   /** Every check of the request, on the document as it is; the span to label. */
   const checked = (doc: DocumentRecord) => {
@@ -107,7 +107,7 @@ export async function createLabel(store: DocumentStore, project: ProjectStore, d
   });
 }
 
-export async function updateLabel(store: DocumentStore, project: ProjectStore, docId: string, labelId: string, patch: LabelPatchBody, actor: string): Promise<Label> {
+export async function updateLabel(store: Corpus, project: ProjectStore, docId: string, labelId: string, patch: LabelPatchBody, actor: string): Promise<Label> {
   if (patch.type !== undefined) checkType(project, patch.type);
   /** Every check of the request, on the document as it is: the label, and its new span when one is given. */
   const checked = (doc: DocumentRecord) => {
@@ -145,7 +145,7 @@ export async function updateLabel(store: DocumentStore, project: ProjectStore, d
   });
 }
 
-export async function deleteLabel(store: DocumentStore, docId: string, labelId: string, actor: string): Promise<Label> {
+export async function deleteLabel(store: Corpus, docId: string, labelId: string, actor: string): Promise<Label> {
   return mutate(store, docId, (draft) => {
     const label = findLabel(draft, labelId);
     draft.labels.splice(draft.labels.indexOf(label), 1);
@@ -155,7 +155,7 @@ export async function deleteLabel(store: DocumentStore, docId: string, labelId: 
 }
 
 /** Brings back a deleted label as it was, if the text has not been revised since. */
-export async function restoreLabel(store: DocumentStore, docId: string, labelId: string, actor: string): Promise<Label> {
+export async function restoreLabel(store: Corpus, docId: string, labelId: string, actor: string): Promise<Label> {
   return mutate(store, docId, (draft) => {
     if (draft.labels.some((l) => l.id === labelId)) throw conflict(`label "${labelId}" is not deleted`);
     const deleted = [...draft.events].reverse().find((e) => e.kind === 'label.deleted' && e.labelId === labelId);

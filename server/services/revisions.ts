@@ -1,4 +1,4 @@
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import type { DocEvent, DocumentRecord, Label } from '../domain/types.js';
 import { ANCHOR_STATES, latestRevision } from '../domain/types.js';
 import { normalizeText } from '../domain/text.js';
@@ -47,7 +47,7 @@ interface Computed {
  * did not stay exactly where it was).
  */
 export async function reviseDocument(
-  store: DocumentStore,
+  store: Corpus,
   id: string,
   input: ReviseInput,
 ): Promise<{ doc: DocumentRecord; created: boolean; report: ReanchorReport }> {
@@ -64,7 +64,7 @@ export async function reviseDocument(
   let known = new Map<string, { input: Label; label: Label; outcome: LabelOutcome }>();
   let computed = null as { fromRev: number; map: ChangeMap } | null;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const doc = store.get(id);
+    const doc = await store.getDocument(id);
     if (!doc) throw notFound(`no document with id "${id}"`);
     const latest = latestRevision(doc);
     checkBase(input.baseRev, latest.rev);

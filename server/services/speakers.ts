@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import { SpeakerStore } from '../store/speaker-store.js';
 import { latestRevision, type Label } from '../domain/types.js';
 import type { Speaker, SpeakerMerge } from '../domain/speakers/types.js';
@@ -7,17 +7,17 @@ import { activeSpeaker, resolveSpeaker } from '../domain/speakers/resolve.js';
 import { applyMerge, applyUndo, creditLabel, labelUsesAlias, mergeProblem, splitProblem, undoProblem } from '../domain/speakers/merge.js';
 import { badRequest, conflict, HttpError, notFound } from '../http-error.js';
 
-const stores = new WeakMap<DocumentStore, Promise<SpeakerStore>>();
-const opened = new WeakMap<DocumentStore, SpeakerStore>();
+const stores = new WeakMap<Corpus, Promise<SpeakerStore>>();
+const opened = new WeakMap<Corpus, SpeakerStore>();
 
 /**
  * The speaker store of the data folder `store` works on: opened once and shared, since two
  * writers on one file would corrupt it (see atomic-json-file.ts).
  */
-export function speakerStoreOf(store: DocumentStore): Promise<SpeakerStore> {
+export function speakerStoreOf(store: Corpus): Promise<SpeakerStore> {
   let s = stores.get(store);
   if (!s) {
-    s = SpeakerStore.open(store.dataDir);
+    s = SpeakerStore.open(store.states.where);
     stores.set(store, s);
     void s.then((open) => opened.set(store, open)).catch(() => stores.delete(store));
   }
@@ -28,7 +28,7 @@ export function speakerStoreOf(store: DocumentStore): Promise<SpeakerStore> {
  * The project's speakers as `{ name, aliases }`, for synchronous callers (suggestions, the
  * editor's speaker list): empty until the speaker file has been opened once (it is opened here).
  */
-export function knownSpeakerEntities(store: DocumentStore): { name: string; aliases: string[] }[] {
+export function knownSpeakerEntities(store: Corpus): { name: string; aliases: string[] }[] {
   const open = opened.get(store);
   if (!open) {
     void speakerStoreOf(store).catch(() => undefined);
@@ -46,11 +46,11 @@ export type SpeakerFields = (label: Label) => Label;
  * Names that are no entity (pronouns, anonymous descriptions) stay plain text without an id.
  * Call it before the document update; apply the returned function to the label written.
  */
-export async function resolveSpeakerForLabel(store: DocumentStore, docId: string, typed: string | undefined): Promise<SpeakerFields> {
+export async function resolveSpeakerForLabel(store: Corpus, docId: string, typed: string | undefined): Promise<SpeakerFields> {
   if (typed === undefined) return (l) => l;
   const name = typed.trim();
   if (name === '') return ({ speakerId: _id, speakerAs: _as, ...rest }) => rest;
-  const doc = store.get(docId);
+  const doc = await store.getDocument(docId);
   if (!doc) return (l) => l;
   const speaker = await resolveIn(store, latestRevision(doc).text, doc.labels.map((l) => l.speakerId).filter((x): x is string => !!x), name);
   return credit(name, speaker);
@@ -62,7 +62,7 @@ function credit(name: string, speaker: Speaker | null): SpeakerFields {
 }
 
 /** The speaker entity `name` resolves to in a document (created when new); `null` for names that are no entity. */
-async function resolveIn(store: DocumentStore, text: string, documentSpeakerIds: string[], name: string): Promise<Speaker | null> {
+async function resolveIn(store: Corpus, text: string, documentSpeakerIds: string[], name: string): Promise<Speaker | null> {
   const speakers = await speakerStoreOf(store);
   return speakers.update((draft) => {
     const r = resolveSpeaker(draft.speakers, name, { text, documentSpeakerIds });
@@ -83,8 +83,8 @@ async function resolveIn(store: DocumentStore, text: string, documentSpeakerIds:
  * Resolves the labels of one document that name a speaker but carry no known speaker id (after
  * an import): full names first, so "Blinken" then finds the "Antony Blinken" of the same text.
  */
-export async function resolveSpeakersOfDocument(store: DocumentStore, docId: string): Promise<number> {
-  const doc = store.get(docId);
+export async function resolveSpeakersOfDocument(store: Corpus, docId: string): Promise<number> {
+  const doc = await store.getDocument(docId);
   if (!doc) return 0;
   const known = new Set((await speakerStoreOf(store)).read().speakers.map((s) => s.id));
   const todo = doc.labels.filter((l) => l.speaker && !(l.speakerId && known.has(l.speakerId)));
@@ -103,10 +103,10 @@ export async function resolveSpeakersOfDocument(store: DocumentStore, docId: str
 }
 
 /** Resolves, in every document, the labels that name a speaker but carry no known speaker id (labels written before speakers existed). */
-export async function resolveAllSpeakers(store: DocumentStore): Promise<{ documents: number; labels: number }> {
+export async function resolveAllSpeakers(store: Corpus): Promise<{ documents: number; labels: number }> {
   let documents = 0;
   let labels = 0;
-  for (const e of [...store.list()].sort((a, b) => a.id.localeCompare(b.id))) {
+  for (const e of store.summaries().sort((a, b) => a.id.localeCompare(b.id))) {
     const n = await resolveSpeakersOfDocument(store, e.id);
     if (n > 0) {
       documents++;
@@ -121,10 +121,11 @@ function refuse(problem: { message: string; missing?: true }): never {
 }
 
 /** Rewrites every label of every document for which `pick` says so; returns the labels changed. `mergeId` is recorded in each event (to find the labels of a merge again). */
-async function moveLabels(store: DocumentStore, actor: string, kind: string, pick: (l: Label) => Label | null, mergeId?: string): Promise<{ documentId: string; labelId: string }[]> {
+async function moveLabels(store: Corpus, actor: string, kind: string, pick: (l: Label) => Label | null, mergeId?: string): Promise<{ documentId: string; labelId: string }[]> {
   const moved: { documentId: string; labelId: string }[] = [];
-  for (const entry of store.list()) {
-    const doc = store.get(entry.id);
+  // One document in memory at a time: the catalogue gives the ids, each document is read in turn.
+  for (const entry of store.summaries()) {
+    const doc = await store.getDocument(entry.id);
     if (!doc || !doc.labels.some((l) => pick(l))) continue;
     const out = await store.update(entry.id, (draft) => {
       const ids: string[] = [];
@@ -152,7 +153,7 @@ async function moveLabels(store: DocumentStore, actor: string, kind: string, pic
  * finished (idempotently: only labels still credited to `from` move) by retrying the same merge or
  * by the next merge, undo or split.
  */
-export async function mergeSpeakers(store: DocumentStore, from: string, into: string, actor: string): Promise<SpeakerMerge> {
+export async function mergeSpeakers(store: Corpus, from: string, into: string, actor: string): Promise<SpeakerMerge> {
   const speakers = await speakerStoreOf(store);
   const retry = speakers.read().merges.find((m) => m.pending && m.from === from && m.into === into);
   await finishPendingMerges(store);
@@ -170,13 +171,13 @@ export async function mergeSpeakers(store: DocumentStore, from: string, into: st
 }
 
 /** Moves the labels a pending merge has not moved yet, then records every label it moved and clears `pending`. */
-async function finishMerge(store: DocumentStore, mergeId: string): Promise<void> {
+async function finishMerge(store: Corpus, mergeId: string): Promise<void> {
   const speakers = await speakerStoreOf(store);
   const m = speakers.read().merges.find((x) => x.id === mergeId);
   if (!m?.pending) return;
   const target = speakers.read().speakers.find((s) => s.id === m.into)!;
   await moveLabels(store, m.actor, 'speaker.merged', (l) => (l.speakerId === m.from ? creditLabel(l, target) : null), m.id);
-  const moved = labelsMovedBy(store, m.id);
+  const moved = await labelsMovedBy(store, m.id);
   await speakers.update((draft) => {
     const d = draft.merges.find((x) => x.id === mergeId)!;
     d.labels = moved;
@@ -185,10 +186,10 @@ async function finishMerge(store: DocumentStore, mergeId: string): Promise<void>
 }
 
 /** The labels a merge moved, found by the `mergeId` of their `speaker.merged` events (across a failed first run and its retry). */
-function labelsMovedBy(store: DocumentStore, mergeId: string): { documentId: string; labelId: string }[] {
+async function labelsMovedBy(store: Corpus, mergeId: string): Promise<{ documentId: string; labelId: string }[]> {
   const out: { documentId: string; labelId: string }[] = [];
-  for (const entry of [...store.list()].sort((a, b) => a.id.localeCompare(b.id))) {
-    const doc = store.get(entry.id);
+  for (const entry of store.summaries().sort((a, b) => a.id.localeCompare(b.id))) {
+    const doc = await store.getDocument(entry.id);
     for (const e of doc?.events ?? []) {
       if (e.kind === 'speaker.merged' && e.labelId && (e.after as { mergeId?: string } | undefined)?.mergeId === mergeId) out.push({ documentId: entry.id, labelId: e.labelId });
     }
@@ -197,12 +198,12 @@ function labelsMovedBy(store: DocumentStore, mergeId: string): { documentId: str
 }
 
 /** Finishes every merge a failed write left pending (see mergeSpeakers). */
-export async function finishPendingMerges(store: DocumentStore): Promise<void> {
+export async function finishPendingMerges(store: Corpus): Promise<void> {
   for (const m of (await speakerStoreOf(store)).read().merges.filter((x) => x.pending)) await finishMerge(store, m.id);
 }
 
 /** Undoes a merge: the labels it moved (and still credited to the merged speaker) go back. */
-export async function undoMerge(store: DocumentStore, mergeId: string, actor: string): Promise<SpeakerMerge> {
+export async function undoMerge(store: Corpus, mergeId: string, actor: string): Promise<SpeakerMerge> {
   await finishPendingMerges(store);
   const speakers = await speakerStoreOf(store);
   return speakers.update(async (draft) => {
@@ -220,7 +221,7 @@ export async function undoMerge(store: DocumentStore, mergeId: string, actor: st
 }
 
 /** Splits a wrongly merged alias off a speaker into a new speaker; the labels written with that alias follow. */
-export async function splitSpeaker(store: DocumentStore, id: string, alias: string, actor: string): Promise<Speaker> {
+export async function splitSpeaker(store: Corpus, id: string, alias: string, actor: string): Promise<Speaker> {
   await finishPendingMerges(store);
   const speakers = await speakerStoreOf(store);
   return speakers.update(async (draft) => {
@@ -236,7 +237,7 @@ export async function splitSpeaker(store: DocumentStore, id: string, alias: stri
 }
 
 /** Changes a speaker's canonical name, role, Wikidata id or URL; a new name relabels every label credited to it. */
-export async function editSpeaker(store: DocumentStore, id: string, patch: { name?: string; role?: string; wikidata?: string; url?: string }, actor: string): Promise<Speaker> {
+export async function editSpeaker(store: Corpus, id: string, patch: { name?: string; role?: string; wikidata?: string; url?: string }, actor: string): Promise<Speaker> {
   const speakers = await speakerStoreOf(store);
   return speakers.update(async (draft) => {
     const s = draft.speakers.find((x) => x.id === id);
@@ -260,6 +261,6 @@ export async function editSpeaker(store: DocumentStore, id: string, patch: { nam
 }
 
 /** The active speaker behind an id (following merges), or `null`. */
-export async function findSpeaker(store: DocumentStore, id: string): Promise<Speaker | null> {
+export async function findSpeaker(store: Corpus, id: string): Promise<Speaker | null> {
   return activeSpeaker((await speakerStoreOf(store)).read().speakers, id);
 }

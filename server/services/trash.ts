@@ -1,20 +1,19 @@
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus, TrashBin, TrashRecord } from '../store/corpus.js';
 import { DocumentIdTaken } from '../store/document-store.js';
-import { Trash, type TrashRecord } from '../store/trash.js';
 import { conflict, notFound } from '../http-error.js';
 import type { DocumentRecord } from '../domain/types.js';
 
 /** Use cases of deleting documents and of the trash; one instance per data folder. */
 export class TrashService {
-  readonly trash: Trash;
+  constructor(private readonly store: Corpus, private readonly clock: () => Date = () => new Date()) {}
 
-  constructor(private readonly store: DocumentStore, private readonly clock: () => Date = () => new Date()) {
-    this.trash = new Trash(store.dataDir);
+  get trash(): TrashBin {
+    return this.store.trash;
   }
 
   /**
    * Moves a document to the trash: a `document.deleted` event is written on it first, then its
-   * file moves to `trash/` with a record of who deleted it and when.
+   * document moves to the trash with a record of who deleted it and when.
    */
   async deleteDocument(id: string, actor: string): Promise<TrashRecord> {
     if (!this.store.has(id)) throw notFound(`no document with id "${id}"`);
@@ -26,10 +25,9 @@ export class TrashService {
       draft.events.push({ at, actor, kind: 'document.deleted', rev: draft.revisions.length });
     });
     if (!updated) throw notFound(`no document with id "${id}"`);
-    const moved = await this.store.delete(id, this.trash.documentFile(id));
+    const record: TrashRecord = { id, title: updated.doc.meta.title, deletedAt: at, deletedBy: actor };
+    const moved = await this.store.moveToTrash(id, record);
     if (!moved) throw notFound(`no document with id "${id}"`);
-    const record = { id, title: moved.meta.title, deletedAt: at, deletedBy: actor };
-    await this.trash.writeRecord(record);
     return record;
   }
 
@@ -45,12 +43,11 @@ export class TrashService {
     if (!(await this.trash.has(id))) throw notFound(`no document with id "${id}" in the trash`);
     if (this.store.has(id)) throw idReused(id);
     try {
-      await this.store.restore(this.trash.documentFile(id));
+      await this.store.restoreFromTrash(id);
     } catch (err) {
       if (err instanceof DocumentIdTaken) throw idReused(id);
       throw err;
     }
-    await this.trash.forgetRecord(id);
     const at = this.clock().toISOString();
     const updated = await this.store.update(id, (draft) => {
       draft.events.push({ at, actor, kind: 'document.restored', rev: draft.revisions.length });

@@ -1,4 +1,4 @@
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import { everyDocument } from './corpus-pass.js';
 import type { Label, Verdict } from '../domain/types.js';
 import type { VerdictSettings } from '../domain/speakers/types.js';
@@ -6,12 +6,12 @@ import { settingsProblem, verdictProblem, verdictTargetProblem, type VerdictInpu
 import { speakerStoreOf } from './speakers.js';
 import { badRequest, conflict, notFound } from '../http-error.js';
 
-export async function verdictSettings(store: DocumentStore): Promise<VerdictSettings> {
+export async function verdictSettings(store: Corpus): Promise<VerdictSettings> {
   return (await speakerStoreOf(store)).read().verdictSettings;
 }
 
 /** Sets (or replaces) a label's verdict; refused, with nothing written, on opinions, text-less labels and bad ratings or URLs. */
-export async function setVerdict(store: DocumentStore, docId: string, labelId: string, input: VerdictInput, actor: string): Promise<Label> {
+export async function setVerdict(store: Corpus, docId: string, labelId: string, input: VerdictInput, actor: string): Promise<Label> {
   const settings = await verdictSettings(store);
   const problem = verdictProblem(input, settings);
   if (problem) throw badRequest(problem, 'invalid_verdict');
@@ -32,7 +32,7 @@ export async function setVerdict(store: DocumentStore, docId: string, labelId: s
 }
 
 /** Removes a label's verdict (404 when it has none). */
-export async function deleteVerdict(store: DocumentStore, docId: string, labelId: string, actor: string): Promise<Label> {
+export async function deleteVerdict(store: Corpus, docId: string, labelId: string, actor: string): Promise<Label> {
   const out = await store.update(docId, (draft) => {
     const label = draft.labels.find((l) => l.id === labelId);
     if (!label) throw notFound(`no label with id "${labelId.slice(0, 100)}" in document "${docId}"`);
@@ -48,7 +48,7 @@ export async function deleteVerdict(store: DocumentStore, docId: string, labelId
 }
 
 /** Replaces the verdict settings; a scale that would leave an existing verdict off it is a 409. */
-export async function putVerdictSettings(store: DocumentStore, next: VerdictSettings): Promise<VerdictSettings> {
+export async function putVerdictSettings(store: Corpus, next: VerdictSettings): Promise<VerdictSettings> {
   const problem = settingsProblem(next);
   if (problem) throw badRequest(problem, 'invalid_settings');
   const used = new Set<string>();
