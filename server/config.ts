@@ -14,13 +14,20 @@ export interface Config {
   readonly adminPassword: string | undefined;
   /** `TRUST_PROXY=1`: behind a reverse proxy, believe X-Forwarded-Proto/For (secure cookies, client address). */
   readonly trustProxy: boolean;
+  /**
+   * `DATABASE_URL` (`postgres://USER:PASSWORD@HOST:PORT/DATABASE`): documents, users, sessions and every
+   * other state in PostgreSQL, shared by any number of app servers; unset: the data folder (DATA_DIR).
+   * Checked when the server opens it (server/store/postgres/pool.ts), which names what is wrong.
+   */
+  readonly databaseUrl: string | undefined;
 }
 
 /** Host names always accepted: the loopback names a browser on this machine uses. */
 export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'] as const;
 
 /**
- * Reads `PORT`, `HOST`, `ALLOWED_HOSTS` (comma-separated host names), `DATA_DIR` and `SEEDS_DIR`;
+ * Reads `PORT`, `HOST`, `ALLOWED_HOSTS` (comma-separated host names), `DATA_DIR`, `SEEDS_DIR`, `SEEDS`,
+ * `ADMIN_PASSWORD`, `TRUST_PROXY` and `DATABASE_URL`;
  * a bad value throws with a message that names it.
  */
 export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
@@ -47,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     seeds: seedsSetting(env.SEEDS),
     adminPassword: env.ADMIN_PASSWORD || undefined,
     trustProxy: ['1', 'true', 'on', 'yes'].includes((env.TRUST_PROXY ?? '').trim().toLowerCase()),
+    databaseUrl: env.DATABASE_URL?.trim() || undefined,
   });
 }
 
