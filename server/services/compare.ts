@@ -1,5 +1,4 @@
-import type { DocumentRepository } from '../store/repository.js';
-import { MAX_PAGE_SIZE } from '../store/repository.js';
+import type { Corpus, StatementIndexStorage } from '../store/corpus.js';
 import type { DocumentRecord } from '../domain/types.js';
 import { latestRevision } from '../domain/types.js';
 import type { CorpusDocument, StatementCluster } from '../domain/compare/types.js';
@@ -9,7 +8,7 @@ import type { DocumentContribution } from '../domain/compare/contribution.js';
 import { labelRenderings, type LabelRenderings } from '../domain/compare/speakers.js';
 import { runJob } from './domain-worker.js';
 import { hashHex64 } from '../domain/compare/hash.js';
-import { readStatementIndex, writeStatementIndex, STATEMENT_INDEX_VERSION } from '../store/index-files.js';
+import { STATEMENT_INDEX_VERSION } from '../store/index-files.js';
 
 /**
  * Above this much work, the contributions of documents (tokens, sentences, quotations, passages)
@@ -121,12 +120,13 @@ export class CompareService {
   private refreshTimer: NodeJS.Timeout | null = null;
 
   /**
-   * `indexFile`: where the index is kept between runs (`<dataDir>/index/statements.json`); without
-   * it nothing is read or written. `refreshAfterChangeMs`: see `refreshSoon`.
+   * `storage`: where the index is kept between runs (the corpus's `statementIndex`: a file in the
+   * data folder, a row in PostgreSQL); without it nothing is read or written.
+   * `refreshAfterChangeMs`: see `refreshSoon`.
    */
   constructor(
-    private readonly store: DocumentRepository,
-    private readonly options: { indexFile?: string; warn?: (message: string) => void; saveDelayMs?: number; refreshAfterChangeMs?: number } = {},
+    private readonly store: Corpus,
+    private readonly options: { storage?: StatementIndexStorage; warn?: (message: string) => void; saveDelayMs?: number; refreshAfterChangeMs?: number } = {},
   ) {
     store.onChange((id) => {
       this.pending.add(id);
@@ -204,7 +204,7 @@ export class CompareService {
   private async firstBuild(): Promise<void> {
     this.pending.clear(); // every document is read below, as it is from now on
     await this.useStoredIndex();
-    const ids = await this.allIds();
+    const ids = this.allIds();
     this.progress.total = ids.length;
     const all: CorpusDocument[] = [];
     for (let at = 0; at < ids.length; at += INDEX_CHUNK) {
@@ -276,8 +276,8 @@ export class CompareService {
 
   /** Matches of the stored index whose two documents are unchanged since are taken without aligning. */
   private async useStoredIndex(): Promise<void> {
-    if (!this.options.indexFile) return;
-    const stored = await readStatementIndex(this.options.indexFile, this.options.warn);
+    if (!this.options.storage) return;
+    const stored = await this.options.storage.read(this.options.warn);
     if (!stored) return;
     const byPair = new Map<string, [number, number, number, number, number]>();
     for (const m of stored.matches) byPair.set(`${m[0]}\u0000${m[1]}\u0000${m[2]}\u0000${m[3]}`, [m[4], m[5], m[6], m[7], m[8]]);
@@ -287,7 +287,7 @@ export class CompareService {
 
   /** Writes the index file `delayMs` after the last change (one write for a burst of saves). */
   private scheduleSave(delayMs: number): void {
-    if (!this.options.indexFile) return;
+    if (!this.options.storage) return;
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => {
       this.saveTimer = null;
@@ -298,14 +298,15 @@ export class CompareService {
 
   /** Writes the index file now (after any write under way); resolves once it is on disk. */
   save(): Promise<void> {
-    if (!this.options.indexFile || !this.built) return Promise.resolve();
+    const storage = this.options.storage;
+    if (!storage || !this.built) return Promise.resolve();
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = null;
-    const file = this.options.indexFile;
     // After the update under way (it runs in slices): the file never holds a half-updated index.
     this.saving = this.saving
       .then(() => this.queue)
-      .then(() => writeStatementIndex(file, { version: STATEMENT_INDEX_VERSION, keys: Object.fromEntries(this.indexedKeys), matches: this.index.matchRecords() })).catch((err) => (this.options.warn ?? console.warn)(`statement index ${file} not written: ${(err as Error).message}`));
+      .then(() => storage.write({ version: STATEMENT_INDEX_VERSION, keys: Object.fromEntries(this.indexedKeys), matches: this.index.matchRecords() }))
+      .catch((err) => (this.options.warn ?? console.warn)(`statement index not written: ${(err as Error).message}`));
     return this.saving;
   }
 
@@ -315,15 +316,9 @@ export class CompareService {
     return runJob('contributions', docs.map((d) => ({ text: d.text, labels: d.labels })), matchingWork(docs) > COMPARE_WORKER_THRESHOLD);
   }
 
-  private async allIds(): Promise<string[]> {
-    const ids: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.store.listPage({ sort: 'title', limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
-      for (const s of page.items) ids.push(s.id);
-      cursor = page.next ?? undefined;
-    } while (cursor);
-    return ids.sort();
+  /** Every document's id, from the catalogue (no document read), sorted. */
+  private allIds(): string[] {
+    return this.store.summaries().map((s) => s.id).sort();
   }
 }
 

@@ -1,17 +1,15 @@
-import type { DocumentRepository } from '../store/repository.js';
+import type { Corpus } from '../store/corpus.js';
 import { CompareService, type CompareSnapshot } from './compare.js';
-import { statementIndexPath } from '../store/index-files.js';
 import type { OutletFigures } from '../domain/compare/outlet-figures.js';
 import type { StatementCluster } from '../domain/compare/types.js';
 import { OutletSums, clusterTally, documentFigures, type DocumentFigures, type RenderingTally } from '../domain/compare/outlet-sums.js';
 
-const services = new WeakMap<DocumentRepository, { compare: CompareService; outlets: OutletIndex }>();
+const services = new WeakMap<Corpus, { compare: CompareService; outlets: OutletIndex }>();
 
-function of(store: DocumentRepository) {
+function of(store: Corpus) {
   let s = services.get(store);
   if (!s) {
-    const dataDir = (store as { dataDir?: unknown }).dataDir;
-    const compare = new CompareService(store, typeof dataDir === 'string' ? { indexFile: statementIndexPath(dataDir), refreshAfterChangeMs: 200 } : { refreshAfterChangeMs: 200 });
+    const compare = new CompareService(store, { storage: store.statementIndex, refreshAfterChangeMs: 200 });
     s = { compare, outlets: new OutletIndex(compare) };
     services.set(store, s);
   }
@@ -19,12 +17,12 @@ function of(store: DocumentRepository) {
 }
 
 /** One statement-matching index per document store, shared by /compare, /outlets and /speakers. */
-export function compareServiceOf(store: DocumentRepository): CompareService {
+export function compareServiceOf(store: Corpus): CompareService {
   return of(store).compare;
 }
 
 /** The outlet table over the corpus as it is now: one row per outlet, and one per outlet and month. */
-export async function outletFigures(store: DocumentRepository): Promise<{ snapshot: CompareSnapshot; rows: OutletFigures[]; months: OutletFigures[] }> {
+export async function outletFigures(store: Corpus): Promise<{ snapshot: CompareSnapshot; rows: OutletFigures[]; months: OutletFigures[] }> {
   return of(store).outlets.current();
 }
 

@@ -25,7 +25,7 @@ describe('the statement index file', () => {
   const fresh = async () => (await new CompareService(t.store).snapshot()).clusters;
 
   test('when the index was written and nothing changed, then a restart aligns no pair again and finds the same statements', async () => {
-    const first = new CompareService(t.store, { indexFile: file });
+    const first = new CompareService(t.store, { storage: t.store.statementIndex });
     const built = await first.snapshot();
     await first.save();
     const stored = JSON.parse(await readFile(file, 'utf8'));
@@ -33,14 +33,14 @@ describe('the statement index file', () => {
     expect(stored.matches.length).toBeGreaterThan(0);
     expect(first.firstBuildAligned).toBeGreaterThan(0);
 
-    const restarted = new CompareService(t.store, { indexFile: file });
+    const restarted = new CompareService(t.store, { storage: t.store.statementIndex });
     expect((await restarted.snapshot()).clusters).toEqual(built.clusters);
     // Every stored match is taken as it is; only candidate pairs that did not match are tried again.
     expect(restarted.firstBuildAligned).toBe(first.firstBuildAligned - stored.matches.length);
   });
 
   test('when a document changed after the index was written, then its pairs are aligned again and the statements follow the change', async () => {
-    const first = new CompareService(t.store, { indexFile: file });
+    const first = new CompareService(t.store, { storage: t.store.statementIndex });
     await first.snapshot();
     await first.save();
     await t.store.update(TURAN, (d) => {
@@ -48,14 +48,14 @@ describe('the statement index file', () => {
       d.revisions.push({ rev: d.revisions.length + 1, text, createdAt: '2026-01-01T00:00:00.000Z', author: 'tester', message: 'edit' });
       d.labels = [];
     });
-    const restarted = new CompareService(t.store, { indexFile: file });
+    const restarted = new CompareService(t.store, { storage: t.store.statementIndex });
     const after = await restarted.snapshot();
     expect(after.clusters).toEqual(await fresh());
     expect(restarted.firstBuildAligned).toBeGreaterThan(0);
   });
 
   test('when a label is saved, then the file written after it holds the document\'s new key and a restart equals a fresh build', async () => {
-    const first = new CompareService(t.store, { indexFile: file, saveDelayMs: 0 });
+    const first = new CompareService(t.store, { storage: t.store.statementIndex, saveDelayMs: 0 });
     await first.snapshot();
     await t.store.update(TURAN, (d) => {
       d.labels.push(makeLabel(d, { id: randomUUID(), type: 'opinion', start: 635, end: 672 }, 'tester', '2026-01-01T00:00:00.000Z'));
@@ -63,7 +63,7 @@ describe('the statement index file', () => {
     await first.snapshot();
     await first.save();
     const stored = JSON.parse(await readFile(file, 'utf8'));
-    const restarted = new CompareService(t.store, { indexFile: file });
+    const restarted = new CompareService(t.store, { storage: t.store.statementIndex });
     expect((await restarted.snapshot()).clusters).toEqual(await fresh());
     const plain = new CompareService(t.store);
     await plain.snapshot();
@@ -75,12 +75,12 @@ describe('the statement index file', () => {
     ['another version', () => JSON.stringify({ version: 99, keys: {}, matches: [] })],
     ['a malformed match', () => JSON.stringify({ version: 1, keys: { a: 'x' }, matches: [['a', 0, 'a', 1, 5, 2, 0, 1, 1]] })],
   ])('when the file is damaged (%s), then it is reported, ignored, and the statements equal a fresh build', async (_name, content) => {
-    const before = new CompareService(t.store, { indexFile: file });
+    const before = new CompareService(t.store, { storage: t.store.statementIndex });
     await before.snapshot();
     await before.save();
     await writeFile(file, content());
     const warnings: string[] = [];
-    const service = new CompareService(t.store, { indexFile: file, warn: (m) => warnings.push(m) });
+    const service = new CompareService(t.store, { storage: t.store.statementIndex, warn: (m) => warnings.push(m) });
     expect((await service.snapshot()).clusters).toEqual(await fresh());
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('it is rebuilt from the documents');
@@ -88,7 +88,7 @@ describe('the statement index file', () => {
   });
 
   test('when stored matches point at passages that no longer fit the documents, then they are not trusted', async () => {
-    const first = new CompareService(t.store, { indexFile: file });
+    const first = new CompareService(t.store, { storage: t.store.statementIndex });
     await first.snapshot();
     await first.save();
     const stored = JSON.parse(await readFile(file, 'utf8'));
@@ -98,7 +98,7 @@ describe('the statement index file', () => {
       m[7] += 10_000;
     }
     await writeFile(file, JSON.stringify(stored));
-    const service = new CompareService(t.store, { indexFile: file });
+    const service = new CompareService(t.store, { storage: t.store.statementIndex });
     expect((await service.snapshot()).clusters).toEqual(await fresh());
   });
 });
