@@ -1,5 +1,6 @@
 import { Low } from 'lowdb';
 import { AtomicJSONFile } from '../store/atomic-json-file.js';
+import type { JsonState } from '../store/state.js';
 
 /**
  * One small JSON file (users.json, team.json) held in memory and written durably
@@ -7,7 +8,7 @@ import { AtomicJSONFile } from '../store/atomic-json-file.js';
  * of the current data, the copy is written, and only then does it replace the data in memory, so a
  * failed write changes nothing, on disk or in memory.
  */
-export class SerialJsonStore<T extends object> {
+export class SerialJsonStore<T extends object> implements JsonState<T> {
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly db: Low<T>) {}
@@ -35,11 +36,16 @@ export class SerialJsonStore<T extends object> {
     return this.db.data;
   }
 
-  /** Applies `fn` to a deep copy, writes it, then swaps it in; `fn` may throw to refuse (nothing is written). */
-  update<R>(fn: (draft: T) => R): Promise<R> {
+  /**
+   * Applies `fn` (which may be async) to a deep copy, writes it, then swaps it in; `fn` may throw to
+   * refuse (nothing is written). A copy left as it was (same JSON) is not written.
+   */
+  update<R>(fn: (draft: T) => R | Promise<R>): Promise<R> {
     const run = async () => {
+      const before = JSON.stringify(this.db.data);
       const draft = structuredClone(this.db.data);
-      const result = fn(draft);
+      const result = await fn(draft);
+      if (JSON.stringify(draft) === before) return result;
       await this.db.adapter.write(draft);
       this.db.data = draft;
       return result;

@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { SerialJsonStore } from './serial-json-store.js';
+import { stateBackendOf, type JsonState, type StateBackend } from '../store/state.js';
 
 /** One annotator's work on one document. `in progress` is not stored: it is "has labels, not submitted". */
 export interface Assignment {
@@ -32,12 +31,13 @@ export function teamFileProblem(data: unknown): string | null {
   return null;
 }
 
-/** Project team settings and assignments in `<dataDir>/team.json` (durable, writes serialised). */
+/** Project team settings and assignments in the state `team.json` (a durable file, or a row on PostgreSQL; writes serialised). */
 export class TeamStore {
-  private constructor(private readonly db: SerialJsonStore<TeamData>) {}
+  private constructor(private readonly db: JsonState<TeamData>) {}
 
-  static async open(dataDir: string): Promise<TeamStore> {
-    return new TeamStore(await SerialJsonStore.open<TeamData>(join(dataDir, 'team.json'), () => ({ settings: { ...DEFAULT_SETTINGS }, assignments: {} }), teamFileProblem));
+  /** Opens the team of `states`: a StateBackend, or a data folder (wrapped in a FileStateBackend). */
+  static async open(states: StateBackend | string): Promise<TeamStore> {
+    return new TeamStore(await stateBackendOf(states).open<TeamData>('team.json', () => ({ settings: { ...DEFAULT_SETTINGS }, assignments: {} }), teamFileProblem));
   }
 
   settings(): TeamSettings {
@@ -85,7 +85,9 @@ export class TeamStore {
   async submit(docId: string, username: string): Promise<Assignment | null> {
     if (!this.db.data.assignments[docId]?.[username]) return null;
     return this.db.update((d) => {
-      const a = d.assignments[docId][username];
+      // On a shared database another server may have unassigned them meanwhile.
+      const a = d.assignments[docId]?.[username];
+      if (!a) return null;
       a.submittedAt ??= new Date().toISOString();
       return a;
     });

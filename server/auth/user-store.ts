@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { unlink } from 'node:fs/promises';
-import { SerialJsonStore } from './serial-json-store.js';
+import { FileStateBackend, stateBackendOf, type JsonState, type StateBackend } from '../store/state.js';
 import { isRole, type AuthUser, type Role } from './roles.js';
 import { dummyHash, hashPassword, passwordMatches } from './passwords.js';
 
@@ -68,14 +68,25 @@ function usersProblem(data: unknown): string | null {
 }
 
 /**
- * Users, their sessions and their API tokens, in `<dataDir>/users.json` (one durable file,
- * writes serialised). Lookups are synchronous, from memory.
+ * Users, their sessions and their API tokens, in the state `users.json` (a durable file in the data
+ * folder, or a row on PostgreSQL; writes serialised). Lookups are synchronous, from memory.
  */
 export class UserStore {
-  private constructor(private readonly db: SerialJsonStore<UsersData>, readonly dataDir: string) {}
+  private constructor(
+    private readonly db: JsonState<UsersData>,
+    /** The folder of the initial-admin-password file (see bootstrap.ts), or `null` when none is known. */
+    readonly dataDir: string | null,
+  ) {}
 
-  static async open(dataDir: string): Promise<UserStore> {
-    const db = await SerialJsonStore.open<UsersData>(join(dataDir, 'users.json'), () => ({ users: [], sessions: [], tokens: [] }), usersProblem);
+  /**
+   * Opens the users of `states`: a StateBackend, or a data folder (wrapped in a FileStateBackend).
+   * `dataDir` is the folder of the initial-admin-password file, deleted when the admin's password
+   * changes; it defaults to the data folder of a folder or FileStateBackend.
+   */
+  static async open(states: StateBackend | string, options: { dataDir?: string } = {}): Promise<UserStore> {
+    const backend = stateBackendOf(states);
+    const dataDir = options.dataDir ?? (typeof states === 'string' ? states : backend instanceof FileStateBackend ? backend.dataDir : null);
+    const db = await backend.open<UsersData>('users.json', () => ({ users: [], sessions: [], tokens: [] }), usersProblem);
     // A restored backup may hold the users without sessions or tokens: nobody is signed in then.
     db.repair((d) => {
       d.sessions ??= [];
@@ -129,7 +140,7 @@ export class UserStore {
       }
       return user;
     });
-    if (passwordHash && username === 'admin') await unlink(join(this.dataDir, INITIAL_PASSWORD_FILE)).catch(() => undefined);
+    if (passwordHash && username === 'admin' && this.dataDir) await unlink(join(this.dataDir, INITIAL_PASSWORD_FILE)).catch(() => undefined);
     return user;
   }
 

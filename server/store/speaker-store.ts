@@ -1,50 +1,42 @@
-import { join } from 'node:path';
-import { Low } from 'lowdb';
-import { AtomicJSONFile } from './atomic-json-file.js';
+import { stateBackendOf, type JsonState, type StateBackend } from './state.js';
 import { DEFAULT_VERDICT_SETTINGS, type SpeakerData } from '../domain/speakers/types.js';
 
+function speakersProblem(data: unknown): string | null {
+  const d = data as Partial<SpeakerData> | null;
+  return typeof d !== 'object' || d === null || !Array.isArray(d.speakers ?? []) ? 'speakers is not a list' : null;
+}
+
 /**
- * The project's speakers, their merges and the verdict settings, in `<dataDir>/speakers.json`
- * (durable atomic writes, see atomic-json-file.ts). Changes run one at a time, on a copy: a
- * change that throws or whose write fails leaves memory and file as they were.
+ * The project's speakers, their merges and the verdict settings, in the state `speakers.json` (a
+ * durable file in the data folder, or a row on PostgreSQL). Changes run one at a time, on a copy
+ * of the newest data: a change that throws or whose write fails leaves memory and storage as they were.
  */
 export class SpeakerStore {
-  private queue: Promise<unknown> = Promise.resolve();
+  private constructor(private readonly db: JsonState<SpeakerData>) {}
 
-  private constructor(private readonly db: Low<SpeakerData>) {}
-
-  /** Reads the file (absent means no speakers yet); a damaged file stops with a message naming it. */
-  static async open(dataDir: string): Promise<SpeakerStore> {
-    const file = join(dataDir, 'speakers.json');
-    const db = new Low<SpeakerData>(new AtomicJSONFile(file), emptyData());
-    try {
-      await db.read();
-    } catch (err) {
-      throw new Error(`${file} is damaged (${(err as Error).message}); restore it from a backup or fix it by hand`);
-    }
-    if (db.data !== null && (typeof db.data !== 'object' || !Array.isArray(db.data.speakers ?? []))) {
-      throw new Error(`${file} is damaged (speakers is not a list); restore it from a backup or fix it by hand`);
-    }
-    db.data = { ...emptyData(), ...(db.data ?? {}) };
+  /**
+   * Opens the speakers of `states`, a StateBackend or a data folder (absent means no speakers yet);
+   * a damaged file stops with a message naming it.
+   */
+  static async open(states: StateBackend | string): Promise<SpeakerStore> {
+    const db = await stateBackendOf(states).open<SpeakerData>('speakers.json', emptyData, speakersProblem);
+    // Parts a file of an older release lacks, in the order a fresh file has them.
+    db.repair((d) => {
+      const whole = { ...emptyData(), ...d };
+      for (const key of Object.keys(d)) delete (d as unknown as Record<string, unknown>)[key];
+      Object.assign(d, whole);
+    });
     return new SpeakerStore(db);
   }
 
   /** A copy of everything stored. */
   read(): SpeakerData {
-    return structuredClone(this.db.data);
+    return structuredClone(this.db.data) as SpeakerData;
   }
 
-  /** Runs `change` on a copy, writes it, then swaps it in; changes never overlap. */
+  /** Runs `change` (which may be async) on a copy, writes it, then swaps it in; changes never overlap. */
   update<T>(change: (draft: SpeakerData) => T | Promise<T>): Promise<T> {
-    const run = this.queue.then(async () => {
-      const draft = structuredClone(this.db.data);
-      const result = await change(draft);
-      await this.db.adapter.write(draft);
-      this.db.data = draft;
-      return result;
-    });
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.db.update(change);
   }
 }
 

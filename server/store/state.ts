@@ -10,7 +10,11 @@ import { SerialJsonStore } from '../auth/serial-json-store.js';
 export interface JsonState<T extends object> {
   /** The data as of the last `update` here or the last `StateBackend.refresh`. Do not mutate it. */
   readonly data: Readonly<T>;
-  update<R>(fn: (draft: T) => R): Promise<R>;
+  /**
+   * `fn` may be async (its promise is awaited before anything is written). A draft left exactly as
+   * it was (same JSON) is not written at all.
+   */
+  update<R>(fn: (draft: T) => R | Promise<R>): Promise<R>;
   /** Fills in missing parts of the data read at open, in memory only (written with the next update). */
   repair(fn: (data: T) => void): void;
 }
@@ -54,4 +58,9 @@ export class FileStateBackend implements StateBackend {
   }
 
   async refresh(): Promise<void> {}
+}
+
+/** `states` itself, or the data folder it names wrapped in a FileStateBackend (the stores' `open(dataDir)` of before). */
+export function stateBackendOf(states: StateBackend | string): StateBackend {
+  return typeof states === 'string' ? new FileStateBackend(states) : states;
 }
