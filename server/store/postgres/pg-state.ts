@@ -28,11 +28,11 @@ export class PgStateBackend implements StateBackend {
     // One instance per state: its changes are queued here, so one connection at a time waits for the row lock.
     let opening = this.opened.get(name);
     if (!opening) {
-      opening = PgJsonState.open<T>(this.pool, name, empty, check) as Promise<PgJsonState<object>>;
+      opening = PgJsonState.open<T>(this.pool, name, empty, check) as unknown as Promise<PgJsonState<object>>;
       opening.catch(() => this.opened.delete(name));
       this.opened.set(name, opening);
     }
-    return opening as Promise<JsonState<T>>;
+    return opening as unknown as Promise<JsonState<T>>;
   }
 
   async refresh(): Promise<void> {
