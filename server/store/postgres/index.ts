@@ -2,14 +2,23 @@ import type pg from 'pg';
 import { migrate, type MigrateResult } from './migrate.js';
 import { openPool, type PoolOptions } from './pool.js';
 import { PgDocumentRepository, type PgRepositoryOptions } from './pg-document-repository.js';
+import { PgStateBackend } from './pg-state.js';
+import type { StateBackend } from '../state.js';
 
 export { StorageUnavailableError } from './errors.js';
 export { DatabaseUnusableError } from './pool.js';
 export { SchemaTooNewError } from './migrate.js';
 export { PgDocumentRepository } from './pg-document-repository.js';
+export { PgStateBackend } from './pg-state.js';
+
+export type PostgresStoreOptions = PoolOptions & Omit<PgRepositoryOptions, 'states'> & {
+  /** The small states; by default a PgStateBackend on the same pool (rows of data_files). */
+  states?: StateBackend;
+};
 
 export interface PostgresStore {
   pool: pg.Pool;
+  /** The Corpus: documents, catalogue, trash, statement index and (as `documents.states`) the small states. */
   documents: PgDocumentRepository;
   migrated: MigrateResult;
   close(): Promise<void>;
@@ -18,14 +27,15 @@ export interface PostgresStore {
 /**
  * What a server does at start with DATABASE_URL set: open a checked pool (DatabaseUnusableError
  * names a wrong URL, an unreachable or read-only database), migrate the schema (SchemaTooNewError
- * when the database is newer than the code), then open the document repository.
+ * when the database is newer than the code), then open the corpus over it, with the states in the
+ * same database unless `options.states` says otherwise.
  */
-export async function openPostgresStore(url: string, options: PoolOptions & PgRepositoryOptions = {}): Promise<PostgresStore> {
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
   const log = options.log ?? ((m: string) => console.warn(m));
   const pool = await openPool(url, options, (err) => log(`an idle PostgreSQL connection was lost (${err.message}); the pool opens a new one when needed`));
   try {
     const migrated = await migrate(pool);
-    const documents = await PgDocumentRepository.open(pool, options);
+    const documents = await PgDocumentRepository.open(pool, { ...options, states: options.states ?? new PgStateBackend(pool) });
     return {
       pool,
       documents,

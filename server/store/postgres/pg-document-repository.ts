@@ -1,18 +1,22 @@
 import pg from 'pg';
 import { latestRevision, type DocumentRecord } from '../../domain/types.js';
-import { isDocumentId } from '../../domain/schema.js';
+import { documentFileSchema, isDocumentId } from '../../domain/schema.js';
 import { summarize } from '../catalog.js';
-import { cloneDocument, DEFAULT_CACHE_BYTES } from '../document-store.js';
+import { cloneDocument, DEFAULT_CACHE_BYTES, DocumentIdTaken } from '../document-store.js';
+import type { Corpus, StatementIndexStorage, TrashRecord } from '../corpus.js';
+import type { StateBackend } from '../state.js';
 import { CursorSigner } from '../cursor.js';
 import { HistoryCodec, MAX_HISTORY_BYTES } from '../history-codec.js';
 import { LruCache } from '../lru.js';
 import {
   DOCUMENT_STATUSES, InvalidQueryError,
-  type DocumentRepository, type DocumentSummary, type ListQuery, type Page, type SearchHit,
+  type DocumentSummary, type ListQuery, type Page, type SearchHit,
 } from '../repository.js';
 import { isConnectionLoss, StorageUnavailableError, storageError } from './errors.js';
 import { checkListQuery, NUMERIC_SORT, pageSize, SORT_SQL, sortValue } from './list-query.js';
 import { readMigrations, schemaVersion } from './migrate.js';
+import { PgStatementIndex } from './pg-statement-index.js';
+import { PgTrash } from './pg-trash.js';
 
 /** The NOTIFY channel of the change feed; the payload is `<seq>:<document id>`. */
 export const CHANGES_CHANNEL = 'framewise_document_changes';
@@ -27,7 +31,20 @@ export interface PgRepositoryOptions {
   maxHistoryBytes?: number;
   /** Where lost and regained change-feed connections are reported; `console.warn` by default. */
   log?: (message: string) => void;
+  /** The small states (users, team, label types, speakers, answers); PgStateBackend on the same database in production. */
+  states: StateBackend;
+  /**
+   * Whether to LISTEN to the change feed (default true). Without it, changes made by other
+   * processes are seen only through `refresh()` (tools that run alone, such as migrate-store; tests).
+   */
+  listen?: boolean;
 }
+
+/** Any number: the transaction-level advisory lock every change takes just before its change-feed row. */
+const CHANGE_FEED_LOCK = 7_301_018;
+
+/** Change-feed rows read per query when catching up. */
+const CATCH_UP_ROWS = 5000;
 
 interface CachedDocument {
   version: number;
@@ -50,34 +67,53 @@ interface SummaryRow {
 const SUMMARY_COLUMNS = 'id, title, outlet, published_at, url, rev, label_count, review_count, status, speakers';
 
 /**
- * The documents in PostgreSQL, for several app servers on one database. Every document is one row
- * (the whole record as JSON, and the summary the list sorts on); an update is one transaction that
- * locks the row (`SELECT … FOR UPDATE`), so updates from any number of processes to one document
- * run one after another, each on the result of the previous one, and resolve only after COMMIT.
- * A lost connection rejects with StorageUnavailableError (503) and the transaction rolls back.
+ * The documents in PostgreSQL, for several app servers on one database: the `Corpus` of a shared
+ * database. Every document is one row (the whole record as JSON, and the summary the list sorts
+ * on); an update is one transaction that locks the row (`SELECT … FOR UPDATE`), so updates from any
+ * number of processes to one document run one after another, each on the result of the previous
+ * one, and resolve only after COMMIT. A lost connection rejects with StorageUnavailableError (503)
+ * and the transaction rolls back.
  *
- * Each change writes a `document_changes` row and a NOTIFY in its transaction; every repository
- * LISTENs, so a change made by another process drops the cached copy here, bumps `generation` and
- * reaches `onChange` listeners. Reads do not depend on the notification arriving: `getDocument`
- * checks the cached copy's version against the row on every call.
+ * Each change writes a `document_changes` row in its transaction, under a transaction-level
+ * advisory lock held to COMMIT, so changes become visible in the order of their sequence numbers
+ * (a query sees every change up to the highest it sees; a rolled-back change leaves a gap that is
+ * never filled). That makes catching up exact: `refresh()` reads the changes after the last one
+ * applied here, in one query, and applies them (summaries reloaded, cached copies dropped,
+ * generation and onChange listeners) before the request runs. The NOTIFY sent at COMMIT only
+ * triggers the same catch-up sooner. Reads of a whole document check the cached copy's version
+ * against the row on every call anyway.
+ *
+ * The catalogue of summaries is in memory (loaded at open with one query), so `summary`,
+ * `summaries`, `has` and `count` are synchronous, as in the data folder's DocumentStore.
  */
-export class PgDocumentRepository implements DocumentRepository {
+export class PgDocumentRepository implements Corpus {
   private readonly cache: LruCache<CachedDocument>;
   private readonly codec: HistoryCodec;
   private readonly listeners = new Set<(id: string) => void>();
-  /** Change-feed rows written by this process and already applied, waiting for their own NOTIFY. */
-  private readonly ownChanges = new Set<string>();
-  /** Notifications that arrived before this process saw its own COMMIT finish (newest last, bounded). */
-  private readonly early = new Set<string>();
+  /** Document id → its summary, as of the changes applied here. */
+  private readonly catalogue = new Map<string, DocumentSummary>();
+  /** Document id → the sequence number of the change its catalogue entry reflects (absent: as loaded at open). */
+  private readonly seqOf = new Map<string, number>();
+  /** Changes made by this process, applied at their COMMIT, that catching up has not passed yet. */
+  private readonly ownApplied = new Set<number>();
   private changes = 0;
-  /** The highest change-feed sequence number seen here, to replay what was missed while the feed was down. */
-  private lastSeq = 0;
+  /** Every change with a sequence number up to this one is applied here. */
+  private applied = 0;
+  /** The catch-up query running, and the one queued to start after it (see `catchUp`). */
+  private pulling: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
   /** The last write queued per document in this process: writes to one document start in call order. */
   private readonly queues = new Map<string, Promise<unknown>>();
   private feed: pg.Client | null = null;
+  /** False until the catalogue is loaded; a notification heard meanwhile sets `heardWhileLoading`. */
+  private loaded = false;
+  private heardWhileLoading = false;
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private readonly log: (message: string) => void;
+  readonly states: StateBackend;
+  readonly trash: PgTrash;
+  readonly statementIndex: StatementIndexStorage;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -87,13 +123,17 @@ export class PgDocumentRepository implements DocumentRepository {
     this.cache = new LruCache(options.cacheBytes ?? DEFAULT_CACHE_BYTES, (c) => estimateBytes(c.doc));
     this.codec = new HistoryCodec(options.maxHistoryBytes ?? MAX_HISTORY_BYTES);
     this.log = options.log ?? ((m) => console.warn(m));
+    this.states = options.states;
+    this.trash = new PgTrash(pool);
+    this.statementIndex = new PgStatementIndex(pool);
   }
 
   /**
    * A repository over a pool whose database is migrated to this code's schema version (see
-   * migrate.ts; an older schema throws, naming both versions). Starts listening to the change feed.
+   * migrate.ts; an older schema throws, naming both versions). Starts listening to the change
+   * feed, then loads the catalogue.
    */
-  static async open(pool: pg.Pool, options: PgRepositoryOptions = {}): Promise<PgDocumentRepository> {
+  static async open(pool: pg.Pool, options: PgRepositoryOptions): Promise<PgDocumentRepository> {
     const migrations = readMigrations();
     const expected = migrations[migrations.length - 1].version;
     const found = await schemaVersion(pool).catch((err: unknown) => {
@@ -105,10 +145,36 @@ export class PgDocumentRepository implements DocumentRepository {
     const { rows } = await pool.query<{ value: string }>("SELECT value FROM settings WHERE key = 'cursor_key'");
     if (!rows.length) throw new Error('the settings table has no cursor_key row; the database was not set up by the Framewise migrations');
     const repo = new PgDocumentRepository(pool, new CursorSigner(Buffer.from(rows[0].value, 'hex')), options);
-    await repo.listen();
-    const latest = await pool.query<{ seq: string }>('SELECT coalesce(max(seq), 0)::text AS seq FROM document_changes');
-    repo.seen(latest.rows[0].seq);
+    // Listening first: a change committed while the catalogue loads is then heard, and caught up after.
+    if (options.listen !== false) await repo.listen();
+    try {
+      await repo.load();
+      repo.loaded = true;
+      if (repo.heardWhileLoading) await repo.catchUp();
+    } catch (err) {
+      await repo.close();
+      throw storageError(err, 'loading the catalogue');
+    }
     return repo;
+  }
+
+  /** The catalogue and the last change it reflects, from one snapshot. */
+  private async load(): Promise<void> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const latest = await client.query<{ seq: string }>('SELECT coalesce(max(seq), 0)::text AS seq FROM document_changes');
+      const { rows } = await client.query<SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM documents ORDER BY id`);
+      await client.query('COMMIT');
+      this.applied = Number(latest.rows[0].seq);
+      for (const row of rows) this.catalogue.set(row.id, summaryOf(row));
+    } catch (err) {
+      broken = err as Error;
+      throw err;
+    } finally {
+      client.release(broken);
+    }
   }
 
   /** Stops listening to the change feed. The pool stays open (it belongs to the caller). */
@@ -118,6 +184,35 @@ export class PgDocumentRepository implements DocumentRepository {
     const feed = this.feed;
     this.feed = null;
     await feed?.end().catch(() => undefined);
+    await Promise.all([this.pulling, this.queued].map((p) => p?.catch(() => undefined)));
+  }
+
+  // ---- Catalogue ---------------------------------------------------------------------------
+
+  summary(id: string): DocumentSummary | null {
+    const s = this.catalogue.get(id);
+    return s ? { ...s, speakers: [...s.speakers] } : null;
+  }
+
+  summaries(): DocumentSummary[] {
+    return [...this.catalogue.values()].map((s) => ({ ...s, speakers: [...s.speakers] }));
+  }
+
+  has(id: string): boolean {
+    return this.catalogue.has(id);
+  }
+
+  get count(): number {
+    return this.catalogue.size;
+  }
+
+  /**
+   * Catches up with every change committed before this call, through any app server (one query
+   * when there is none), then with the states. Connection loss: StorageUnavailableError.
+   */
+  async refresh(): Promise<void> {
+    await this.catchUp();
+    await this.states.refresh();
   }
 
   // ---- Change feed -------------------------------------------------------------------------
@@ -161,13 +256,11 @@ export class PgDocumentRepository implements DocumentRepository {
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       if (this.closed) return;
-      // Changes made while nobody listened cannot be told apart: forget every cached copy.
+      // Whatever is cached may be stale until caught up: forget it.
       this.cache.clear();
-      this.ownChanges.clear();
-      this.early.clear();
       this.changes++;
       this.listen()
-        .then(() => this.replay())
+        .then(() => this.catchUp())
         .then(
           () => this.log('the PostgreSQL change feed is back'),
           () => this.scheduleReconnect(),
@@ -176,32 +269,72 @@ export class PgDocumentRepository implements DocumentRepository {
     this.reconnectTimer.unref();
   }
 
-  /** Tells listeners of the changes recorded after the last one seen (those made while the feed was down). */
-  private async replay(): Promise<void> {
-    const { rows } = await this.pool.query<{ seq: string; id: string }>('SELECT seq::text AS seq, id FROM document_changes WHERE seq > $1 ORDER BY seq', [this.lastSeq]);
-    for (const row of rows) {
-      this.seen(row.seq);
-      this.applied(row.id);
+  /** A NOTIFY `<seq>:<id>`: a change to catch up with, unless it is applied already. */
+  private received(payload: string): void {
+    const seq = Number(payload.slice(0, payload.indexOf(':')));
+    if (!this.loaded) {
+      this.heardWhileLoading = true;
+      return;
+    }
+    if (!Number.isSafeInteger(seq) || seq <= this.applied) return;
+    this.catchUp().catch((err: Error) => this.log(`catching up with the PostgreSQL change feed failed (${err.message}); the next request tries again`));
+  }
+
+  /**
+   * Applies every change committed before this call. Catch-ups run one at a time; a call made
+   * while one runs joins the one queued after it (whose query starts after this call), never the
+   * running one (whose snapshot may be older than the change the caller must see).
+   */
+  private catchUp(): Promise<void> {
+    if (this.queued) return this.queued;
+    if (!this.pulling) return this.startPull();
+    const queued = this.pulling.catch(() => undefined).then(() => {
+      this.queued = null;
+      return this.startPull();
+    });
+    this.queued = queued;
+    return queued;
+  }
+
+  private startPull(): Promise<void> {
+    const pulling = this.pull().finally(() => {
+      if (this.pulling === pulling) this.pulling = null;
+    });
+    this.pulling = pulling;
+    return pulling;
+  }
+
+  /** Reads the changes after `applied` with the current summaries of their documents (one snapshot per query) and applies them. */
+  private async pull(): Promise<void> {
+    for (;;) {
+      const { rows } = await this.read(
+        'catching up with changes made by other servers',
+        `SELECT c.seq::text AS seq, c.id AS changed, d.${SUMMARY_COLUMNS.split(', ').join(', d.')}
+           FROM document_changes c LEFT JOIN documents d ON d.id = c.id
+          WHERE c.seq > $1 ORDER BY c.seq LIMIT ${CATCH_UP_ROWS}`,
+        [this.applied],
+      );
+      for (const row of rows as Array<Partial<SummaryRow> & { seq: string; changed: string }>) {
+        const seq = Number(row.seq);
+        if (seq <= this.applied) continue;
+        const id = row.changed;
+        if (seq >= (this.seqOf.get(id) ?? 0)) {
+          // The row is the document as of this query, which is at or after this change.
+          this.seqOf.set(id, seq);
+          if (row.id === null || row.id === undefined) this.catalogue.delete(id);
+          else this.catalogue.set(id, summaryOf(row as SummaryRow));
+        }
+        this.applied = seq;
+        if (this.ownApplied.delete(seq)) continue; // applied at its COMMIT here
+        this.cache.delete(id);
+        this.announce(id);
+      }
+      if (rows.length < CATCH_UP_ROWS) return;
     }
   }
 
-  private seen(seq: string): void {
-    this.lastSeq = Math.max(this.lastSeq, Number(seq));
-  }
-
-  private received(payload: string): void {
-    const at = payload.indexOf(':');
-    if (at < 0) return;
-    this.seen(payload.slice(0, at));
-    if (this.ownChanges.delete(payload)) return;
-    this.early.add(payload);
-    if (this.early.size > 1000) this.early.delete(this.early.values().next().value!);
-    this.applied(payload.slice(at + 1));
-  }
-
-  /** Document `id` changed (here or elsewhere): forget its cached copy, bump the generation, tell listeners. */
-  private applied(id: string): void {
-    this.cache.delete(id);
+  /** Document `id` changed (here or elsewhere): bump the generation, tell listeners. */
+  private announce(id: string): void {
     this.changes++;
     for (const listener of this.listeners) listener(id);
   }
@@ -384,16 +517,78 @@ export class PgDocumentRepository implements DocumentRepository {
     return done.doc;
   }
 
-  /** After COMMIT: the cache holds what was written, and the change is applied here without waiting for its NOTIFY. */
-  private committed(seq: string, id: string, now: CachedDocument | null): void {
-    const payload = `${seq}:${id}`;
-    this.seen(seq);
-    // Its NOTIFY may have come first (it travels on another connection): then it was applied already.
-    if (!this.early.delete(payload)) {
-      this.ownChanges.add(payload);
-      this.applied(id);
+  /** Moves the document row to the trash with `record`, in one transaction (with its change-feed row). */
+  async moveToTrash(id: string, record: TrashRecord): Promise<DocumentRecord | null> {
+    if (record.id !== id) throw new Error(`the trash record of ${JSON.stringify(record.id)} was given for document ${id}`);
+    return this.inTurn(id, async () => {
+      const done = await this.transaction('moving a document to the trash', async (c) => {
+        // The record moves inside the database, as stored: no round trip of the JSON through this process.
+        const { rows } = await c.query(
+          `WITH gone AS (DELETE FROM documents WHERE id = $1 RETURNING id, record)
+           INSERT INTO trash (id, record, title, deleted_at, deleted_by) SELECT id, record, $2, $3, $4 FROM gone
+           ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record, title = EXCLUDED.title, deleted_at = EXCLUDED.deleted_at, deleted_by = EXCLUDED.deleted_by
+           RETURNING record`,
+          [id, record.title, new Date(record.deletedAt), record.deletedBy],
+        );
+        if (!rows.length) return null;
+        return { doc: (rows[0] as { record: DocumentRecord }).record, seq: await recordChange(c, id, 'delete') };
+      });
+      if (!done) return null;
+      this.committed(done.seq, id, null);
+      return done.doc;
+    });
+  }
+
+  /**
+   * Brings a document back from the trash in one transaction: DocumentIdTaken (nothing changes)
+   * when a document with its id exists again, an Error when it is not in the trash.
+   */
+  async restoreFromTrash(id: string): Promise<DocumentRecord> {
+    return this.inTurn(id, async () => {
+      const done = await this.transaction('restoring a document from the trash', async (c) => {
+        const { rows } = await c.query('DELETE FROM trash WHERE id = $1 RETURNING record', [id]);
+        if (!rows.length) throw new Error(`no document with id "${id}" in the trash`);
+        const doc = (rows[0] as { record: DocumentRecord }).record;
+        const parsed = documentFileSchema.safeParse(doc);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new Error(`the trashed document ${id} cannot be restored: it does not match the document schema: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+        }
+        if (doc.id !== id) throw new Error(`the trashed document ${id} cannot be restored: it holds document ${JSON.stringify(doc.id)}`);
+        const inserted = await c.query(
+          `INSERT INTO documents (id, version, record, title, title_key, outlet, outlet_key, published_at, url, rev, label_count, review_count, status, status_rank, speakers, body, search)
+           VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, ${SEARCH_VECTOR})
+           ON CONFLICT (id) DO NOTHING`,
+          rowOf(doc),
+        );
+        if (inserted.rowCount === 0) throw new DocumentIdTaken(id);
+        return { doc, seq: await recordChange(c, id, 'create') };
+      });
+      this.committed(done.seq, id, { version: 1, doc: done.doc });
+      return cloneDocument(done.doc);
+    });
+  }
+
+  /**
+   * After COMMIT: the change is applied here at once (catalogue, cache, generation, listeners),
+   * unless a catch-up already passed it; the catch-up that reaches it later only notes it.
+   */
+  private committed(seqText: string, id: string, now: CachedDocument | null): void {
+    const seq = Number(seqText);
+    const fresh = seq > this.applied;
+    if (seq >= (this.seqOf.get(id) ?? 0)) {
+      this.seqOf.set(id, seq);
+      if (now) this.catalogue.set(id, summarize(now.doc));
+      else this.catalogue.delete(id);
     }
-    if (now) this.cache.set(id, now);
+    if (fresh) {
+      this.ownApplied.add(seq);
+      this.cache.delete(id);
+      this.announce(id);
+      // Without a change feed nothing may catch up for a long while: keep the set small.
+      if (this.ownApplied.size > 10_000) this.catchUp().catch(() => undefined);
+    }
+    if (now && seq >= (this.seqOf.get(id) ?? 0)) this.cache.set(id, now);
   }
 
   // ---- Connections -------------------------------------------------------------------------
@@ -462,8 +657,13 @@ function rowOf(doc: DocumentRecord): unknown[] {
   ];
 }
 
-/** Appends to the change feed (NOTIFY goes out at COMMIT); answers the change's sequence number. */
+/**
+ * Appends to the change feed (NOTIFY goes out at COMMIT); answers the change's sequence number.
+ * The advisory lock, held until COMMIT, makes changes commit in the order of their numbers (see
+ * PgDocumentRepository). It is taken last, so only the end of each write transaction waits.
+ */
 async function recordChange(c: pg.PoolClient, id: string, kind: 'create' | 'update' | 'delete'): Promise<string> {
+  await c.query('SELECT pg_advisory_xact_lock($1)', [CHANGE_FEED_LOCK]);
   const { rows } = await c.query(
     `WITH change AS (INSERT INTO document_changes (id, kind) VALUES ($1, $2) RETURNING seq)
      SELECT seq::text AS seq, pg_notify('${CHANGES_CHANNEL}', seq::text || ':' || $1) FROM change`,
