@@ -1,9 +1,8 @@
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { latestRevision, type DocumentRecord, type Label } from '../domain/types.js';
 import { commonNameForms, fullNameForms, rejectionKey, type KnownSpeaker, type Suggestion } from '../domain/suggestions.js';
 import { notFound } from '../http-error.js';
-import { corpusSpeakers } from '../domain/documents.js';
 import { createLabel } from './labels.js';
 import { runJob, type SuggestionsJob } from './domain-worker.js';
 
@@ -41,14 +40,14 @@ function cacheKey(doc: DocumentRecord, knownSpeakers: KnownSpeaker[]): string {
 
 /** At most this many documents' suggestions are kept (the least recently used go first). */
 const CACHED_DOCUMENTS = 64;
-const cache = new WeakMap<DocumentStore, Map<string, { key: string; result: Promise<Suggestion[]> }>>();
+const cache = new WeakMap<Corpus, Map<string, { key: string; result: Promise<Suggestion[]> }>>();
 
 /**
  * Open suggestions on the latest text, computed once per document revision, label set, rejection
  * list and known speakers (later calls, accept and reject included, reuse them), on the worker
  * thread when the work is over SUGGESTIONS_WORKER_THRESHOLD. The list is shared: do not mutate it.
  */
-export function listSuggestions(store: DocumentStore, doc: DocumentRecord, knownSpeakers: KnownSpeaker[] = knownSpeakersFor(store)): Promise<Suggestion[]> {
+export function listSuggestions(store: Corpus, doc: DocumentRecord, knownSpeakers: KnownSpeaker[] = knownSpeakersFor(store)): Promise<Suggestion[]> {
   const perStore = cache.get(store) ?? new Map<string, { key: string; result: Promise<Suggestion[]> }>();
   cache.set(store, perStore);
   const key = cacheKey(doc, knownSpeakers);
@@ -72,18 +71,45 @@ export function listSuggestions(store: DocumentStore, doc: DocumentRecord, known
   return result;
 }
 
-type FormsState = { forms: Map<string, { rev: number; forms: string[] }>; pass: Promise<void> | null };
+type FormsState = {
+  forms: Map<string, { rev: number; forms: string[] }>;
+  pass: Promise<void> | null;
+  /** Goes up whenever `forms` changes. */
+  version: number;
+  /** The last answer, kept while neither the corpus (`generation`) nor `forms` changed. */
+  known: { generation: number; version: number; speakers: KnownSpeaker[] } | null;
+  labelled: { generation: number; speakers: string[] } | null;
+};
 
 /** Each document's name forms, per store, recomputed only for documents whose revision changed. */
-const formsCache = new WeakMap<DocumentStore, FormsState>();
+const formsCache = new WeakMap<Corpus, FormsState>();
 
 /** The background pass reads documents for at most this many milliseconds before giving the event loop a turn. */
 export const NAME_FORMS_SLICE_MS = 10;
 
-function formsState(store: DocumentStore): FormsState {
-  const state = formsCache.get(store) ?? { forms: new Map<string, { rev: number; forms: string[] }>(), pass: null };
-  formsCache.set(store, state);
+function formsState(store: Corpus): FormsState {
+  let state = formsCache.get(store);
+  if (!state) {
+    state = { forms: new Map(), pass: null, version: 0, known: null, labelled: null };
+    formsCache.set(store, state);
+  }
   return state;
+}
+
+/**
+ * Every speaker reviewers put on a label across the corpus (from the catalogue), most used first,
+ * then alphabetically; computed once per corpus generation (a request reads no summary again).
+ * Shared: do not mutate.
+ */
+export function labelSpeakers(store: Corpus): string[] {
+  const state = formsState(store);
+  if (state.labelled?.generation === store.generation) return state.labelled.speakers;
+  const generation = store.generation;
+  const counts = new Map<string, number>();
+  for (const s of store.summaries()) for (const sp of s.speakers) counts.set(sp, (counts.get(sp) ?? 0) + 1);
+  const speakers = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([sp]) => sp);
+  state.labelled = { generation, speakers };
+  return speakers;
 }
 
 /**
@@ -93,20 +119,27 @@ function formsState(store: DocumentStore): FormsState {
  * name forms are read from its text once per revision by a background pass (started here when any
  * document is new or changed, a turn of the event loop every NAME_FORMS_SLICE_MS), and the answer
  * counts what is known so far: a document just created or revised adds its spellings once the
- * pass has read it (`whenIdle` waits for that).
+ * pass has read it (`whenIdle` waits for that). The answer is kept until a document changes or the
+ * pass learns more, so a request in a quiet corpus does no corpus-wide work. Shared: do not mutate.
  */
-export function knownSpeakersFor(store: DocumentStore): KnownSpeaker[] {
-  const entries = store.list();
+export function knownSpeakersFor(store: Corpus): KnownSpeaker[] {
   const state = formsState(store);
+  const generation = store.generation;
+  if (state.known?.generation === generation && state.known.version === state.version) return state.known.speakers;
+  const entries = store.summaries();
   if (entries.some((e) => state.forms.get(e.id)?.rev !== e.rev)) state.pass ??= readNameForms(store, state).finally(() => (state.pass = null));
-  const live = new Set(entries.map((e) => e.id));
-  for (const id of state.forms.keys()) if (!live.has(id)) state.forms.delete(id);
+  if (state.forms.size > entries.length || entries.some((e) => !state.forms.has(e.id))) {
+    const live = new Set(entries.map((e) => e.id));
+    for (const id of state.forms.keys()) if (!live.has(id)) state.forms.delete(id);
+  }
   const perDocument = entries.map((e) => state.forms.get(e.id)?.forms ?? []);
-  return [...corpusSpeakers(entries), ...commonNameForms(perDocument)];
+  const speakers = [...labelSpeakers(store), ...commonNameForms(perDocument)];
+  state.known = { generation, version: state.version, speakers };
+  return speakers;
 }
 
 /** Resolves once every document's name forms are known at its current revision (starts the background pass if needed). */
-export async function whenIdle(store: DocumentStore): Promise<void> {
+export async function whenIdle(store: Corpus): Promise<void> {
   for (;;) {
     knownSpeakersFor(store);
     const pass = formsState(store).pass;
@@ -123,11 +156,11 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * slice of NAME_FORMS_SLICE_MS is used up. A document that cannot be read counts as naming nobody
  * at that revision.
  */
-async function readNameForms(store: DocumentStore, state: FormsState): Promise<void> {
+async function readNameForms(store: Corpus, state: FormsState): Promise<void> {
   await nextTurn(); // never on the request that started the pass
   let sliceStart = performance.now();
   for (;;) {
-    const stale = store.list().filter((e) => state.forms.get(e.id)?.rev !== e.rev);
+    const stale = store.summaries().filter((e) => state.forms.get(e.id)?.rev !== e.rev);
     if (stale.length === 0) return;
     for (const e of stale) {
       let forms: string[] = [];
@@ -137,7 +170,8 @@ async function readNameForms(store: DocumentStore, state: FormsState): Promise<v
       } catch {
         // unreadable: no forms at this revision (the next revision is read again)
       }
-      state.forms.set(e.id, { rev: e.rev, forms }); // a revision made meanwhile is listed with a higher rev: read again on the next round
+      state.forms.set(e.id, { rev: e.rev, forms });
+      state.version++; // a revision made meanwhile is listed with a higher rev: read again on the next round
       if (performance.now() - sliceStart >= NAME_FORMS_SLICE_MS) {
         await nextTurn();
         sliceStart = performance.now();
@@ -146,20 +180,20 @@ async function readNameForms(store: DocumentStore, state: FormsState): Promise<v
   }
 }
 
-async function findSuggestion(store: DocumentStore, doc: DocumentRecord, suggestionId: string, knownSpeakers?: KnownSpeaker[]): Promise<Suggestion> {
+async function findSuggestion(store: Corpus, doc: DocumentRecord, suggestionId: string, knownSpeakers?: KnownSpeaker[]): Promise<Suggestion> {
   const found = (await listSuggestions(store, doc, knownSpeakers)).find((s) => s.id === suggestionId);
   if (!found) throw notFound(`no open suggestion "${suggestionId.slice(0, 100)}" on the latest revision of "${doc.id}"`);
   return found;
 }
 
 /** Turns a suggestion into a label with its speaker, cue and sourcing; 409 when `rev` is stale. */
-export async function acceptSuggestion(store: DocumentStore, project: ProjectStore, doc: DocumentRecord, suggestionId: string, rev: number, actor: string, knownSpeakers?: KnownSpeaker[]): Promise<Label> {
+export async function acceptSuggestion(store: Corpus, project: ProjectStore, doc: DocumentRecord, suggestionId: string, rev: number, actor: string, knownSpeakers?: KnownSpeaker[]): Promise<Label> {
   const s = await findSuggestion(store, doc, suggestionId, knownSpeakers);
   return createLabel(store, project, doc.id, { start: s.start, end: s.end, type: s.type, rev, speaker: s.speaker, cue: s.cue, sourcing: s.sourcing }, actor);
 }
 
 /** Remembers that the suggestion is wrong, by type and words, so it stays away after revisions. */
-export async function rejectSuggestion(store: DocumentStore, doc: DocumentRecord, suggestionId: string, actor: string): Promise<Suggestion> {
+export async function rejectSuggestion(store: Corpus, doc: DocumentRecord, suggestionId: string, actor: string): Promise<Suggestion> {
   const s = await findSuggestion(store, doc, suggestionId);
   await store.update(doc.id, (draft) => {
     draft.rejectedSuggestions = [...(draft.rejectedSuggestions ?? []), rejectionKey(s)];

@@ -1,18 +1,17 @@
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import type { KnownSpeaker } from '../domain/suggestions.js';
-import { corpusSpeakers } from '../domain/documents.js';
 import { knownSpeakerEntities } from './speakers.js';
-import { knownSpeakersFor } from './suggestions.js';
+import { knownSpeakersFor, labelSpeakers } from './suggestions.js';
 
 /**
  * The speakers suggestions may credit, for a caller who may see only `labelNames` on labels (blind
  * labelling; `null`: no limit): those names, then the full names read off the corpus's texts,
  * without any name taken from another annotator's labels.
  */
-export function knownSpeakersVisible(store: DocumentStore, labelNames: string[] | null): KnownSpeaker[] {
+export function knownSpeakersVisible(store: Corpus, labelNames: string[] | null): KnownSpeaker[] {
   if (labelNames === null) return knownSpeakersFor(store);
   const allowed = new Set(labelNames);
-  const fromLabels = new Set(corpusSpeakers(store.list()));
+  const fromLabels = new Set(labelSpeakers(store));
   return [...labelNames, ...knownSpeakersFor(store).filter((k) => typeof k !== 'string' || !fromLabels.has(k) || allowed.has(k))];
 }
 
@@ -21,7 +20,7 @@ export function knownSpeakersVisible(store: DocumentStore, labelNames: string[] 
  * speaker on a label, or, for a caller limited to `labelNames`, only those (entities are made from
  * whichever label first named them, so they would tell another annotator's names).
  */
-export function speakerChoices(store: DocumentStore, labelNames: string[] | null): string[] {
+export function speakerChoices(store: Corpus, labelNames: string[] | null): string[] {
   if (labelNames !== null) return labelNames;
-  return [...new Set([...knownSpeakerEntities(store).flatMap((s) => [s.name, ...s.aliases]), ...corpusSpeakers(store.list())])];
+  return [...new Set([...knownSpeakerEntities(store).flatMap((s) => [s.name, ...s.aliases]), ...labelSpeakers(store)])];
 }
