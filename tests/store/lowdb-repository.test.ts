@@ -1,5 +1,7 @@
-import { rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { DocumentStore } from '../../server/store/document-store.js';
+import { statementIndexPath } from '../../server/store/index-files.js';
 import { tempDataDir } from '../helpers/app.js';
 import { repositoryContract } from './repository-contract.js';
 
@@ -17,6 +19,11 @@ repositoryContract('lowdb files', async ({ maxHistoryBytes }) => {
     reopen: async () => {
       await repo.close();
       return open();
+    },
+    damageStatementIndex: async (bytes) => {
+      const file = statementIndexPath(dataDir);
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, bytes);
     },
     cleanup: async () => {
       for (const s of stores) await s.close();

@@ -33,6 +33,14 @@ repositoryContract('PostgreSQL', async ({ maxHistoryBytes }) => {
   return {
     repo,
     reopen: open,
+    damageStatementIndex: async (bytes) => {
+      const client = await sql(url);
+      try {
+        await client.query('UPDATE statement_index_snapshot SET content = $1', [bytes]);
+      } finally {
+        await client.end();
+      }
+    },
     cleanup: async () => {
       for (const s of stores) await s.close();
     },

@@ -1,15 +1,21 @@
 /**
- * The contract every DocumentRepository backend passes (lowdb files today, PostgreSQL next):
- * call `repositoryContract(name, factory)` from a test file of the backend.
+ * The contract every Corpus backend passes (lowdb files, PostgreSQL): the DocumentRepository seam,
+ * then the catalogue, trash and statement index snapshot of server/store/corpus.ts.
+ * Call `repositoryContract(name, factory)` from a test file of the backend.
  */
 import type { DocumentRecord, Label } from '../../server/domain/types.js';
 import { createDocument } from '../../server/domain/documents.js';
-import type { DocumentRepository } from '../../server/store/repository.js';
+import type { Corpus, TrashRecord } from '../../server/store/corpus.js';
+import { DocumentIdTaken } from '../../server/store/document-store.js';
+import type { StoredStatementIndex } from '../../server/store/index-files.js';
+import { TRASH_DAYS } from '../../server/store/trash.js';
 
 export interface ContractSubject {
-  repo: DocumentRepository;
+  repo: Corpus;
   /** The same data opened again (a restart); omit when the backend has no persistence. */
-  reopen?: () => Promise<DocumentRepository>;
+  reopen?: () => Promise<Corpus>;
+  /** Overwrites the stored statement index snapshot with `bytes`, behind the backend's back (a damaged file or row). */
+  damageStatementIndex: (bytes: string) => Promise<void>;
   cleanup: () => Promise<void>;
 }
 
@@ -44,7 +50,7 @@ async function statusOf(promise: Promise<unknown>): Promise<number | string> {
 export function repositoryContract(name: string, factory: RepositoryFactory): void {
   describe(`DocumentRepository contract: ${name}`, () => {
     let subject: ContractSubject;
-    let repo: DocumentRepository;
+    let repo: Corpus;
     beforeEach(async () => {
       subject = await factory({});
       repo = subject.repo;
@@ -337,6 +343,179 @@ export function repositoryContract(name: string, factory: RepositoryFactory): vo
         expect(await again.getDocument('p1')).toEqual(before);
         expect((await again.listPage()).items.map((s) => [s.id, s.rev, s.outlet])).toEqual([['p1', 2, 'Wire']]);
         expect((await again.search('noon')).items.map((h) => h.summary.id)).toEqual(['p1']);
+      });
+    });
+
+    describe('catalogue', () => {
+      it('when documents are created, updated and deleted, then summary, summaries, has and count follow at once, without a read', async () => {
+        expect(repo.count).toBe(0);
+        expect(repo.summaries()).toEqual([]);
+        await repo.create(makeDoc('c1', { outlet: 'Wire', publishedAt: '2024-02-02', url: 'https://example.org/c1' }, 'Ann said “yes”.'));
+        await repo.create(makeDoc('c2'));
+        expect(repo.count).toBe(2);
+        expect(repo.has('c1')).toBe(true);
+        expect(repo.has('nope')).toBe(false);
+        expect(repo.summary('nope')).toBeNull();
+        expect(repo.summary('c1')).toEqual({
+          id: 'c1', title: 'Title c1', outlet: 'Wire', publishedAt: '2024-02-02', url: 'https://example.org/c1',
+          rev: 1, labelCount: 0, reviewCount: 0, status: 'unlabelled', speakers: [],
+        });
+        await repo.update('c1', (d) => {
+          d.meta.title = 'Renamed';
+          d.labels.push(label(d, 'yes', { speaker: 'Ann', anchor: { state: 'fuzzy', method: 'quote', fromRev: 1 } }));
+        });
+        expect(repo.summary('c1')).toMatchObject({ title: 'Renamed', labelCount: 1, reviewCount: 1, status: 'needs-review', speakers: ['Ann'] });
+        expect(repo.summaries().map((s) => s.id).sort()).toEqual(['c1', 'c2']);
+        // summaries() is a fresh array each time.
+        repo.summaries().pop();
+        expect(repo.count).toBe(2);
+        expect(repo.summaries()).toHaveLength(2);
+        await repo.delete('c2');
+        expect(repo.has('c2')).toBe(false);
+        expect(repo.summary('c2')).toBeNull();
+        expect(repo.count).toBe(1);
+        await repo.refresh();
+        expect(repo.summaries().map((s) => s.id)).toEqual(['c1']);
+        if (subject.reopen) {
+          const again = await subject.reopen();
+          expect(again.summaries()).toEqual(repo.summaries());
+          expect(again.count).toBe(1);
+        }
+      });
+
+      it('when an update is refused, then the summary is as it was', async () => {
+        await repo.create(makeDoc('c1'));
+        const before = repo.summary('c1');
+        await expect(repo.update('c1', (d) => {
+          d.meta.title = 'half done';
+          throw new Error('refused');
+        })).rejects.toThrow('refused');
+        expect(repo.summary('c1')).toEqual(before);
+      });
+    });
+
+    describe('trash', () => {
+      const day = 24 * 60 * 60 * 1000;
+      const NOW_MS = Date.parse('2026-03-01T12:00:00.000Z');
+      const record = (id: string, daysAgo: number, title = `Title ${id}`): TrashRecord => ({
+        id, title, deletedAt: new Date(NOW_MS - daysAgo * day).toISOString(), deletedBy: 'editor-1',
+      });
+
+      it('when a document is moved to the trash and restored, then it comes back identical, and the trash, catalogue, reads and lists follow each step', async () => {
+        const doc = makeDoc('t1', { outlet: 'Wire', url: 'https://example.org/t1' }, 'A long walrus text.');
+        await repo.create(structuredClone(doc));
+        await repo.update('t1', (d) => {
+          d.labels.push(label(d, 'walrus', { speaker: 'Ann' }));
+          d.revisions.push({ rev: 2, text: 'A longer walrus text.', createdAt: NOW, author: 'tester', message: 'more' });
+        });
+        const before = await repo.getDocument('t1');
+        const heard: string[] = [];
+        const stop = repo.onChange((id) => heard.push(id));
+        const g0 = repo.generation;
+
+        const moved = await repo.moveToTrash('t1', record('t1', 0));
+        expect(moved).toEqual(before);
+        expect(await repo.getDocument('t1')).toBeNull();
+        expect(repo.has('t1')).toBe(false);
+        expect(repo.count).toBe(0);
+        expect((await repo.listPage()).total).toBe(0);
+        expect((await repo.search('walrus')).items).toEqual([]);
+        expect(await repo.findByUrl('https://example.org/t1')).toEqual([]);
+        expect(await repo.trash.has('t1')).toBe(true);
+        expect(await repo.trash.list()).toEqual([record('t1', 0)]);
+        expect(await repo.moveToTrash('t1', record('t1', 0))).toBeNull();
+
+        const restored = await repo.restoreFromTrash('t1');
+        expect(restored).toEqual(before);
+        expect(await repo.getDocument('t1')).toEqual(before);
+        expect(repo.summary('t1')).toMatchObject({ id: 't1', rev: 2, labelCount: 1, speakers: ['Ann'] });
+        expect(await repo.trash.has('t1')).toBe(false);
+        expect(await repo.trash.list()).toEqual([]);
+        expect((await repo.search('longer')).items.map((h) => h.summary.id)).toEqual(['t1']);
+        expect(await repo.findByUrl('https://example.org/t1')).toEqual(['t1']);
+        stop();
+        expect(heard).toEqual(['t1', 't1']);
+        expect(repo.generation).toBeGreaterThanOrEqual(g0 + 2);
+        await expect(repo.restoreFromTrash('t1')).rejects.toThrow('no document with id "t1" in the trash');
+        if (subject.reopen) expect(await (await subject.reopen()).getDocument('t1')).toEqual(before);
+      });
+
+      it('when a document with the id of a trashed one exists again, then restoring is refused with DocumentIdTaken and both stay as they were', async () => {
+        await repo.create(makeDoc('t1', { title: 'First' }));
+        const first = await repo.moveToTrash('t1', record('t1', 1, 'First'));
+        await repo.create(makeDoc('t1', { title: 'Second' }));
+        const err = await repo.restoreFromTrash('t1').catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(DocumentIdTaken);
+        expect((err as Error).message).toBe('a document with id "t1" exists already');
+        expect((await repo.getDocument('t1'))!.meta.title).toBe('Second');
+        expect(repo.summary('t1')!.title).toBe('Second');
+        expect(await repo.trash.list()).toEqual([record('t1', 1, 'First')]);
+        // Once the new one is trashed in its turn, the trash holds the newest, and it comes back.
+        await repo.moveToTrash('t1', record('t1', 0, 'Second'));
+        expect(await repo.trash.list()).toEqual([record('t1', 0, 'Second')]);
+        expect((await repo.restoreFromTrash('t1')).meta.title).toBe('Second');
+        expect(first!.meta.title).toBe('First');
+      });
+
+      it(`when the trash is purged, then exactly the documents deleted more than ${TRASH_DAYS} days before are deleted for good, newest listed first`, async () => {
+        for (const id of ['old', 'edge', 'new', 'newest']) await repo.create(makeDoc(id));
+        await repo.moveToTrash('old', record('old', TRASH_DAYS + 5));
+        await repo.moveToTrash('edge', record('edge', TRASH_DAYS - 1));
+        await repo.moveToTrash('new', record('new', 2));
+        await repo.moveToTrash('newest', record('newest', 0));
+        expect((await repo.trash.list()).map((r) => r.id)).toEqual(['newest', 'new', 'edge', 'old']);
+        expect(await repo.trash.purge(new Date(NOW_MS))).toEqual(['old']);
+        expect((await repo.trash.list()).map((r) => r.id)).toEqual(['newest', 'new', 'edge']);
+        expect(await repo.trash.has('old')).toBe(false);
+        await expect(repo.restoreFromTrash('old')).rejects.toThrow('no document with id "old" in the trash');
+        expect(await repo.trash.remove('new')).toBe(true);
+        expect(await repo.trash.remove('new')).toBe(false);
+        expect((await repo.trash.empty()).sort()).toEqual(['edge', 'newest']);
+        expect(await repo.trash.list()).toEqual([]);
+        expect(repo.count).toBe(0);
+      });
+    });
+
+    describe('statement index snapshot', () => {
+      const snapshot: StoredStatementIndex = {
+        version: 1,
+        keys: { a1: 'k-a1', 'a2': 'k-a2' },
+        matches: [['a1', 0, 'a2', 3, 0, 5, 2, 7, 5]],
+      };
+
+      it('when a snapshot is written, then it reads back equal, and a second write replaces it whole', async () => {
+        expect(await repo.statementIndex.read(() => {})).toBeNull();
+        await repo.statementIndex.write(snapshot);
+        expect(await repo.statementIndex.read()).toEqual(snapshot);
+        const next = { version: 1, keys: { a3: 'k-a3' }, matches: [] };
+        await repo.statementIndex.write(next);
+        expect(await repo.statementIndex.read()).toEqual(next);
+        if (subject.reopen) expect(await (await subject.reopen()).statementIndex.read()).toEqual(next);
+      });
+
+      it.each([
+        ['bytes that are not JSON', '{"version": 1, "keys": {', 'is not valid JSON'],
+        ['another version', JSON.stringify({ ...snapshot, version: 99 }), 'is not a version 1 statement index'],
+        ['a match naming a document without key', JSON.stringify({ ...snapshot, keys: { a1: 'k-a1' } }), 'holds a malformed match'],
+      ])('when the stored snapshot holds %s, then read gives null and warns once, naming the problem', async (_what, bytes, problem) => {
+        await repo.statementIndex.write(snapshot);
+        await subject.damageStatementIndex(bytes);
+        const warnings: string[] = [];
+        expect(await repo.statementIndex.read((m) => warnings.push(m))).toBeNull();
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toContain(problem);
+        expect(warnings[0]).toContain('it is rebuilt from the documents');
+      });
+    });
+
+    describe('refresh and states', () => {
+      it('when nothing changed elsewhere, then refresh resolves and changes nothing, and the states say where they are', async () => {
+        await repo.create(makeDoc('r1'));
+        const g = repo.generation;
+        await repo.refresh();
+        expect(repo.generation).toBe(g);
+        expect(repo.summaries().map((s) => s.id)).toEqual(['r1']);
+        expect(typeof repo.states.where).toBe('string');
       });
     });
   });
