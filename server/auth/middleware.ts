@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { HttpError } from '../http-error.js';
 import { permissionFor, type Permission } from './permissions.js';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import type { Label } from '../domain/types.js';
 import { layerOf } from '../domain/layers.js';
 import { roleAtLeast, type AuthUser, type Role } from './roles.js';
@@ -102,7 +102,7 @@ export function requireRole(user: AuthUser, needed: Role): void {
 }
 
 /** Checks the request against the permission table (server/auth/permissions.ts). */
-export function authorize(users: UserStore, team: TeamStore, store: DocumentStore): RequestHandler {
+export function authorize(users: UserStore, team: TeamStore, store: Corpus): RequestHandler {
   return async (req, res, next) => {
     const { permission, params } = permissionFor(req.method, req.path);
     if (permission.rule === 'public') return next();
@@ -120,7 +120,7 @@ export function authorize(users: UserStore, team: TeamStore, store: DocumentStor
     if (user.role === 'annotator') await annotatorChecks(permission, params, user.username, store, team);
     req.visibleDocument = (doc) => visibleDocument(doc, user, users, team);
     req.blindAnnotator = isBlindAnnotator(user, users, team);
-    req.visibleSpeakerNames = () => visibleSpeakerNames(user, users, team, (id) => store.get(id));
+    req.visibleSpeakerNames = () => visibleSpeakerNames(user, users, team, (id) => store.getDocument(id));
     next();
   };
 }
@@ -129,7 +129,7 @@ export function authorize(users: UserStore, team: TeamStore, store: DocumentStor
  * An annotator works only on the documents assigned to them, and changes only their own labels.
  * A document or label that does not exist is left for the route to answer (404).
  */
-async function annotatorChecks(permission: Permission, params: Record<string, string>, username: string, store: DocumentStore, team: TeamStore): Promise<void> {
+async function annotatorChecks(permission: Permission, params: Record<string, string>, username: string, store: Corpus, team: TeamStore): Promise<void> {
   if (!permission.assigned && !permission.ownLabel) return;
   const doc = params.id ? await store.getDocument(params.id) : null;
   if (!doc) return;

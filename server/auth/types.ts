@@ -13,7 +13,7 @@ declare global {
       /** True for an annotator under blind labelling: figures over every layer (label counts, statuses) are kept from them. */
       blindAnnotator?: boolean;
       /** Speaker names this user may be offered; `null`: every name in the corpus (auth/visibility.ts). */
-      visibleSpeakerNames?: () => string[] | null;
+      visibleSpeakerNames?: () => Promise<string[] | null>;
     }
   }
 }

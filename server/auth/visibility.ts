@@ -31,12 +31,12 @@ export function visibleDocument(doc: DocumentRecord, user: AuthUser, users: User
  * to them: an entity is made from whichever label first named it, and does not record whose.
  * `null` for everyone else: every name in the corpus.
  */
-export function visibleSpeakerNames(user: AuthUser, users: UserStore, team: TeamStore, get: (id: string) => DocumentRecord | undefined | null): string[] | null {
+export async function visibleSpeakerNames(user: AuthUser, users: UserStore, team: TeamStore, get: (id: string) => Promise<DocumentRecord | undefined | null>): Promise<string[] | null> {
   if (!isBlindAnnotator(user, users, team)) return null;
   const counts = new Map<string, number>();
   for (const [docId, byUser] of Object.entries(team.allAssignments())) {
     if (!byUser[user.username]) continue;
-    const doc = get(docId);
+    const doc = await get(docId);
     if (!doc) continue;
     for (const l of visibleDocument(doc, user, users, team).labels) if (l.speaker) counts.set(l.speaker, (counts.get(l.speaker) ?? 0) + 1);
   }

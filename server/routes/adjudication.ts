@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { SOURCINGS, latestRevision } from '../domain/types.js';
 import { alignCandidates, agreedCandidates } from '../domain/adjudication.js';
@@ -10,7 +10,7 @@ import { badRequest } from '../http-error.js';
 import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
 import { questionPanel } from '../services/answers.js';
-import { loadDocument } from './documents-api.js';
+import { readDocument } from './documents-api.js';
 
 const offset = z.number().int().nonnegative();
 const goldSchema = z
@@ -34,7 +34,7 @@ function formEdits(body: Record<string, unknown>) {
 }
 
 /** /documents/:id/adjudicate (editors) and the gold-layer API. */
-export function adjudicationRoutes(store: DocumentStore, project: ProjectStore): Router {
+export function adjudicationRoutes(store: Corpus, project: ProjectStore): Router {
   const router = Router();
 
   const accept = async (docId: string, body: z.infer<typeof goldSchema>, actor: string) => {
@@ -43,30 +43,30 @@ export function adjudicationRoutes(store: DocumentStore, project: ProjectStore):
     return acceptIntoGold(store, docId, labelId, edits as GoldEdits, actor);
   };
 
-  router.get('/api/documents/:id/adjudication', (req, res) => {
-    const doc = loadDocument(store, req);
+  router.get('/api/documents/:id/adjudication', async (req, res) => {
+    const doc = await readDocument(store, req);
     res.json(alignCandidates(doc.labels, rejectedKeys(doc)));
   });
 
   /** 201 with the gold label: a copy of annotator label `labelId`, optionally edited. */
   router.post('/api/documents/:id/gold', async (req, res) => {
-    const doc = loadDocument(store, req);
+    const doc = await readDocument(store, req);
     const gold = await accept(doc.id, parseWith(goldSchema, req.body ?? {}), actorOf(req));
     res.status(201).location(`/api/documents/${doc.id}/labels/${gold.id}`).json(gold);
   });
 
   router.post('/api/documents/:id/gold/accept-agreed', async (req, res) => {
-    const doc = loadDocument(store, req);
+    const doc = await readDocument(store, req);
     res.status(201).json(await acceptAllAgreed(store, doc.id, actorOf(req)));
   });
 
   router.delete('/api/documents/:id/gold/:labelId', async (req, res) => {
-    const doc = loadDocument(store, req);
+    const doc = await readDocument(store, req);
     res.json({ deleted: await deleteGold(store, doc.id, String(req.params.labelId), actorOf(req)) });
   });
 
   router.get('/documents/:id/adjudicate', async (req, res) => {
-    const doc = loadDocument(store, req);
+    const doc = await readDocument(store, req);
     const { annotators, regions } = alignCandidates(doc.labels, rejectedKeys(doc));
     const gold = doc.labels.filter((l) => layerOf(l) === GOLD).sort((a, b) => a.start - b.start);
     res.render('adjudicate/show', {
@@ -83,25 +83,25 @@ export function adjudicationRoutes(store: DocumentStore, project: ProjectStore):
   });
 
   router.post('/documents/:id/gold', async (req, res) => {
-    const doc = loadDocument(store, req);
+    const doc = await readDocument(store, req);
     await accept(doc.id, parseWith(goldSchema, formEdits(req.body ?? {}), 'form'), actorOf(req));
     res.redirect(303, `/documents/${doc.id}/adjudicate`);
   });
 
   router.post('/documents/:id/gold/accept-agreed', async (req, res) => {
-    const doc = loadDocument(store, req);
+    const doc = await readDocument(store, req);
     await acceptAllAgreed(store, doc.id, actorOf(req));
     res.redirect(303, `/documents/${doc.id}/adjudicate`);
   });
 
   router.post('/documents/:id/gold/reject', async (req, res) => {
-    const doc = loadDocument(store, req);
+    const doc = await readDocument(store, req);
     await setRejected(store, doc.id, String(req.body?.key ?? ''), req.body?.undo !== '1', actorOf(req));
     res.redirect(303, `/documents/${doc.id}/adjudicate`);
   });
 
   router.post('/documents/:id/gold/:labelId/delete', async (req, res) => {
-    const doc = loadDocument(store, req);
+    const doc = await readDocument(store, req);
     await deleteGold(store, doc.id, String(req.params.labelId), actorOf(req));
     res.redirect(303, `/documents/${doc.id}/adjudicate`);
   });

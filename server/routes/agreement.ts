@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import type { TeamStore } from '../auth/team-store.js';
 import { combine, documentStats, MAX_AGREEMENT_ANNOTATORS, type DocumentStats } from '../domain/agreement.js';
 import { isDocumentId } from '../domain/schema.js';
@@ -15,7 +15,7 @@ type Figures = Awaited<ReturnType<typeof figuresOf>>;
  * time; they are kept until a document or an assignment changes (per-document statistics are
  * kept per document version too).
  */
-export function agreementRoutes(store: DocumentStore, team: TeamStore): Router {
+export function agreementRoutes(store: Corpus, team: TeamStore): Router {
   const router = Router();
   const cache = new Map<string, { version: string; stats: DocumentStats }>();
   let corpus: { key: string; figures: Promise<Figures> } | null = null;

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { stringify } from 'csv-stringify/sync';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import { addTemplate, agreementOfAnswers, allAnswers, answersOf, listQuestions, putAnswers, putQuestions } from '../services/answers.js';
 import type { Answer, AnswerValue, Question } from '../domain/questions/types.js';
 import { latestRevision } from '../domain/types.js';
@@ -43,7 +43,7 @@ function w3c(a: Answer, q: Question | undefined) {
 }
 
 /** Document-level questions (project), their answers per annotator and gold, exports and agreement. */
-export function answerRoutes(store: DocumentStore): Router {
+export function answerRoutes(store: Corpus): Router {
   const router = Router();
 
   router.get('/api/questions', async (_req, res) => {

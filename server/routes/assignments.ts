@@ -1,12 +1,13 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import type { UserStore } from '../auth/user-store.js';
 import type { TeamStore } from '../auth/team-store.js';
 import { assignmentStatus, dealRoundRobin, type AssignmentStatus } from '../domain/assignments.js';
 import { badRequest, HttpError, notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
 import { readDocument } from './documents-api.js';
+import type { AssignmentStatuses } from './document-list.js';
 import { MAX_PAGE_SIZE } from '../store/repository.js';
 
 /** Most annotators on one document (agreement is computed over them: see domain/agreement.ts). */
@@ -30,13 +31,15 @@ export interface AssignmentView {
 }
 
 /** Assignments, submission, the annotator's queue and the editors' overview. */
-export function assignmentRoutes(store: DocumentStore, users: UserStore, team: TeamStore): Router {
+export function assignmentRoutes(store: Corpus, users: UserStore, team: TeamStore): Router {
   const router = Router();
 
-  const statusesOf = (docId: string): AssignmentView[] => {
-    const doc = store.get(docId);
-    return Object.entries(team.assignmentsOf(docId))
-      .map(([username, a]) => ({ username, status: assignmentStatus(a.submittedAt, doc?.labels ?? [], username), assignedAt: a.assignedAt, ...(a.submittedAt ? { submittedAt: a.submittedAt } : {}) }))
+  /** Who is assigned to a document and how far they are; the document is read only when someone assigned has not submitted. */
+  const statusesOf = async (docId: string): Promise<AssignmentView[]> => {
+    const assigned = Object.entries(team.assignmentsOf(docId));
+    const labels = assigned.some(([, a]) => !a.submittedAt) ? ((await store.getDocument(docId))?.labels ?? []) : [];
+    return assigned
+      .map(([username, a]) => ({ username, status: assignmentStatus(a.submittedAt, labels, username), assignedAt: a.assignedAt, ...(a.submittedAt ? { submittedAt: a.submittedAt } : {}) }))
       .sort((a, b) => a.username.localeCompare(b.username));
   };
 
@@ -53,26 +56,29 @@ export function assignmentRoutes(store: DocumentStore, users: UserStore, team: T
   };
 
   /** Under blind labelling an annotator is not told how far the others are ("in progress" means "has labels"). */
-  const statusesFor = (req: Request) => (docId: string): (AssignmentView | Omit<AssignmentView, 'status'>)[] =>
-    req.blindAnnotator ? statusesOf(docId).map(({ status, ...rest }) => (rest.username === req.user?.username ? { ...rest, status } : rest)) : statusesOf(docId);
+  const statusesFor = (req: Request) => async (docId: string): Promise<(AssignmentView | Omit<AssignmentView, 'status'>)[]> => {
+    const all = await statusesOf(docId);
+    return req.blindAnnotator ? all.map(({ status, ...rest }) => (rest.username === req.user?.username ? { ...rest, status } : rest)) : all;
+  };
 
-  // The document list (another router) shows per document who is assigned and how far they are.
+  // The document list (another router) shows per document who is assigned and how far they are:
+  // it awaits these statuses for the documents of its page (see AssignmentStatuses in document-list.ts).
   const listLocals: RequestHandler = (req, res, next) => {
-    res.locals.assignmentsOf = statusesFor(req);
+    res.locals.assignmentStatuses = statusesFor(req) satisfies AssignmentStatuses;
     next();
   };
   router.get('/', listLocals);
 
   router.get('/api/documents/:id/assignments', async (req, res) => {
     const doc = await readDocument(store, req);
-    res.json({ document: doc.id, annotators: statusesFor(req)(doc.id) });
+    res.json({ document: doc.id, annotators: await statusesFor(req)(doc.id) });
   });
 
   router.put('/api/documents/:id/assignments', async (req, res) => {
     const doc = await readDocument(store, req);
     const body = parseWith(assignSchema, req.body ?? {});
     await team.assign({ [doc.id]: checkAnnotators(body.annotators) }, req.user!.username);
-    res.json({ document: doc.id, annotators: statusesOf(doc.id) });
+    res.json({ document: doc.id, annotators: await statusesOf(doc.id) });
   });
 
   /** Deals documents (all, or those the filter keeps) to annotators round-robin, N per document. */
@@ -122,24 +128,26 @@ export function assignmentRoutes(store: DocumentStore, users: UserStore, team: T
   });
 
   /** The signed-in user's queue: documents assigned to them, with a progress bar. */
-  router.get('/queue', (req, res) => {
+  router.get('/queue', async (req, res) => {
     const me = req.user!.username;
-    const items = Object.entries(team.allAssignments())
-      .filter(([, byUser]) => byUser[me])
-      .map(([docId]) => {
-        const entry = store.summary(docId);
-        const status = statusesOf(docId).find((s) => s.username === me)!;
-        return entry ? { id: docId, title: entry.title, outlet: entry.outlet, status: status.status } : null;
-      })
-      .filter((x): x is NonNullable<typeof x> => x !== null)
+    const mine: { id: string; title: string; outlet: string | undefined; status: AssignmentStatus }[] = [];
+    for (const [docId, byUser] of Object.entries(team.allAssignments())) {
+      const a = byUser[me];
+      const entry = a ? store.summary(docId) : null;
+      if (!a || !entry) continue;
+      const labels = a.submittedAt ? [] : ((await store.getDocument(docId))?.labels ?? []);
+      mine.push({ id: docId, title: entry.title, outlet: entry.outlet, status: assignmentStatus(a.submittedAt, labels, me) });
+    }
+    const items = mine
       .sort((a, b) => Number(a.status === 'submitted') - Number(b.status === 'submitted') || a.title.localeCompare(b.title));
     const submitted = items.filter((i) => i.status === 'submitted').length;
     res.render('queue/index', { title: 'My queue', items, submitted });
   });
 
   /** Editors: who is assigned where, and the round-robin form. */
-  router.get('/assignments', (_req, res) => {
-    const rows = store.list().map((e) => ({ id: e.id, title: e.title, outlet: e.outlet, annotators: statusesOf(e.id) }));
+  router.get('/assignments', async (_req, res) => {
+    const rows = [];
+    for (const e of store.summaries()) rows.push({ id: e.id, title: e.title, outlet: e.outlet, annotators: await statusesOf(e.id) });
     const annotators = users.list().filter((u) => u.role === 'annotator' && !u.disabled).map((u) => u.username);
     res.render('assignments/index', { title: 'Assignments', rows, annotators, perDocument: team.settings().annotatorsPerDocument, error: null });
   });

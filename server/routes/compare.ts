@@ -1,6 +1,6 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { filterClusters, type ClusterFilter } from '../domain/compare/filters.js';
 import { outletList } from '../domain/compare/outlet-stats.js';
@@ -10,6 +10,7 @@ import type { StatementCluster } from '../domain/compare/types.js';
 import { typeName } from '../domain/label-types.js';
 import { badRequest, notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
+import { statementsNow } from './statement-index-state.js';
 import { AppendOnlyPager, MAX_PAGE } from './page-query.js';
 import { occurrenceOf, queryWords, searchStatements, type PassageHit } from '../domain/compare/search.js';
 import { sameName } from '../domain/compare/names.js';
@@ -71,7 +72,7 @@ function passageJson(p: PassageHit) {
   };
 }
 
-export function compareRoutes(store: DocumentStore, project: ProjectStore): Router {
+export function compareRoutes(store: Corpus, project: ProjectStore): Router {
   const router = Router();
   const pager = new AppendOnlyPager();
   const service = compareServiceOf(store);
@@ -92,26 +93,26 @@ export function compareRoutes(store: DocumentStore, project: ProjectStore): Rout
     return { statements: filterClusters(found.statements, { ...filter, minDocuments: 1 }), passages: found.passages.filter((p) => (!filter.outlet || sameName(p.outlet, filter.outlet)) && (!filter.speaker || sameName(p.label?.speaker, filter.speaker)) && (!filter.type || p.label?.type === filter.type)) };
   };
 
-  const clusterOf = async (req: Request): Promise<StatementCluster> => {
+  const clusterOf = async (req: Request, res: Response): Promise<StatementCluster> => {
     const id = String(req.params.clusterId);
-    const cluster = CLUSTER_ID.test(id) ? (await service.snapshot()).byId.get(id) : undefined;
+    const cluster = CLUSTER_ID.test(id) ? (await statementsNow(service, res)).byId.get(id) : undefined;
     if (!cluster) throw notFound(`no statement with id "${id.slice(0, 100)}": the documents may have changed since the link was made`);
     return cluster;
   };
 
   router.get('/api/compare', async (req, res) => {
     const filter = filterOf(req);
-    const found = search(await service.snapshot(), filter);
+    const found = search(await statementsNow(service, res), filter);
     res.json([...found.statements.map((c) => ({ ...clusterJson(c), match: 'statement' })), ...found.passages.map(passageJson)]);
   });
 
   router.get('/api/compare/:clusterId', async (req, res) => {
-    res.json(clusterJson(await clusterOf(req)));
+    res.json(clusterJson(await clusterOf(req, res)));
   });
 
   router.get('/compare', async (req, res) => {
     const filter = filterOf(req);
-    const snap = await service.snapshot();
+    const snap = await statementsNow(service, res);
     const { statements: clusters, passages } = search(snap, filter);
     // The cursor holds a position in the list as the statement index orders it (biggest first).
     const page = pager.page(clusters, `compare:${JSON.stringify(filter)}`, req.query, MAX_PAGE, COMPARE_PAGE);
@@ -136,10 +137,10 @@ export function compareRoutes(store: DocumentStore, project: ProjectStore): Rout
   });
 
   router.get('/compare/:clusterId', async (req, res) => {
-    const cluster = await clusterOf(req);
+    const cluster = await clusterOf(req, res);
     const types = project.labelTypes();
-    const texts = new Map((await service.snapshot()).docs.map((d) => [d.id, d.text]));
-    const occurrence = (r: { documentId: string; start: number; text: string }) => occurrenceOf(texts.get(r.documentId) ?? '', r.text, r.start);
+    const snap = service.latest!; // the snapshot clusterOf found the statement in
+    const occurrence = (r: { documentId: string; start: number; text: string }) => occurrenceOf(snap.document(r.documentId)?.text ?? '', r.text, r.start);
     res.render('compare/show', { title: 'Statement', mainClass: 'wide', cluster, occurrence, types, typeName: (id: string) => typeName(types, id) });
   });
 

@@ -121,6 +121,13 @@ export function listDocumentsJson(store: DocumentRepository, assignees?: Assigne
   };
 }
 
+/**
+ * Who is assigned to a document and how far they are, as the caller may see it: set by the
+ * assignments router in `res.locals.assignmentStatuses` for the document list, which awaits it for
+ * the documents of its page and gives the view a synchronous `assignmentsOf(id)`.
+ */
+export type AssignmentStatuses = (docId: string) => Promise<Array<{ username: string; status?: string }>>;
+
 /** `GET /`: the document list, PAGE_ROWS at a time, sorted and filtered, or search results with snippets (`q`). */
 export function listDocumentsPage(store: DocumentRepository & { count?: number }, assignees?: AssigneeSource): RequestHandler {
   return async (req: Request, res: Response) => {
@@ -142,7 +149,11 @@ export function listDocumentsPage(store: DocumentRepository & { count?: number }
       matched = list.total;
     }
     const total = store.count ?? (await store.listPage({ limit: 1 })).total;
+    const statuses = res.locals.assignmentStatuses as AssignmentStatuses | undefined;
+    const assigned = new Map<string, Awaited<ReturnType<AssignmentStatuses>>>();
+    if (statuses) for (const d of documents) assigned.set(d.id, await statuses(d.id));
     res.render('documents/index', {
+      ...(statuses ? { assignmentsOf: (id: string) => assigned.get(id) ?? [] } : {}),
       title: 'Documents', q, documents: req.blindAnnotator ? documents.map(withoutLabelFigures) : documents, labelFigures: !req.blindAnnotator, total, matched, sort: query.sort ?? 'date',
       assignee: typeof req.query.assignee === 'string' ? req.query.assignee : '',
       nextUrl: nextUrl(req, '/', page, limit, q ? { q } : {}),

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { z } from 'zod';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import { createFromBody, newDocumentSchema, pasteWarning } from '../services/documents.js';
 import { latestRevision, type DocumentRecord, type Label } from '../domain/types.js';
 import { isDocumentId } from '../domain/schema.js';
@@ -9,27 +9,16 @@ import { parseWith } from './validate.js';
 import { listDocumentsJson, type AssigneeSource } from './document-list.js';
 import { actorOf } from './actor.js';
 
-/** Finds the document named by `:id`, or throws 400 for a malformed id and 404 for an unknown one. */
-export function loadDocument(store: DocumentStore, req: Request): DocumentRecord {
-  const doc = loadDocumentById(store, String(req.params.id));
+/**
+ * Finds the document named by `:id` through the repository (`getDocument`), as the caller may see
+ * it, or throws 400 for a malformed id and 404 for an unknown one.
+ */
+export async function readDocument(store: Corpus, req: Request): Promise<DocumentRecord> {
+  const doc = await readDocumentById(store, String(req.params.id));
   // Blind labelling: an annotator sees only their own labels until they submit (server/auth/visibility.ts).
   return req.visibleDocument ? req.visibleDocument(doc) : doc;
 }
 
-/**
- * Like loadDocument, read through the repository (`getDocument`: no synchronous file read). The
- * routes still on loadDocument (the editor pages, labels, suggestions, adjudication, trash) move here
- * one by one; then loadDocument goes.
- */
-export async function readDocument(store: DocumentStore, req: Request): Promise<DocumentRecord> {
-  const id = String(req.params.id);
-  if (!isDocumentId(id)) throw badRequest(`"${id.slice(0, 100)}" is not a valid document id`, 'invalid_id');
-  const doc = await store.getDocument(id);
-  if (!doc) throw notFound(`no document with id "${id}"`);
-  return req.visibleDocument ? req.visibleDocument(doc) : doc;
-}
-
-/** Same as loadDocument, for an id that comes from elsewhere than the path (a query, a form). */
 /**
  * One label as the caller may see it: a blind annotator gets their own label with the speaker as
  * they typed it (the shared speaker entity may carry a name from another annotator's label).
@@ -39,9 +28,10 @@ export function visibleLabel<L extends Label>(req: Request, doc: DocumentRecord,
   return (req.visibleDocument({ ...doc, labels: [label], revisions: [], events: [] }).labels[0] as L | undefined) ?? label;
 }
 
-export function loadDocumentById(store: DocumentStore, id: string): DocumentRecord {
+/** Same as readDocument, for an id that comes from elsewhere than the path (a query, a form); not filtered for blind labelling. */
+export async function readDocumentById(store: Corpus, id: string): Promise<DocumentRecord> {
   if (!isDocumentId(id)) throw badRequest(`"${id.slice(0, 100)}" is not a valid document id`, 'invalid_id');
-  const doc = store.get(id);
+  const doc = await store.getDocument(id);
   if (!doc) throw notFound(`no document with id "${id}"`);
   return doc;
 }
@@ -55,7 +45,7 @@ export function documentJson(doc: DocumentRecord) {
 export const metaPatchSchema = newDocumentSchema.pick({ title: true, outlet: true, author: true, url: true, publishedAt: true, language: true }).strict();
 
 /** Sets the given metadata fields; an empty string removes one (the title is kept). */
-export async function updateMeta(store: DocumentStore, id: string, patch: z.infer<typeof metaPatchSchema>, actor: string): Promise<DocumentRecord> {
+export async function updateMeta(store: Corpus, id: string, patch: z.infer<typeof metaPatchSchema>, actor: string): Promise<DocumentRecord> {
   const updated = await store.update(id, (draft) => {
     const before = { ...draft.meta };
     const meta = draft.meta as unknown as Record<string, string | undefined>;
@@ -69,7 +59,7 @@ export async function updateMeta(store: DocumentStore, id: string, patch: z.infe
   return updated.doc;
 }
 
-export function documentsApi(store: DocumentStore, assignees?: AssigneeSource): Router {
+export function documentsApi(store: Corpus, assignees?: AssigneeSource): Router {
   const router = Router();
 
   router.get('/', listDocumentsJson(store, assignees));

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { listDocumentsPage, type AssigneeSource } from './document-list.js';
 import type { PasteDetection } from '../domain/paste-detect.js';
@@ -50,7 +50,7 @@ function urlRefusal(err: HttpError): string {
   return known.detail ? `${known.lead} ${detail}` : known.lead;
 }
 
-export function documentsPages(store: DocumentStore, project: ProjectStore, assignees?: AssigneeSource): Router {
+export function documentsPages(store: Corpus, project: ProjectStore, assignees?: AssigneeSource): Router {
   const router = Router();
 
   router.get('/', listDocumentsPage(store, assignees));

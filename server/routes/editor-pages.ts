@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { countOccurrences, findOccurrence } from '../domain/labels.js';
 import { latestRevision } from '../domain/types.js';
@@ -9,7 +9,7 @@ import { badRequest } from '../http-error.js';
 import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
 import { questionPanel } from '../services/answers.js';
-import { loadDocument, metaPatchSchema, updateMeta } from './documents-api.js';
+import { metaPatchSchema, readDocument, updateMeta } from './documents-api.js';
 import { editorView, lanesFor } from './editor-view.js';
 import { listSuggestions } from '../services/suggestions.js';
 import { knownSpeakersVisible, speakerChoices } from '../services/visible-speakers.js';
@@ -27,13 +27,13 @@ function formAttributes(body: Record<string, unknown>) {
 }
 
 /** The editor page, its live fragment, and the plain-HTML forms that work without JavaScript. */
-export function editorPages(store: DocumentStore, project: ProjectStore): Router {
+export function editorPages(store: Corpus, project: ProjectStore): Router {
   const router = Router();
   const view = async (req: Request) => {
-    const doc = loadDocument(store, req);
+    const doc = await readDocument(store, req);
     const part = typeof req.query.part === 'string' ? Number(req.query.part) : 1;
     // Blind labelling: only the speaker names this user may see on labels (services/visible-speakers.ts).
-    const labelNames = req.visibleSpeakerNames?.() ?? null;
+    const labelNames = (await req.visibleSpeakerNames?.()) ?? null;
     const named = speakerChoices(store, labelNames); // for the speaker input's list
     const panel = await questionPanel(store, doc.id, actorOf(req)); // views/documents/_questions.ejs
     return { ...editorView(doc, project.labelTypes(), actorOf(req), named, await listSuggestions(store, doc, knownSpeakersVisible(store, labelNames)), part, lanesFor(req)), questionPanel: panel }; // the corpus's preferred spellings, as GET /api/documents/:id/suggestions gives them (large texts on the worker thread, cached)
@@ -58,7 +58,7 @@ export function editorPages(store: DocumentStore, project: ProjectStore): Router
   });
 
   router.post('/documents/:id/labels', async (req, res) => {
-    const doc = loadDocument(store, req);
+    const doc = await readDocument(store, req);
     const form = parseWith(quoteFormSchema, req.body ?? {}, 'form');
     const text = latestRevision(doc).text;
     const start = findOccurrence(text, form.exact, form.occurrence);
@@ -73,14 +73,14 @@ export function editorPages(store: DocumentStore, project: ProjectStore): Router
   });
 
   router.post('/documents/:id/labels/:labelId', async (req, res) => {
-    const doc = loadDocument(store, req);
+    const doc = await readDocument(store, req);
     const patch = parseWith(labelPatchSchema, { ...formAttributes(req.body ?? {}), ...(req.body?.confirm ? { confirm: true } : {}) }, 'form');
     const label = await updateLabel(store, project, doc.id, String(req.params.labelId), patch, actorOf(req));
     res.redirect(303, `/documents/${doc.id}#label-${label.id}`);
   });
 
   router.post('/documents/:id/meta', async (req, res) => {
-    const doc = loadDocument(store, req);
+    const doc = await readDocument(store, req);
     const pick = (k: string) => (typeof req.body?.[k] === 'string' ? (req.body[k] as string) : undefined);
     const patch = parseWith(metaPatchSchema, { title: pick('title'), outlet: pick('outlet'), author: pick('author'), url: pick('url'), publishedAt: pick('publishedAt') }, 'form');
     await updateMeta(store, doc.id, patch, actorOf(req));
@@ -88,7 +88,7 @@ export function editorPages(store: DocumentStore, project: ProjectStore): Router
   });
 
   router.post('/documents/:id/labels/:labelId/delete', async (req, res) => {
-    const doc = loadDocument(store, req);
+    const doc = await readDocument(store, req);
     await deleteLabel(store, doc.id, String(req.params.labelId), actorOf(req));
     res.redirect(303, `/documents/${doc.id}`);
   });

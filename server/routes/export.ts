@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { pipeline } from 'node:stream/promises';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { ANCHOR_STATES } from '../domain/types.js';
 import { ARCHIVES, EXPORT_FORMATS, exportFormat, exportOptionsOf, exportQuerySchema, exportStream } from '../services/export.js';
@@ -8,7 +8,7 @@ import { parseWith } from './validate.js';
 import { badRequest } from '../http-error.js';
 
 /** GET /api/export (streamed download) and GET /export (the page with filters). */
-export function exportRoutes(store: DocumentStore, project: ProjectStore): Router {
+export function exportRoutes(store: Corpus, project: ProjectStore): Router {
   const router = Router();
 
   router.get('/api/export', async (req, res) => {
@@ -24,7 +24,7 @@ export function exportRoutes(store: DocumentStore, project: ProjectStore): Route
   });
 
   router.get('/export', (_req, res) => {
-    const catalog = store.list();
+    const catalog = store.summaries();
     const outlets = [...new Set(catalog.map((e) => e.outlet).filter((o): o is string => !!o))].sort();
     const documents = [...catalog].sort((a, b) => a.title.localeCompare(b.title));
     res.render('export/index', {

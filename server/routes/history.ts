@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { historyLines } from '../domain/history.js';
 import { readDocument } from './documents-api.js';
@@ -10,7 +10,7 @@ import { AppendOnlyPager, HISTORY_HTML_PAGE, MAX_EVENTS_PAGE } from './page-quer
  * list) and the page `/documents/:id/history` (newest first, HISTORY_HTML_PAGE lines a page), which
  * the editor's History panel links to. Both see what readDocument lets the caller see (blind labelling).
  */
-export function historyRoutes(store: DocumentStore, project: ProjectStore): Router {
+export function historyRoutes(store: Corpus, project: ProjectStore): Router {
   const router = Router();
   const pager = new AppendOnlyPager();
 

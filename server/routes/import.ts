@@ -1,7 +1,7 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { importFiles, IMPORT_FORMATS, IMPORT_LIMITS, parseTypeMap, type ImportFormat } from '../services/import.js';
 import { formatNamed } from '../domain/formats/registry.js';
@@ -78,7 +78,7 @@ function paramsOf(req: Request) {
   return parseWith(importParamsSchema, { ...body, ...req.query }, 'query');
 }
 
-async function runImport(store: DocumentStore, project: ProjectStore, req: Request): Promise<ImportReport> {
+async function runImport(store: Corpus, project: ProjectStore, req: Request): Promise<ImportReport> {
   const params = paramsOf(req);
   const files = filesOf(req, params.filename, params.format);
   const importedBy = actorOf(req);
@@ -111,7 +111,7 @@ function failure(report: ImportReport): HttpError {
 }
 
 /** POST /api/import (file as body or multipart) and the /import upload page. */
-export function importRoutes(store: DocumentStore, project: ProjectStore): Router {
+export function importRoutes(store: Corpus, project: ProjectStore): Router {
   const router = Router();
 
   router.post('/api/import', refuseLargeBodies, receiveFiles, rawBody, async (req, res) => {

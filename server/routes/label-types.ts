@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Request, Response } from 'express';
 import type { ProjectStore } from '../store/project-store.js';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import { labelTypeCss, labelTypeProblem } from '../domain/label-type-css.js';
 import { badRequest, conflict, HttpError } from '../http-error.js';
 import { changeLabelType, deleteLabelType, mergeLabelType } from '../services/label-types.js';
@@ -54,7 +54,7 @@ const formPatch = (req: Request) => {
 };
 
 /** The label types: JSON API, the settings page and the stylesheet that colours added types. */
-export function labelTypeRoutes(project: ProjectStore, store: DocumentStore): Router {
+export function labelTypeRoutes(project: ProjectStore, store: Corpus): Router {
   const router = Router();
 
   router.get('/api/label-types', (_req, res) => {

@@ -1,7 +1,7 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { stringify } from 'csv-stringify/sync';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { compareServiceOf, outletFigures } from '../services/outlets.js';
 import { outletStats } from '../domain/compare/outlet-stats.js';
@@ -12,6 +12,7 @@ import { typeName } from '../domain/label-types.js';
 import { sameName } from '../domain/compare/names.js';
 import { notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
+import { statementsNow } from './statement-index-state.js';
 import { byCodePoint, MAX_PAGE, SortedPager, type SortKeyTuple } from './page-query.js';
 
 /** Documents on one page of an outlet's document list (`/outlets/:name`). */
@@ -35,12 +36,13 @@ const tableQuery = z.object({
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 
 /** /outlets (comparison table and month chart), /outlets/:name, GET /api/outlets (JSON or CSV). */
-export function outletRoutes(store: DocumentStore, project: ProjectStore): Router {
+export function outletRoutes(store: Corpus, project: ProjectStore): Router {
   const router = Router();
   const documentPager = new SortedPager();
 
-  const table = async (req: Request) => {
+  const table = async (req: Request, res: Response) => {
     const q = parseWith(tableQuery, req.query, 'query');
+    await statementsNow(compareServiceOf(store), res);
     const { rows, months } = await outletFigures(store);
     const sort = q.sort ?? 'outlet';
     const dir = q.dir ?? (sort === 'outlet' ? 'asc' : 'desc');
@@ -48,7 +50,7 @@ export function outletRoutes(store: DocumentStore, project: ProjectStore): Route
   };
 
   router.get('/api/outlets', async (req, res) => {
-    const { q, rows } = await table(req);
+    const { q, rows } = await table(req, res);
     if (q.format === 'csv') {
       res.type('text/csv; charset=utf-8').attachment(q.by === 'month' ? 'outlets-by-month.csv' : 'outlets.csv').send(stringify(csvRows(rows)));
       return;
@@ -57,7 +59,7 @@ export function outletRoutes(store: DocumentStore, project: ProjectStore): Route
   });
 
   router.get('/outlets', async (req, res) => {
-    const { q, sort, dir, rows, months } = await table(req);
+    const { q, sort, dir, rows, months } = await table(req, res);
     const figure = q.figure ?? 'loadedVerbs';
     const column = OUTLET_COLUMNS.find((c) => c.id === figure)!;
     const chart = monthChart(
@@ -71,7 +73,7 @@ export function outletRoutes(store: DocumentStore, project: ProjectStore): Route
 
   router.get('/outlets/:name', async (req, res) => {
     const name = String(req.params.name);
-    const snap = await compareServiceOf(store).snapshot();
+    const snap = await statementsNow(compareServiceOf(store), res);
     const types = project.labelTypes();
     const stats = outletStats(snap.docs, snap.clusters, name, types.map((t) => t.id));
     if (!stats) throw notFound(`no document has the outlet "${name.slice(0, 200)}"`);

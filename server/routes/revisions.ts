@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { latestRevision, type DocumentRecord, type Revision } from '../domain/types.js';
 import { drawSide, labelChanges, labelsAtRevision, textDiff } from '../domain/revision-diff.js';
@@ -8,7 +8,7 @@ import { MAX_MESSAGE_LENGTH, WORKER_THRESHOLD, reviseDocument, warmUpReanchorWor
 import { badRequest, HttpError, notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
-import { loadDocument, readDocument } from './documents-api.js';
+import { readDocument } from './documents-api.js';
 import { AppendOnlyPager, MAX_REVISIONS_PAGE, REVISIONS_HTML_PAGE } from './page-query.js';
 
 const reviseSchema = z
@@ -24,15 +24,14 @@ const reviseSchema = z
  * Revisions of a document: the JSON API (new revision, list, one revision, diff) and the pages
  * (list, read-only view of a revision with its re-anchoring report, diff, "Edit text").
  */
-export function revisionRoutes(store: DocumentStore, project: ProjectStore): Router {
+export function revisionRoutes(store: Corpus, project: ProjectStore): Router {
   const router = Router();
   const types = () => project.labelTypes();
 
   router.put('/api/documents/:id/text', async (req, res) => {
-    // Still the synchronous loadDocument: tests/http/revisions-hostile.test.ts changes the labels
-    // at the request's 'end' to reach the re-anchoring while it runs, and an await here lets that
-    // change land first. Move it once that test waits on the worker itself.
-    const doc = loadDocument(store, req);
+    // Labels changed while the re-anchoring runs (after this read) are caught inside the store's
+    // update (reviseDocument re-checks them there and re-anchors or recomputes).
+    const doc = await readDocument(store, req);
     const body = parseWith(reviseSchema, req.body ?? {});
     const { doc: updated, created, report } = await reviseDocument(store, doc.id, { text: body.text, baseRev: body.baseRev, message: body.message, author: actorOf(req) });
     if (created) res.status(201).location(`/api/documents/${doc.id}/revisions/${report.toRev}`);

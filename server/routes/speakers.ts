@@ -1,9 +1,10 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { editSpeaker, mergeSpeakers, resolveAllSpeakers, speakerStoreOf, splitSpeaker, undoMerge } from '../services/speakers.js';
 import { compareServiceOf } from '../services/outlets.js';
+import { statementsNow } from './statement-index-state.js';
 import { speakerCounts, speakerProfileOf } from '../domain/compare/speakers.js';
 import { activeSpeaker } from '../domain/speakers/resolve.js';
 import { nameKey } from '../domain/speakers/names.js';
@@ -43,7 +44,7 @@ function lookup(speakers: Speaker[], key: string): Speaker | null {
 }
 
 /** Speakers: list, page, merge (undoable), split, edit; JSON API and plain forms. */
-export function speakerRoutes(store: DocumentStore, project: ProjectStore): Router {
+export function speakerRoutes(store: Corpus, project: ProjectStore): Router {
   const router = Router();
 
   const listing = async () => {
@@ -87,7 +88,7 @@ export function speakerRoutes(store: DocumentStore, project: ProjectStore): Rout
 
   router.get('/api/speakers/:id', async (req, res) => {
     const speaker = await load(req);
-    const snap = await compareServiceOf(store).snapshot();
+    const snap = await statementsNow(compareServiceOf(store), res);
     res.json({ ...speaker, ...speakerProfileOf(snap.documentsOfSpeaker(speaker.id), snap.labelRenderings(), speaker.id) });
   });
 
@@ -122,7 +123,7 @@ export function speakerRoutes(store: DocumentStore, project: ProjectStore): Rout
   router.get('/speakers/:id', async (req, res) => {
     const speaker = await load(req);
     if (speaker.id !== String(req.params.id)) return res.redirect(302, `/speakers/${speaker.id}`);
-    const snap = await compareServiceOf(store).snapshot();
+    const snap = await statementsNow(compareServiceOf(store), res);
     const types = project.labelTypes();
     res.render('speakers/show', { title: speaker.name, speaker, ...speakerProfileOf(snap.documentsOfSpeaker(speaker.id), snap.labelRenderings(), speaker.id), typeName: (id: string) => typeName(types, id) });
   });

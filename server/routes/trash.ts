@@ -1,10 +1,10 @@
 import { Router, type Request } from 'express';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import { TrashService } from '../services/trash.js';
 import { TRASH_DAYS } from '../store/trash.js';
 import { badRequest } from '../http-error.js';
 import { isDocumentId } from '../domain/schema.js';
-import { loadDocument } from './documents-api.js';
+import { readDocument } from './documents-api.js';
 import { actorOf } from './actor.js';
 
 function idParam(req: Request): string {
@@ -18,7 +18,7 @@ function idParam(req: Request): string {
  * and the confirmation page `/documents/:id/delete`. Old trash is purged when this router is made
  * (at start) and on every listing.
  */
-export function trashRoutes(store: DocumentStore, service = new TrashService(store)): Router {
+export function trashRoutes(store: Corpus, service = new TrashService(store)): Router {
   const router = Router();
   void service.trash.purge().catch((err: unknown) => console.error('could not purge the trash', err));
 
@@ -44,8 +44,8 @@ export function trashRoutes(store: DocumentStore, service = new TrashService(sto
     res.json({ deleted: await service.empty() });
   });
 
-  router.get('/documents/:id/delete', (req, res) => {
-    const doc = loadDocument(store, req);
+  router.get('/documents/:id/delete', async (req, res) => {
+    const doc = await readDocument(store, req);
     res.render('trash/confirm', { title: 'Delete document', doc, days: TRASH_DAYS });
   });
 

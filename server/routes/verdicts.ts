@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { DocumentStore } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import { deleteVerdict, putVerdictSettings, setVerdict, verdictSettings } from '../services/verdicts.js';
 import { MAX_EVIDENCE, MAX_SUMMARY } from '../domain/speakers/verdicts.js';
 import { parseWith } from './validate.js';
@@ -24,7 +24,7 @@ const settingsBody = z
   .strict();
 
 /** Claim verdicts on labels and their settings (ClaimReview is an export format: `GET /api/export?format=claimreview`). */
-export function verdictRoutes(store: DocumentStore): Router {
+export function verdictRoutes(store: Corpus): Router {
   const router = Router();
 
   router.put('/api/documents/:id/labels/:labelId/verdict', async (req, res) => {

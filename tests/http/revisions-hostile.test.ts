@@ -4,6 +4,7 @@ import { startTestApp, readDocFile } from '../helpers/app.js';
 import { makeLabel } from '../../server/domain/labels.js';
 import { bigFixture, prng } from '../fixtures/reanchor/big-document.js';
 import { workerStats } from '../../server/services/revisions.js';
+import { workerLoad } from '../../server/services/domain-worker.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -86,19 +87,23 @@ describe('a label added while a large revision is being re-anchored', () => {
       await t.store.update(id, (d) => {
         d.labels.push(makeLabel(d, { id: first.id, type: 'opinion', start: first.start, end: first.end }, 'tester', 'then'));
       });
-      let added: Promise<unknown> | null = null;
-      server.on('request', (req) => {
-        if (req.method !== 'PUT') return;
-        req.on('end', () => {
-          added = t.store.update(id, (d) => {
-            d.labels.push(makeLabel(d, { id: second.id, type: 'opinion', start: second.start, end: second.end }, 'tester', 'meanwhile'));
-          });
+      // The label is added once the re-anchoring job is on the worker thread (the document was read
+      // for it): a turn of the event loop at a time until the worker has a job, then the update.
+      let sent = false;
+      const added = (async () => {
+        while (workerLoad.pending === 0) {
+          if (sent) return null; // answered without ever reaching the worker: the expectations below fail
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        return t.store.update(id, (d) => {
+          d.labels.push(makeLabel(d, { id: second.id, type: 'opinion', start: second.start, end: second.end }, 'tester', 'meanwhile'));
         });
-      });
+      })();
 
       const jobsBefore = workerStats.jobs;
       const res = await fetch(`${base}/api/documents/${id}/text`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ text: fx.newText, baseRev: 1 }) });
-      await added;
+      sent = true;
+      expect(await added).not.toBeNull();
 
       expect(res.status).toBe(201);
       expect(workerStats.jobs - jobsBefore).toBe(2); // computed, found stale, computed again
