@@ -12,7 +12,7 @@ const stores = new WeakMap<Corpus, Promise<AnswerStore>>();
 export function answerStoreOf(store: Corpus): Promise<AnswerStore> {
   let s = stores.get(store);
   if (!s) {
-    s = AnswerStore.open(store.states.where);
+    s = AnswerStore.open(store.states);
     stores.set(store, s);
   }
   return s;

@@ -17,7 +17,7 @@ const opened = new WeakMap<Corpus, SpeakerStore>();
 export function speakerStoreOf(store: Corpus): Promise<SpeakerStore> {
   let s = stores.get(store);
   if (!s) {
-    s = SpeakerStore.open(store.states.where);
+    s = SpeakerStore.open(store.states);
     stores.set(store, s);
     void s.then((open) => opened.set(store, open)).catch(() => stores.delete(store));
   }
