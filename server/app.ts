@@ -3,7 +3,8 @@ import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import type { DocumentStore } from './store/document-store.js';
+import type { Corpus } from './store/corpus.js';
+import { StorageUnavailableError } from './store/postgres/errors.js';
 import type { ProjectStore } from './store/project-store.js';
 import { HttpError } from './http-error.js';
 import { allowedHosts } from './allowed-hosts.js';
@@ -45,7 +46,8 @@ export const MAX_JSON_DEPTH = 64;
 export const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
 
 export interface AppDeps {
-  store: DocumentStore;
+  /** Documents, catalogue, trash and small states: a data folder or PostgreSQL (server/store/corpus.ts). */
+  store: Corpus;
   project: ProjectStore;
   /** Accounts, sessions and API tokens (users.json). */
   users: UserStore;
@@ -69,6 +71,7 @@ export function createApp({ store, project, users, team, trustProxy = false, all
   app.use(allowedHosts(hosts)); // first: a DNS-rebinding request reaches nothing
   app.use(securityHeaders);
   app.use('/public', express.static(join(root, 'public'), { maxAge: '1h' }));
+  app.use(catchUp(store)); // on a shared database, first the changes other app servers made
   app.use(refuseAnnouncedLargeBodies);
   app.use(express.json({ limit: MAX_BODY, strict: true, verify: checkJsonDepth }));
   app.use(express.urlencoded({ limit: MAX_BODY, extended: false, parameterLimit: 1000 }));
@@ -113,6 +116,23 @@ export function createApp({ store, project, users, team, trustProxy = false, all
   });
   app.use(errorHandler);
   return app;
+}
+
+/**
+ * Brings the store up to date with the changes other app servers made on a shared database before
+ * the request reads anything (`Corpus.refresh`; a no-op for a data folder). A database that cannot
+ * be reached is a 503 (StorageUnavailableError): nothing was read or written, the client may retry.
+ */
+function catchUp(store: Corpus): RequestHandler {
+  return async (_req, _res, next) => {
+    try {
+      await store.refresh();
+    } catch (err) {
+      if (err instanceof StorageUnavailableError) throw err;
+      throw new StorageUnavailableError(`the changes made through other servers could not be read (${(err as Error)?.message ?? String(err)}); nothing was saved, try again`, { cause: err });
+    }
+    next();
+  };
 }
 
 /** helmet's headers, with the same strict Content-Security-Policy as before helmet. */
@@ -183,7 +203,8 @@ const refuseForbiddenKeys: RequestHandler = (req, _res, next) => {
 
 const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const httpError = toHttpError(err);
-  if (httpError.status >= 500) console.error(err);
+  // A 5xx thrown on purpose as an HttpError (the statement index still being built) is no fault to log.
+  if (httpError.status >= 500 && !(err instanceof HttpError)) console.error(err);
   if (res.headersSent) return res.destroy();
   res.status(httpError.status);
   if (req.path.startsWith('/api/')) {
@@ -206,6 +227,8 @@ const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
 /** Maps body-parser and unknown errors to HttpErrors with a message a user can act on. */
 function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
+  // The database cannot be reached (PostgreSQL backend): the transaction rolled back, try again later.
+  if (err instanceof StorageUnavailableError) return new HttpError(503, err.code, err.message);
   const e = err as { type?: string; status?: number; limit?: number; message?: string; name?: string; code?: string; field?: string };
   if (e.name === 'MulterError') return multerError(e.code, e.field);
   switch (e.type) {
