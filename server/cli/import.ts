@@ -10,6 +10,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { DocumentStore, docCacheBytes } from '../store/document-store.js';
+import type { Corpus } from '../store/corpus.js';
 import { ProjectStore } from '../store/project-store.js';
 import { importFiles, IMPORT_FORMATS, parseTypeMap, type ImportFormat, type ImportOptions } from '../services/import.js';
 import { emptyImportReport, placeOf, type ImportReport } from '../domain/formats/report.js';
@@ -98,7 +99,7 @@ async function main(): Promise<number> {
 }
 
 /** One batch through the import service; a batch whose records were all skipped counts as skipped, not as a failure. */
-async function importBatch(store: DocumentStore, project: ProjectStore, batch: Batch, options: ImportOptions): Promise<ImportReport> {
+async function importBatch(store: Corpus, project: ProjectStore, batch: Batch, options: ImportOptions): Promise<ImportReport> {
   try {
     return await importFiles(store, project, batch.files, options);
   } catch (err) {

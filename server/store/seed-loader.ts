@@ -3,20 +3,32 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSeed, type SeedSidecar } from '../domain/seeds.js';
 import { createDocument } from '../domain/documents.js';
-import type { DocumentStore } from './document-store.js';
-import { AtomicJSONFile } from './atomic-json-file.js';
+import type { Corpus } from './corpus.js';
 
+/** The state (a file in the data folder, a row in PostgreSQL) that records that the seeds were loaded. */
 const MARKER = 'seeded.json';
 
+interface SeedMarker {
+  seededAt?: string;
+  files?: string[];
+}
+
 /**
- * Loads the seed articles once per data folder: a marker file records that it happened, so a
+ * Loads the seed articles once per corpus: a marker (`seeded.json`) records that it happened, so a
  * second start (or a user who deleted a seed) never gets them again. A folder without `.txt`
  * files loads nothing (an empty corpus); `SEEDS=off` skips this call altogether (see main.ts).
  * Returns the ids it created.
  */
-export async function loadSeedsOnce(store: DocumentStore, seedsDir: string, now = new Date().toISOString()): Promise<string[]> {
-  const marker = join(store.dataDir, MARKER);
-  if (existsSync(marker)) return [];
+export async function loadSeedsOnce(store: Corpus, seedsDir: string, now = new Date().toISOString()): Promise<string[]> {
+  let marker;
+  try {
+    marker = await store.states.open<SeedMarker>(MARKER, () => ({}), (d) => (d !== null && typeof d === 'object' && !Array.isArray(d) ? null : 'is not a JSON object'));
+  } catch (err) {
+    // A marker that is there but damaged still says the seeds were loaded once.
+    if (/is damaged/.test((err as Error).message)) return [];
+    throw err;
+  }
+  if (Object.keys(marker.data).length > 0) return [];
   const names = await readdir(seedsDir).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') throw new Error(`the seeds folder ${seedsDir} does not exist: set SEEDS_DIR to a folder of seed articles, or SEEDS=off to start with an empty corpus`);
     throw err;
@@ -30,7 +42,10 @@ export async function loadSeedsOnce(store: DocumentStore, seedsDir: string, now 
     await store.create(createDocument({ id: seed.id, body: seed.body, format: seed.format, meta: seed.meta, author: 'seed', now, message: `Loaded from seeds/${file}` }));
     created.push(seed.id);
   }
-  await new AtomicJSONFile(marker).write({ seededAt: now, files });
+  await marker.update((draft) => {
+    draft.seededAt = now;
+    draft.files = files;
+  });
   return created;
 }
 
