@@ -53,6 +53,22 @@ export function matchingWork(docs: CorpusDocument[]): number {
   return work;
 }
 
+/** A first build of at most this many documents is waited for by `answer()` (one step of INDEX_CHUNK). */
+export const WAIT_FOR_BUILD_OF = INDEX_CHUNK;
+
+/**
+ * An update of at most this many documents (label saves, revisions, a small import) is waited for
+ * by `answer()`: it costs tens of milliseconds. More (an import of 1,000) is indexed in the
+ * background while answers come from the last consistent index, labelled as updating.
+ */
+export const WAIT_FOR_UPDATE_OF = 50;
+
+/** What `answer()` gives: see there. */
+export type IndexAnswer =
+  | { state: 'ready'; snapshot: CompareSnapshot }
+  | { state: 'building'; done: number; total: number }
+  | { state: 'updating'; snapshot: CompareSnapshot; pending: number };
+
 /** The corpus as matched, with its statements. */
 export interface CompareSnapshot {
   /** Every document's latest revision with its labels, by id. */
@@ -62,6 +78,8 @@ export interface CompareSnapshot {
   stats: MatchingStats;
   /** Milliseconds the last update of the index took (the first build, or the documents changed since). */
   buildMs: number;
+  /** One document as matched, `null` when the snapshot does not hold it. */
+  document(id: string): CorpusDocument | null;
   /** The documents with a label on their latest revision crediting speaker `id` (a speaker's posting), by id. */
   documentsOfSpeaker(id: string): CorpusDocument[];
   /** Labels that render a statement carried by another document too (computed once per snapshot). */
@@ -118,6 +136,9 @@ export class CompareService {
   private saving: Promise<void> = Promise.resolve();
 
   private refreshTimer: NodeJS.Timeout | null = null;
+  /** Documents the update under way has still to index (0: none under way). */
+  private indexing = 0;
+  private background: Promise<unknown> | null = null;
 
   /**
    * `storage`: where the index is kept between runs (the corpus's `statementIndex`: a file in the
@@ -126,7 +147,15 @@ export class CompareService {
    */
   constructor(
     private readonly store: Corpus,
-    private readonly options: { storage?: StatementIndexStorage; warn?: (message: string) => void; saveDelayMs?: number; refreshAfterChangeMs?: number } = {},
+    private readonly options: {
+      storage?: StatementIndexStorage;
+      warn?: (message: string) => void;
+      saveDelayMs?: number;
+      refreshAfterChangeMs?: number;
+      /** See WAIT_FOR_BUILD_OF and WAIT_FOR_UPDATE_OF (tests make them small). */
+      waitForBuildOf?: number;
+      waitForUpdateOf?: number;
+    } = {},
   ) {
     store.onChange((id) => {
       this.pending.add(id);
@@ -166,24 +195,66 @@ export class CompareService {
    * only documents changed since the last snapshot are indexed again.
    */
   snapshot(): Promise<CompareSnapshot> {
-    if (this.current && this.built && this.pending.size === 0) return Promise.resolve(this.current);
+    if (this.upToDate()) return Promise.resolve(this.current!);
     const next = this.queue.then(() => this.refresh());
     this.queue = next.catch(() => undefined);
     return next;
   }
 
+  private upToDate(): boolean {
+    return this.current !== null && this.built && this.pending.size === 0 && this.indexing === 0;
+  }
+
+  /**
+   * What a page shows now, without waiting for long index work:
+   * - `ready`: the statements of the corpus as it is (small work, a first build of at most
+   *   WAIT_FOR_BUILD_OF documents or an update of at most WAIT_FOR_UPDATE_OF, is waited for);
+   * - `building`: the first build runs (started here if it was not), `done` of `total` documents
+   *   read so far; there is nothing to show yet;
+   * - `updating`: more documents changed than WAIT_FOR_UPDATE_OF (an import): the statements of the
+   *   last consistent index, while `pending` documents are indexed in the background.
+   * The decision counts documents, not time, so the same corpus always gets the same kind of answer.
+   */
+  async answer(): Promise<IndexAnswer> {
+    if (this.upToDate()) return { state: 'ready', snapshot: this.current! };
+    if (!this.built) {
+      const total = this.progress.total || this.store.count;
+      if (total > (this.options.waitForBuildOf ?? WAIT_FOR_BUILD_OF)) {
+        this.inBackground();
+        return { state: 'building', done: this.progress.done, total };
+      }
+    } else if (this.current && this.pending.size + this.indexing > (this.options.waitForUpdateOf ?? WAIT_FOR_UPDATE_OF)) {
+      this.inBackground();
+      return { state: 'updating', snapshot: this.current, pending: this.pending.size + this.indexing };
+    }
+    return { state: 'ready', snapshot: await this.snapshot() };
+  }
+
+  /** Starts bringing the index up to date unless that is under way; failures are reported, not thrown. */
+  private inBackground(): void {
+    if (this.background) return;
+    this.background = this.snapshot()
+      .catch((err) => (this.options.warn ?? console.warn)(`statement index update failed: ${(err as Error).message}`))
+      .finally(() => (this.background = null));
+  }
+
   private async refresh(): Promise<CompareSnapshot> {
-    if (this.current && this.built && this.pending.size === 0) return this.current;
+    if (this.upToDate()) return this.current!;
     const started = performance.now();
-    if (!this.built) await this.firstBuild();
-    else await this.applyPending();
-    await runInSlices(this.index.formGroups());
+    let changed: Parameters<Listener>[0];
+    try {
+      changed = this.built ? await this.applyPending() : await this.firstBuild();
+      await runInSlices(this.index.formGroups());
+    } finally {
+      this.indexing = 0;
+    }
     const clusters = this.index.clusters();
     const docs = this.docs;
     let renderings: LabelRenderings | null = null;
     this.current = {
       documentsOfSpeaker: (id) => [...(this.speakerPostings.get(id) ?? [])].sort().map((d) => findById(docs, d)).filter((d): d is CorpusDocument => d !== null),
       labelRenderings: () => (renderings ??= labelRenderings(clusters)),
+      document: (id) => findById(docs, id),
       docs: this.docs,
       clusters,
       byId: new Map(clusters.map((c) => [c.id, c])),
@@ -198,14 +269,18 @@ export class CompareService {
       },
       buildMs: performance.now() - started,
     };
+    // Published with the snapshot they belong to: listeners (the outlet sums) never see documents
+    // of an update whose statements are not formed yet.
+    this.emit(changed);
     return this.current;
   }
 
-  private async firstBuild(): Promise<void> {
+  private async firstBuild(): Promise<Parameters<Listener>[0]> {
     this.pending.clear(); // every document is read below, as it is from now on
-    await this.useStoredIndex();
     const ids = this.allIds();
     this.progress.total = ids.length;
+    this.indexing = ids.length;
+    await this.useStoredIndex();
     const all: CorpusDocument[] = [];
     for (let at = 0; at < ids.length; at += INDEX_CHUNK) {
       const chunk = await this.read(ids.slice(at, at + INDEX_CHUNK));
@@ -217,19 +292,22 @@ export class CompareService {
       this.firstBuildAligned += step.aligned;
       all.push(...present.map((c) => c.doc));
       this.progress.done = Math.min(ids.length, at + INDEX_CHUNK);
+      this.indexing = ids.length - this.progress.done;
       await new Promise((resolve) => setImmediate(resolve));
     }
     this.docs = all.sort(byId);
     this.built = true;
     this.index.known = null;
     this.scheduleSave(0);
-    this.emit(all.map((doc) => ({ id: doc.id, before: null, after: doc })));
+    return all.map((doc) => ({ id: doc.id, before: null, after: doc }));
   }
 
   /** Re-indexes the documents changed since; many (an import) go INDEX_CHUNK at a time, with a turn of the event loop between. */
-  private async applyPending(): Promise<void> {
+  private async applyPending(): Promise<Parameters<Listener>[0]> {
     const all = [...this.pending].sort();
     this.pending.clear();
+    this.indexing = all.length;
+    const changed: Parameters<Listener>[0] = [];
     for (let at = 0; at < all.length; at += INDEX_CHUNK) {
       if (at > 0) await new Promise((resolve) => setImmediate(resolve));
       const ids = all.slice(at, at + INDEX_CHUNK);
@@ -244,9 +322,11 @@ export class CompareService {
         else this.indexedKeys.delete(c.id);
       }
       this.docs = patchSorted(this.docs, changes);
-      this.emit(changes.map((c) => ({ id: c.id, before: before.get(c.id) ?? null, after: c.doc })));
+      for (const c of changes) changed.push({ id: c.id, before: before.get(c.id) ?? null, after: c.doc });
+      this.indexing = all.length - Math.min(all.length, at + INDEX_CHUNK);
     }
     this.scheduleSave(this.options.saveDelayMs ?? 5_000);
+    return changed;
   }
 
   private emit(changed: Parameters<Listener>[0]): void {

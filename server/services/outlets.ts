@@ -21,7 +21,11 @@ export function compareServiceOf(store: Corpus): CompareService {
   return of(store).compare;
 }
 
-/** The outlet table over the corpus as it is now: one row per outlet, and one per outlet and month. */
+/**
+ * The outlet table over the corpus as the latest statement snapshot holds it (routes ask
+ * `statementsNow` first, which says whether that is up to date): one row per outlet, and one per
+ * outlet and month.
+ */
 export async function outletFigures(store: Corpus): Promise<{ snapshot: CompareSnapshot; rows: OutletFigures[]; months: OutletFigures[] }> {
   return of(store).outlets.current();
 }
@@ -47,9 +51,9 @@ class OutletIndex {
   }
 
   async current(): Promise<{ snapshot: CompareSnapshot; rows: OutletFigures[]; months: OutletFigures[] }> {
-    await this.compare.snapshot();
-    // The newest snapshot: the change feed above may already hold documents of a later one.
-    const snapshot = this.compare.latest!;
+    // The newest snapshot published (see CompareService.answer: it may be the last consistent one
+    // while an update runs); the change feed above holds exactly the documents published with it.
+    const snapshot = this.compare.latest ?? (await this.compare.snapshot());
     if (this.table?.snapshot === snapshot && this.pending.length === 0) return this.table;
     for (const { id, after } of this.pending.splice(0)) {
       const old = this.figures.get(id);
