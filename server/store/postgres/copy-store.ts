@@ -1,8 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DocumentStore } from '../document-store.js';
+import { documentFileSchema } from '../../domain/schema.js';
+import type { DocumentRecord } from '../../domain/types.js';
+import { AtomicJSONFile } from '../atomic-json-file.js';
+import type { TrashRecord } from '../corpus.js';
+import { HistoryCodec, type StoredDocument } from '../history-codec.js';
 import { DataDirLock } from '../lock.js';
 import { syncDir, TEMP_PREFIX } from '../atomic-json-file.js';
 import type { DocumentRepository } from '../repository.js';
@@ -14,13 +19,16 @@ export type StoreEnd = { kind: 'lowdb'; dir: string } | { kind: 'postgres'; url:
 
 /**
  * The data folder's files besides the documents, copied byte for byte (into the `data_files`
- * table on PostgreSQL). The trash, the quarantine and the catalogue (rebuilt from the documents)
- * are not copied.
+ * table on PostgreSQL, where the small states are read from). The trash is copied as documents
+ * (`<dataDir>/trash/` ⇄ the `trash` table); the quarantine, the catalogue and the statement index
+ * (rebuilt from the documents) are not.
  */
-export const DATA_FILES = ['project.json', 'users.json', 'team.json', 'speakers.json', 'seeded.json'] as const;
+export const DATA_FILES = ['project.json', 'users.json', 'team.json', 'speakers.json', 'answers.json', 'seeded.json'] as const;
 
 export interface CopyReport {
   documents: number;
+  /** Documents copied from trash to trash, with their records. */
+  trashed: number;
   /** Data files copied, by name. */
   files: string[];
   /** What the copy did not carry, in words. */
@@ -33,6 +41,10 @@ export function describeEnd(end: StoreEnd): string {
 
 interface OpenEnd {
   documents: DocumentRepository;
+  /** The trash: its records (newest first), one trashed document, and putting one in as it was. */
+  trashList(): Promise<TrashRecord[]>;
+  trashGet(id: string): Promise<DocumentRecord | null>;
+  trashPut(record: TrashRecord, doc: DocumentRecord): Promise<void>;
   readFiles(): Promise<Array<{ name: string; content: string }>>;
   writeFile(name: string, content: string): Promise<void>;
   close(): Promise<void>;
@@ -51,11 +63,14 @@ export async function copyStore(from: StoreEnd, to: StoreEnd, log: (line: string
     try {
       const existing = await target.documents.listPage({ limit: 1 });
       const files = await target.readFiles();
-      if (existing.total > 0 || files.length > 0) {
-        const held = [existing.total ? `${existing.total} documents` : '', ...files.map((f) => f.name)].filter(Boolean).join(', ');
+      const trash = await target.trashList();
+      if (existing.total > 0 || files.length > 0 || trash.length > 0) {
+        const held = [existing.total ? `${existing.total} documents` : '', trash.length ? `${trash.length} documents in the trash` : '', ...files.map((f) => f.name)]
+          .filter(Boolean)
+          .join(', ');
         throw new Error(`the target ${describeEnd(to)} is not empty (it holds ${held}); migrate-store copies into an empty store only`);
       }
-      const report: CopyReport = { documents: 0, files: [], notes: [] };
+      const report: CopyReport = { documents: 0, trashed: 0, files: [], notes: [] };
       let cursor: string | undefined;
       do {
         const page = await source.documents.listPage({ sort: 'title', order: 'asc', limit: 500, ...(cursor ? { cursor } : {}) });
@@ -72,19 +87,22 @@ export async function copyStore(from: StoreEnd, to: StoreEnd, log: (line: string
         }
         cursor = page.next ?? undefined;
       } while (cursor);
+      for (const record of await source.trashList()) {
+        const doc = await source.trashGet(record.id);
+        if (!doc) continue; // deleted for good while the copy ran
+        await target.trashPut(record, doc);
+        const back = await target.trashGet(record.id);
+        if (!back || canonicalJson(back) !== canonicalJson(doc)) {
+          throw new Error(`the trashed document ${record.id} reads back from ${describeEnd(to)} different from the source; the copy stopped (empty the target before trying again)`);
+        }
+        report.trashed++;
+      }
       for (const file of await source.readFiles()) {
         await target.writeFile(file.name, file.content);
         report.files.push(file.name);
       }
-      if (to.kind === 'postgres' && report.files.length) {
-        report.notes.push(
-          `${report.files.join(', ')} are kept verbatim in the data_files table: the app servers still read users, label types and speakers from a data folder, not from PostgreSQL (preview)`,
-        );
-      }
-      if (from.kind === 'lowdb') {
-        for (const folder of ['trash', 'quarantine']) {
-          if (existsSync(join(from.dir, folder))) report.notes.push(`${folder}/ was not copied (it stays in ${resolve(from.dir)})`);
-        }
+      if (from.kind === 'lowdb' && existsSync(join(from.dir, 'quarantine'))) {
+        report.notes.push(`quarantine/ was not copied (it stays in ${resolve(from.dir)})`);
       }
       return report;
     } finally {
@@ -96,12 +114,17 @@ export async function copyStore(from: StoreEnd, to: StoreEnd, log: (line: string
 }
 
 async function openEnd(end: StoreEnd, role: 'source' | 'target'): Promise<OpenEnd> {
-  return end.kind === 'postgres' ? openPostgresEnd(await openPostgresStore(end.url, { applicationName: `framewise migrate-store ${role}` })) : openLowdbEnd(end.dir, role);
+  return end.kind === 'postgres'
+    ? openPostgresEnd(await openPostgresStore(end.url, { applicationName: `framewise migrate-store ${role}`, listen: false }))
+    : openLowdbEnd(end.dir, role);
 }
 
 function openPostgresEnd(store: PostgresStore): OpenEnd {
   return {
     documents: store.documents,
+    trashList: () => store.documents.trash.list(),
+    trashGet: async (id) => (await store.documents.trash.get(id))?.doc ?? null,
+    trashPut: (record, doc) => store.documents.trash.put(record, doc),
     async readFiles() {
       const { rows } = await store.pool.query<{ name: string; content: string }>('SELECT name, content FROM data_files ORDER BY name');
       return rows;
@@ -126,8 +149,28 @@ async function openLowdbEnd(dir: string, role: 'source' | 'target'): Promise<Ope
     lock.releaseSync();
     throw err;
   }
+  const codec = new HistoryCodec();
   return {
     documents: store,
+    trashList: () => store.trash.list(),
+    async trashGet(id) {
+      const text = await readFile(store.trash.documentFile(id), 'utf8').catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return null;
+        throw err;
+      });
+      if (text === null) return null;
+      const doc = codec.decode(JSON.parse(text) as StoredDocument);
+      const parsed = documentFileSchema.safeParse(doc);
+      if (!parsed.success || doc.id !== id) throw new Error(`${store.trash.documentFile(id)} is not a Framewise document; the copy stopped`);
+      return doc;
+    },
+    async trashPut(record, doc) {
+      // The same file form as a document moved there by moveToTrash: older revisions compressed.
+      await mkdir(store.trash.dir, { recursive: true });
+      await codec.prepare(doc);
+      await new AtomicJSONFile<StoredDocument>(store.trash.documentFile(doc.id)).write(codec.encode(doc));
+      await store.trash.writeRecord(record);
+    },
     async readFiles() {
       const files: Array<{ name: string; content: string }> = [];
       for (const name of DATA_FILES) {
