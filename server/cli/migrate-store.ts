@@ -1,7 +1,7 @@
 /**
  * `npm run migrate-store -- --from data/ --to postgres://USER@HOST/DB` and back
  * (`--from postgres://… --to data/`): copies every document, and the project's other data files
- * (project.json, users.json, team.json, speakers.json, seeded.json, as they exist), from one
+ * (project.json, users.json, team.json, speakers.json, answers.json, seeded.json, as they exist) and the trash, from one
  * storage backend to the other. The target must hold no documents yet. Stop the app servers first:
  * the copy is a snapshot of the source as it is read.
  */
@@ -35,7 +35,8 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
   }
   const report = await copyStore(from, to, out);
   out(`copied ${report.documents} documents from ${describeEnd(from)} to ${describeEnd(to)}, each read back and compared`);
-  out(report.files.length ? `copied data files: ${report.files.join(', ')}` : 'no project.json, users.json, team.json, speakers.json or seeded.json to copy');
+  if (report.trashed) out(`copied ${report.trashed} documents in the trash, with who deleted them and when, each read back and compared`);
+  out(report.files.length ? `copied data files: ${report.files.join(', ')}` : 'no project.json, users.json, team.json, speakers.json, answers.json or seeded.json to copy');
   for (const note of report.notes) out(note);
   return 0;
 }
