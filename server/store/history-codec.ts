@@ -1,4 +1,4 @@
-import { gunzipSync, gzip, gzipSync } from 'node:zlib';
+import { gunzip, gunzipSync, gzip, gzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { DocumentRecord, Revision } from '../domain/types.js';
 import { LruCache } from './lru.js';
@@ -42,6 +42,7 @@ interface Packed {
 }
 
 const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
 
 /**
  * Encodes and decodes document files. Compressing a 2 MB revision costs tens of milliseconds, so
@@ -86,6 +87,27 @@ export class HistoryCodec {
       this.remember(stored.id, revision, { text, gz });
       return revision;
     });
+    return { ...stored, revisions };
+  }
+
+  /**
+   * Like `decode`, with the compressed texts decompressed on the thread pool, all at once: a file
+   * holding ten gzipped 2,000,000-character revisions costs the event loop only their base64 decoding.
+   */
+  async decodeAsync(stored: StoredDocument): Promise<DocumentRecord> {
+    const revisions = await Promise.all(stored.revisions.map(async (r): Promise<Revision> => {
+      if (typeof r.textGz !== 'string') return r as Revision;
+      let text: string;
+      try {
+        text = (await gunzipAsync(Buffer.from(r.textGz, 'base64'))).toString('utf8');
+      } catch (err) {
+        throw new SyntaxError(`the compressed text of revision ${r.rev} cannot be read (${(err as Error).message})`);
+      }
+      const { textGz: gz, ...rest } = r;
+      const revision = { ...rest, text };
+      this.remember(stored.id, revision, { text, gz });
+      return revision;
+    }));
     return { ...stored, revisions };
   }
 

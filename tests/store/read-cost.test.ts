@@ -1,0 +1,86 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DocumentStore } from '../../server/store/document-store.js';
+import { COMPRESS_FROM_BYTES } from '../../server/store/history-codec.js';
+import { reviseDocument } from '../../server/services/revisions.js';
+import { tempDataDir } from '../helpers/app.js';
+import { makeDoc } from './repository-contract.js';
+
+/**
+ * A document read again from its file costs the event loop its JSON parse only when the file is
+ * the one the store wrote: the schema check is skipped then (README, "Document cache"), and older
+ * revisions are decompressed on the thread pool. A file changed behind the store's back is checked.
+ */
+describe('reading a document file again', () => {
+  let dataDir: string;
+  let store: DocumentStore;
+  const file = (id: string) => join(dataDir, 'documents', `${id}.json`);
+  // A budget of one byte: no document is kept in memory once written, every read goes to its file.
+  const open = () => DocumentStore.open(dataDir, { searchIndex: 'lazy', cacheBytes: 1, log: () => undefined });
+
+  beforeEach(async () => {
+    dataDir = await tempDataDir();
+    store = await open();
+  });
+  afterEach(async () => {
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('when the file is the one the store last wrote, then it is read back without a schema check and equal to what was written', async () => {
+    await store.create(makeDoc('d1', { title: 'First' }));
+    await store.update('d1', (d) => void (d.meta.title = 'Second'));
+    const before = store.schemaChecks;
+    const doc = await store.getDocument('d1');
+    expect(doc!.meta.title).toBe('Second');
+    expect(store.get('d1')!.meta.title).toBe('Second');
+    expect(store.schemaChecks).toBe(before);
+  });
+
+  it('when older revisions are stored gzipped, then the read gives back their exact texts', async () => {
+    const one = 'Alpha beta gamma. '.repeat(Math.ceil((COMPRESS_FROM_BYTES * 2) / 18));
+    const two = `${one}Delta.`;
+    await store.create(makeDoc('d2', {}, one));
+    await reviseDocument(store, 'd2', { text: two, author: 'tester' });
+    await reviseDocument(store, 'd2', { text: `${two} Epsilon.`, author: 'tester' });
+    const stored = JSON.parse(await readFile(file('d2'), 'utf8'));
+    expect(stored.revisions.map((r: { textGz?: string }) => typeof r.textGz)).toEqual(['string', 'string', 'undefined']);
+    const doc = await store.getDocument('d2');
+    expect(doc!.revisions.map((r) => r.text)).toEqual([one, two, `${two} Epsilon.`]);
+  });
+
+  it('when the file was changed behind the store\'s back into an invalid document, then the read is refused with the schema problem and the next start quarantines it', async () => {
+    await store.create(makeDoc('d3'));
+    const raw = JSON.parse(await readFile(file('d3'), 'utf8'));
+    raw.labels = [{ id: 'x' }];
+    await writeFile(file('d3'), JSON.stringify(raw));
+    const before = store.schemaChecks;
+    await expect(store.getDocument('d3')).rejects.toThrow(/^the file of document d3 changed on disk and does not match the document schema: labels\.0\./);
+    expect(() => store.get('d3')).toThrow(/^the file of document d3 changed on disk and does not match the document schema: labels\.0\./);
+    expect(store.schemaChecks).toBe(before + 2);
+    await store.close();
+    store = await open();
+    expect(store.has('d3')).toBe(false);
+    expect(store.problems.map((p) => [p.file, p.reason.startsWith('does not match the document schema: labels.0.')])).toEqual([[file('d3'), true]]);
+  });
+
+  it('when the file was replaced behind the store\'s back by a valid document, then the read checks it and gives its content', async () => {
+    await store.create(makeDoc('d4', { title: 'Mine' }));
+    const raw = JSON.parse(await readFile(file('d4'), 'utf8'));
+    raw.meta.title = 'Edited by hand';
+    await writeFile(file('d4'), JSON.stringify(raw));
+    const before = store.schemaChecks;
+    expect((await store.getDocument('d4'))!.meta.title).toBe('Edited by hand');
+    expect(store.schemaChecks).toBe(before + 1);
+  });
+
+  it('when a gzipped older revision was damaged behind the store\'s back, then the read is refused naming that revision', async () => {
+    const one = 'Alpha beta gamma. '.repeat(Math.ceil((COMPRESS_FROM_BYTES * 2) / 18));
+    await store.create(makeDoc('d5', {}, one));
+    await reviseDocument(store, 'd5', { text: `${one}Delta.`, author: 'tester' });
+    const raw = JSON.parse(await readFile(file('d5'), 'utf8'));
+    raw.revisions[0].textGz = Buffer.from('not gzip at all').toString('base64');
+    await writeFile(file('d5'), JSON.stringify(raw));
+    await expect(store.getDocument('d5')).rejects.toThrow(/^the file of document d5 changed on disk and does not match the document schema: the compressed text of revision 1 cannot be read/);
+  });
+});
