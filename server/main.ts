@@ -1,35 +1,41 @@
-import { loadConfig } from './config.js';
-import { DocumentStore, docCacheBytes } from './store/document-store.js';
+import { hostname } from 'node:os';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type pg from 'pg';
+import { loadConfig, type Config } from './config.js';
+import { DocumentStore, DocumentIdTaken, docCacheBytes } from './store/document-store.js';
 import { ProjectStore } from './store/project-store.js';
 import { loadSeedsOnce } from './store/seed-loader.js';
 import { lockDataDirForProcess } from './store/lock.js';
+import type { Corpus } from './store/corpus.js';
+import { openPostgresStore } from './store/postgres/index.js';
+import { describeUrl } from './store/postgres/pool.js';
 import { createApp } from './app.js';
 import { warmUpReanchorWorker } from './services/revisions.js';
 import { installProcessGuard } from './process-guard.js';
 import { UserStore } from './auth/user-store.js';
 import { TeamStore } from './auth/team-store.js';
 import { ensureAdmin } from './auth/bootstrap.js';
+import { parseSeed, type SeedSidecar } from './domain/seeds.js';
+import { createDocument } from './domain/documents.js';
 
-const config = loadConfig(process.env);
-
-// The lock comes first: opening the store deletes temporary files and quarantines damaged ones,
-// which only the folder's single writer may do.
-const locked = await lockDataDirForProcess(config.dataDir);
-if ('refused' in locked) {
-  console.error(`Framewise cannot start: ${locked.refused}`);
-  process.exit(1);
+interface Opened {
+  store: Corpus;
+  project: ProjectStore;
+  users: UserStore;
+  team: TeamStore;
+  /** Where the data is, for the start line. */
+  where: string;
+  close(): Promise<void>;
 }
 
-// Until the server listens, an error ends the start (exit 1) with a sentence naming the problem;
-// only a running server keeps serving through unexpected errors (the process guard).
-try {
-  await start();
-} catch (err) {
-  console.error(`Framewise cannot start: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-}
-
-async function start(): Promise<void> {
+/** Without DATABASE_URL: the data folder, which one process at a time may use (framewise.lock). */
+async function openDataFolder(config: Config): Promise<Opened> {
+  // The lock comes first: opening the store deletes temporary files and quarantines damaged ones,
+  // which only the folder's single writer may do.
+  const locked = await lockDataDirForProcess(config.dataDir);
+  if ('refused' in locked) throw new Error(locked.refused);
   const store = await DocumentStore.open(config.dataDir, { cacheBytes: docCacheBytes(process.env.DOC_CACHE_MB) });
   if (store.removedTempFiles.length) console.warn(`removed ${store.removedTempFiles.length} temporary file(s) left by an interrupted write`);
   for (const p of store.problems) console.warn(`quarantined ${p.file}: ${p.reason} (moved to ${p.movedTo})`);
@@ -40,12 +46,110 @@ async function start(): Promise<void> {
   const users = await UserStore.open(config.dataDir);
   await ensureAdmin(users, config.adminPassword);
   const team = await TeamStore.open(config.dataDir);
+  return { store, project, users, team, where: config.dataDir, close: async () => {} };
+}
 
+/**
+ * With DATABASE_URL: documents and every small state in PostgreSQL, shared by any number of
+ * processes, so the data folder is not locked (it only receives `initial-admin-password` when this
+ * server creates the first admin without ADMIN_PASSWORD). The first start's work (seeds, first
+ * admin) runs under a PostgreSQL advisory lock, so servers starting at once do it exactly once.
+ */
+async function openDatabase(config: Config, url: string): Promise<Opened> {
+  const pg = await openPostgresStore(url, {
+    cacheBytes: docCacheBytes(process.env.DOC_CACHE_MB),
+    applicationName: `framewise ${hostname()} pid ${process.pid}`.slice(0, 63),
+  });
+  try {
+    if (pg.migrated.applied.length) console.log(`database schema migrated from version ${pg.migrated.from} to ${pg.migrated.to}`);
+    const store = pg.documents;
+    const project = await ProjectStore.open(store.states);
+    const users = await UserStore.open(store.states, { dataDir: config.dataDir });
+    const team = await TeamStore.open(store.states);
+    await onceAcrossServers(pg.pool, async () => {
+      await store.refresh(); // what a server that started first did, up to now (documents and states)
+      const seeded = config.seeds ? await loadSeedsIntoDatabase(store, config.seedsDir) : [];
+      if (seeded.length) console.log(`loaded ${seeded.length} seed documents from ${config.seedsDir}`);
+      await ensureAdmin(users, config.adminPassword, console.log, config.dataDir);
+    });
+    return { store, project, users, team, where: `PostgreSQL ${describeUrl(url)}`, close: () => pg.close() };
+  } catch (err) {
+    await pg.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * The advisory lock the first-start work (seeds, first admin) runs under: any number but those of
+ * the migrations (7_301_017, migrate.ts) and the change feed (7_301_018, pg-document-repository.ts).
+ */
+const FIRST_START_LOCK = 7_301_020;
+
+/** Runs `fn` while holding a session advisory lock: one server at a time, whatever their number. */
+async function onceAcrossServers(pool: pg.Pool, fn: () => Promise<void>): Promise<void> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [FIRST_START_LOCK]);
+    try {
+      await fn();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [FIRST_START_LOCK]).catch((err: Error) => {
+        broken = err;
+      });
+    }
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** The marker of seeds loaded into a database: the `seeded.json` state (what `npm run migrate-store` copies from a data folder). */
+interface SeededMarker {
+  seededAt?: string;
+  files?: string[];
+}
+
+/**
+ * Loads the seed articles once per database (the caller holds the first-start lock): the
+ * `seeded.json` state records that it happened, so no later start, on any server, loads them again
+ * (a user who deleted a seed never gets it back). Returns the ids it created.
+ */
+async function loadSeedsIntoDatabase(store: Corpus, seedsDir: string, now = new Date().toISOString()): Promise<string[]> {
+  const marker = await store.states.open<SeededMarker>('seeded.json', () => ({}), (data) =>
+    typeof data === 'object' && data !== null && !Array.isArray(data) ? null : 'seeded.json must hold an object',
+  );
+  if (marker.data.seededAt) return [];
+  const names = await readdir(seedsDir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') throw new Error(`the seeds folder ${seedsDir} does not exist: set SEEDS_DIR to a folder of seed articles, or SEEDS=off to start with an empty corpus`);
+    throw err;
+  });
+  const files = names.filter((f) => f.endsWith('.txt')).sort();
+  const created: string[] = [];
+  for (const file of files) {
+    const sidecar = join(seedsDir, file.replace(/\.txt$/, '.meta.json'));
+    const meta = existsSync(sidecar) ? (JSON.parse(await readFile(sidecar, 'utf8')) as SeedSidecar) : {};
+    const seed = parseSeed(file, await readFile(join(seedsDir, file), 'utf8'), meta);
+    if (store.has(seed.id)) continue;
+    try {
+      await store.create(createDocument({ id: seed.id, body: seed.body, format: seed.format, meta: seed.meta, author: 'seed', now, message: `Loaded from seeds/${file}` }));
+      created.push(seed.id);
+    } catch (err) {
+      if (!(err instanceof DocumentIdTaken)) throw err;
+    }
+  }
+  await marker.update((d) => {
+    d.seededAt = now;
+    d.files = files;
+  });
+  return created;
+}
+
+function serve(config: Config, { store, project, users, team, where, close }: Opened): void {
   const server = createApp({ store, project, users, team, allowedHosts: config.allowedHosts, trustProxy: config.trustProxy }).listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
-    console.log(`Framewise on http://${shown}:${port} (listening on ${config.host}; data in ${config.dataDir})`);
+    console.log(`Framewise on http://${shown}:${port} (listening on ${config.host}; data in ${where})`);
     // Start the re-anchoring worker now, so the first large revision does not pay for its start.
     warmUpReanchorWorker();
     installProcessGuard();
@@ -55,6 +159,24 @@ async function start(): Promise<void> {
     process.exit(1);
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => server.close(() => process.exit(0)));
+    process.on(signal, () =>
+      server.close(() => {
+        void close()
+          .catch(() => undefined)
+          .finally(() => process.exit(0));
+      }),
+    );
   }
+}
+
+// (At the end of the module, so every constant above is initialised.)
+// Until the server listens, an error ends the start (exit 1) with a sentence naming the problem;
+// only a running server keeps serving through unexpected errors (the process guard).
+try {
+  const config = loadConfig(process.env);
+  const opened = config.databaseUrl ? await openDatabase(config, config.databaseUrl) : await openDataFolder(config);
+  serve(config, opened);
+} catch (err) {
+  console.error(`Framewise cannot start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
 }
