@@ -98,6 +98,8 @@ class PgJsonState<T extends object> implements JsonState<T> {
 
   /** Takes another server's change, read by refresh(). A row that no longer parses keeps what was held, and throws naming it. */
   caughtUp(content: string, version: number): void {
+    // An update here may have committed a newer version while the refresh query ran: never go back.
+    if (version <= this.version) return;
     const data = parseRow<T>(this.name, content, this.empty);
     for (const fn of this.repairs) fn(data);
     this.current = data;
@@ -147,7 +149,7 @@ class PgJsonState<T extends object> implements JsonState<T> {
       if (after === before) {
         // Nothing to write; a row inserted above goes with the rollback.
         await client.query('ROLLBACK');
-        if (version !== this.version && version !== 0) {
+        if (version > this.version) {
           this.current = base;
           this.version = version;
         }
