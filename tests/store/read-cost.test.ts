@@ -83,4 +83,27 @@ describe('reading a document file again', () => {
     await writeFile(file('d5'), JSON.stringify(raw));
     await expect(store.getDocument('d5')).rejects.toThrow(/^the file of document d5 changed on disk and does not match the document schema: the compressed text of revision 1 cannot be read/);
   });
+
+  it('when a copy handed out is changed at any depth, then the stored document is not, and an own "__proto__" key stays a plain key', async () => {
+    const big = await DocumentStore.open(dataDir + '-big', { searchIndex: 'lazy', log: () => undefined });
+    try {
+      const doc = makeDoc('d6');
+      (doc.meta as unknown as Record<string, unknown>).extra = JSON.parse('{"__proto__":{"polluted":true},"deep":{"list":[{"n":1}]}}');
+      await big.create(doc);
+      const copy = (await big.getDocument('d6'))!;
+      const extra = (copy.meta as unknown as { extra: Record<string, { list?: { n: number }[] }> }).extra;
+      expect(Object.getPrototypeOf(extra)).toBe(Object.prototype);
+      expect(Object.keys(extra)).toEqual(['__proto__', 'deep']);
+      extra.deep.list![0].n = 2;
+      extra['__proto__'].list = [];
+      copy.revisions[0].text = 'changed';
+      const again = (await big.getDocument('d6'))!;
+      expect((again.meta as unknown as { extra: unknown }).extra).toEqual(JSON.parse('{"__proto__":{"polluted":true},"deep":{"list":[{"n":1}]}}'));
+      expect(again.revisions[0].text).toBe('Text of d6.');
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    } finally {
+      await big.close();
+      await rm(dataDir + '-big', { recursive: true, force: true });
+    }
+  });
 });
