@@ -31,7 +31,7 @@ export const SAME_RENDERING_OVERLAP = 0.5;
  * Returns the statements with at least two renderings, each as its renderings sorted by document
  * and offset.
  */
-export function groupRegions(passages: Passage[], matches: PassageMatch[]): Region[][] {
+export function groupRegions(passages: ArrayLike<Pick<Passage, 'doc' | 'kind' | 'starts' | 'ends'>>, matches: PassageMatch[]): Region[][] {
   const regions: RankedRegion[] = [];
   for (const m of matches) {
     const a = KIND_PRIORITY[passages[m.a].kind];
@@ -78,7 +78,7 @@ export function groupRegions(passages: Passage[], matches: PassageMatch[]): Regi
     .map((rs) => rs.sort((x, y) => x.doc - y.doc || x.start - y.start));
 }
 
-function regionOf(p: Passage, from: number, to: number, priority: number): RankedRegion {
+function regionOf(p: Pick<Passage, 'doc' | 'starts' | 'ends'>, from: number, to: number, priority: number): RankedRegion {
   return { doc: p.doc, start: p.starts[from], end: p.ends[to - 1], priority };
 }
 

@@ -25,7 +25,7 @@ export const MATCH_THRESHOLDS = { minContent: 3, minDensity: 0.5, minCoverage: 0
 export const MAX_ALIGN_CELLS = 160_000;
 
 /** The match between two passages, or `null` when they do not render the same statement (or are too long to align). */
-export function matchPassages(p: Passage, q: Passage, ai: number, bi: number, ids: WordIds): PassageMatch | null {
+export function matchPassages(p: Pick<Passage, 'words' | 'content'>, q: Pick<Passage, 'words' | 'content'>, ai: number, bi: number, ids: WordIds): PassageMatch | null {
   if (p.words.length * q.words.length > MAX_ALIGN_CELLS) return null;
   const shared = sharedCount(p.content, q.content);
   if (shared < MATCH_THRESHOLDS.minContent || shared < MATCH_THRESHOLDS.minCoverage * Math.min(p.content.length, q.content.length)) return null;

@@ -52,15 +52,7 @@ export function documentPassages(doc: CorpusDocument, docIndex: number, ids: Wor
  * `null` when it has too few content words.
  */
 export function toPassage(doc: number, kind: Passage['kind'], start: number, end: number, all: DocumentWords, ids: WordIds, labelId?: string): Passage | null {
-  let lo = 0;
-  let hi = all.starts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (all.starts[mid] < start) lo = mid + 1;
-    else hi = mid;
-  }
-  let to = lo;
-  while (to < all.ends.length && all.ends[to] <= end) to++;
+  const { from: lo, to } = wordRange(all, start, end);
   const words = all.words.subarray(lo, to);
   const contentSeq = words.filter((w) => ids.content[w] === 1);
   if (contentSeq.length < MIN_CONTENT_WORDS) return null;
@@ -76,4 +68,18 @@ export function toPassage(doc: number, kind: Passage['kind'], start: number, end
     content: contentSeq.slice().sort(),
     ...(labelId ? { labelId } : {}),
   };
+}
+
+/** The words lying wholly inside [start, end) (UTF-16) of a document's words: indices [from, to). */
+export function wordRange(all: Pick<DocumentWords, 'starts' | 'ends'>, start: number, end: number): { from: number; to: number } {
+  let lo = 0;
+  let hi = all.starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (all.starts[mid] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  let to = lo;
+  while (to < all.ends.length && all.ends[to] <= end) to++;
+  return { from: lo, to };
 }

@@ -1,5 +1,6 @@
-import type { CorpusDocument, Passage, PassageMatch, StatementCluster } from './types.js';
-import { documentContribution, eachPassage, type DocumentContribution } from './contribution.js';
+import type { CorpusDocument, PassageKind, PassageMatch, StatementCluster } from './types.js';
+import { documentContribution, type DocumentContribution } from './contribution.js';
+import { MIN_CONTENT_WORDS, wordRange } from './passages.js';
 import { WordIds } from './word-ids.js';
 import { DEFAULT_INDEX_OPTIONS, type IndexOptions } from './shingle-index.js';
 import { matchPassages } from './match.js';
@@ -28,19 +29,79 @@ import { fnv1a32 } from './hash.js';
  * Offsets are UTF-16 code units, as everywhere in this folder.
  */
 
-interface IndexedPassage extends Passage {
-  uid: number;
-  docId: string;
-  /** Position among its document's passages. */
-  seq: number;
-  /** Distinct shingles, ascending. */
-  shingles: number[];
-  /** Its content words in order, hashed: identical copies of a passage share it. */
-  copyKey: string;
+/**
+ * What the index keeps of one document's words: their ids and UTF-16 ranges, and one pool holding,
+ * passage after passage, each passage's content word ids sorted then its distinct shingles
+ * ascending. Passages point into these arrays by offsets: no array of their own (an array or a
+ * view costs 100-270 bytes of heap apiece; a corpus of 10,000 news articles has 340,000 passages).
+ */
+interface DocWords {
+  words: Int32Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  pool: Int32Array;
+}
+
+/**
+ * One passage in the index (a labelled span, quotation or sentence): offsets into its document's
+ * DocWords. `words`, `starts`, `ends`, `content`, `shingles` are views made when asked for
+ * (aligning, grouping); the hot loops read the arrays through the offsets.
+ */
+class IndexedPassage {
   /** In the postings (not boilerplate); `undefined` until the update that adds it decides. */
   posted?: boolean;
   /** Set once it left the postings (it may still sit in an unsorted posting, counted as dead). */
   removed?: boolean;
+
+  constructor(
+    readonly uid: number,
+    readonly docId: string,
+    /** Position among its document's passages. */
+    readonly seq: number,
+    /** The document's slot in the index. */
+    readonly doc: number,
+    readonly kind: PassageKind,
+    /** UTF-16 range in the document. */
+    readonly start: number,
+    readonly end: number,
+    readonly labelId: string | undefined,
+    readonly data: DocWords,
+    /** Its words: data.words[from, to). */
+    readonly from: number,
+    readonly to: number,
+    /** Its sorted content ids: data.pool[contentFrom, shinglesFrom); its shingles: data.pool[shinglesFrom, shinglesTo). */
+    readonly contentFrom: number,
+    readonly shinglesFrom: number,
+    readonly shinglesTo: number,
+    /** Its content words in order, hashed: identical copies of a passage share it. */
+    readonly copyKey: number,
+  ) {}
+
+  get words(): Int32Array {
+    return this.data.words.subarray(this.from, this.to);
+  }
+  get starts(): Int32Array {
+    return this.data.starts.subarray(this.from, this.to);
+  }
+  get ends(): Int32Array {
+    return this.data.ends.subarray(this.from, this.to);
+  }
+  /** Ids of its content words, sorted: a cheap bound on shared content words before aligning. */
+  get content(): Int32Array {
+    return this.data.pool.subarray(this.contentFrom, this.shinglesFrom);
+  }
+  /** Distinct shingles, ascending. */
+  get shingles(): Int32Array {
+    return this.data.pool.subarray(this.shinglesFrom, this.shinglesTo);
+  }
+  get wordCount(): number {
+    return this.to - this.from;
+  }
+
+  /** The same passage as a fresh object (see StatementIndex.replaced). */
+  copy(): IndexedPassage {
+    return new IndexedPassage(this.uid, this.docId, this.seq, this.doc, this.kind, this.start, this.end, this.labelId, this.data, this.from, this.to, this.contentFrom, this.shinglesFrom, this.shinglesTo, this.copyKey);
+  }
 }
 
 /**
@@ -141,7 +202,7 @@ export class StatementIndex {
   private sorted: StatementCluster[] | null = null;
   private common: number;
   /** Passages by copy key (identical content words in order). */
-  private readonly copies = new Map<string, Set<IndexedPassage>>();
+  private readonly copies = new Map<number, IndexedPassage[]>();
   private readonly maxCopies: number;
   private skipped = 0;
   lastUpdate: IndexUpdateStats = { documents: 0, pairsJudged: 0, aligned: 0 };
@@ -197,7 +258,7 @@ export class StatementIndex {
       return t;
     };
     const added: IndexedPassage[] = [];
-    const touchedCopies = new Set<string>();
+    const touchedCopies = new Set<number>();
     const unpost = (p: IndexedPassage) => {
       for (const s of p.shingles) touch(s).removed.push(p);
       this.unpost(p);
@@ -222,16 +283,28 @@ export class StatementIndex {
       this.bySlot[slot] = doc;
       const c = contribution ?? documentContribution(doc);
       if (c.layout) this.layouts.set(slot, c.layout);
-      const passages: IndexedPassage[] = [];
-      for (const found of eachPassage(c, slot, this.ids)) {
+      const local = c.vocab.map((w) => this.ids.of(w));
+      const data: DocWords = { words: c.tokens.map((v) => local[v]), starts: c.starts, ends: c.ends, pool: EMPTY };
+      // Each passage's sorted content ids and shingles, gathered into the document's pool.
+      const pool: number[] = [];
+      const found: { kind: PassageKind; start: number; end: number; labelId?: string; from: number; to: number; contentFrom: number; shinglesFrom: number; shinglesTo: number; copyKey: number }[] = [];
+      for (const p of c.passages) {
         if ((work += 8) >= STEP) {
           work = 0;
           yield;
         }
-        const p = this.indexed(found, doc.id, passages.length);
-        passages.push(p);
-        touchedCopies.add(p.copyKey);
+        const { from, to } = wordRange(data, p.start, p.end);
+        const contentSeq = data.words.subarray(from, to).filter((w) => this.ids.content[w] === 1);
+        if (contentSeq.length < MIN_CONTENT_WORDS) continue;
+        const contentFrom = pool.length;
+        for (const w of contentSeq.slice().sort()) pool.push(w);
+        const shinglesFrom = pool.length;
+        for (const sh of this.shinglesOf(contentSeq)) pool.push(sh);
+        found.push({ ...p, from, to, contentFrom, shinglesFrom, shinglesTo: pool.length, copyKey: this.copyKeyOf(contentSeq) });
       }
+      data.pool = Int32Array.from(pool);
+      const passages = found.map((f, seq) => this.indexed(new IndexedPassage(this.takeUid(), doc.id, seq, slot, f.kind, f.start, f.end, f.labelId, data, f.from, f.to, f.contentFrom, f.shinglesFrom, f.shinglesTo, f.copyKey)));
+      for (const p of passages) touchedCopies.add(p.copyKey);
       this.docs.set(id, { slot, doc, passages });
     }
     // Boilerplate: passages with more identical copies than maxCopies stay out of the postings; a
@@ -247,7 +320,7 @@ export class StatementIndex {
     for (const key of touchedCopies) {
       const copies = this.copies.get(key);
       if (!copies) continue;
-      const boilerplate = copies.size > this.maxCopies;
+      const boilerplate = copies.length > this.maxCopies;
       for (const p of [...copies]) {
         if (++work >= STEP) {
           work = 0;
@@ -373,7 +446,7 @@ export class StatementIndex {
       if (known) continue; // passages never change once indexed: a known match stays one
       const [x, y] = this.inCorpusOrder(a, b);
       const stored = this.known?.(x.docId, x.seq, y.docId, y.seq);
-      if (stored && stored[1] <= x.words.length && stored[3] <= y.words.length) {
+      if (stored && stored[1] <= x.wordCount && stored[3] <= y.wordCount) {
         this.addMatch(key, { a: x.uid, b: y.uid, aFrom: stored[0], aTo: stored[1], bFrom: stored[2], bTo: stored[3], matched: stored[4] });
         continue;
       }
@@ -417,11 +490,13 @@ export class StatementIndex {
   /** True when some shingle a and b share pairs them under the posting rules. */
   isCandidate(a: IndexedPassage, b: IndexedPassage): boolean {
     if (a.docId === b.docId && a.start < b.end && b.start < a.end) return false;
-    let i = 0;
-    let j = 0;
-    while (i < a.shingles.length && j < b.shingles.length) {
-      const x = a.shingles[i];
-      const y = b.shingles[j];
+    const as = a.data.pool;
+    const bs = b.data.pool;
+    let i = a.shinglesFrom;
+    let j = b.shinglesFrom;
+    while (i < a.shinglesTo && j < b.shinglesTo) {
+      const x = as[i];
+      const y = bs[j];
       if (x < y) i++;
       else if (y < x) j++;
       else {
@@ -454,13 +529,31 @@ export class StatementIndex {
     }
   }
 
-  private indexed(p: Passage, docId: string, seq: number): IndexedPassage {
+  private takeUid(): number {
     const uid = this.freeUids.pop() ?? this.passages.length;
     if (uid >= PAIR_SHIFT) throw new Error('statement index: too many passages');
-    const words = p.contentSeq;
+    return uid;
+  }
+
+  /** Registers a new passage (its uid taken with takeUid). */
+  private indexed(ip: IndexedPassage): IndexedPassage {
+    this.passages[ip.uid] = ip;
+    this.passageCount++;
+    const copies = this.copies.get(ip.copyKey);
+    if (copies) copies.push(ip);
+    else this.copies.set(ip.copyKey, [ip]);
+    return ip;
+  }
+
+  /** Distinct shingles of content words in order (pairs of consecutive words hashed to 30 bits), ascending. */
+  private shinglesOf(words: Int32Array): Int32Array {
     const set = new Set<number>();
     for (let i = 0; i + 1 < words.length; i++) set.add((Math.imul(this.hashOf(words[i]), 0x9e3779b1) ^ this.hashOf(words[i + 1])) & 0x3fffffff);
-    // Copy key: two 32-bit hashes of the content words in order, and their count.
+    return Int32Array.from(set).sort();
+  }
+
+  /** Copy key of content words in order: two 32-bit hashes and the count, in one exact double (32 + 21 bits). */
+  private copyKeyOf(words: Int32Array): number {
     let h1 = 0x811c9dc5;
     let h2 = 0x01000193;
     for (let i = 0; i < words.length; i++) {
@@ -468,14 +561,7 @@ export class StatementIndex {
       h1 = Math.imul(h1 ^ h, 0x01000193);
       h2 = Math.imul(h2 + h, 0x9e3779b1) ^ (h2 >>> 15);
     }
-    const copyKey = `${h1 >>> 0}:${h2 >>> 0}:${words.length}`;
-    const ip: IndexedPassage = { ...p, uid, docId, seq, shingles: [...set].sort((x, y) => x - y), copyKey };
-    this.passages[uid] = ip;
-    this.passageCount++;
-    let copies = this.copies.get(ip.copyKey);
-    if (!copies) this.copies.set(ip.copyKey, (copies = new Set()));
-    copies.add(ip);
-    return ip;
+    return (h1 >>> 0) * 2 ** 21 + (((h2 >>> 0) ^ Math.imul(words.length, 0x9e3779b1)) & 0x1fffff);
   }
 
   private hashOf(id: number): number {
@@ -505,8 +591,8 @@ export class StatementIndex {
   /** Forgets passage `p` (out of the postings already). */
   private release(p: IndexedPassage): void {
     const copies = this.copies.get(p.copyKey)!;
-    copies.delete(p);
-    if (copies.size === 0) this.copies.delete(p.copyKey);
+    copies.splice(copies.indexOf(p), 1);
+    if (copies.length === 0) this.copies.delete(p.copyKey);
     this.passages[p.uid] = undefined as unknown as IndexedPassage;
     this.freeUids.push(p.uid);
     this.passageCount--;
@@ -517,14 +603,11 @@ export class StatementIndex {
    * old one (counted as dead), so a passage put back in the postings must not be that object.
    */
   private replaced(p: IndexedPassage): IndexedPassage {
-    const fresh: IndexedPassage = { ...p };
-    delete fresh.removed;
-    delete fresh.posted;
+    const fresh = p.copy();
     this.passages[p.uid] = fresh;
     this.docs.get(p.docId)!.passages[p.seq] = fresh;
     const copies = this.copies.get(p.copyKey)!;
-    copies.delete(p);
-    copies.add(fresh);
+    copies[copies.indexOf(p)] = fresh;
     return fresh;
   }
 
@@ -579,7 +662,7 @@ export class StatementIndex {
     this.matches.set(key, m);
     const pa = this.passages[m.a];
     const pb = this.passages[m.b];
-    this.regions.set(key, Int32Array.of(pa.doc, pa.starts[m.aFrom], pa.ends[m.aTo - 1], pb.doc, pb.starts[m.bFrom], pb.ends[m.bTo - 1]));
+    this.regions.set(key, Int32Array.of(pa.doc, pa.data.starts[pa.from + m.aFrom], pa.data.ends[pa.from + m.aTo - 1], pb.doc, pb.data.starts[pb.from + m.bFrom], pb.data.ends[pb.from + m.bTo - 1]));
     for (const uid of [m.a, m.b]) {
       let set = this.matchesOfPassage.get(uid);
       if (!set) this.matchesOfPassage.set(uid, (set = new Set()));
@@ -721,6 +804,8 @@ interface SlotRegions {
   keys: Float64Array;
   longest: number;
 }
+
+const EMPTY = new Int32Array(0);
 
 /** Corpus order of passages: document id, then position in the document. */
 function before(x: IndexedPassage, y: IndexedPassage): boolean {
