@@ -65,7 +65,7 @@ async function send(url: string, method: string, session: Session, body: unknown
 }
 
 describe('two Framewise processes on one database', () => {
-  it('when two servers start at once on an empty database, then the seeds are loaded once, one admin is created with one generated password, its session works on both, and a third server starts on the first one's DATA_DIR (no folder lock)', async () => {
+  it('when two servers start at once on an empty database, then the seeds are loaded once, one admin is created with one generated password, its session works on both, and a third server starts on the DATA_DIR of the first (no folder lock)', async () => {
     const url = cluster.createDatabase(`multi_${++dbCount}`);
     const dirA = await tempDir();
     const dirB = await tempDir();
