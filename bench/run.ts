@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const BENCHMARKS = ['reanchor', 'export', 'compare', 'store', 'suggestions', 'scale'];
+const BENCHMARKS = ['reanchor', 'export', 'compare', 'store', 'suggestions', 'scale', 'pg'];
 let failed = false;
 for (const name of BENCHMARKS) {
   const file = `bench/${name}.ts`;
