@@ -201,8 +201,8 @@ export class StatementIndex {
   private readonly layouts = new Map<number, DocumentLayout>();
   private sorted: StatementCluster[] | null = null;
   private common: number;
-  /** Passages by copy key (identical content words in order). */
-  private readonly copies = new Map<number, IndexedPassage[]>();
+  /** Passages by copy key (identical content words in order): the passage itself while it has no copy (most have none). */
+  private readonly copies = new Map<number, IndexedPassage | IndexedPassage[]>();
   private readonly maxCopies: number;
   private skipped = 0;
   lastUpdate: IndexUpdateStats = { documents: 0, pairsJudged: 0, aligned: 0 };
@@ -318,8 +318,9 @@ export class StatementIndex {
       added.push(p);
     };
     for (const key of touchedCopies) {
-      const copies = this.copies.get(key);
-      if (!copies) continue;
+      const held = this.copies.get(key);
+      if (!held) continue;
+      const copies = Array.isArray(held) ? held : [held];
       const boilerplate = copies.length > this.maxCopies;
       for (const p of [...copies]) {
         if (++work >= STEP) {
@@ -540,8 +541,8 @@ export class StatementIndex {
     this.passages[ip.uid] = ip;
     this.passageCount++;
     const copies = this.copies.get(ip.copyKey);
-    if (copies) copies.push(ip);
-    else this.copies.set(ip.copyKey, [ip]);
+    if (Array.isArray(copies)) copies.push(ip);
+    else this.copies.set(ip.copyKey, copies ? [copies, ip] : ip);
     return ip;
   }
 
@@ -591,8 +592,11 @@ export class StatementIndex {
   /** Forgets passage `p` (out of the postings already). */
   private release(p: IndexedPassage): void {
     const copies = this.copies.get(p.copyKey)!;
-    copies.splice(copies.indexOf(p), 1);
-    if (copies.length === 0) this.copies.delete(p.copyKey);
+    if (!Array.isArray(copies)) this.copies.delete(p.copyKey);
+    else {
+      copies.splice(copies.indexOf(p), 1);
+      if (copies.length === 1) this.copies.set(p.copyKey, copies[0]);
+    }
     this.passages[p.uid] = undefined as unknown as IndexedPassage;
     this.freeUids.push(p.uid);
     this.passageCount--;
@@ -607,7 +611,8 @@ export class StatementIndex {
     this.passages[p.uid] = fresh;
     this.docs.get(p.docId)!.passages[p.seq] = fresh;
     const copies = this.copies.get(p.copyKey)!;
-    copies[copies.indexOf(p)] = fresh;
+    if (Array.isArray(copies)) copies[copies.indexOf(p)] = fresh;
+    else this.copies.set(p.copyKey, fresh);
     return fresh;
   }
 
