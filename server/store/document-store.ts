@@ -861,21 +861,40 @@ class StoredDocumentFile implements Adapter<DocumentRecord> {
 }
 
 /**
- * A copy of a document that costs its latest revision, labels, events and metadata, not its
- * history: an older revision is copied shallowly (its text, an immutable string, is shared) and the
- * labels it kept are copied only when something reads or replaces them (a getter that copies once).
- * So changing anything through a copy never reaches the stored document, and a copy nobody reads
- * the older labels of is cheap however many revisions and labels the document has.
+ * A copy of a document that costs its latest revision and metadata, not its history nor its labels
+ * and events until they are read: an older revision is copied shallowly (its text, an immutable
+ * string, is shared) and the labels it kept, the document's labels and its events are copied only
+ * when something reads or replaces them (a getter that copies once). So changing anything through
+ * a copy never reaches the stored document (whose objects are never changed in place: a change is
+ * made on a copy and swapped in), and a copy whose labels nobody reads (a revision's answer, the
+ * name forms of its text) is cheap however many labels, events and revisions the document has.
  */
 export function cloneDocument(doc: DocumentRecord): DocumentRecord {
   const out: Record<string, unknown> = {};
   const last = doc.revisions.length - 1;
   for (const [key, value] of Object.entries(doc)) {
-    out[key] = key === 'revisions'
-      ? doc.revisions.map((r, i) => (i === last ? copyRevision(r) : lazyRevision(r)))
-      : copyData(value);
+    if (key === 'revisions') out[key] = doc.revisions.map((r, i) => (i === last ? copyRevision(r) : lazyRevision(r)));
+    else if ((key === 'labels' || key === 'events') && Array.isArray(value)) copyWhenRead(out, key, value);
+    else out[key] = copyData(value);
   }
   return out as unknown as DocumentRecord;
+}
+
+/** Makes `out[key]` a copy of `origin` made the first time it is read (or replaced without a copy when set first). */
+function copyWhenRead(out: Record<string, unknown>, key: string, origin: unknown): void {
+  const settle = (value: unknown) => Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(out, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = copyData(origin);
+      settle(value);
+      return value;
+    },
+    set(value: unknown) {
+      settle(value);
+    },
+  });
 }
 
 /** The revision each lazy copy was made from, while its labels are not copied yet. */

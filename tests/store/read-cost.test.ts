@@ -97,9 +97,16 @@ describe('reading a document file again', () => {
       extra.deep.list![0].n = 2;
       extra['__proto__'].list = [];
       copy.revisions[0].text = 'changed';
+      copy.events.push({ at: 'now', actor: 'x', kind: 'meta.updated' } as (typeof copy.events)[number]);
+      const other = (await big.getDocument('d6'))!;
+      other.labels = [];
+      other.events = [];
+      expect(Object.keys(other)).toEqual(Object.keys(doc));
       const again = (await big.getDocument('d6'))!;
       expect((again.meta as unknown as { extra: unknown }).extra).toEqual(JSON.parse('{"__proto__":{"polluted":true},"deep":{"list":[{"n":1}]}}'));
       expect(again.revisions[0].text).toBe('Text of d6.');
+      expect(again.events).toEqual(doc.events);
+      expect(JSON.stringify(again)).toBe(JSON.stringify(doc));
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     } finally {
       await big.close();
