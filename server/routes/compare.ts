@@ -11,6 +11,7 @@ import { typeName } from '../domain/label-types.js';
 import { badRequest, notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
 import { statementsNow } from './statement-index-state.js';
+import type { CompareSnapshot } from '../services/compare.js';
 import { AppendOnlyPager, MAX_PAGE } from './page-query.js';
 import { occurrenceOf, queryWords, searchStatements, type PassageHit } from '../domain/compare/search.js';
 import { sameName } from '../domain/compare/names.js';
@@ -93,11 +94,13 @@ export function compareRoutes(store: Corpus, project: ProjectStore): Router {
     return { statements: filterClusters(found.statements, { ...filter, minDocuments: 1 }), passages: found.passages.filter((p) => (!filter.outlet || sameName(p.outlet, filter.outlet)) && (!filter.speaker || sameName(p.label?.speaker, filter.speaker)) && (!filter.type || p.label?.type === filter.type)) };
   };
 
-  const clusterOf = async (req: Request, res: Response): Promise<StatementCluster> => {
+  /** The statement asked for, with the snapshot it was found in. */
+  const clusterOf = async (req: Request, res: Response): Promise<{ cluster: StatementCluster; snap: CompareSnapshot }> => {
     const id = String(req.params.clusterId);
-    const cluster = CLUSTER_ID.test(id) ? (await statementsNow(service, res)).byId.get(id) : undefined;
-    if (!cluster) throw notFound(`no statement with id "${id.slice(0, 100)}": the documents may have changed since the link was made`);
-    return cluster;
+    const snap = CLUSTER_ID.test(id) ? await statementsNow(service, res) : null;
+    const cluster = snap?.byId.get(id);
+    if (!snap || !cluster) throw notFound(`no statement with id "${id.slice(0, 100)}": the documents may have changed since the link was made`);
+    return { cluster, snap };
   };
 
   router.get('/api/compare', async (req, res) => {
@@ -107,7 +110,7 @@ export function compareRoutes(store: Corpus, project: ProjectStore): Router {
   });
 
   router.get('/api/compare/:clusterId', async (req, res) => {
-    res.json(clusterJson(await clusterOf(req, res)));
+    res.json(clusterJson((await clusterOf(req, res)).cluster));
   });
 
   router.get('/compare', async (req, res) => {
@@ -137,9 +140,8 @@ export function compareRoutes(store: Corpus, project: ProjectStore): Router {
   });
 
   router.get('/compare/:clusterId', async (req, res) => {
-    const cluster = await clusterOf(req, res);
+    const { cluster, snap } = await clusterOf(req, res);
     const types = project.labelTypes();
-    const snap = service.latest!; // the snapshot clusterOf found the statement in
     const occurrence = (r: { documentId: string; start: number; text: string }) => occurrenceOf(snap.document(r.documentId)?.text ?? '', r.text, r.start);
     res.render('compare/show', { title: 'Statement', mainClass: 'wide', cluster, occurrence, types, typeName: (id: string) => typeName(types, id) });
   });
