@@ -14,6 +14,7 @@ import { tmpdir, cpus } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { prng } from '../tests/helpers/prng.js';
+import { article, NAMES, TOPICS } from './news-corpus.js';
 
 const SIZES = (process.env.SCALE_SIZES ?? '10000,50000').split(',').map(Number);
 const BATCH = 10_000;
@@ -21,34 +22,10 @@ const PASSWORD = 'scale bench admin password';
 /** A request slower than this is recorded as timed out. */
 const SLOW_MS = Number(process.env.SCALE_SLOW_MS ?? 20_000);
 
-const OUTLETS = ['Reuters', 'AP', 'BBC', 'Axios', 'Politico', 'Guardian', 'Times', 'Post', 'Wire', 'Herald', 'Tribune', 'Courier'];
-const NAMES = ['Ana Silva', 'Ben Okoro', 'Chen Wei', 'Dana Levi', 'Emil Novak', 'Farah Aziz', 'Goran Petrov', 'Hana Sato', 'Ivan Horvat', 'Julia Berg'];
-const ROLES = ['the minister', 'a spokesperson', 'the mayor', 'an official', 'the union leader', 'the governor'];
-const TOPICS = ['budget', 'harbour', 'election', 'pipeline', 'strike', 'tariff', 'vaccine', 'drought', 'railway', 'merger', 'wildfire', 'ceasefire'];
-const VERBS = ['said', 'told reporters', 'warned', 'added', 'argued', 'insisted'];
-const WORDS = 'the council plan would cost more than expected and officials said talks continue next week while critics question the timing of the vote after months of delay'.split(' ');
-
 let failed = false;
 function wrong(message: string): void {
   failed = true;
   console.error(`WRONG: ${message}`);
-}
-
-/** About 3 KB of news-like text; every document carries one unique token `zq<n>x` to search for. */
-function article(n: number, rand: () => number): { title: string; outlet: string; publishedAt: string; text: string } {
-  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
-  const topic = pick(TOPICS);
-  const paragraphs: string[] = [];
-  while (paragraphs.join('\n\n').length < 2900) {
-    const who = pick(NAMES);
-    const words = Array.from({ length: 12 + Math.floor(rand() * 10) }, () => pick(WORDS)).join(' ');
-    paragraphs.push(`“The ${topic} ${words},” ${who}, ${pick(ROLES)}, ${pick(VERBS)}. ${words[0].toUpperCase()}${words.slice(1)} in the ${topic} case.`);
-  }
-  paragraphs.push(`Reference zq${n}x.`);
-  const y = 2020 + Math.floor(rand() * 6);
-  const m = String(1 + Math.floor(rand() * 12)).padStart(2, '0');
-  const d = String(1 + Math.floor(rand() * 28)).padStart(2, '0');
-  return { title: `${topic[0].toUpperCase()}${topic.slice(1)} talks: ${pick(NAMES)} speaks (${n})`, outlet: pick(OUTLETS), publishedAt: `${y}-${m}-${d}`, text: paragraphs.join('\n\n') };
 }
 
 const pct = (xs: number[], p: number) => {
@@ -236,11 +213,23 @@ async function main(): Promise<void> {
         await get(s, `/documents/${ids[i]}`);
       });
       const save = await timed(20, async (i) => saveLabel(s, ids[20 + (i % 20)]));
-      // The statement index: its first build (requests for /compare wait for it), then the three
+      // The statement index: its first build, then the three
       // views after a label save, after a revision and after a 1,000-document import (updates).
+      // While it builds, /api/compare answers 503 "being built, N of M" at once: poll it each second.
       const tBuild = performance.now();
-      await getJson(s, '/api/compare?minDocuments=2', 900_000);
+      const whileBuilding: number[] = [];
+      for (;;) {
+        const t1 = performance.now();
+        const res = await fetch(`${s.url}/api/compare?minDocuments=2`, { headers: s.headers, signal: AbortSignal.timeout(SLOW_MS) });
+        await res.arrayBuffer();
+        if (res.status === 200) break;
+        if (res.status !== 503 || !/^building; done=\d+; total=\d+$/.test(res.headers.get('statement-index') ?? '')) wrong(`/api/compare during the first build answered ${res.status} (${res.headers.get('statement-index')})`);
+        whileBuilding.push(performance.now() - t1);
+        if (performance.now() - tBuild > 900_000) throw new Error('the first build took over 15 minutes');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
       row['statement index first build s'] = ((performance.now() - tBuild) / 1000).toFixed(1);
+      row['/compare while building p50/max ms'] = whileBuilding.length ? `${pct(whileBuilding, 0.5).toFixed(0)} / ${Math.max(...whileBuilding).toFixed(0)} (${whileBuilding.length} asks)` : 'built before the first ask';
       await saveLabel(s, ids[0], NAMES[0]);
       const speakers = await getJson<Array<{ id: string }>>(s, '/api/speakers');
       if (!speakers[0]) wrong('no speaker listed after a label naming one');
@@ -268,14 +257,28 @@ async function main(): Promise<void> {
       else await imported.arrayBuffer();
       const importMs = performance.now() - tImport;
       extras += 1000;
+      // Right after the import: the views answer from the last consistent index, labelled updating,
+      // while the new documents are indexed in the background; then once that is done.
+      const state = (await fetch(`${s.url}/api/compare?minDocuments=2`, { headers: s.headers, signal: AbortSignal.timeout(SLOW_MS) }).then(async (r) => (await r.arrayBuffer(), r.headers.get('statement-index')))) ?? '';
       const afterImport = [await statementViews(s, speakerId)];
+      const tIndexed = performance.now();
+      for (;;) {
+        const r = await fetch(`${s.url}/api/compare?minDocuments=2`, { headers: s.headers, signal: AbortSignal.timeout(SLOW_MS) });
+        await r.arrayBuffer();
+        if (r.headers.get('statement-index') === 'ready') break;
+        if (performance.now() - tIndexed > 900_000) throw new Error('indexing the import took over 15 minutes');
+        await new Promise((done) => setTimeout(done, 500));
+      }
+      row['import indexed in the background s'] = ((performance.now() - tIndexed) / 1000).toFixed(1);
+      row['state right after the import'] = state;
+      afterImport.push(await statementViews(s, speakerId));
       Object.assign(row, {
         'list p50/p99 ms': fmt(list), 'search p50/p99 ms': fmt(search), 'editor p50/p99 ms': fmt(editor),
         'label save p50/p99 ms': fmt(save),
         'after a save: /compare / /outlets / speaker ms (3 rounds)': views(afterSave),
         'after a revision (2 rounds)': views(afterRevision),
         'import 1,000 over HTTP s': (importMs / 1000).toFixed(1),
-        'after the import': views(afterImport),
+        'after the import (while updating; once indexed)': views(afterImport),
         'RSS after all MB': (await rssMb(s.child.pid!)).toFixed(0),
       });
       for (const [k, v] of [['list', list], ['search', search], ['editor', editor], ['save', save]] as const) row[`_${k}`] = v.p50;
