@@ -136,7 +136,10 @@ export class CompareService {
   private saving: Promise<void> = Promise.resolve();
 
   private refreshTimer: NodeJS.Timeout | null = null;
-  /** Documents the update under way has still to index (0: none under way). */
+  /**
+   * Documents of the update under way, from its start until its snapshot is published (statements
+   * formed included); 0 when none runs.
+   */
   private indexing = 0;
   private background: Promise<unknown> | null = null;
 
@@ -217,13 +220,14 @@ export class CompareService {
    */
   async answer(): Promise<IndexAnswer> {
     if (this.upToDate()) return { state: 'ready', snapshot: this.current! };
-    if (!this.built) {
+    if (!this.current) {
+      // Not built yet (or its statements are being formed): nothing consistent to show.
       const total = this.progress.total || this.store.count;
       if (total > (this.options.waitForBuildOf ?? WAIT_FOR_BUILD_OF)) {
         this.inBackground();
         return { state: 'building', done: this.progress.done, total };
       }
-    } else if (this.current && this.pending.size + this.indexing > (this.options.waitForUpdateOf ?? WAIT_FOR_UPDATE_OF)) {
+    } else if (this.pending.size + this.indexing > (this.options.waitForUpdateOf ?? WAIT_FOR_UPDATE_OF)) {
       this.inBackground();
       return { state: 'updating', snapshot: this.current, pending: this.pending.size + this.indexing };
     }
@@ -292,7 +296,6 @@ export class CompareService {
       this.firstBuildAligned += step.aligned;
       all.push(...present.map((c) => c.doc));
       this.progress.done = Math.min(ids.length, at + INDEX_CHUNK);
-      this.indexing = ids.length - this.progress.done;
       await new Promise((resolve) => setImmediate(resolve));
     }
     this.docs = all.sort(byId);
@@ -323,7 +326,6 @@ export class CompareService {
       }
       this.docs = patchSorted(this.docs, changes);
       for (const c of changes) changed.push({ id: c.id, before: before.get(c.id) ?? null, after: c.doc });
-      this.indexing = all.length - Math.min(all.length, at + INDEX_CHUNK);
     }
     this.scheduleSave(this.options.saveDelayMs ?? 5_000);
     return changed;
