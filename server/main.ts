@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { loadConfig, type Config } from './config.js';
@@ -70,6 +70,8 @@ async function openDatabase(config: Config, url: string): Promise<Opened> {
       await store.refresh(); // what a server that started first did, up to now (documents and states)
       const seeded = config.seeds ? await loadSeedsIntoDatabase(store, config.seedsDir) : [];
       if (seeded.length) console.log(`loaded ${seeded.length} seed documents from ${config.seedsDir}`);
+      // The generated first password goes to DATA_DIR/initial-admin-password: the only use of the folder here.
+      if (users.count() === 0 && !config.adminPassword) await mkdir(config.dataDir, { recursive: true });
       await ensureAdmin(users, config.adminPassword, console.log, config.dataDir);
     });
     return { store, project, users, team, where: `PostgreSQL ${describeUrl(url)}`, close: () => pg.close() };

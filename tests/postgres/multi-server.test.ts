@@ -1,5 +1,6 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import pg from 'pg';
 import { join } from 'node:path';
 import { startCluster, type TestCluster } from '../helpers/postgres-cluster.js';
 import { prng } from '../helpers/prng.js';
@@ -130,7 +131,7 @@ describe('two Framewise processes on one database', () => {
     expect((await fetch(`${baseB}/api/me`, { headers: headersOf(rita) })).status).toBe(401);
   }, 180_000);
 
-  it('when 20 clients write labels and revise texts through both for 30 s while A is SIGKILLed and restarted three times, then every acknowledged change is there once, the rest at most once, the trails are complete and ordered, and both servers answer the same', async () => {
+  it('when 20 clients write labels and revise texts through both for 30 s while A is SIGKILLed and restarted three times and once every database connection is cut, then every acknowledged change is there once, the rest at most once, the trails are complete and ordered, and both servers answer the same', async () => {
     const url = cluster.createDatabase(`multi_${++dbCount}`);
     const dirA = await tempDir();
     const dirB = await tempDir();
@@ -190,6 +191,7 @@ describe('two Framewise processes on one database', () => {
     };
 
     let kills = 0;
+    let terminated = 0;
     const killer = async () => {
       for (let round = 0; round < 3; round++) {
         await pause(3000);
@@ -198,11 +200,25 @@ describe('two Framewise processes on one database', () => {
         await pause(500);
         a = await start(url, dirA);
         servers.a = a.base;
+        if (round === 1) {
+          // And once, every database connection of both servers is cut (the pool and the change
+          // feed reconnect; a request caught in the middle is a 503 with its transaction rolled back).
+          await pause(1000);
+          const admin = new pg.Client({ connectionString: cluster.url });
+          await admin.connect();
+          const { rowCount } = await admin.query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE 'framewise%' AND pid <> pg_backend_pid()",
+            [new URL(url).pathname.slice(1)],
+          );
+          terminated = rowCount ?? 0;
+          await admin.end();
+        }
       }
     };
 
     await Promise.all([...Array.from({ length: 20 }, (_, n) => client(n)), killer()]);
     expect(kills).toBe(3);
+    expect(terminated).toBeGreaterThanOrEqual(4); // at least each server's change feed and one pooled connection
 
     const acked = attempts.filter((t) => typeof t.status === 'number' && t.status >= 200 && t.status < 300);
     const notAcked = attempts.filter((t) => !acked.includes(t));
