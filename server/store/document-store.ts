@@ -654,19 +654,23 @@ export class DocumentStore implements Corpus {
     let draft: DocumentRecord;
     let result: T;
     for (let attempt = 1; ; attempt++) {
+      const base = entry.db.data;
+      const version = this.versions.get(id) ?? 0;
       try {
-        draft = cloneDocument(entry.db.data);
+        draft = cloneDocument(base);
         result = mutate(draft);
         settleDraft(draft);
-        // A revision that just became older is compressed on the thread pool, then the change is
-        // made again on the newest state (the mutator runs again, as after a failed write).
+        // A revision that just became older is compressed on the thread pool; when the document
+        // changed meanwhile, the change is made again on the newest state (the mutator runs again,
+        // as after a failed write), else the draft stands.
         if (attempt <= 2 && this.codec.needsPreparing(draft)) {
           this.release(id, entry);
           await this.codec.prepare(draft);
           const again = this.active.get(id) ?? (await this.current(id).then((current) => current && (this.active.get(id) ?? this.activate(id, current))));
           if (!again) return null;
           entry = again;
-          continue;
+          // Every change in memory bumps the version: the same version is the same document (maybe read again from its file).
+          if ((this.versions.get(id) ?? 0) !== version) continue;
         }
         this.codec.check(draft);
       } catch (err) {

@@ -113,4 +113,32 @@ describe('reading a document file again', () => {
       await rm(dataDir + '-big', { recursive: true, force: true });
     }
   });
+
+  it('when a save makes a large revision older and nothing else changes meanwhile, then the change is computed once', async () => {
+    const one = 'Alpha beta gamma. '.repeat(Math.ceil((COMPRESS_FROM_BYTES * 2) / 18));
+    await store.create(makeDoc('d7', {}, one));
+    let calls = 0;
+    await store.update('d7', (draft) => {
+      calls++;
+      draft.revisions.push({ ...draft.revisions[0], rev: 2, text: `${one}Two.` });
+    });
+    expect(calls).toBe(1);
+    const stored = JSON.parse(await readFile(file('d7'), 'utf8'));
+    expect(stored.revisions.map((r: { rev: number; textGz?: string }) => [r.rev, typeof r.textGz])).toEqual([[1, 'string'], [2, 'undefined']]);
+  });
+
+  it('when another change lands while the older revision is being compressed, then the change is computed again on the newest state and both are kept', async () => {
+    const one = 'Alpha beta gamma. '.repeat(Math.ceil((COMPRESS_FROM_BYTES * 2) / 18));
+    await store.create(makeDoc('d8', { title: 'Before' }, one));
+    let calls = 0;
+    const revision = store.update('d8', (draft) => {
+      calls++;
+      draft.revisions.push({ ...draft.revisions[0], rev: 2, text: `${one}Two.` });
+    });
+    const title = store.update('d8', (draft) => void (draft.meta.title = 'After'));
+    await Promise.all([revision, title]);
+    expect(calls).toBe(2);
+    const doc = (await store.getDocument('d8'))!;
+    expect([doc.meta.title, doc.revisions.map((r) => r.rev)]).toEqual(['After', [1, 2]]);
+  });
 });
