@@ -36,6 +36,8 @@ const rssMb = async (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(await readFile
 
 interface Server {
   child: ChildProcess;
+  /** Heap of the main thread after its last full garbage collection, in MB (V8's --trace-gc). */
+  gcLog: { lastFull: number; main?: string; rest: string };
   url: string;
   headers: Record<string, string>;
   startMs: number;
@@ -43,14 +45,27 @@ interface Server {
 
 async function startServer(dataDir: string, seedsDir: string): Promise<Server> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve('server/main.ts')], {
+  // --trace-gc: V8 prints the heap after each collection; the last full one is reported (heapAfterGcMb).
+  const child = spawn(process.execPath, ['--trace-gc', '--import', 'tsx', resolve('server/main.ts')], {
     env: { ...process.env, DATA_DIR: dataDir, SEEDS_DIR: seedsDir, PORT: '0', ADMIN_PASSWORD: PASSWORD, NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  const gcLog: { lastFull: number; main?: string; rest: string } = { lastFull: NaN, rest: '' };
   const url = await new Promise<string>((done, fail) => {
     const onData = (d: Buffer) => {
-      out += d.toString();
+      const text = d.toString();
+      // Worker threads log too, each under its isolate's address: the main isolate logs first.
+      const lines = (gcLog.rest + text).split('\n');
+      gcLog.rest = lines.pop() ?? '';
+      for (const line of lines) {
+        const isolate = /^\[\d+:(0x[0-9a-f]+)\]/.exec(line)?.[1];
+        if (!isolate) continue;
+        gcLog.main ??= isolate;
+        const full = /Mark-Compact \S+ \(\S+\) -> ([\d.]+) \(/.exec(line);
+        if (isolate === gcLog.main && full) gcLog.lastFull = Number(full[1]);
+      }
+      if (out.length < 100_000) out += text;
       const m = /Framewise on (http:\/\/\S+:\d+)/.exec(out);
       if (m) done(m[1]);
     };
@@ -62,7 +77,7 @@ async function startServer(dataDir: string, seedsDir: string): Promise<Server> {
   const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
   if (login.status !== 200) throw new Error(`sign-in failed: ${login.status} ${await login.text()}`);
   const { csrfToken } = (await login.json()) as { csrfToken: string };
-  return { child, url, startMs, headers: { cookie: (login.headers.get('set-cookie') ?? '').split(';')[0], 'x-csrf-token': csrfToken } };
+  return { child, url, startMs, gcLog, headers: { cookie: (login.headers.get('set-cookie') ?? '').split(';')[0], 'x-csrf-token': csrfToken } };
 }
 
 async function stopServer(s: Server): Promise<void> {
@@ -280,6 +295,7 @@ async function main(): Promise<void> {
         'import 1,000 over HTTP s': (importMs / 1000).toFixed(1),
         'after the import (while updating; once indexed)': views(afterImport),
         'RSS after all MB': (await rssMb(s.child.pid!)).toFixed(0),
+        'heap after the last full GC MB': s.gcLog.lastFull.toFixed(0),
       });
       for (const [k, v] of [['list', list], ['search', search], ['editor', editor], ['save', save]] as const) row[`_${k}`] = v.p50;
       row._compare = pct(afterSave.map((v) => v[0] + v[1] + v[2]), 0.5);
