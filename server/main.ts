@@ -1,10 +1,8 @@
 import { hostname } from 'node:os';
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import type pg from 'pg';
 import { loadConfig, type Config } from './config.js';
-import { DocumentStore, DocumentIdTaken, docCacheBytes } from './store/document-store.js';
+import { DocumentStore, docCacheBytes } from './store/document-store.js';
 import { ProjectStore } from './store/project-store.js';
 import { loadSeedsOnce } from './store/seed-loader.js';
 import { lockDataDirForProcess } from './store/lock.js';
@@ -17,8 +15,6 @@ import { installProcessGuard } from './process-guard.js';
 import { UserStore } from './auth/user-store.js';
 import { TeamStore } from './auth/team-store.js';
 import { ensureAdmin } from './auth/bootstrap.js';
-import { parseSeed, type SeedSidecar } from './domain/seeds.js';
-import { createDocument } from './domain/documents.js';
 
 interface Opened {
   store: Corpus;
@@ -52,8 +48,9 @@ async function openDataFolder(config: Config): Promise<Opened> {
 /**
  * With DATABASE_URL: documents and every small state in PostgreSQL, shared by any number of
  * processes, so the data folder is not locked (it only receives `initial-admin-password` when this
- * server creates the first admin without ADMIN_PASSWORD). The first start's work (seeds, first
- * admin) runs under a PostgreSQL advisory lock, so servers starting at once do it exactly once.
+ * server creates the first admin without ADMIN_PASSWORD). The first start's work (seeds, recorded
+ * in the `seeded.json` state, a row in the database; the first admin) runs under a PostgreSQL
+ * advisory lock after catching up, so servers starting at once do it exactly once.
  */
 async function openDatabase(config: Config, url: string): Promise<Opened> {
   const pg = await openPostgresStore(url, {
@@ -68,7 +65,7 @@ async function openDatabase(config: Config, url: string): Promise<Opened> {
     const team = await TeamStore.open(store.states);
     await onceAcrossServers(pg.pool, async () => {
       await store.refresh(); // what a server that started first did, up to now (documents and states)
-      const seeded = config.seeds ? await loadSeedsIntoDatabase(store, config.seedsDir) : [];
+      const seeded = config.seeds ? await loadSeedsOnce(store, config.seedsDir) : [];
       if (seeded.length) console.log(`loaded ${seeded.length} seed documents from ${config.seedsDir}`);
       // The generated first password goes to DATA_DIR/initial-admin-password: the only use of the folder here.
       if (users.count() === 0 && !config.adminPassword) await mkdir(config.dataDir, { recursive: true });
@@ -103,47 +100,6 @@ async function onceAcrossServers(pool: pg.Pool, fn: () => Promise<void>): Promis
   } finally {
     client.release(broken);
   }
-}
-
-/** The marker of seeds loaded into a database: the `seeded.json` state (what `npm run migrate-store` copies from a data folder). */
-interface SeededMarker {
-  seededAt?: string;
-  files?: string[];
-}
-
-/**
- * Loads the seed articles once per database (the caller holds the first-start lock): the
- * `seeded.json` state records that it happened, so no later start, on any server, loads them again
- * (a user who deleted a seed never gets it back). Returns the ids it created.
- */
-async function loadSeedsIntoDatabase(store: Corpus, seedsDir: string, now = new Date().toISOString()): Promise<string[]> {
-  const marker = await store.states.open<SeededMarker>('seeded.json', () => ({}), (data) =>
-    typeof data === 'object' && data !== null && !Array.isArray(data) ? null : 'seeded.json must hold an object',
-  );
-  if (marker.data.seededAt) return [];
-  const names = await readdir(seedsDir).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') throw new Error(`the seeds folder ${seedsDir} does not exist: set SEEDS_DIR to a folder of seed articles, or SEEDS=off to start with an empty corpus`);
-    throw err;
-  });
-  const files = names.filter((f) => f.endsWith('.txt')).sort();
-  const created: string[] = [];
-  for (const file of files) {
-    const sidecar = join(seedsDir, file.replace(/\.txt$/, '.meta.json'));
-    const meta = existsSync(sidecar) ? (JSON.parse(await readFile(sidecar, 'utf8')) as SeedSidecar) : {};
-    const seed = parseSeed(file, await readFile(join(seedsDir, file), 'utf8'), meta);
-    if (store.has(seed.id)) continue;
-    try {
-      await store.create(createDocument({ id: seed.id, body: seed.body, format: seed.format, meta: seed.meta, author: 'seed', now, message: `Loaded from seeds/${file}` }));
-      created.push(seed.id);
-    } catch (err) {
-      if (!(err instanceof DocumentIdTaken)) throw err;
-    }
-  }
-  await marker.update((d) => {
-    d.seededAt = now;
-    d.files = files;
-  });
-  return created;
 }
 
 function serve(config: Config, { store, project, users, team, where, close }: Opened): void {
