@@ -1,5 +1,6 @@
 /**
- * `node --expose-gc --import tsx bench/index-memory.ts`: heap held by the two corpus-wide indexes,
+ * `node --expose-gc --import tsx bench/index-memory.ts`: memory held by the two corpus-wide indexes
+ * (V8 heap plus ArrayBuffers),
  * measured in one process after a full garbage collection (no server, no store: the documents are
  * made in memory, and their own heap is measured first and subtracted).
  * - the statement index (server/domain/compare/statement-index.ts) over the scale bench's generated
@@ -21,10 +22,12 @@ const N = Number(process.env.INDEX_MEMORY_DOCS ?? 10_000);
 const WHAT = process.env.WHAT ?? 'all';
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc --import tsx bench/index-memory.ts');
+/** V8 heap plus the memory of ArrayBuffers (typed arrays over 64 bytes live outside the heap). */
 const heapMb = () => {
   gc();
   gc();
-  return process.memoryUsage().heapUsed / 2 ** 20;
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.arrayBuffers) / 2 ** 20;
 };
 let failed = false;
 const keep: unknown[] = [];
@@ -36,7 +39,7 @@ const docs: CorpusDocument[] = Array.from({ length: N }, (_, i) => {
 });
 const record = (d: { id: string; title: string; outlet?: string; text: string }): DocumentRecord =>
   ({ id: d.id, meta: { title: d.title, outlet: d.outlet }, labels: [], revisions: [{ rev: 1, createdAt: '2026-01-01T00:00:00.000Z', text: d.text }] }) as unknown as DocumentRecord;
-console.log(`index memory, ${N.toLocaleString('en')} generated articles: the documents themselves hold ${heapMb().toFixed(1)} MB of heap`);
+console.log(`index memory, ${N.toLocaleString('en')} generated articles: the documents themselves hold ${heapMb().toFixed(1)} MB`);
 
 if (WHAT !== 'search') {
   const before = heapMb();
@@ -46,7 +49,7 @@ if (WHAT !== 'search') {
   const clusters = index.clusters();
   const secs = (performance.now() - t0) / 1000;
   keep.push(index);
-  console.log(`statement index: ${(heapMb() - before).toFixed(1)} MB heap; ${index.passageTotal.toLocaleString('en')} passages, ${index.matchCount.toLocaleString('en')} matches, ${clusters.length.toLocaleString('en')} statements; built in ${secs.toFixed(1)} s`);
+  console.log(`statement index: ${(heapMb() - before).toFixed(1)} MB; ${index.passageTotal.toLocaleString('en')} passages, ${index.matchCount.toLocaleString('en')} matches, ${clusters.length.toLocaleString('en')} statements; built in ${secs.toFixed(1)} s`);
   if (clusters.length === 0) {
     failed = true;
     console.error('WRONG: no statement found');
@@ -59,7 +62,7 @@ if (WHAT !== 'statements') {
   for (const d of docs) search.put(record(d));
   keep.push(search);
   const hit = search.search(`zq${N - 1}x`).map((h) => h.id);
-  console.log(`search index, generated articles: ${(heapMb() - before).toFixed(1)} MB heap`);
+  console.log(`search index, generated articles: ${(heapMb() - before).toFixed(1)} MB`);
   if (hit.join() !== docs[N - 1].id) {
     failed = true;
     console.error(`WRONG: searching zq${N - 1}x found ${hit.join()}`);
@@ -79,6 +82,6 @@ if (WHAT !== 'statements') {
   for (const d of rich) richIndex.put(record(d));
   keep.push(richIndex, rich);
   const grown = heapMb() - beforeRich;
-  console.log(`search index, Zipf texts (${(postings / N).toFixed(0)} distinct words a text): ${grown.toFixed(1)} MB heap, ${((grown * 2 ** 20) / postings).toFixed(0)} bytes per (word, document) of the texts`);
+  console.log(`search index, Zipf texts (${(postings / N).toFixed(0)} distinct words a text): ${grown.toFixed(1)} MB, ${((grown * 2 ** 20) / postings).toFixed(0)} bytes per (word, document) of the texts`);
 }
 process.exit(failed ? 1 : 0);
