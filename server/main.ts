@@ -53,17 +53,17 @@ async function openDataFolder(config: Config): Promise<Opened> {
  * advisory lock after catching up, so servers starting at once do it exactly once.
  */
 async function openDatabase(config: Config, url: string): Promise<Opened> {
-  const pg = await openPostgresStore(url, {
+  const database = await openPostgresStore(url, {
     cacheBytes: docCacheBytes(process.env.DOC_CACHE_MB),
     applicationName: `framewise ${hostname()} pid ${process.pid}`.slice(0, 63),
   });
   try {
-    if (pg.migrated.applied.length) console.log(`database schema migrated from version ${pg.migrated.from} to ${pg.migrated.to}`);
-    const store = pg.documents;
+    if (database.migrated.applied.length) console.log(`database schema migrated from version ${database.migrated.from} to ${database.migrated.to}`);
+    const store = database.documents;
     const project = await ProjectStore.open(store.states);
     const users = await UserStore.open(store.states, { dataDir: config.dataDir });
     const team = await TeamStore.open(store.states);
-    await onceAcrossServers(pg.pool, async () => {
+    await onceAcrossServers(database.pool, async () => {
       await store.refresh(); // what a server that started first did, up to now (documents and states)
       const seeded = config.seeds ? await loadSeedsOnce(store, config.seedsDir) : [];
       if (seeded.length) console.log(`loaded ${seeded.length} seed documents from ${config.seedsDir}`);
@@ -71,9 +71,9 @@ async function openDatabase(config: Config, url: string): Promise<Opened> {
       if (users.count() === 0 && !config.adminPassword) await mkdir(config.dataDir, { recursive: true });
       await ensureAdmin(users, config.adminPassword, console.log, config.dataDir);
     });
-    return { store, project, users, team, where: `PostgreSQL ${describeUrl(url)}`, close: () => pg.close() };
+    return { store, project, users, team, where: `PostgreSQL ${describeUrl(url)}`, close: () => database.close() };
   } catch (err) {
-    await pg.close().catch(() => undefined);
+    await database.close().catch(() => undefined);
     throw err;
   }
 }
