@@ -102,10 +102,12 @@ describe('two Framewise processes on one database', () => {
     expect(onThird).toHaveLength(4);
   }, 240_000);
 
-  it('when a label type is added and a user created through A, then B uses them on the next request, and a session signed in on A works on B', async () => {
+  it('when a label type is added and a user created through A, then B uses them on the next request, a session signed in on A works on B, and neither DATA_DIR receives a file', async () => {
     const url = cluster.createDatabase(`multi_${++dbCount}`);
-    const { base: baseA } = await start(url, await tempDir());
-    const { base: baseB } = await start(url, await tempDir());
+    const dirA = await tempDir();
+    const dirB = await tempDir();
+    const { base: baseA } = await start(url, dirA);
+    const { base: baseB } = await start(url, dirB);
     const admin = await signIn(baseA);
     const [doc] = await getJson<Summary[]>(baseB, '/api/documents', admin);
 
@@ -129,6 +131,8 @@ describe('two Framewise processes on one database', () => {
     // Signing out on A ends the session on B too.
     expect((await fetch(`${baseA}/logout`, { method: 'POST', headers: headersOf(rita), redirect: 'manual' })).status).toBeLessThan(400);
     expect((await fetch(`${baseB}/api/me`, { headers: headersOf(rita) })).status).toBe(401);
+    // Everything went to the database: with ADMIN_PASSWORD set, nothing was written in either DATA_DIR.
+    expect([...(await readdir(dirA)), ...(await readdir(dirB))]).toEqual([]);
   }, 180_000);
 
   it('when 20 clients write labels and revise texts through both for 30 s while A is SIGKILLed and restarted three times and once every database connection is cut, then every acknowledged change is there once, the rest at most once, the trails are complete and ordered, and both servers answer the same', async () => {
