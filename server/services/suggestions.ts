@@ -19,23 +19,61 @@ export function suggestionWork(doc: DocumentRecord): number {
   return latestRevision(doc).text.length + 20 * doc.labels.length;
 }
 
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a over one string, then a separator. */
+function mixString(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+  return Math.imul(h ^ 0x7c, FNV_PRIME);
+}
+
+/** FNV-1a over the four bytes of a non-negative integer (an offset). */
+function mixNumber(h: number, n: number): number {
+  h = Math.imul(h ^ (n & 0xff), FNV_PRIME);
+  h = Math.imul(h ^ ((n >>> 8) & 0xff), FNV_PRIME);
+  h = Math.imul(h ^ ((n >>> 16) & 0xff), FNV_PRIME);
+  return Math.imul(h ^ (n >>> 24), FNV_PRIME);
+}
+
 /** FNV-1a over strings and numbers: a cheap fingerprint for the cache key. */
 function fingerprint(parts: Iterable<string | number>): string {
-  let h = 0x811c9dc5;
-  for (const p of parts) {
-    const s = String(p);
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-    h = Math.imul(h ^ 0x7c, 0x01000193);
-  }
+  let h = FNV_OFFSET;
+  for (const p of parts) h = mixString(h, String(p));
   return (h >>> 0).toString(36);
+}
+
+/**
+ * The labels suggestions are filtered against (type and span of each label not orphaned): their
+ * count and fingerprint, without building a string per label (asked on every suggestions request
+ * and editor page, cached or not: 20,000 labels cost 20–60 ms that way).
+ */
+function labelSetKey(labels: Label[]): string {
+  let h = FNV_OFFSET;
+  let n = 0;
+  for (const l of labels) {
+    if (l.anchor.state === 'orphaned') continue;
+    n++;
+    h = mixNumber(mixNumber(mixString(h, l.type), l.start), l.end);
+  }
+  return `${n}:${(h >>> 0).toString(36)}`;
+}
+
+/** Fingerprints of known-speaker lists, by list: knownSpeakersFor hands out the same list until the corpus changes. */
+const speakerKeys = new WeakMap<KnownSpeaker[], string>();
+
+function speakersKey(knownSpeakers: KnownSpeaker[]): string {
+  let key = speakerKeys.get(knownSpeakers);
+  if (key === undefined) {
+    key = fingerprint(knownSpeakers.map((k) => (typeof k === 'string' ? k : `${k.name}=${(k.aliases ?? []).join('|')}`)));
+    speakerKeys.set(knownSpeakers, key);
+  }
+  return key;
 }
 
 /** What a document's suggestions depend on: its revision, its label set, its rejections and the known speakers. */
 function cacheKey(doc: DocumentRecord, knownSpeakers: KnownSpeaker[]): string {
-  const labels = doc.labels.filter((l) => l.anchor.state !== 'orphaned');
-  const labelSet = fingerprint((function* () { for (const l of labels) yield `${l.type}:${l.start}-${l.end}`; })());
-  const speakers = fingerprint(knownSpeakers.map((k) => (typeof k === 'string' ? k : `${k.name}=${(k.aliases ?? []).join('|')}`)));
-  return `${latestRevision(doc).rev}|${labels.length}:${labelSet}|${doc.rejectedSuggestions?.length ?? 0}:${fingerprint(doc.rejectedSuggestions ?? [])}|${speakers}`;
+  return `${latestRevision(doc).rev}|${labelSetKey(doc.labels)}|${doc.rejectedSuggestions?.length ?? 0}:${fingerprint(doc.rejectedSuggestions ?? [])}|${speakersKey(knownSpeakers)}`;
 }
 
 /** At most this many documents' suggestions are kept (the least recently used go first). */
