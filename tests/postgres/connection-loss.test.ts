@@ -61,3 +61,21 @@ it('when the connection of a save waiting for its row lock is terminated, then t
   expect(again.status).toBe(201);
   expect(await getJson<unknown[]>(base, `/api/documents/${id}/labels`, session)).toHaveLength(1);
 }, 180_000);
+
+it('when the database cannot be reached, then GET /healthz answers 503 (a load balancer takes the server out), and 200 again once it can', async () => {
+  const base = /Framewise on (http:\/\/\S+:\d+)/.exec(server!.output())![1];
+  expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  const admin = new pg.Client({ connectionString: cluster.url });
+  await admin.connect();
+  try {
+    await admin.query('ALTER DATABASE connection_loss WITH ALLOW_CONNECTIONS false');
+    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'connection_loss'");
+    const down = await fetch(`${base}/healthz`);
+    expect(down.status).toBe(503);
+    expect(await down.text()).toContain('is not currently accepting connections');
+  } finally {
+    await admin.query('ALTER DATABASE connection_loss WITH ALLOW_CONNECTIONS true');
+    await admin.end();
+  }
+  expect((await fetch(`${base}/healthz`)).status).toBe(200);
+}, 60_000);
