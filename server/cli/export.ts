@@ -3,14 +3,14 @@
  * [--document ID,...] [--outlet NAME,...] [--type TYPE,...] [--annotator NAME,...]
  * [--state exact,moved,fuzzy,orphaned] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--base-url URL]`.
  * `--base-url` (default http://localhost:PORT) makes ClaimReview's `url`s absolute.
- * Reads DATA_DIR (default ./data); writes to FILE, or to standard output without --out or with `--out -`.
+ * Reads PostgreSQL when DATABASE_URL is set (beside the app servers), otherwise DATA_DIR (default
+ * ./data); writes to FILE, or to standard output without --out or with `--out -`.
  */
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { DocumentStore } from '../store/document-store.js';
-import { ProjectStore } from '../store/project-store.js';
+import { openCorpus } from '../store/open-corpus.js';
 import { EXPORT_FORMATS, exportOptionsOf, exportQuerySchema, exportStream } from '../services/export.js';
 
 const USAGE = `usage: npm run export -- --format ${EXPORT_FORMATS.join('|')} [--out FILE] [--archive tar|zip] [--comments] [--document ID,...] [--outlet NAME,...] [--type TYPE,...] [--annotator NAME,...] [--state STATE,...] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--base-url URL]`;
@@ -36,16 +36,20 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig(process.env);
-  // Read-only: the export can run beside a server that writes the same folder.
-  const store = await DocumentStore.open(config.dataDir, { readOnly: true });
-  const project = await ProjectStore.open(config.dataDir, { readOnly: true });
-  if (baseUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/i.test(baseUrl)) {
-    process.stderr.write(`--base-url: must be an http:// or https:// URL\n${USAGE}\n`);
-    return 2;
-  }
-  const result = exportStream(store, project, { ...exportOptionsOf(parsed.data), baseUrl: baseUrl ?? `http://localhost:${config.port}` });
+  // Read-only: the export can run beside a server that writes the same folder (or the same database).
+  const opened = await openCorpus(process.env, { mode: 'read', applicationName: `framewise export pid ${process.pid}` });
   const toStdout = out === undefined || out === '-';
-  await pipeline(result.stream, toStdout ? process.stdout : createWriteStream(out));
+  let result: ReturnType<typeof exportStream>;
+  try {
+    if (baseUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/i.test(baseUrl)) {
+      process.stderr.write(`--base-url: must be an http:// or https:// URL\n${USAGE}\n`);
+      return 2;
+    }
+    result = exportStream(opened.corpus, opened.project, { ...exportOptionsOf(parsed.data), baseUrl: baseUrl ?? `http://localhost:${config.port}` });
+    await pipeline(result.stream, toStdout ? process.stdout : createWriteStream(out));
+  } finally {
+    await opened.close();
+  }
   const { documents, labels, omitted } = result.report;
   process.stderr.write(`exported ${documents} documents, ${labels} labels${toStdout ? '' : ` to ${out}`}\n`);
   if (omitted.length) process.stderr.write(`left out ${omitted.length} label(s):\n${omitted.map((o) => `  ${o.documentId ? `${o.documentId} ` : ''}${o.labelId}: ${o.reason}`).join('\n')}\n`);

@@ -1,22 +1,23 @@
 /**
  * Bulk import: `npm run import -- <folder or file>... [--format FORMAT] [--map theirs=ours,...]
  * [--annotator NAME] [--skip-bad] [--dry-run]` (the formats come from the format registry). Writes
- * into DATA_DIR (default ./data); it takes the data folder's lock, so it refuses to run while a
- * server uses the folder. `--dry-run` prints what the import would do and writes nothing.
+ * into PostgreSQL when DATABASE_URL is set (the database the app servers share: it may run while they
+ * do, each document written in its own transaction), otherwise into DATA_DIR (default ./data), whose
+ * lock it takes, so it refuses to run while a server uses the folder. `--dry-run` prints what the
+ * import would do and writes nothing.
  * JSONL (and doccano) files are read line by line and imported BATCH_LINES lines at a time, and the
  * store is opened with a bounded cache and no search index, so neither the file nor the existing
  * corpus is ever held whole. Without `--skip-bad` every batch is checked before the first is written.
+ * On PostgreSQL each batch is planned after catching up with what the servers wrote meanwhile.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
-import { DocumentStore, docCacheBytes } from '../store/document-store.js';
 import type { Corpus } from '../store/corpus.js';
-import { ProjectStore } from '../store/project-store.js';
+import type { ProjectStore } from '../store/project-store.js';
+import { CorpusLockedError, openCorpus, type OpenedCorpus } from '../store/open-corpus.js';
 import { importFiles, IMPORT_FORMATS, parseTypeMap, type ImportFormat, type ImportOptions } from '../services/import.js';
 import { emptyImportReport, placeOf, type ImportReport } from '../domain/formats/report.js';
 import { addReport, batchesOf, filesUnder, guessFormat, written, type Batch } from './import-batches.js';
 import { HttpError } from '../http-error.js';
-import { lockDataDirForProcess } from '../store/lock.js';
 import { cleanName } from '../domain/reviewer-name.js';
 
 const USAGE = `usage: npm run import -- <folder or file>... [--format ${IMPORT_FORMATS.join('|')}] [--map theirs=ours,...] [--annotator NAME] [--skip-bad] [--dry-run]`;
@@ -54,18 +55,19 @@ async function main(): Promise<number> {
   }
   const files = (await Promise.all(positionals.map(filesUnder))).flat();
   const format = (values.format as ImportFormat | undefined) ?? guessFormat(files);
-  const config = loadConfig(process.env);
-  // The import writes document files itself, so it must be the folder's only writer, like the server.
-  const locked = await lockDataDirForProcess(config.dataDir);
-  if ('refused' in locked) {
-    process.stderr.write(`import refused: ${locked.refused} While the server runs, import through it: the /import page or POST /api/import.\n`);
+  // A data folder: the import writes document files itself, so it must be the folder's only writer,
+  // like the server. No search index and a bounded cache: the import reads only the documents it meets.
+  let opened: OpenedCorpus;
+  try {
+    opened = await openCorpus(process.env, { mode: 'write', searchIndex: 'lazy', applicationName: `framewise import pid ${process.pid}` });
+  } catch (err) {
+    if (!(err instanceof CorpusLockedError)) throw err;
+    process.stderr.write(`import refused: ${err.message} While the server runs, import through it: the /import page or POST /api/import.\n`);
     return 1;
   }
-  // No search index and a bounded cache: the import reads only the documents it meets.
-  const store = await DocumentStore.open(config.dataDir, { searchIndex: 'lazy', cacheBytes: docCacheBytes(process.env.DOC_CACHE_MB) });
+  const { corpus: store, project } = opened;
   try {
-    const project = await ProjectStore.open(config.dataDir);
-    process.stderr.write(`importing ${files.length} file(s) as ${format} into ${config.dataDir}\n`);
+    process.stderr.write(`importing ${files.length} file(s) as ${format} into ${opened.where}\n`);
     const skipBad = values['skip-bad'] ?? false;
     const dryRun = values['dry-run'] ?? false;
     const base = { format, annotator: cleanName(values.annotator ?? '') || cleanName(process.env.USER ?? '') || 'import', skipBad, map: parseTypeMap(values.map) };
@@ -94,12 +96,14 @@ async function main(): Promise<number> {
     }
     return finish(done);
   } finally {
-    await store.close();
+    await opened.close();
   }
 }
 
 /** One batch through the import service; a batch whose records were all skipped counts as skipped, not as a failure. */
 async function importBatch(store: Corpus, project: ProjectStore, batch: Batch, options: ImportOptions): Promise<ImportReport> {
+  // On a shared database: plan against what the servers wrote up to now (a no-op for a data folder).
+  await store.refresh();
   try {
     return await importFiles(store, project, batch.files, options);
   } catch (err) {
