@@ -246,9 +246,14 @@ export class CompareService {
     if (this.upToDate()) return this.current!;
     const started = performance.now();
     let changed: Parameters<Listener>[0];
+    const attempted = this.built ? [...this.pending] : [];
     try {
       changed = this.built ? await this.applyPending() : await this.firstBuild();
       await runInSlices(this.index.formGroups());
+    } catch (err) {
+      // Read again by the next update (a failed first build starts over anyway).
+      for (const id of attempted) this.pending.add(id);
+      throw err;
     } finally {
       this.indexing = 0;
     }
