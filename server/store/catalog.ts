@@ -51,6 +51,12 @@ export class Catalog {
   private readonly byUrl = new Map<string, Set<string>>();
   private logLines = 0;
   private appending: Promise<void> = Promise.resolve();
+  /**
+   * Summaries by document object: the store summarises the same object when it changes in memory
+   * (`set`) and again when its write is done (`written`), and never changes a stored document in
+   * place; at 20,000 labels each summary is a walk over them.
+   */
+  private readonly summarized = new WeakMap<DocumentRecord, DocumentSummary>();
 
   private constructor(
     private readonly dataDir: string,
@@ -167,10 +173,19 @@ export class Catalog {
     return this.rows.size;
   }
 
+  private summaryOf(doc: DocumentRecord): DocumentSummary {
+    let summary = this.summarized.get(doc);
+    if (!summary) {
+      summary = summarize(doc);
+      this.summarized.set(doc, summary);
+    }
+    return summary;
+  }
+
   /** The document changed in memory; its file stamp is set once its write is done (`written`). */
   set(doc: DocumentRecord): void {
     const row = this.rows.get(doc.id);
-    this.put(doc.id, { summary: summarize(doc), saved: row?.saved ?? null });
+    this.put(doc.id, { summary: this.summaryOf(doc), saved: row?.saved ?? null });
   }
 
   /** At start: a summary made from a file just read (no log line, the next compaction keeps it). */
@@ -198,7 +213,7 @@ export class Catalog {
     const row = this.rows.get(doc.id);
     const s = await stat(filename).catch(() => null);
     if (!row || !s) return;
-    row.saved = { summary: summarize(doc), stamp: { size: s.size, mtimeMs: s.mtimeMs } };
+    row.saved = { summary: this.summaryOf(doc), stamp: { size: s.size, mtimeMs: s.mtimeMs } };
     await this.appendLog(JSON.stringify(row.saved));
   }
 
