@@ -473,6 +473,8 @@ async function commit(store: Corpus, project: ProjectStore, plan: Plan, options:
       await store.create(step.record);
       return { ok: true };
     } catch (err) {
+      // On a shared database the document may come from another server: catch up before asking.
+      await store.refresh().catch(() => undefined);
       return { ok: false, err, meanwhile: store.has(step.record.id) };
     }
   };
