@@ -336,23 +336,9 @@ export class DocumentStore implements Corpus {
    * this store last wrote (`trusts`). A damaged file throws.
    */
   private async readFromDisk(id: string): Promise<DocumentRecord | null> {
-    let handle;
-    try {
-      handle = await openFile(this.fileOf(id), 'r');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw err;
-    }
-    let text: string;
-    let stamp: FileStamp;
-    try {
-      // The stamp of the very file read (a rename over it meanwhile leaves this one open).
-      const s = await handle.stat();
-      stamp = { size: s.size, mtimeMs: s.mtimeMs };
-      text = await handle.readFile('utf8');
-    } finally {
-      await handle.close();
-    }
+    const file = await readWithStamp(this.fileOf(id));
+    if (!file) return null;
+    const { text, stamp } = file;
     const raw = JSON.parse(text) as StoredDocument;
     let doc: DocumentRecord;
     try {
@@ -597,14 +583,28 @@ export class DocumentStore implements Corpus {
     return this.index.size;
   }
 
-  /** The document to index: from memory, else its file decoded without the schema check (it was checked when catalogued). */
+  /**
+   * The document to index: from memory, else its file decoded without the schema check (it was
+   * checked when catalogued). Only the latest revision is indexed, and it is never compressed: the
+   * older compressed ones are not decoded. A file with no compressed revision is the whole document
+   * once parsed: when it is the file the store last wrote (`trusts`) and nothing changed meanwhile,
+   * it goes into the cache, so the first request for it after the start does not parse it again.
+   */
   private async peekForIndex(id: string): Promise<DocumentRecord | null> {
     const inMemory = this.active.get(id)?.db.data ?? this.cache.get(id);
     if (inMemory) return inMemory;
     try {
-      // Only the latest revision is indexed, and it is never compressed: the older ones are not decoded.
-      const stored = JSON.parse(await readFile(this.fileOf(id), 'utf8')) as StoredDocument;
-      return this.codec.decode({ ...stored, revisions: stored.revisions.slice(-1) });
+      const version = this.versions.get(id) ?? 0;
+      const file = await readWithStamp(this.fileOf(id));
+      if (!file) return null;
+      const stored = JSON.parse(file.text) as StoredDocument;
+      if (stored.revisions.some((r) => typeof r.textGz === 'string')) {
+        return this.codec.decode({ ...stored, revisions: stored.revisions.slice(-1) });
+      }
+      const doc = this.codec.decode(stored);
+      const unchanged = !this.active.has(id) && (this.versions.get(id) ?? 0) === version && this.catalog.has(id);
+      if (unchanged && doc.id === id && this.trusts(id, file.stamp) && !this.cache.get(id)) this.cache.set(id, doc);
+      return doc;
     } catch {
       return null;
     }
@@ -981,6 +981,23 @@ function estimateBytes(doc: DocumentRecord): number {
 }
 
 
+
+/** A file's text with the stamp of the very file read (a rename over it meanwhile leaves the one opened); `null` when it is missing. */
+async function readWithStamp(filename: string): Promise<{ text: string; stamp: FileStamp } | null> {
+  let handle;
+  try {
+    handle = await openFile(filename, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  try {
+    const s = await handle.stat();
+    return { stamp: { size: s.size, mtimeMs: s.mtimeMs }, text: await handle.readFile('utf8') };
+  } finally {
+    await handle.close();
+  }
+}
 
 /** A document file that changed on disk into something the store cannot use. */
 function damaged(id: string, reason: string): Error {

@@ -141,4 +141,24 @@ describe('reading a document file again', () => {
     const doc = (await store.getDocument('d8'))!;
     expect([doc.meta.title, doc.revisions.map((r) => r.rev)]).toEqual(['After', [1, 2]]);
   });
+
+  it('when the search index read a document after the start, then the first request for it is answered from memory, not from its file again', async () => {
+    const one = 'Alpha beta gamma. '.repeat(Math.ceil((COMPRESS_FROM_BYTES * 2) / 18));
+    const roomy = () => DocumentStore.open(dataDir, { searchIndex: 'lazy', log: () => undefined });
+    await store.create(makeDoc('p1', { title: 'Plain' }));
+    await store.create(makeDoc('p2', { title: 'Gzipped' }, one));
+    await reviseDocument(store, 'p2', { text: `${one}Two.`, author: 'tester' });
+    await store.close();
+    store = await roomy();
+    await store.buildSearchIndex();
+    // Changed behind the store's back after the index read them: a cached document does not see it.
+    for (const id of ['p1', 'p2']) {
+      const raw = JSON.parse(await readFile(file(id), 'utf8'));
+      raw.meta.title = 'Edited by hand';
+      await writeFile(file(id), JSON.stringify(raw));
+    }
+    expect((await store.getDocument('p1'))!.meta.title).toBe('Plain');
+    // A file with compressed older revisions was only partly decoded for the index: read in full now.
+    expect((await store.getDocument('p2'))!.meta.title).toBe('Edited by hand');
+  });
 });
