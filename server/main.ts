@@ -1,14 +1,11 @@
-import { hostname } from 'node:os';
 import { mkdir } from 'node:fs/promises';
 import type pg from 'pg';
 import { loadConfig, type Config } from './config.js';
-import { DocumentStore, docCacheBytes } from './store/document-store.js';
+import { DocumentStore } from './store/document-store.js';
 import { ProjectStore } from './store/project-store.js';
 import { loadSeedsOnce } from './store/seed-loader.js';
-import { lockDataDirForProcess } from './store/lock.js';
+import { openCorpus } from './store/open-corpus.js';
 import type { Corpus } from './store/corpus.js';
-import { openPostgresStore } from './store/postgres/index.js';
-import { describeUrl } from './store/postgres/pool.js';
 import { createApp } from './app.js';
 import { warmUpReanchorWorker } from './services/revisions.js';
 import { installProcessGuard } from './process-guard.js';
@@ -26,54 +23,42 @@ interface Opened {
   close(): Promise<void>;
 }
 
-/** Without DATABASE_URL: the data folder, which one process at a time may use (framewise.lock). */
-async function openDataFolder(config: Config): Promise<Opened> {
-  // The lock comes first: opening the store deletes temporary files and quarantines damaged ones,
-  // which only the folder's single writer may do.
-  const locked = await lockDataDirForProcess(config.dataDir);
-  if ('refused' in locked) throw new Error(locked.refused);
-  const store = await DocumentStore.open(config.dataDir, { cacheBytes: docCacheBytes(process.env.DOC_CACHE_MB) });
-  if (store.removedTempFiles.length) console.warn(`removed ${store.removedTempFiles.length} temporary file(s) left by an interrupted write`);
-  for (const p of store.problems) console.warn(`quarantined ${p.file}: ${p.reason} (moved to ${p.movedTo})`);
-  const project = await ProjectStore.open(config.dataDir);
-  const seeded = config.seeds ? await loadSeedsOnce(store, config.seedsDir) : [];
-  if (seeded.length) console.log(`loaded ${seeded.length} seed documents from ${config.seedsDir}`);
-
-  const users = await UserStore.open(config.dataDir);
-  await ensureAdmin(users, config.adminPassword);
-  const team = await TeamStore.open(config.dataDir);
-  return { store, project, users, team, where: config.dataDir, close: async () => {} };
-}
-
 /**
+ * Opens what the environment names (server/store/open-corpus.ts), then the users and the team, and
+ * does the first start's work (seeds, first admin).
+ *
+ * Without DATABASE_URL: the data folder, which one process at a time may use (framewise.lock).
+ *
  * With DATABASE_URL: documents and every small state in PostgreSQL, shared by any number of
  * processes, so the data folder is not locked (it only receives `initial-admin-password` when this
  * server creates the first admin without ADMIN_PASSWORD). The first start's work (seeds, recorded
  * in the `seeded.json` state, a row in the database; the first admin) runs under a PostgreSQL
  * advisory lock after catching up, so servers starting at once do it exactly once.
  */
-async function openDatabase(config: Config, url: string): Promise<Opened> {
-  const database = await openPostgresStore(url, {
-    cacheBytes: docCacheBytes(process.env.DOC_CACHE_MB),
-    applicationName: `framewise ${hostname()} pid ${process.pid}`.slice(0, 63),
-  });
+async function open(config: Config): Promise<Opened> {
+  const opened = await openCorpus(process.env, { mode: 'write', log: (m) => console.warn(m) });
   try {
-    if (database.migrated.applied.length) console.log(`database schema migrated from version ${database.migrated.from} to ${database.migrated.to}`);
-    const store = database.documents;
-    const project = await ProjectStore.open(store.states);
-    const users = await UserStore.open(store.states, { dataDir: config.dataDir });
-    const team = await TeamStore.open(store.states);
-    await onceAcrossServers(database.pool, async () => {
-      await store.refresh(); // what a server that started first did, up to now (documents and states)
+    const { corpus: store, project, pool, migrated, where } = opened;
+    if (store instanceof DocumentStore) {
+      if (store.removedTempFiles.length) console.warn(`removed ${store.removedTempFiles.length} temporary file(s) left by an interrupted write`);
+      for (const p of store.problems) console.warn(`quarantined ${p.file}: ${p.reason} (moved to ${p.movedTo})`);
+    }
+    if (migrated?.applied.length) console.log(`database schema migrated from version ${migrated.from} to ${migrated.to}`);
+    const states = pool ? store.states : config.dataDir;
+    const users = await UserStore.open(states, { dataDir: config.dataDir });
+    const team = await TeamStore.open(states);
+    const firstStart = async () => {
+      await store.refresh(); // on a database: what a server that started first did, up to now
       const seeded = config.seeds ? await loadSeedsOnce(store, config.seedsDir) : [];
       if (seeded.length) console.log(`loaded ${seeded.length} seed documents from ${config.seedsDir}`);
-      // The generated first password goes to DATA_DIR/initial-admin-password: the only use of the folder here.
+      // A generated first password goes to DATA_DIR/initial-admin-password (on a database, the folder's only use).
       if (users.count() === 0 && !config.adminPassword) await mkdir(config.dataDir, { recursive: true });
       await ensureAdmin(users, config.adminPassword, console.log, config.dataDir);
-    });
-    return { store, project, users, team, where: `PostgreSQL ${describeUrl(url)}`, close: () => database.close() };
+    };
+    await (pool ? onceAcrossServers(pool, firstStart) : firstStart());
+    return { store, project, users, team, where, close: () => opened.close() };
   } catch (err) {
-    await database.close().catch(() => undefined);
+    await opened.close().catch(() => undefined);
     throw err;
   }
 }
@@ -132,7 +117,7 @@ function serve(config: Config, { store, project, users, team, where, close }: Op
 // only a running server keeps serving through unexpected errors (the process guard).
 try {
   const config = loadConfig(process.env);
-  const opened = config.databaseUrl ? await openDatabase(config, config.databaseUrl) : await openDataFolder(config);
+  const opened = await open(config);
   serve(config, opened);
 } catch (err) {
   console.error(`Framewise cannot start: ${err instanceof Error ? err.message : String(err)}`);
