@@ -14,9 +14,9 @@ import type { Label } from '../../server/domain/types.js';
 import { adminHeaders, killHard, startServer } from './server-process.js';
 
 /** Runs `npm run backup|restore` the way package.json does (tsx), with DATA_DIR set. */
-function runCli(script: 'backup' | 'restore', dataDir: string, args: string[]): Promise<{ code: number; output: string }> {
+function runCli(script: 'backup' | 'restore', dataDir: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; output: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(`server/cli/${script}.ts`), ...args], { env: { ...process.env, DATA_DIR: dataDir, NODE_OPTIONS: '' } });
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(`server/cli/${script}.ts`), ...args], { env: { ...process.env, DATA_DIR: dataDir, NODE_OPTIONS: '', ...env } });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -125,6 +125,23 @@ describe('backup and restore', () => {
     expect(movedAsideTo).toBe(join(target, 'replaced-2026-02-03T04-05-06-789Z'));
     expect(await readFile(join(movedAsideTo!, 'documents', 'mine.json'), 'utf8')).toBe('precious');
     expect((await readdir(join(target, 'documents'))).length).toBe(5);
+  });
+
+  it('when DATABASE_URL is set, then backup and restore refuse (exit 2, naming pg_dump / pg_restore) and write nothing', async () => {
+    const dataDir = await temp();
+    const outDir = await temp();
+    const archive = join(outDir, 'backup.tar.gz');
+    const env = { DATABASE_URL: 'postgres://framewise@127.0.0.1:1/framewise' };
+    const before = await snapshotDir(dataDir);
+    const backup = await runCli('backup', dataDir, [archive], env);
+    expect(backup.code).toBe(2);
+    expect(backup.output).toMatch(/^backup refused: DATABASE_URL is set.*use pg_dump -Fc/);
+    expect(await readdir(outDir)).toEqual([]);
+    await rawArchive(archive, [{ name: MANIFEST, data: Buffer.from('{}') }]);
+    const restore = await runCli('restore', dataDir, [archive], env);
+    expect(restore.code).toBe(2);
+    expect(restore.output).toMatch(/^restore refused: DATABASE_URL is set.*use pg_restore/);
+    expect(await snapshotDir(dataDir)).toEqual(before);
   });
 
   it('when a server holds the data folder, then restore refuses and changes nothing', async () => {
