@@ -9,7 +9,8 @@ import { documentFileSchema, isDocumentId } from '../domain/schema.js';
 import { Catalog, type FileStamp } from './catalog.js';
 import { LruCache } from './lru.js';
 import { HistoryCodec, MAX_HISTORY_BYTES, type StoredDocument } from './history-codec.js';
-import { SearchIndex, snippetOf } from './search-index.js';
+import { SearchIndex, matchedTerms, snippetOf } from './search-index.js';
+import { SearchIndexSaver, restoreSearchIndex, searchIndexPath, type SearchIndexReport } from './search-index-file.js';
 import { checkListQuery, pageSize, sortValue } from './list-query.js';
 import { CursorSigner } from './cursor.js';
 import {
@@ -126,6 +127,10 @@ export class DocumentStore implements Corpus {
   private readonly cursors: CursorSigner;
   private readonly index = new SearchIndex();
   private indexBuild: Promise<void> | null = null;
+  /** Writes the search index to `<dataDir>/index/search.bin` after changes (writable stores, once built). */
+  private searchSaver: SearchIndexSaver | null = null;
+  /** Whether the stored search index was used at its first build, and what was indexed again. */
+  readonly searchIndexReport: SearchIndexReport = { loaded: false, problem: null, reindexed: 0, dropped: 0 };
   private readonly sorted = new Map<string, string[]>();
   private readonly listeners = new Set<(id: string) => void>();
   private catalog!: Catalog;
@@ -526,23 +531,30 @@ export class DocumentStore implements Corpus {
     const key = JSON.stringify(['search', query]);
     const offset = options.cursor ? this.cursors.open(options.cursor, key) : 0;
     if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) throw new InvalidQueryError('the cursor does not hold a position');
-    const hits = this.index.search(query).filter((h) => this.catalog.has(h.id));
-    const page = hits.slice(offset, offset + limit);
+    // Only the best offset + limit are ranked (not every match sorted).
+    const { total, hits: page } = this.index.searchPage(query, { offset, limit, accept: (id) => this.catalog.has(id) });
     const items: SearchHit[] = [];
     for (const h of page) {
       const doc = await this.current(h.id);
       const summary = this.catalog.get(h.id);
       if (!doc || !summary) continue;
-      items.push({ summary: structuredClone(summary), score: h.score, snippet: snippetOf(latestRevision(doc).text, h.terms) });
+      const text = latestRevision(doc).text;
+      items.push({ summary: structuredClone(summary), score: h.score, snippet: snippetOf(text, matchedTerms(query, { title: doc.meta.title, outlet: doc.meta.outlet, text })) });
     }
-    const next = offset + limit < hits.length ? this.cursors.sign(key, offset + limit) : null;
-    return { items, total: hits.length, next };
+    const next = offset + limit < total ? this.cursors.sign(key, offset + limit) : null;
+    return { items, total, next };
   }
 
-  /** Starts indexing every document (once), in chunks that let other requests run between them. */
+  /**
+   * Starts the search index (once): from `<dataDir>/index/search.bin` when it is usable, checked
+   * against the catalogue, then indexing the documents it does not hold as they are (all of them
+   * without a usable file), in chunks that let other requests run between them.
+   */
   buildSearchIndex(): Promise<void> {
     this.indexBuild ??= (async () => {
-      const ids = [...this.catalog.ids()];
+      const restored = await restoreSearchIndex(this.index, searchIndexPath(this.dataDir), this.catalog, this.options.log ?? console.warn);
+      const ids = restored.reindex;
+      Object.assign(this.searchIndexReport, restored.report, { reindexed: ids.length });
       for (let i = 0; i < ids.length; i += 64) {
         const chunk = ids.slice(i, i + 64);
         const versions = chunk.map((id) => this.versions.get(id) ?? 0);
@@ -558,6 +570,10 @@ export class DocumentStore implements Corpus {
           }
         }
         await new Promise((r) => setImmediate(r));
+      }
+      if (!this.readOnly) {
+        this.searchSaver = new SearchIndexSaver(searchIndexPath(this.dataDir), this.index, this.options.log ?? console.warn);
+        if (ids.length || restored.report.dropped || !restored.report.loaded) this.searchSaver.touch();
       }
     })();
     return this.indexBuild;
@@ -740,6 +756,7 @@ export class DocumentStore implements Corpus {
     for (const [, entry] of this.active) await new Promise<void>((resolve) => entry.idle.push(resolve));
     await this.catalog.flush();
     if (!this.readOnly) await this.catalog.compact();
+    await this.searchSaver?.close();
   }
 
   private activate(id: string, current: DocumentRecord): Entry {

@@ -1,45 +1,185 @@
-import MiniSearch from 'minisearch';
 import { latestRevision, type DocumentRecord } from '../domain/types.js';
-
-interface Indexed {
-  id: string;
-  title: string;
-  outlet: string;
-  text: string;
-}
 
 export interface IndexHit {
   id: string;
   score: number;
-  /** The indexed terms that matched, lower-cased. */
-  terms: string[];
 }
 
 /**
  * Characters of a document's latest text that are indexed (UTF-16 code units, from the start):
- * minisearch tokenises synchronously, about 0.15 s per million characters, so a longer text is
- * indexed only up to here and words found only beyond it are not found by the search.
+ * a longer text is indexed only up to here and words found only beyond it are not found by the search.
  */
 export const MAX_INDEXED_CHARS = 100_000;
 
+/** How texts are cut into words: at spaces, line breaks and punctuation (as minisearch did); words are lower-cased. */
+const SPLIT = /[\n\r\p{Z}\p{P}]+/u;
+/** Field boosts: title, outlet, text. */
+const BOOSTS = [3, 2, 1];
+/** BM25+ parameters (those minisearch used). */
+const K1 = 1.2;
+const B = 0.7;
+const DELTA = 0.5;
+/** A query word of this many characters or more also matches the words it starts, weighted down. */
+const PREFIX_FROM = 3;
+const PREFIX_WEIGHT = 0.375;
+/** Postings live in blocks (powers of two) carved from pages of this size; a larger block gets a page of its own. */
+const PAGE = 1 << 22;
+const MIN_BLOCK = 8;
+/** The most bytes one posting takes: a document delta, a code and two term frequencies, 5 bytes each at most. */
+const MAX_POSTING = 20;
+/** New terms are kept unsorted until there are this many, then merged into the sorted list (for prefix lookups). */
+const RECENT_TERMS = 2048;
+
+/** The words of `text`, as the index cuts them: lower-cased, empty pieces left out. */
+export function wordsOf(text: string): string[] {
+  const out: string[] = [];
+  for (const token of text.split(SPLIT)) if (token) out.push(token.toLowerCase());
+  return out;
+}
+
+/** The words of a query, in order (repeats kept; at most what a 200-character query holds). */
+export function queryWords(q: string): string[] {
+  return wordsOf(q);
+}
+
+/** What a document is indexed as: a key that changes when its latest revision, title or outlet does. */
+export function indexKey(doc: DocumentRecord): string {
+  const latest = latestRevision(doc);
+  return JSON.stringify([latest.rev, latest.createdAt, latest.text.length, doc.meta.title, doc.meta.outlet ?? '']);
+}
+
+/** The revision, title and outlet an index key was made from (to check a stored index against the catalogue). */
+export function keyParts(key: string): { rev: number; title: string; outlet: string } | null {
+  try {
+    const k = JSON.parse(key) as unknown[];
+    if (!Array.isArray(k) || typeof k[0] !== 'number' || typeof k[3] !== 'string' || typeof k[4] !== 'string') return null;
+    return { rev: k[0], title: k[3], outlet: k[4] };
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Full-text search over titles, outlets and latest texts, through minisearch. Only the inverted
- * index is kept in memory (no stored fields): a hit's text is read back from the store.
- * Every query word must match (AND), as a prefix for words of 3+ characters; titles weigh most.
+ * The words of a document's title, outlet and indexed text that a query matched (a query word
+ * itself, or for a query word of 3+ characters a word it starts): what a snippet is centred on.
+ */
+export function matchedTerms(q: string, fields: { title: string; outlet?: string; text: string }): string[] {
+  const wanted = [...new Set(queryWords(q))];
+  const found = new Set<string>();
+  for (const field of [fields.title, fields.outlet ?? '', fields.text.slice(0, MAX_INDEXED_CHARS)]) {
+    for (const word of wordsOf(field)) {
+      if (found.has(word)) continue;
+      if (wanted.some((w) => word === w || (w.length >= PREFIX_FROM && word.startsWith(w)))) found.add(word);
+    }
+  }
+  return [...found];
+}
+
+function growU32(a: Uint32Array, n: number): Uint32Array {
+  if (n <= a.length) return a;
+  const b = new Uint32Array(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
+}
+function growI32(a: Int32Array, n: number): Int32Array {
+  if (n <= a.length) return a;
+  const b = new Int32Array(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
+}
+function growU16(a: Uint16Array, n: number): Uint16Array {
+  if (n <= a.length) return a;
+  const b = new Uint16Array(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
+}
+function growU8(a: Uint8Array, n: number): Uint8Array {
+  if (n <= a.length) return a;
+  const b = new Uint8Array(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
+}
+function growF64(a: Float64Array, n: number): Float64Array {
+  if (n <= a.length) return a;
+  return new Float64Array(Math.max(n, a.length * 2));
+}
+
+/** The state a stored index file holds (see search-index-file.ts). */
+export interface IndexParts {
+  ids: Array<string | null>;
+  keys: string[];
+  lens: Uint32Array;
+  terms: string[];
+  /** Per term, in `terms` order: postings count, last document number, bytes, and where the bytes are in `page`. */
+  count: Uint32Array;
+  last: Int32Array;
+  used: Uint32Array;
+  off: Uint32Array;
+  page: Uint8Array;
+}
+
+/**
+ * Full-text search over titles, outlets and latest texts: an inverted index of our own, in typed
+ * arrays. Each distinct word has a term number (a Map from word to number) and one posting list:
+ * for every document holding it, the document number as a varint delta from the previous one, then
+ * `tf(text) * 4 + (in title) + 2 * (in outlet)` and the title and outlet frequencies when present,
+ * varints too, in a growable block. A document that is re-indexed or removed is only marked dead
+ * (its number is not reused); the postings are compacted when the dead documents or the space left
+ * behind by moved blocks grow past a share of the whole.
+ *
+ * Ranking is BM25+ per field (k1 1.2, b 0.7, delta 0.5) with titles counting three times and outlets
+ * twice; every query word must match (AND); a query word of 3+ characters also matches the words it
+ * starts, at 0.375 x len / (len + 0.3 x extra characters); the sum is multiplied by the number of
+ * distinct query words. This is what minisearch computed with the options used before (see the
+ * README for why it was replaced); only the documents' live counts differ (minisearch counted
+ * discarded documents in a word's frequency until it vacuumed them).
  */
 export class SearchIndex {
-  private readonly mini = new MiniSearch<Indexed>({
-    fields: ['title', 'outlet', 'text'],
-    storeFields: [],
-    searchOptions: { boost: { title: 3, outlet: 2 }, combineWith: 'AND', prefix: (term) => term.length >= 3 },
-  });
-
-  /** What each indexed document was indexed as: its latest revision, title and outlet. */
-  private readonly indexedAs = new Map<string, string>();
+  // Terms.
+  private dict = new Map<string, number>();
+  private termStr: string[] = [];
+  private sorted: string[] = [];
+  private recent: string[] = [];
+  private tPage: Uint16Array = new Uint16Array(1024);
+  private tOff: Uint32Array = new Uint32Array(1024);
+  private tCap: Uint32Array = new Uint32Array(1024);
+  private tUsed: Uint32Array = new Uint32Array(1024);
+  private tLast: Int32Array = new Int32Array(1024);
+  private tCount: Uint32Array = new Uint32Array(1024);
+  // Documents.
+  private docIds: Array<string | null> = [];
+  private docKeys: string[] = [];
+  private lens: Uint32Array = new Uint32Array(3 * 1024);
+  private dead: Uint8Array = new Uint8Array(1024);
+  private byId = new Map<string, number>();
+  private lenSum = [0, 0, 0];
+  private live = 0;
+  private deadCount = 0;
+  // Postings storage.
+  private pages: Uint8Array[] = [];
+  /** Pages below this number came whole from a file: their blocks are not recycled. */
+  private loadedPages = 0;
+  private bumpPage = -1;
+  private bumpUsed = 0;
+  private freeBlocks: number[][] = [];
+  private wasted = 0;
   private added = 0;
+  private changes = 0;
+  private pinned = 0;
+  // Scratch for searches.
+  private scores: Float64Array = new Float64Array(0);
+  private stage: Uint8Array = new Uint8Array(0);
+  private sDoc: Int32Array = new Int32Array(1024);
+  private sTf: Uint32Array = new Uint32Array(3 * 1024);
 
+  /** Called after every change (the stored copy uses it to schedule a write). */
+  onChange: (() => void) | null = null;
+  /** While set, collects the ids put or removed (a stored copy being read at start uses it). */
+  touchedSince: Set<string> | null = null;
+
+  /** Documents in the index. */
   get size(): number {
-    return this.mini.documentCount;
+    return this.live;
   }
 
   /** How many times a document was (re-)indexed since this index was made. */
@@ -47,31 +187,617 @@ export class SearchIndex {
     return this.added;
   }
 
+  /** Goes up with every change: a stored copy made at one value is current while it stays the same. */
+  get version(): number {
+    return this.changes;
+  }
+
+  /** Distinct words known (some may be left only in dead documents until the next compaction). */
+  get termCount(): number {
+    return this.termStr.length;
+  }
+
+  /** Bytes of postings storage held (pages), and of it the part left behind by moved blocks. */
+  get storage(): { bytes: number; wasted: number; deadDocuments: number } {
+    let bytes = 0;
+    for (const p of this.pages) bytes += p.byteLength;
+    return { bytes, wasted: this.wasted, deadDocuments: this.deadCount };
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  /** The key the document was indexed with (see indexKey), or undefined. */
+  keyOf(id: string): string | undefined {
+    const d = this.byId.get(id);
+    return d === undefined ? undefined : this.docKeys[d];
+  }
+
+  /** Ids of every document in the index. */
+  ids(): IterableIterator<string> {
+    return this.byId.keys();
+  }
+
   /**
    * Adds or replaces the document's entry; does nothing when its searchable fields (latest
    * revision, title, outlet) are what they were when it was last indexed, such as after a label save.
    */
   put(doc: DocumentRecord): void {
-    const latest = latestRevision(doc);
-    const as = JSON.stringify([latest.rev, latest.createdAt, latest.text.length, doc.meta.title, doc.meta.outlet ?? '']);
-    if (this.indexedAs.get(doc.id) === as && this.mini.has(doc.id)) return;
-    if (this.mini.has(doc.id)) this.mini.discard(doc.id);
-    this.mini.add({ id: doc.id, title: doc.meta.title, outlet: doc.meta.outlet ?? '', text: latest.text.slice(0, MAX_INDEXED_CHARS) });
-    this.indexedAs.set(doc.id, as);
+    const key = indexKey(doc);
+    const at = this.byId.get(doc.id);
+    if (at !== undefined && this.docKeys[at] === key) return;
+    this.touchedSince?.add(doc.id);
+    if (at !== undefined) this.kill(at);
+    this.insert(doc.id, key, doc.meta.title, doc.meta.outlet ?? '', latestRevision(doc).text.slice(0, MAX_INDEXED_CHARS));
     this.added++;
+    this.changes++;
+    this.maybeCompact();
+    this.onChange?.();
   }
 
   remove(id: string): void {
-    this.indexedAs.delete(id);
-    if (this.mini.has(id)) this.mini.discard(id);
+    this.touchedSince?.add(id);
+    const at = this.byId.get(id);
+    if (at === undefined) return;
+    this.kill(at);
+    this.changes++;
+    this.maybeCompact();
+    this.onChange?.();
+  }
+
+  private insert(id: string, key: string, title: string, outlet: string, text: string): void {
+    const d = this.docIds.length;
+    this.docIds.push(id);
+    this.docKeys.push(key);
+    this.byId.set(id, d);
+    this.dead = growU8(this.dead, d + 1);
+    this.lens = growU32(this.lens, 3 * (d + 1));
+    const tfs = new Map<string, number[]>();
+    const fields = [title, outlet, text];
+    for (let f = 0; f < 3; f++) {
+      const tokens = fields[f].split(SPLIT);
+      // A field's length is its number of distinct pieces, as minisearch counted it (an empty piece included).
+      const length = new Set(tokens).size;
+      this.lens[3 * d + f] = length;
+      this.lenSum[f] += length;
+      for (const token of tokens) {
+        if (!token) continue;
+        const term = token.toLowerCase();
+        let e = tfs.get(term);
+        if (!e) tfs.set(term, (e = [0, 0, 0]));
+        e[f]++;
+      }
+    }
+    this.live++;
+    for (const [term, e] of tfs) this.append(this.termNumber(term), d, e[0], e[1], e[2]);
+  }
+
+  private kill(d: number): void {
+    const id = this.docIds[d];
+    if (id !== null && this.byId.get(id) === d) this.byId.delete(id);
+    this.docIds[d] = null;
+    this.docKeys[d] = '';
+    this.dead[d] = 1;
+    this.live--;
+    this.deadCount++;
+    for (let f = 0; f < 3; f++) this.lenSum[f] -= this.lens[3 * d + f];
+  }
+
+  private termNumber(term: string): number {
+    const known = this.dict.get(term);
+    if (known !== undefined) return known;
+    const t = this.termStr.length;
+    this.termStr.push(term);
+    this.dict.set(term, t);
+    this.recent.push(term);
+    if (this.recent.length >= RECENT_TERMS) this.mergeRecent();
+    const n = t + 1;
+    this.tPage = growU16(this.tPage, n);
+    this.tOff = growU32(this.tOff, n);
+    this.tCap = growU32(this.tCap, n);
+    this.tUsed = growU32(this.tUsed, n);
+    this.tLast = growI32(this.tLast, n);
+    this.tCount = growU32(this.tCount, n);
+    this.tCap[t] = 0;
+    this.tUsed[t] = 0;
+    this.tLast[t] = -1;
+    this.tCount[t] = 0;
+    return t;
+  }
+
+  private mergeRecent(): void {
+    if (this.recent.length === 0) return;
+    const add = this.recent.sort();
+    const old = this.sorted;
+    const out: string[] = new Array(old.length + add.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < old.length && j < add.length) out[k++] = old[i] < add[j] ? old[i++] : add[j++];
+    while (i < old.length) out[k++] = old[i++];
+    while (j < add.length) out[k++] = add[j++];
+    this.sorted = out;
+    this.recent = [];
+  }
+
+  private append(t: number, d: number, tfTitle: number, tfOutlet: number, tfText: number): void {
+    if (this.tUsed[t] + MAX_POSTING > this.tCap[t]) this.grow(t, this.tUsed[t] + MAX_POSTING);
+    const p = this.pages[this.tPage[t]];
+    let o = this.tOff[t] + this.tUsed[t];
+    o = writeVarint(p, o, d - this.tLast[t]);
+    o = writeVarint(p, o, tfText * 4 + (tfTitle ? 1 : 0) + (tfOutlet ? 2 : 0));
+    if (tfTitle) o = writeVarint(p, o, tfTitle);
+    if (tfOutlet) o = writeVarint(p, o, tfOutlet);
+    this.tUsed[t] = o - this.tOff[t];
+    this.tLast[t] = d;
+    this.tCount[t]++;
+  }
+
+  private grow(t: number, min: number): void {
+    let cap = Math.max(MIN_BLOCK, this.tCap[t] * 2);
+    while (cap < min) cap *= 2;
+    const [page, off] = this.alloc(cap);
+    const used = this.tUsed[t];
+    if (used) this.pages[page].set(this.pages[this.tPage[t]].subarray(this.tOff[t], this.tOff[t] + used), off);
+    if (this.tCap[t]) this.release(this.tPage[t], this.tOff[t], this.tCap[t]);
+    this.tPage[t] = page;
+    this.tOff[t] = off;
+    this.tCap[t] = cap;
+  }
+
+  private alloc(cap: number): [number, number] {
+    const cls = Math.log2(cap);
+    const free = this.freeBlocks[cls];
+    if (free && free.length) {
+      const at = free.pop()!;
+      this.wasted -= cap;
+      return [Math.floor(at / PAGE), at % PAGE];
+    }
+    if (cap > PAGE / 4) {
+      this.pages.push(new Uint8Array(cap));
+      return [this.pages.length - 1, 0];
+    }
+    if (this.bumpPage < 0 || this.bumpUsed + cap > PAGE) {
+      if (this.bumpPage >= 0) this.wasted += PAGE - this.bumpUsed;
+      this.pages.push(new Uint8Array(PAGE));
+      this.bumpPage = this.pages.length - 1;
+      this.bumpUsed = 0;
+    }
+    const off = this.bumpUsed;
+    this.bumpUsed += cap;
+    return [this.bumpPage, off];
+  }
+
+  private release(page: number, off: number, cap: number): void {
+    this.wasted += cap;
+    if (page < this.loadedPages || cap > PAGE / 4 || (cap & (cap - 1)) !== 0) return;
+    (this.freeBlocks[Math.log2(cap)] ??= []).push(page * PAGE + off);
+  }
+
+  /** Compacts when dead documents are over a fifth of the whole or moved blocks left over half the storage unused. */
+  private maybeCompact(): void {
+    if (this.pinned) return;
+    const manyDead = this.deadCount >= 1000 && this.deadCount * 4 > this.live;
+    const { bytes } = this.storage;
+    const muchWaste = this.wasted > 16 * 2 ** 20 && this.wasted * 2 > bytes;
+    if (manyDead || muchWaste) this.compact();
+  }
+
+  /** Rewrites every posting list without the dead documents, renumbering the live ones in order, into fresh pages. */
+  compact(): void {
+    this.mergeRecent();
+    const remap = new Int32Array(this.docIds.length).fill(-1);
+    const ids: Array<string | null> = [];
+    const keys: string[] = [];
+    const lens = new Uint32Array(3 * Math.max(1, this.live));
+    for (let d = 0; d < this.docIds.length; d++) {
+      if (this.dead[d]) continue;
+      const n = ids.length;
+      remap[d] = n;
+      ids.push(this.docIds[d]);
+      keys.push(this.docKeys[d]);
+      lens.set(this.lens.subarray(3 * d, 3 * d + 3), 3 * n);
+    }
+    const old = { pages: this.pages, tPage: this.tPage, tOff: this.tOff, tUsed: this.tUsed };
+    const terms = this.sorted;
+    const oldDict = this.dict;
+    this.reset(ids, keys, lens);
+    for (const term of terms) {
+      const t0 = oldDict.get(term)!;
+      const p = old.pages[old.tPage[t0]];
+      let o = old.tOff[t0];
+      const end = o + old.tUsed[t0];
+      let d = -1;
+      let t = -1;
+      while (o < end) {
+        let delta = 0;
+        let shift = 0;
+        let byte: number;
+        do {
+          byte = p[o++];
+          delta += (byte & 127) * 2 ** shift;
+          shift += 7;
+        } while (byte & 128);
+        d += delta;
+        let code = 0;
+        shift = 0;
+        do {
+          byte = p[o++];
+          code += (byte & 127) * 2 ** shift;
+          shift += 7;
+        } while (byte & 128);
+        let tfT = 0;
+        let tfO = 0;
+        if (code & 1) [tfT, o] = readVarint(p, o);
+        if (code & 2) [tfO, o] = readVarint(p, o);
+        const nd = remap[d];
+        if (nd < 0) continue;
+        if (t < 0) t = this.termNumber(term);
+        this.append(t, nd, tfT, tfO, Math.floor(code / 4));
+      }
+    }
+    this.mergeRecent();
+  }
+
+  /** Empties the index but for the documents given (numbered in order, none dead). */
+  private reset(ids: Array<string | null>, keys: string[], lens: Uint32Array): void {
+    this.dict = new Map();
+    this.termStr = [];
+    this.sorted = [];
+    this.recent = [];
+    this.tPage = new Uint16Array(1024);
+    this.tOff = new Uint32Array(1024);
+    this.tCap = new Uint32Array(1024);
+    this.tUsed = new Uint32Array(1024);
+    this.tLast = new Int32Array(1024);
+    this.tCount = new Uint32Array(1024);
+    this.docIds = ids;
+    this.docKeys = keys;
+    this.lens = lens.length >= 3 * ids.length ? lens : growU32(lens, 3 * ids.length);
+    this.dead = new Uint8Array(Math.max(1024, ids.length));
+    this.byId = new Map();
+    this.lenSum = [0, 0, 0];
+    for (let d = 0; d < ids.length; d++) {
+      this.byId.set(ids[d]!, d);
+      for (let f = 0; f < 3; f++) this.lenSum[f] += this.lens[3 * d + f];
+    }
+    this.live = ids.length;
+    this.deadCount = 0;
+    this.pages = [];
+    this.loadedPages = 0;
+    this.bumpPage = -1;
+    this.bumpUsed = 0;
+    this.freeBlocks = [];
+    this.wasted = 0;
   }
 
   /** Every matching id, best first (ties by id, so pages are stable). */
   search(q: string): IndexHit[] {
-    return this.mini
-      .search(q)
-      .map((r) => ({ id: String(r.id), score: r.score, terms: r.terms }))
-      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return this.searchPage(q, { offset: 0, limit: Number.MAX_SAFE_INTEGER }).hits;
+  }
+
+  /**
+   * One page of the matches, best first (ties by id): only the best `offset + limit` are kept
+   * while scoring (a heap), not every match sorted. `accept` leaves out ids (not counted in `total`).
+   */
+  searchPage(q: string, options: { offset: number; limit: number; accept?: (id: string) => boolean }): { total: number; hits: IndexHit[] } {
+    // At most 250 words (a stage counter per document is one byte).
+    const words = queryWords(q).slice(0, 250);
+    if (words.length === 0) return { total: 0, hits: [] };
+    const quality = new Set(words).size;
+    const specs: Array<{ terms: number[]; weights: number[]; cost: number }> = [];
+    for (const w of words) {
+      const terms: number[] = [];
+      const weights: number[] = [];
+      let cost = 0;
+      const exact = this.dict.get(w);
+      if (exact !== undefined) {
+        terms.push(exact);
+        weights.push(1);
+        cost += this.tCount[exact];
+      }
+      if (w.length >= PREFIX_FROM) {
+        for (const term of this.withPrefix(w)) {
+          if (term === w) continue;
+          const t = this.dict.get(term)!;
+          terms.push(t);
+          weights.push((PREFIX_WEIGHT * term.length) / (term.length + 0.3 * (term.length - w.length)));
+          cost += this.tCount[t];
+        }
+      }
+      if (terms.length === 0) return { total: 0, hits: [] };
+      specs.push({ terms, weights, cost });
+    }
+    // The rarest word first: it gives the fewest candidates for the others to confirm.
+    specs.sort((a, b) => a.cost - b.cost);
+    const nDocs = this.docIds.length;
+    if (this.scores.length < nDocs) {
+      this.scores = growF64(this.scores, nDocs);
+      this.stage = growU8(this.stage, nDocs);
+    }
+    const scores = this.scores;
+    const stage = this.stage;
+    const touched: number[] = [];
+    const N = this.live;
+    const avg = this.lenSum.map((s) => (N > 0 ? s / N : 0));
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i];
+      for (let e = 0; e < spec.terms.length; e++) {
+        const t = spec.terms[e];
+        const weight = spec.weights[e];
+        // Decode the list: live frequencies per field, and the entries of candidates kept aside.
+        const count = this.tCount[t];
+        if (this.sDoc.length < count) {
+          this.sDoc = new Int32Array(Math.max(count, this.sDoc.length * 2));
+          this.sTf = new Uint32Array(3 * this.sDoc.length);
+        }
+        const sDoc = this.sDoc;
+        const sTf = this.sTf;
+        const p = this.pages[this.tPage[t]];
+        let o = this.tOff[t];
+        const end = o + this.tUsed[t];
+        let d = -1;
+        let kept = 0;
+        let dfT = 0;
+        let dfO = 0;
+        let dfX = 0;
+        while (o < end) {
+          let byte = p[o++];
+          let v = byte & 127;
+          for (let shift = 128; byte & 128; shift *= 128) {
+            byte = p[o++];
+            v += (byte & 127) * shift;
+          }
+          d += v;
+          byte = p[o++];
+          let code = byte & 127;
+          for (let shift = 128; byte & 128; shift *= 128) {
+            byte = p[o++];
+            code += (byte & 127) * shift;
+          }
+          let tfT = 0;
+          let tfO = 0;
+          if (code & 1) {
+            byte = p[o++];
+            tfT = byte & 127;
+            for (let shift = 128; byte & 128; shift *= 128) {
+              byte = p[o++];
+              tfT += (byte & 127) * shift;
+            }
+          }
+          if (code & 2) {
+            byte = p[o++];
+            tfO = byte & 127;
+            for (let shift = 128; byte & 128; shift *= 128) {
+              byte = p[o++];
+              tfO += (byte & 127) * shift;
+            }
+          }
+          if (this.dead[d]) continue;
+          const tfX = Math.floor(code / 4);
+          if (tfT) dfT++;
+          if (tfO) dfO++;
+          if (tfX) dfX++;
+          const s = stage[d];
+          if (s !== i && s !== i + 1) continue;
+          sDoc[kept] = d;
+          sTf[3 * kept] = tfT;
+          sTf[3 * kept + 1] = tfO;
+          sTf[3 * kept + 2] = tfX;
+          kept++;
+        }
+        const idfT = Math.log(1 + (N - dfT + 0.5) / (dfT + 0.5));
+        const idfO = Math.log(1 + (N - dfO + 0.5) / (dfO + 0.5));
+        const idfX = Math.log(1 + (N - dfX + 0.5) / (dfX + 0.5));
+        for (let k = 0; k < kept; k++) {
+          const doc = sDoc[k];
+          let score = 0;
+          const tfT = sTf[3 * k];
+          const tfO = sTf[3 * k + 1];
+          const tfX = sTf[3 * k + 2];
+          if (tfT) score += BOOSTS[0] * idfT * (DELTA + (tfT * (K1 + 1)) / (tfT + K1 * (1 - B + (B * this.lens[3 * doc]) / avg[0])));
+          if (tfO) score += BOOSTS[1] * idfO * (DELTA + (tfO * (K1 + 1)) / (tfO + K1 * (1 - B + (B * this.lens[3 * doc + 1]) / avg[1])));
+          if (tfX) score += BOOSTS[2] * idfX * (DELTA + (tfX * (K1 + 1)) / (tfX + K1 * (1 - B + (B * this.lens[3 * doc + 2]) / avg[2])));
+          if (stage[doc] === i) {
+            stage[doc] = i + 1;
+            if (i === 0) {
+              touched.push(doc);
+              scores[doc] = 0;
+            }
+          }
+          scores[doc] += weight * score;
+        }
+      }
+    }
+    const n = specs.length;
+    const k = Math.min(options.offset + options.limit, touched.length);
+    const heap = new TopK(k, this.docIds);
+    let total = 0;
+    for (const d of touched) {
+      if (stage[d] === n && (!options.accept || options.accept(this.docIds[d]!))) {
+        total++;
+        heap.offer(d, scores[d] * quality);
+      }
+      stage[d] = 0;
+    }
+    const hits = heap.sorted().slice(options.offset).map(([d, score]) => ({ id: this.docIds[d]!, score }));
+    return { total, hits };
+  }
+
+  /** Known words starting with `prefix`, in no particular order. */
+  private withPrefix(prefix: string): string[] {
+    const out: string[] = [];
+    const s = this.sorted;
+    let lo = 0;
+    let hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s[mid] < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < s.length && s[i].startsWith(prefix); i++) out.push(s[i]);
+    for (const r of this.recent) if (r.startsWith(prefix)) out.push(r);
+    return out;
+  }
+
+  // ---- Persistence (the file format is in search-index-file.ts) ------------------------------
+
+  /**
+   * Holds compaction off until `release` is called (a copy being written reads the postings as they
+   * were when it started: appends and deaths after that do not move or change those bytes).
+   */
+  pin(): () => void {
+    this.pinned++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.pinned--;
+      this.maybeCompact();
+    };
+  }
+
+  /** What a stored copy needs, as of now (arrays copied; postings read later through `postingsOf`). */
+  snapshot(): { ids: Array<string | null>; keys: string[]; lens: Uint32Array; terms: Array<{ term: string; t: number; count: number; last: number; used: number }> } {
+    this.mergeRecent();
+    const n = this.docIds.length;
+    return {
+      ids: this.docIds.slice(),
+      keys: this.docKeys.slice(),
+      lens: this.lens.slice(0, 3 * n),
+      terms: this.sorted.map((term) => {
+        const t = this.dict.get(term)!;
+        return { term, t, count: this.tCount[t], last: this.tLast[t], used: this.tUsed[t] };
+      }),
+    };
+  }
+
+  /** The first `used` bytes of term number `t`'s postings (valid while pinned). */
+  postingsOf(t: number, used: number): Uint8Array {
+    return this.pages[this.tPage[t]].subarray(this.tOff[t], this.tOff[t] + used);
+  }
+
+  /** An index over stored parts (terms sorted, postings in one page). */
+  static fromParts(parts: IndexParts): SearchIndex {
+    const index = new SearchIndex();
+    const n = parts.ids.length;
+    index.docIds = parts.ids;
+    index.docKeys = parts.keys;
+    index.lens = growU32(parts.lens, 3 * Math.max(1, n));
+    index.dead = new Uint8Array(Math.max(1024, n));
+    for (let d = 0; d < n; d++) {
+      const id = parts.ids[d];
+      if (id === null) {
+        index.dead[d] = 1;
+        index.deadCount++;
+        continue;
+      }
+      index.byId.set(id, d);
+      index.live++;
+      for (let f = 0; f < 3; f++) index.lenSum[f] += index.lens[3 * d + f];
+    }
+    const T = parts.terms.length;
+    index.termStr = parts.terms;
+    index.sorted = parts.terms.slice();
+    for (let t = 0; t < T; t++) index.dict.set(parts.terms[t], t);
+    index.tPage = new Uint16Array(Math.max(1024, T));
+    index.tOff = growU32(new Uint32Array(0), Math.max(1024, T));
+    index.tOff.set(parts.off);
+    index.tCap = growU32(new Uint32Array(0), Math.max(1024, T));
+    index.tCap.set(parts.used);
+    index.tUsed = growU32(new Uint32Array(0), Math.max(1024, T));
+    index.tUsed.set(parts.used);
+    index.tLast = growI32(new Int32Array(0), Math.max(1024, T));
+    index.tLast.set(parts.last);
+    index.tCount = growU32(new Uint32Array(0), Math.max(1024, T));
+    index.tCount.set(parts.count);
+    index.pages = [parts.page];
+    index.loadedPages = 1;
+    return index;
+  }
+
+  /** Takes over the whole state of `other` (which must not be used afterwards). */
+  adopt(other: SearchIndex): void {
+    const { added, onChange, touchedSince } = this;
+    Object.assign(this, other);
+    Object.assign(this, { added, onChange, touchedSince });
+    this.changes++;
+  }
+}
+
+function writeVarint(p: Uint8Array, o: number, v: number): number {
+  while (v >= 128) {
+    p[o++] = (v & 127) | 128;
+    v = Math.floor(v / 128);
+  }
+  p[o++] = v;
+  return o;
+}
+
+function readVarint(p: Uint8Array, o: number): [number, number] {
+  let byte = p[o++];
+  let v = byte & 127;
+  for (let shift = 128; byte & 128; shift *= 128) {
+    byte = p[o++];
+    v += (byte & 127) * shift;
+  }
+  return [v, o];
+}
+
+/** The best `k` (document, score) pairs: higher score first, then smaller id. A heap whose root is the worst kept. */
+class TopK {
+  private readonly docs: number[] = [];
+  private readonly scores: number[] = [];
+  constructor(
+    private readonly k: number,
+    private readonly ids: Array<string | null>,
+  ) {}
+
+  /** Whether a is worse than b. */
+  private worse(da: number, sa: number, db: number, sb: number): boolean {
+    if (sa !== sb) return sa < sb;
+    return this.ids[da]! > this.ids[db]!;
+  }
+
+  offer(d: number, s: number): void {
+    if (this.k <= 0) return;
+    const docs = this.docs;
+    const scores = this.scores;
+    if (docs.length < this.k) {
+      docs.push(d);
+      scores.push(s);
+      let i = docs.length - 1;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!this.worse(docs[i], scores[i], docs[parent], scores[parent])) break;
+        [docs[i], docs[parent]] = [docs[parent], docs[i]];
+        [scores[i], scores[parent]] = [scores[parent], scores[i]];
+        i = parent;
+      }
+      return;
+    }
+    if (!this.worse(docs[0], scores[0], d, s)) return;
+    docs[0] = d;
+    scores[0] = s;
+    let i = 0;
+    const n = docs.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < n && this.worse(docs[l], scores[l], docs[m], scores[m])) m = l;
+      if (r < n && this.worse(docs[r], scores[r], docs[m], scores[m])) m = r;
+      if (m === i) break;
+      [docs[i], docs[m]] = [docs[m], docs[i]];
+      [scores[i], scores[m]] = [scores[m], scores[i]];
+      i = m;
+    }
+  }
+
+  sorted(): Array<[number, number]> {
+    const out = this.docs.map((d, i) => [d, this.scores[i]] as [number, number]);
+    return out.sort((a, b) => (this.worse(a[0], a[1], b[0], b[1]) ? 1 : this.worse(b[0], b[1], a[0], a[1]) ? -1 : 0));
   }
 }
 

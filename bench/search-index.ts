@@ -1,0 +1,182 @@
+/**
+ * `node --expose-gc --import tsx bench/search-index.ts`: the search index of our own
+ * (server/store/search-index.ts) against minisearch configured as the store used it before
+ * (fields title/outlet/text, boosts 3/2, AND, prefix for words of 3+ characters), over the same
+ * texts, in one process:
+ * - `generated`: the scale bench's news-like articles (bench/news-corpus.ts, about 45 distinct words
+ *   a text, one unique token `zq<n>x` each);
+ * - `zipf`: texts of 500 words drawn from a Zipf vocabulary of 30,000 words (about 330 distinct words
+ *   a text, closer to real news), titles of 8 such words, 12 outlets.
+ * For each: memory (V8 heap plus ArrayBuffers after a full collection, the texts measured first and
+ * subtracted), build time, p50/p99 of the same queries (half one rare word, half two common words;
+ * minisearch: every match scored and sorted as the store did; ours: the first page of 20), the
+ * overlap of the top 10 and whether the totals agree; for ours also the stored file's size, its
+ * write and read times, and a compaction after re-indexing a tenth of the documents.
+ * Sizes: SEARCH_BENCH_SIZES (default 10000,100000); SEARCH_BENCH_CORPORA (default generated,zipf);
+ * SEARCH_BENCH_MINISEARCH=0 skips minisearch. Exits non-zero only when an answer is wrong (a unique
+ * token not found first, or totals that differ).
+ */
+import MiniSearch from 'minisearch';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SearchIndex } from '../server/store/search-index.js';
+import { readSearchIndex, writeSearchIndex } from '../server/store/search-index-file.js';
+import type { DocumentRecord } from '../server/domain/types.js';
+import { prng } from '../tests/helpers/prng.js';
+import { article } from './news-corpus.js';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with node --expose-gc --import tsx bench/search-index.ts');
+const SIZES = (process.env.SEARCH_BENCH_SIZES ?? '10000,100000').split(',').map(Number);
+const CORPORA = (process.env.SEARCH_BENCH_CORPORA ?? 'generated,zipf').split(',');
+const WITH_MINI = process.env.SEARCH_BENCH_MINISEARCH !== '0';
+const heapMb = () => {
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.arrayBuffers) / 2 ** 20;
+};
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+let failed = false;
+
+interface Doc {
+  id: string;
+  title: string;
+  outlet: string;
+  text: string;
+}
+
+function corpus(kind: string, n: number): { docs: Doc[]; queries: string[]; unique: (i: number) => [string, string] | null } {
+  const rand = prng(7);
+  if (kind === 'generated') {
+    const docs = Array.from({ length: n }, (_, i) => {
+      const a = article(i, rand);
+      return { id: `doc-${String(i).padStart(6, '0')}`, title: a.title, outlet: a.outlet, text: a.text };
+    });
+    const queries: string[] = [];
+    const commons = ['council plan', 'budget talks', 'harbour said', 'the minister', 'strike vote', 'officials critics', 'election delay', 'tariff week', 'railway months', 'vaccine question'];
+    for (let i = 0; i < 20; i++) queries.push(`zq${Math.floor((i * n) / 20) + 3}x`, commons[i % commons.length]);
+    return { docs, queries, unique: (i) => (i % 2 === 0 ? [queries[i], docs[Math.floor(((i / 2) * n) / 20) + 3].id] : null) };
+  }
+  const V = 30_000;
+  const vocab = Array.from({ length: V }, (_, i) => {
+    let w = '';
+    for (let k = i + 11; k > 0; k = Math.floor(k / 26)) w += 'abcdefghijklmnopqrstuvwxyz'[k % 26];
+    return `${w}e`;
+  });
+  const zipf = () => vocab[Math.min(V - 1, Math.floor(Math.exp(rand() * Math.log(V))) - 1)];
+  const docs = Array.from({ length: n }, (_, i) => ({ id: `rich-${String(i).padStart(6, '0')}`, title: Array.from({ length: 8 }, zipf).join(' '), outlet: `Outlet ${i % 12}`, text: Array.from({ length: 500 }, zipf).join(' ') }));
+  const queries: string[] = [];
+  for (let i = 0; i < 20; i++) queries.push(vocab[V - 1 - i * 37], `${vocab[i % 5]} ${vocab[5 + (i % 7)]}`);
+  return { docs, queries, unique: () => null };
+}
+
+const record = (d: Doc): DocumentRecord =>
+  ({ id: d.id, meta: { title: d.title, outlet: d.outlet }, labels: [], revisions: [{ rev: 1, createdAt: '2026-01-01T00:00:00.000Z', text: d.text }] }) as unknown as DocumentRecord;
+
+function newMini(): MiniSearch<Doc> {
+  return new MiniSearch<Doc>({ fields: ['title', 'outlet', 'text'], storeFields: [], searchOptions: { boost: { title: 3, outlet: 2 }, combineWith: 'AND', prefix: (term) => term.length >= 3 } });
+}
+const miniSearch = (mini: MiniSearch<Doc>, q: string) =>
+  mini
+    .search(q)
+    .map((r) => ({ id: String(r.id), score: r.score }))
+    .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+for (const kind of CORPORA) {
+  for (const n of SIZES) {
+    const { docs, queries, unique } = corpus(kind, n);
+    const base = heapMb();
+    const label = `${kind} ${n.toLocaleString('en')}`;
+    let miniTop: string[][] = [];
+    let miniTotals: number[] = [];
+    if (WITH_MINI) {
+      const t0 = performance.now();
+      let mini: MiniSearch<Doc> | null = newMini();
+      for (const d of docs) mini.add(d);
+      const build = (performance.now() - t0) / 1000;
+      const mb = heapMb() - base;
+      const times: number[] = [];
+      miniTop = [];
+      miniTotals = [];
+      for (const q of queries) {
+        const s = performance.now();
+        const all = miniSearch(mini, q);
+        const page = all.slice(0, 20);
+        times.push(performance.now() - s);
+        miniTop.push(page.slice(0, 10).map((h) => h.id));
+        miniTotals.push(all.length);
+      }
+      console.log(`${label} minisearch: ${mb.toFixed(1)} MB, built in ${build.toFixed(1)} s, search p50 ${pct(times, 50).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms`);
+      mini = null;
+    }
+    const before = heapMb();
+    const t0 = performance.now();
+    const index = new SearchIndex();
+    for (const d of docs) index.put(record(d));
+    const build = (performance.now() - t0) / 1000;
+    const mb = heapMb() - before;
+    const times: number[] = [];
+    let overlap = 0;
+    let totalsAgree = 0;
+    for (const [i, q] of queries.entries()) {
+      const s = performance.now();
+      const page = index.searchPage(q, { offset: 0, limit: 20 });
+      times.push(performance.now() - s);
+      const u = unique(i);
+      if (u && page.hits[0]?.id !== u[1]) {
+        failed = true;
+        console.error(`WRONG: ${u[0]} found ${page.hits[0]?.id}, not ${u[1]}`);
+      }
+      if (WITH_MINI) {
+        const mine = page.hits.slice(0, 10).map((h) => h.id);
+        // Two empty answers agree fully.
+        overlap += miniTop[i].length === 0 ? (mine.length === 0 ? 1 : 0) : mine.filter((id) => miniTop[i].includes(id)).length / Math.min(10, miniTop[i].length);
+        if (page.total === miniTotals[i]) totalsAgree++;
+        else {
+          failed = true;
+          console.error(`WRONG: "${q}" matched ${page.total} documents, minisearch ${miniTotals[i]}`);
+        }
+      }
+    }
+    const { bytes } = index.storage;
+    console.log(
+      `${label} ours: ${mb.toFixed(1)} MB (postings pages ${(bytes / 2 ** 20).toFixed(1)} MB, ${index.termCount.toLocaleString('en')} terms), built in ${build.toFixed(1)} s, search p50 ${pct(times, 50).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms` +
+        (WITH_MINI ? `; top-10 overlap with minisearch ${((100 * overlap) / queries.length).toFixed(1)}%, totals equal for ${totalsAgree}/${queries.length} queries` : ''),
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'search-bench-'));
+    const file = join(dir, 'search.bin');
+    let s = performance.now();
+    await writeSearchIndex(file, index);
+    const written = performance.now() - s;
+    s = performance.now();
+    const loaded = await readSearchIndex(file);
+    const read = performance.now() - s;
+    if (!loaded || 'problem' in loaded) {
+      failed = true;
+      console.error(`WRONG: the stored index did not read back (${loaded && 'problem' in loaded ? loaded.problem : 'missing'})`);
+    } else {
+      for (const q of queries.slice(0, 6)) {
+        const a = index.searchPage(q, { offset: 0, limit: 10 }).hits.map((h) => h.id).join();
+        const b = loaded.index.searchPage(q, { offset: 0, limit: 10 }).hits.map((h) => h.id).join();
+        if (a !== b) {
+          failed = true;
+          console.error(`WRONG: the stored index answers "${q}" differently`);
+        }
+      }
+    }
+    const size = (await stat(file)).size;
+    await rm(dir, { recursive: true, force: true });
+    // Re-index a tenth of the documents (a new revision each), then compact.
+    for (let i = 0; i < docs.length; i += 10) index.put({ ...record(docs[i]), revisions: [{ rev: 2, createdAt: 'later', text: `${docs[i].text} revised` }] } as unknown as DocumentRecord);
+    s = performance.now();
+    index.compact();
+    const compacted = performance.now() - s;
+    console.log(`${label} ours stored: ${(size / 2 ** 20).toFixed(1)} MB file, written in ${(written / 1000).toFixed(2)} s, read in ${(read / 1000).toFixed(2)} s; compaction after re-indexing a tenth: ${(compacted / 1000).toFixed(2)} s`);
+  }
+}
+process.exit(failed ? 1 : 0);

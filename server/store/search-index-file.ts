@@ -1,0 +1,301 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { SearchIndex, keyParts } from './search-index.js';
+
+/**
+ * The search index kept beside the documents: `<dataDir>/index/search.bin`, written in the
+ * background after changes (a temporary file, then rename) and read at start instead of indexing
+ * every document again. Layout (little-endian):
+ *   `FWSEARCH` · u32 version · u32 n · JSON {savedAt, ids, keys} (u32 length first) ·
+ *   u32 × 3n field lengths · u32 term count · u32 length + the terms, sorted, joined by `\n` ·
+ *   per term: u32 postings, i32 last document, u32 bytes, the bytes · SHA-256 of all that.
+ * A file that does not check out (other magic or version, wrong hash, a shape that does not add
+ * up) is reported and ignored, never trusted: the index is then built from the documents.
+ */
+export const SEARCH_INDEX_VERSION = 1;
+const MAGIC = Buffer.from('FWSEARCH');
+const TEMP_MARK = '.search.bin.tmp-';
+
+export function searchIndexPath(dataDir: string): string {
+  return join(dataDir, 'index', 'search.bin');
+}
+
+/**
+ * Writes `index` as it is now to `file`, in pieces of a few megabytes (other work runs between
+ * them; compaction is held off meanwhile). The index folder is created, but not the data folder.
+ */
+export async function writeSearchIndex(file: string, index: SearchIndex): Promise<void> {
+  const release = index.pin();
+  const temp = join(dirname(file), `${TEMP_MARK}${randomBytes(6).toString('hex')}`);
+  let fh: Awaited<ReturnType<typeof open>> | null = null;
+  try {
+    await mkdir(dirname(file)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+    const snap = index.snapshot();
+    const savedAt = Date.now();
+    fh = await open(temp, 'w');
+    const hash = createHash('sha256');
+    const out = fh;
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = async () => {
+      if (!pendingBytes) return;
+      const chunk = Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      hash.update(chunk);
+      await out.write(chunk);
+    };
+    const push = async (b: Buffer | Uint8Array) => {
+      pending.push(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+      pendingBytes += b.byteLength;
+      if (pendingBytes >= 4 * 2 ** 20) await flush();
+    };
+    const u32 = (...values: number[]) => {
+      const b = Buffer.alloc(4 * values.length);
+      values.forEach((v, i) => (v < 0 ? b.writeInt32LE(v, 4 * i) : b.writeUInt32LE(v, 4 * i)));
+      return b;
+    };
+    const n = snap.ids.length;
+    const header = Buffer.from(JSON.stringify({ savedAt, ids: snap.ids, keys: snap.keys }));
+    await push(MAGIC);
+    await push(u32(SEARCH_INDEX_VERSION, n, header.length));
+    await push(header);
+    await push(Buffer.from(snap.lens.buffer, snap.lens.byteOffset, 12 * n));
+    const terms = Buffer.from(snap.terms.map((t) => t.term).join('\n'));
+    await push(u32(snap.terms.length, terms.length));
+    await push(terms);
+    for (const t of snap.terms) {
+      await push(u32(t.count, t.last, t.used));
+      // Copied: the page may be written to (appends beyond `used`) before the chunk goes out.
+      await push(index.postingsOf(t.t, t.used).slice());
+    }
+    await flush();
+    await out.write(hash.digest());
+    await out.sync();
+    await out.close();
+    fh = null;
+    await rename(temp, file);
+  } catch (err) {
+    if (fh) await fh.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw err;
+  } finally {
+    release();
+  }
+}
+
+export type StoredSearchIndex = { index: SearchIndex; savedAt: number } | { problem: string } | null;
+
+/**
+ * The stored index, `null` when there is none, or what is wrong with it. Temporary files of a write
+ * cut short are removed first.
+ */
+export async function readSearchIndex(file: string): Promise<StoredSearchIndex> {
+  const names = await readdir(dirname(file)).catch(() => [] as string[]);
+  for (const name of names) if (name.startsWith(TEMP_MARK)) await unlink(join(dirname(file), name)).catch(() => undefined);
+  let buf: Buffer;
+  try {
+    buf = await readFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    return { problem: `cannot be read (${(err as Error).message})` };
+  }
+  return parseSearchIndex(buf);
+}
+
+/** The index in `buf`, or what is wrong with it. */
+export function parseSearchIndex(buf: Buffer): { index: SearchIndex; savedAt: number } | { problem: string } {
+  if (buf.length < MAGIC.length + 12 + 32 || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return { problem: 'is not a search index file' };
+  const body = buf.subarray(0, buf.length - 32);
+  if (!createHash('sha256').update(body).digest().equals(buf.subarray(buf.length - 32))) return { problem: 'does not match its checksum (damaged or cut short)' };
+  let o = MAGIC.length;
+  const u32 = () => {
+    if (o + 4 > body.length) throw new Error('ends too early');
+    const v = body.readUInt32LE(o);
+    o += 4;
+    return v;
+  };
+  try {
+    const version = u32();
+    if (version !== SEARCH_INDEX_VERSION) return { problem: `is version ${version}, not ${SEARCH_INDEX_VERSION}` };
+    const n = u32();
+    const headerLength = u32();
+    if (o + headerLength > body.length) throw new Error('ends too early');
+    const header = JSON.parse(body.toString('utf8', o, o + headerLength)) as { savedAt?: unknown; ids?: unknown; keys?: unknown };
+    o += headerLength;
+    const ids = header.ids as Array<string | null>;
+    const keys = header.keys as string[];
+    if (typeof header.savedAt !== 'number' || !Array.isArray(ids) || !Array.isArray(keys) || ids.length !== n || keys.length !== n) throw new Error('has a malformed header');
+    for (let d = 0; d < n; d++) {
+      if (ids[d] === null) continue;
+      if (typeof ids[d] !== 'string' || typeof keys[d] !== 'string' || !keyParts(keys[d])) throw new Error(`has a malformed entry for document ${d}`);
+    }
+    if (o + 12 * n > body.length) throw new Error('ends too early');
+    const lens = new Uint32Array(3 * n);
+    for (let i = 0; i < 3 * n; i++) lens[i] = body.readUInt32LE(o + 4 * i);
+    o += 12 * n;
+    const T = u32();
+    const termBytes = u32();
+    if (o + termBytes > body.length) throw new Error('ends too early');
+    const terms = T === 0 ? [] : body.toString('utf8', o, o + termBytes).split('\n');
+    o += termBytes;
+    if (terms.length !== T) throw new Error(`holds ${terms.length} terms, not ${T}`);
+    for (let t = 1; t < T; t++) if (!(terms[t - 1] < terms[t])) throw new Error('has terms out of order');
+    const count = new Uint32Array(T);
+    const last = new Int32Array(T);
+    const used = new Uint32Array(T);
+    const off = new Uint32Array(T);
+    for (let t = 0; t < T; t++) {
+      count[t] = u32();
+      last[t] = u32() | 0;
+      used[t] = u32();
+      off[t] = o;
+      if (o + used[t] > body.length || last[t] >= n || last[t] < 0) throw new Error(`has a malformed posting list for "${terms[t]}"`);
+      o += used[t];
+    }
+    if (o !== body.length) throw new Error('has bytes left over');
+    const page = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    return { index: SearchIndex.fromParts({ ids, keys, lens, terms, count, last, used, off, page }), savedAt: header.savedAt };
+  } catch (err) {
+    return { problem: err instanceof SyntaxError ? 'has a header that is not valid JSON' : (err as Error).message };
+  }
+}
+
+/** What the catalogue tells of a document, to check a stored index against it. */
+export interface CatalogView {
+  ids(): Iterable<string>;
+  get(id: string): { rev: number; title: string; outlet?: string } | undefined;
+  stampOf(id: string): { mtimeMs: number } | null;
+}
+
+/** What happened to the stored search index at start. */
+export interface SearchIndexReport {
+  /** Whether a stored index was used. */
+  loaded: boolean;
+  /** Why a stored index was not used (damaged, another version), or null. */
+  problem: string | null;
+  /** Documents indexed at start because the stored index did not hold them as they are (new, changed, or all of them without a usable file). */
+  reindexed: number;
+  /** Entries of the stored index dropped: documents no longer in the catalogue. */
+  dropped: number;
+}
+
+/**
+ * Brings a loaded index in line with the catalogue: drops the documents that are gone, and drops
+ * and returns (to be indexed again) those whose revision, title or outlet differ, or whose file was
+ * written after the index was saved (`savedAt`, with two seconds of slack for file times), and
+ * those the index does not hold.
+ */
+export function reconcile(index: SearchIndex, savedAt: number, catalog: CatalogView): { reindex: string[]; dropped: number } {
+  let dropped = 0;
+  const reindex: string[] = [];
+  for (const id of [...index.ids()]) {
+    const summary = catalog.get(id);
+    if (!summary) {
+      index.remove(id);
+      dropped++;
+      continue;
+    }
+    const parts = keyParts(index.keyOf(id)!);
+    const stamp = catalog.stampOf(id);
+    const same = parts && parts.rev === summary.rev && parts.title === summary.title && parts.outlet === (summary.outlet ?? '');
+    if (!same || !stamp || stamp.mtimeMs >= savedAt - 2000) index.remove(id);
+  }
+  for (const id of catalog.ids()) if (!index.has(id)) reindex.push(id);
+  return { reindex, dropped };
+}
+
+/**
+ * At start: replaces the (empty) contents of `index` with the stored copy in `file` when there is
+ * a usable one, brought in line with the catalogue (see reconcile). Returns the ids still to index
+ * (all of the catalogue when there is no usable file) and the report. Documents put or removed
+ * while the file was read are indexed again from the store.
+ */
+export async function restoreSearchIndex(
+  index: SearchIndex,
+  file: string,
+  catalog: CatalogView,
+  log: (message: string) => void,
+): Promise<{ reindex: string[]; report: SearchIndexReport }> {
+  index.touchedSince = new Set();
+  const stored = await readSearchIndex(file);
+  const touched = index.touchedSince;
+  index.touchedSince = null;
+  const all = () => [...catalog.ids()];
+  if (stored === null) return { reindex: all(), report: { loaded: false, problem: null, reindexed: 0, dropped: 0 } };
+  if ('problem' in stored) {
+    const ids = all();
+    log(`search index ${file} ${stored.problem}: rebuilding it from the ${ids.length} documents`);
+    return { reindex: ids, report: { loaded: false, problem: stored.problem, reindexed: 0, dropped: 0 } };
+  }
+  index.adopt(stored.index);
+  for (const id of touched) index.remove(id);
+  const { reindex, dropped } = reconcile(index, stored.savedAt, catalog);
+  return { reindex, report: { loaded: true, problem: null, reindexed: 0, dropped } };
+}
+
+/**
+ * Writes the index to `file` in the background after changes: `delayMs` after the last change, but
+ * no later than `maxWaitMs` after the first one not yet written; one write at a time. A write that
+ * fails is logged (a data folder removed meanwhile is not) and tried again after the next change.
+ */
+export class SearchIndexSaver {
+  private timer: NodeJS.Timeout | null = null;
+  private firstDirtyAt = 0;
+  private savedVersion = -1;
+  private queue: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    private readonly file: string,
+    private readonly index: SearchIndex,
+    private readonly log: (message: string) => void,
+    private readonly delayMs = 10_000,
+    private readonly maxWaitMs = 60_000,
+  ) {
+    index.onChange = () => this.touch();
+  }
+
+  /** Whether the file holds the index as it is now (as far as this saver knows). */
+  get current(): boolean {
+    return this.savedVersion === this.index.version;
+  }
+
+  touch(): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    if (!this.firstDirtyAt) this.firstDirtyAt = now;
+    const wait = Math.max(0, Math.min(this.delayMs, this.firstDirtyAt + this.maxWaitMs - now));
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.save(), wait);
+    this.timer.unref();
+  }
+
+  /** Writes now unless the file is current; resolves when done (a failure is logged, not thrown). */
+  save(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.queue = this.queue.then(async () => {
+      if (this.index.version === this.savedVersion) return;
+      const version = this.index.version;
+      this.firstDirtyAt = 0;
+      try {
+        await writeSearchIndex(this.file, this.index);
+        this.savedVersion = version;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.log(`the search index could not be written (${(err as Error).message})`);
+      }
+    });
+    return this.queue;
+  }
+
+  /** Writes what is pending and stops writing. */
+  async close(): Promise<void> {
+    await this.save();
+    this.stopped = true;
+    if (this.index.onChange) this.index.onChange = null;
+  }
+}
