@@ -1,0 +1,183 @@
+import MiniSearch from 'minisearch';
+import { SearchIndex, matchedTerms, snippetOf } from '../../server/store/search-index.js';
+import { parseSearchIndex, writeSearchIndex } from '../../server/store/search-index-file.js';
+import type { DocumentRecord } from '../../server/domain/types.js';
+import { prng } from '../helpers/prng.js';
+import { tempDataDir } from '../helpers/app.js';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+// The search index of our own, on its own: answers (ids, order, scores) against minisearch
+// configured as the store used it before, updates, compaction, pages and the stored form.
+
+const doc = (id: string, title: string, text: string, outlet = '', rev = 1): DocumentRecord =>
+  ({ id, meta: { title, outlet }, labels: [], events: [], revisions: [{ rev, createdAt: `2026-01-0${rev}T00:00:00.000Z`, text }] }) as unknown as DocumentRecord;
+
+function oracle(docs: DocumentRecord[]): MiniSearch<{ id: string; title: string; outlet: string; text: string }> {
+  const mini = new MiniSearch<{ id: string; title: string; outlet: string; text: string }>({
+    fields: ['title', 'outlet', 'text'],
+    storeFields: [],
+    searchOptions: { boost: { title: 3, outlet: 2 }, combineWith: 'AND', prefix: (term) => term.length >= 3 },
+  });
+  for (const d of docs) mini.add({ id: d.id, title: d.meta.title, outlet: d.meta.outlet ?? '', text: d.revisions[d.revisions.length - 1].text });
+  return mini;
+}
+const byOracle = (mini: ReturnType<typeof oracle>, q: string) =>
+  mini
+    .search(q)
+    .map((r) => ({ id: String(r.id), score: r.score }))
+    .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+/** Same ids in the same order, scores equal up to rounding (sums taken in another order). */
+function expectSameHits(q: string, got: Array<{ id: string; score: number }>, expected: Array<{ id: string; score: number }>): void {
+  expect({ q, ids: got.map((h) => h.id) }).toEqual({ q, ids: expected.map((h) => h.id) });
+  got.forEach((h, i) => expect(Math.abs(h.score - expected[i].score)).toBeLessThanOrEqual(1e-9 * expected[i].score));
+}
+
+function randomCorpus(n: number, seed: number): DocumentRecord[] {
+  const rand = prng(seed);
+  const words = 'harbour harbours harbourmaster strike striking budget vote council minister said the of a and drivers dock pay deal rain snow week monday june élan Über café naïve'.split(' ');
+  const pick = () => words[Math.floor(rand() * rand() * words.length)];
+  return Array.from({ length: n }, (_, i) => {
+    const text = Array.from({ length: 5 + Math.floor(rand() * 60) }, pick).join(rand() < 0.3 ? ', ' : ' ') + '.';
+    return doc(`d${String(i).padStart(3, '0')}`, Array.from({ length: 1 + Math.floor(rand() * 5) }, pick).join(' '), text, ['Coast Daily', 'Capital Post', ''][i % 3]);
+  });
+}
+
+const QUERIES = ['harbour', 'har', 'harbours', 'strike pay', 'the', 'Coast', 'COAST daily', 'said, minister!', 'snow rain', 'élan', 'über', 'caf', 'nothing-here', 'a', 'vote vote', 'dock-workers', 'strike of the week'];
+
+describe('the search index', () => {
+  const s1 = doc('s1', 'Harbour strike ends', 'Dock workers returned on Monday after the harbour strike ended with a pay deal.', 'Coast Daily');
+  const s2 = doc('s2', 'Budget vote delayed', 'The council delayed its budget vote. A strike by bus drivers is planned for June.', 'Capital Post');
+  const s3 = doc('s3', 'Weather', 'Rain all week.', 'Coast Daily');
+
+  it('when known queries are asked, then exactly these documents come back, in this order', () => {
+    const index = new SearchIndex();
+    for (const d of [s1, s2, s3]) index.put(d);
+    const ids = (q: string) => index.search(q).map((h) => h.id);
+    expect(ids('strike')).toEqual(['s1', 's2']);
+    // Both only by their outlet, the same one: equal scores, so by id.
+    expect(ids('coast')).toEqual(['s1', 's3']);
+    expect(index.search('coast')[0].score).toBe(index.search('coast')[1].score);
+    expect(ids('strike pay')).toEqual(['s1']);
+    expect(ids('drivers')).toEqual(['s2']);
+    // A word of three characters or more also finds the words it starts; shorter words only themselves.
+    expect(ids('harb')).toEqual(['s1']);
+    expect(ids('ra')).toEqual([]);
+    expect(ids('rai')).toEqual(['s3']);
+    expect(ids('  ,;  ')).toEqual([]);
+  });
+
+  it('when a random corpus is searched, then ids, order and scores are those minisearch gave', () => {
+    const docs = randomCorpus(300, 11);
+    const index = new SearchIndex();
+    for (const d of docs) index.put(d);
+    const mini = oracle(docs);
+    for (const q of QUERIES) {
+      expectSameHits(q, index.search(q), byOracle(mini, q));
+    }
+  });
+
+  it('when documents are revised, renamed and removed, then the answers are those of an index made afresh from what is left', () => {
+    const docs = randomCorpus(200, 5);
+    const index = new SearchIndex();
+    for (const d of docs) index.put(d);
+    const now = new Map(docs.map((d) => [d.id, d]));
+    for (let i = 0; i < 200; i += 3) {
+      const d = docs[i];
+      if (i % 2) {
+        index.remove(d.id);
+        now.delete(d.id);
+      } else {
+        const revised = doc(d.id, `${d.meta.title} renamed`, `snow snow ${d.revisions[0].text}`, d.meta.outlet, 2);
+        index.put(revised);
+        now.set(d.id, revised);
+      }
+    }
+    const fresh = new SearchIndex();
+    for (const d of now.values()) fresh.put(d);
+    expect(index.size).toBe(now.size);
+    for (const q of [...QUERIES, 'renamed', 'snow']) expectSameHits(q, index.search(q), fresh.search(q));
+    index.compact();
+    expect(index.storage.deadDocuments).toBe(0);
+    for (const q of [...QUERIES, 'renamed', 'snow']) expectSameHits(q, index.search(q), fresh.search(q));
+  });
+
+  it('when the same document is put again unchanged, then it is not indexed again', () => {
+    const index = new SearchIndex();
+    index.put(s1);
+    index.put(structuredClone(s1));
+    expect(index.indexedDocuments).toBe(1);
+    index.put(doc('s1', 'Harbour strike ends', 'Other words.', 'Coast Daily', 2));
+    expect(index.indexedDocuments).toBe(2);
+    expect(index.search('monday')).toEqual([]);
+  });
+
+  it('when results are asked a page at a time, then the pages are slices of the whole ranking, ties by id', () => {
+    const docs = randomCorpus(250, 3);
+    const index = new SearchIndex();
+    for (const d of docs) index.put(d);
+    for (const q of ['the', 'harbour', 'a']) {
+      const all = index.search(q);
+      expect(all.length).toBeGreaterThan(40);
+      for (const [offset, limit] of [[0, 10], [10, 10], [35, 7], [all.length - 3, 10], [all.length + 5, 10]]) {
+        const page = index.searchPage(q, { offset, limit });
+        expect(page.total).toBe(all.length);
+        expect(page.hits).toEqual(all.slice(offset, offset + limit));
+      }
+      const ties = all.filter((h, i) => i > 0 && h.score === all[i - 1].score);
+      for (const t of ties) expect(all[all.indexOf(t) - 1].id < t.id).toBe(true);
+    }
+    const evenOnly = index.searchPage('the', { offset: 0, limit: 5, accept: (id) => Number(id.slice(1)) % 2 === 0 });
+    expect(evenOnly.total).toBe(index.search('the').filter((h) => Number(h.id.slice(1)) % 2 === 0).length);
+    expect(evenOnly.hits).toEqual(index.search('the').filter((h) => Number(h.id.slice(1)) % 2 === 0).slice(0, 5));
+  });
+
+  it('when a snippet is made, then it is centred on the first word the query matched, prefixes included', () => {
+    const text = 'We start here. Much later the article about the harbour follows, and then more.';
+    const terms = matchedTerms('art harb', { title: 'T', text });
+    expect(terms.sort()).toEqual(['article', 'harbour']);
+    // "art" inside "start" is not a word the query matched: the snippet is not placed there.
+    expect(snippetOf(text, terms, 40)).toBe('…later the article about the harbour…');
+  });
+
+  it('when the index is stored and read back, then it answers the same and keeps taking documents', async () => {
+    const dir = await tempDataDir();
+    try {
+      const docs = randomCorpus(120, 9);
+      const index = new SearchIndex();
+      for (const d of docs) index.put(d);
+      index.remove('d004');
+      await writeSearchIndex(join(dir, 'search.bin'), index);
+      const read = parseSearchIndex(await readFile(join(dir, 'search.bin')));
+      if ('problem' in read) throw new Error(read.problem);
+      for (const q of QUERIES) expectSameHits(q, read.index.search(q), index.search(q));
+      const extra = doc('z1', 'Zebra harbour', 'zebras at the harbour');
+      read.index.put(extra);
+      index.put(extra);
+      read.index.put(doc('d007', 'moved', 'elsewhere entirely', '', 2));
+      index.put(doc('d007', 'moved', 'elsewhere entirely', '', 2));
+      for (const q of [...QUERIES, 'zebra', 'elsewhere']) expectSameHits(q, read.index.search(q), index.search(q));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ['cut short', (b: Buffer) => b.subarray(0, b.length - 10)],
+    ['with a flipped byte', (b: Buffer) => Buffer.from(b.map((x, i) => (i === Math.floor(b.length / 2) ? x ^ 1 : x)))],
+    ['of another kind', () => Buffer.from('{"version":1}')],
+    ['empty', () => Buffer.alloc(0)],
+  ])('when the stored bytes are %s, then they are refused with the reason', async (_name, spoil) => {
+    const dir = await tempDataDir();
+    try {
+      const index = new SearchIndex();
+      index.put(s1);
+      await writeSearchIndex(join(dir, 'search.bin'), index);
+      const read = parseSearchIndex(spoil(await readFile(join(dir, 'search.bin'))));
+      expect(read).toEqual({ problem: expect.stringMatching(/checksum|not a search index file/) });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
