@@ -8,7 +8,7 @@ import type { DocumentContribution } from '../domain/compare/contribution.js';
 import { labelRenderings, type LabelRenderings } from '../domain/compare/speakers.js';
 import { runJob } from './domain-worker.js';
 import { hashHex64 } from '../domain/compare/hash.js';
-import { STATEMENT_INDEX_VERSION } from '../store/index-files.js';
+import { STATEMENT_INDEX_VERSION, type StoredStatementIndex } from '../store/index-files.js';
 
 /**
  * Above this much work, the contributions of documents (tokens, sentences, quotations, passages)
@@ -114,7 +114,7 @@ type Listener = (changed: { id: string; before: CorpusDocument | null; after: Co
  * requests until a document changes.
  */
 export class CompareService {
-  private readonly index = new StatementIndex();
+  private index = new StatementIndex();
   private readonly pending = new Set<string>();
   private built = false;
   private queue: Promise<unknown> = Promise.resolve();
@@ -126,12 +126,18 @@ export class CompareService {
   private readonly listeners = new Set<Listener>();
   /** Documents indexed so far during the first build, of how many. */
   readonly progress = { done: 0, total: 0 };
-  /** Content key of each document as last read (what its passages depend on: text, labels' spans). */
-  private readonly keys = new Map<string, string>();
-  /** The same for the documents as the index holds them (what the index file is written with). */
+  /** Content key (what its passages depend on: text, labels' spans) of each document as the index holds it. */
   private readonly indexedKeys = new Map<string, string>();
-  /** Pairs aligned by the first build (a stored index spares the pairs it holds). */
+  /** Pairs aligned by the first build (none for the documents put back from the stored snapshot). */
   firstBuildAligned = 0;
+  /**
+   * The first build: documents put back from the stored snapshot as they were (`restored`), and
+   * documents indexed afresh (`reindexed`: changed since the snapshot, new, or gone; every document
+   * when there was no usable snapshot).
+   */
+  readonly start = { restored: 0, reindexed: 0 };
+  /** The stored snapshot, read once for the first build (and by `answer()` to know what it will cost). */
+  private stored: Promise<StoredStatementIndex | null> | null = null;
   private saveTimer: NodeJS.Timeout | null = null;
   private saving: Promise<void> = Promise.resolve();
 
@@ -221,9 +227,12 @@ export class CompareService {
   async answer(): Promise<IndexAnswer> {
     if (this.upToDate()) return { state: 'ready', snapshot: this.current! };
     if (!this.current) {
-      // Not built yet (or its statements are being formed): nothing consistent to show.
+      // Not built yet (or its statements are being formed): nothing consistent to show. Putting
+      // the stored snapshot back costs reading the documents, not indexing them: it is waited for
+      // unless more than WAIT_FOR_BUILD_OF documents came or went since it was written.
       const total = this.progress.total || this.store.count;
-      if (total > (this.options.waitForBuildOf ?? WAIT_FOR_BUILD_OF)) {
+      const limit = this.options.waitForBuildOf ?? WAIT_FOR_BUILD_OF;
+      if (total > limit && !(await this.restorable(limit))) {
         this.inBackground();
         return { state: 'building', done: this.progress.done, total };
       }
@@ -232,6 +241,26 @@ export class CompareService {
       return { state: 'updating', snapshot: this.current, pending: this.pending.size + this.indexing };
     }
     return { state: 'ready', snapshot: await this.snapshot() };
+  }
+
+  /** Whether the first build puts back a stored snapshot whose documents differ from the catalogue's by at most `limit` ids. */
+  private async restorable(limit: number): Promise<boolean> {
+    if (this.built) return false;
+    const stored = await this.loadStored();
+    if (!stored || this.built) return false;
+    const ids = new Set(this.store.summaries().map((s) => s.id));
+    let differ = 0;
+    for (const d of stored.documents) if (!ids.delete(d.id)) differ++;
+    return differ + ids.size <= limit;
+  }
+
+  private loadStored(): Promise<StoredStatementIndex | null> {
+    const storage = this.options.storage;
+    if (!storage) return Promise.resolve(null);
+    return (this.stored ??= storage.read(this.options.warn).catch((err) => {
+      (this.options.warn ?? console.warn)(`statement index snapshot not read (${(err as Error).message}); it is rebuilt from the documents`);
+      return null;
+    }));
   }
 
   /** Starts bringing the index up to date unless that is under way; failures are reported, not thrown. */
@@ -288,26 +317,86 @@ export class CompareService {
     this.pending.clear(); // every document is read below, as it is from now on
     const ids = this.allIds();
     this.progress.total = ids.length;
+    this.progress.done = 0;
     this.indexing = ids.length;
-    await this.useStoredIndex();
-    const all: CorpusDocument[] = [];
-    for (let at = 0; at < ids.length; at += INDEX_CHUNK) {
-      const chunk = await this.read(ids.slice(at, at + INDEX_CHUNK));
-      const present = chunk.filter((c): c is { id: string; doc: CorpusDocument } => c.doc !== null);
-      const contributions = await this.contributions(present.map((c) => c.doc));
-      const step = await runInSlices(this.index.updateSteps(present.map((c, i) => ({ ...c, contribution: contributions[i] }))));
-      for (const c of present) this.indexedKeys.set(c.id, contentKey(c.doc));
-      this.firstBuildPairs += step.pairsJudged;
-      this.firstBuildAligned += step.aligned;
-      all.push(...present.map((c) => c.doc));
-      this.progress.done = Math.min(ids.length, at + INDEX_CHUNK);
-      await new Promise((resolve) => setImmediate(resolve));
+    const stored = await this.loadStored();
+    let all: CorpusDocument[] = [];
+    let restored = false;
+    if (stored) {
+      for (let at = 0; at < ids.length; at += INDEX_CHUNK) {
+        for (const c of await this.read(ids.slice(at, at + INDEX_CHUNK))) if (c.doc) all.push(c.doc);
+        this.progress.done = Math.min(ids.length, at + INDEX_CHUNK);
+      }
+      try {
+        await this.restore(stored, all);
+        restored = true;
+      } catch (err) {
+        (this.options.warn ?? console.warn)(`statement index snapshot does not fit the documents (${(err as Error).message}); it is rebuilt from the documents`);
+        this.index = new StatementIndex();
+        this.indexedKeys.clear();
+        this.progress.done = 0;
+      }
     }
+    if (!restored) {
+      const fromStore = !stored;
+      const rebuilt: CorpusDocument[] = [];
+      for (let at = 0; at < (fromStore ? ids.length : all.length); at += INDEX_CHUNK) {
+        const present = fromStore ? (await this.read(ids.slice(at, at + INDEX_CHUNK))).map((c) => c.doc).filter((d): d is CorpusDocument => d !== null) : all.slice(at, at + INDEX_CHUNK);
+        await this.indexChanges(present.map((doc) => ({ id: doc.id, doc })));
+        rebuilt.push(...present);
+        this.progress.done = Math.min(ids.length, at + INDEX_CHUNK);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      all = rebuilt;
+      this.start.restored = 0;
+      this.start.reindexed = all.length;
+    }
+    this.stored = null;
     this.docs = all.sort(byId);
     this.built = true;
-    this.index.known = null;
     this.scheduleSave(0);
     return all.map((doc) => ({ id: doc.id, before: null, after: doc }));
+  }
+
+  /**
+   * Puts the stored snapshot back (no document tokenised, no pair judged), then indexes the
+   * documents that changed since it was written, came or went, as an update would.
+   */
+  private async restore(stored: StoredStatementIndex, all: CorpusDocument[]): Promise<void> {
+    const byIdNow = new Map(all.map((d) => [d.id, d]));
+    const records = stored.documents.map((record) => {
+      const doc = byIdNow.get(record.id);
+      const same = doc !== undefined && contentKey(doc) === record.key;
+      // A document changed or gone is put back as it was (its old passages and matches) and
+      // replaced below, so every pair its change touches is judged again.
+      return { doc: same ? doc : { id: record.id, title: '', rev: 0, text: '', labels: [] }, record, replaced: !same };
+    });
+    await runInSlices(this.index.restoreSteps(stored.words, records, stored.matches));
+    const storedIds = new Set(stored.documents.map((d) => d.id));
+    const changes: { id: string; doc: CorpusDocument | null }[] = [];
+    for (const r of records) if (r.replaced) changes.push({ id: r.record.id, doc: byIdNow.get(r.record.id) ?? null });
+    for (const d of all) if (!storedIds.has(d.id)) changes.push({ id: d.id, doc: d });
+    changes.sort(byId);
+    for (const r of records) if (!r.replaced) this.indexedKeys.set(r.record.id, r.record.key);
+    for (let at = 0; at < changes.length; at += INDEX_CHUNK) await this.indexChanges(changes.slice(at, at + INDEX_CHUNK));
+    this.start.restored = records.length - records.filter((r) => r.replaced).length;
+    this.start.reindexed = changes.length;
+  }
+
+  /** Indexes the given documents afresh (`null`: gone), their contributions computed on the worker thread when large. */
+  private async indexChanges(changes: { id: string; doc: CorpusDocument | null }[]): Promise<void> {
+    const present = changes.filter((c) => c.doc !== null).map((c) => c.doc!);
+    const contributions = await this.contributions(present);
+    const contributionOf = new Map(present.map((d, i) => [d.id, contributions[i]]));
+    const step = await runInSlices(this.index.updateSteps(changes.map((c) => ({ id: c.id, doc: c.doc, ...(c.doc ? { contribution: contributionOf.get(c.id)! } : {}) }))));
+    for (const c of changes) {
+      if (c.doc) this.indexedKeys.set(c.id, contentKey(c.doc));
+      else this.indexedKeys.delete(c.id);
+    }
+    if (!this.built) {
+      this.firstBuildPairs += step.pairsJudged;
+      this.firstBuildAligned += step.aligned;
+    }
   }
 
   /** Re-indexes the documents changed since; many (an import) go INDEX_CHUNK at a time, with a turn of the event loop between. */
@@ -320,15 +409,8 @@ export class CompareService {
       if (at > 0) await new Promise((resolve) => setImmediate(resolve));
       const ids = all.slice(at, at + INDEX_CHUNK);
       const changes = await this.read(ids);
-      const present = changes.filter((c) => c.doc !== null).map((c) => c.doc!);
-      const contributions = await this.contributions(present);
-      const contributionOf = new Map(present.map((d, i) => [d.id, contributions[i]]));
       const before = new Map(ids.map((id) => [id, this.index.document(id)]));
-      await runInSlices(this.index.updateSteps(changes.map((c) => ({ id: c.id, doc: c.doc, ...(c.doc ? { contribution: contributionOf.get(c.id)! } : {}) }))));
-      for (const c of changes) {
-        if (c.doc) this.indexedKeys.set(c.id, contentKey(c.doc));
-        else this.indexedKeys.delete(c.id);
-      }
+      await this.indexChanges(changes);
       this.docs = patchSorted(this.docs, changes);
       for (const c of changes) changed.push({ id: c.id, before: before.get(c.id) ?? null, after: c.doc });
     }
@@ -353,23 +435,9 @@ export class CompareService {
     const out: { id: string; doc: CorpusDocument | null }[] = [];
     for (const id of ids) {
       const doc = await this.store.getDocument(id);
-      const c = doc ? corpusDocumentOf(doc) : null;
-      if (c) this.keys.set(id, contentKey(c));
-      else this.keys.delete(id);
-      out.push({ id, doc: c });
+      out.push({ id, doc: doc ? corpusDocumentOf(doc) : null });
     }
     return out;
-  }
-
-  /** Matches of the stored index whose two documents are unchanged since are taken without aligning. */
-  private async useStoredIndex(): Promise<void> {
-    if (!this.options.storage) return;
-    const stored = await this.options.storage.read(this.options.warn);
-    if (!stored) return;
-    const byPair = new Map<string, [number, number, number, number, number]>();
-    for (const m of stored.matches) byPair.set(`${m[0]}\u0000${m[1]}\u0000${m[2]}\u0000${m[3]}`, [m[4], m[5], m[6], m[7], m[8]]);
-    const same = (id: string) => stored.keys[id] !== undefined && stored.keys[id] === this.keys.get(id);
-    this.index.known = (a, as, b, bs) => (same(a) && same(b) ? (byPair.get(`${a}\u0000${as}\u0000${b}\u0000${bs}`) ?? null) : null);
   }
 
   /** Writes the index file `delayMs` after the last change (one write for a burst of saves). */
@@ -392,7 +460,14 @@ export class CompareService {
     // After the update under way (it runs in slices): the file never holds a half-updated index.
     this.saving = this.saving
       .then(() => this.queue)
-      .then(() => storage.write({ version: STATEMENT_INDEX_VERSION, keys: Object.fromEntries(this.indexedKeys), matches: this.index.matchRecords() }))
+      .then(() =>
+        storage.write({
+          version: STATEMENT_INDEX_VERSION,
+          words: this.index.dictionary(),
+          documents: [...this.index.documentRecords()].map((r) => ({ ...r, key: this.indexedKeys.get(r.id)! })),
+          matches: this.index.matchRecords(),
+        }),
+      )
       .catch((err) => (this.options.warn ?? console.warn)(`statement index not written: ${(err as Error).message}`));
     return this.saving;
   }

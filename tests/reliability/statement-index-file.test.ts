@@ -1,104 +1,157 @@
 /**
- * The statement index kept beside the documents (<dataDir>/index/statements.json): a restart takes
- * the matches of unchanged documents from it instead of aligning them again; a document changed
- * meanwhile is matched afresh; a damaged file is reported and ignored. In every case the statements
- * equal those of a build from the documents alone.
+ * The statement index kept beside the documents (<dataDir>/index/statements.json): a restart puts
+ * back what the index held of every unchanged document (word ids, ranges, passages) and the
+ * matches, so the first /api/compare answers at once with the same statements; a document changed
+ * while the server was down is the only one indexed again; a damaged or older snapshot is
+ * reported and rebuilt from the documents. In every case the statements equal a fresh build.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import { startTestApp } from '../helpers/app.js';
+import { snapshotDir, startTestApp } from '../helpers/app.js';
 import { CompareService } from '../../server/services/compare.js';
-import { statementIndexPath } from '../../server/store/index-files.js';
+import { compareServiceOf } from '../../server/services/outlets.js';
+import { serializeStatementIndex, statementIndexPath, storedIndexProblem } from '../../server/store/index-files.js';
+import { DocumentStore } from '../../server/store/document-store.js';
 import { makeLabel } from '../../server/domain/labels.js';
 
 const TURAN = '001_b1fe9c773694e9ae';
+type App = Awaited<ReturnType<typeof startTestApp>>;
 
-describe('the statement index file', () => {
-  let t: Awaited<ReturnType<typeof startTestApp>>;
-  let file: string;
+/** Documents and exact spans of every statement /api/compare lists, in its order. */
+const groups = (body: { renderings: { documentId: string; start: number; end: number; text: string }[] }[]) =>
+  body.map((c) => c.renderings.map((r) => `${r.documentId}:${r.start}-${r.end}:${r.text}`));
+
+describe('the statement index kept between runs', () => {
+  let dataDir: string;
+  let first: App;
+  /** Groups /api/compare listed, and all the statements the index held, before the restart. */
+  let before: ReturnType<typeof groups>;
+  let beforeAll: ReturnType<typeof groups>;
+  const opened: { close(): Promise<void> }[] = [];
+
+  /** A server over the seeds that answered /api/compare, wrote its index and was stopped. */
   beforeEach(async () => {
-    t = await startTestApp({ seeds: true });
-    file = statementIndexPath(t.dataDir);
+    first = await startTestApp({ seeds: true });
+    dataDir = first.dataDir;
+    const res = await first.http.get('/api/compare').expect(200);
+    before = groups(res.body);
+    expect(before.length).toBeGreaterThan(0);
+    beforeAll = groups(compareServiceOf(first.store).latest!.clusters);
+    await compareServiceOf(first.store).save();
+    await first.store.close();
   });
-  afterEach(() => t.cleanup());
-
-  const fresh = async () => (await new CompareService(t.store).snapshot()).clusters;
-
-  test('when the index was written and nothing changed, then a restart aligns no pair again and finds the same statements', async () => {
-    const first = new CompareService(t.store, { storage: t.store.statementIndex });
-    const built = await first.snapshot();
-    await first.save();
-    const stored = JSON.parse(await readFile(file, 'utf8'));
-    expect(stored.version).toBe(1);
-    expect(stored.matches.length).toBeGreaterThan(0);
-    expect(first.firstBuildAligned).toBeGreaterThan(0);
-
-    const restarted = new CompareService(t.store, { storage: t.store.statementIndex });
-    expect((await restarted.snapshot()).clusters).toEqual(built.clusters);
-    // Every stored match is taken as it is; only candidate pairs that did not match are tried again.
-    expect(restarted.firstBuildAligned).toBe(first.firstBuildAligned - stored.matches.length);
+  afterEach(async () => {
+    for (const s of opened.splice(0)) await s.close();
+    await rm(dataDir, { recursive: true, force: true });
   });
 
-  test('when a document changed after the index was written, then its pairs are aligned again and the statements follow the change', async () => {
-    const first = new CompareService(t.store, { storage: t.store.statementIndex });
-    await first.snapshot();
-    await first.save();
-    await t.store.update(TURAN, (d) => {
+  const restart = async () => {
+    const t = await startTestApp({ dataDir });
+    opened.push(t.store);
+    return t;
+  };
+  /** Statements of a build from the documents alone. */
+  const service = async (t: App) => (await new CompareService(t.store).snapshot()).clusters;
+  const fresh = async (t: App) => groups(await service(t));
+
+  test('when nothing changed while the server was down, then the first /api/compare answers ready with the same groups, and no document is indexed again', async () => {
+    const t = await restart();
+    const res = await t.http.get('/api/compare').expect(200);
+    expect(res.headers['statement-index']).toBe('ready');
+    expect(groups(res.body)).toEqual(before);
+    const service = compareServiceOf(t.store);
+    expect(service.start).toEqual({ restored: t.store.count, reindexed: 0 });
+    expect(service.firstBuildAligned).toBe(0);
+  });
+
+  test('when a snapshot is stored, then answer() is ready at once even for more documents than a first build is waited for; without one it says building', async () => {
+    const t = await restart();
+    const restored = new CompareService(t.store, { storage: t.store.statementIndex, waitForBuildOf: 1 });
+    const a = await restored.answer();
+    expect(a.state).toBe('ready');
+    expect(a.state === 'ready' && groups(a.snapshot.clusters)).toEqual(beforeAll);
+    const cold = new CompareService(t.store, { waitForBuildOf: 1 });
+    expect((await cold.answer()).state).toBe('building');
+  });
+
+  test('when one document was revised while the server was down, then only it is indexed again and the groups equal a fresh build', async () => {
+    const offline = await DocumentStore.open(dataDir);
+    await offline.update(TURAN, (d) => {
       const text = d.revisions[d.revisions.length - 1].text.replace('rest, refit, and eventually re-attack', 'wait');
       d.revisions.push({ rev: d.revisions.length + 1, text, createdAt: '2026-01-01T00:00:00.000Z', author: 'tester', message: 'edit' });
       d.labels = [];
     });
-    const restarted = new CompareService(t.store, { storage: t.store.statementIndex });
-    const after = await restarted.snapshot();
-    expect(after.clusters).toEqual(await fresh());
-    expect(restarted.firstBuildAligned).toBeGreaterThan(0);
+    await offline.close();
+    const t = await restart();
+    const res = await t.http.get('/api/compare').expect(200);
+    expect(res.headers['statement-index']).toBe('ready');
+    expect(groups(res.body)).toEqual(groups((await service(t)).filter((c) => c.documentCount >= 2)));
+    expect(groups(res.body)).not.toEqual(before);
+    expect(groups(compareServiceOf(t.store).latest!.clusters)).toEqual(await fresh(t));
+    expect(compareServiceOf(t.store).start).toEqual({ restored: t.store.count - 1, reindexed: 1 });
   });
 
-  test('when a label is saved, then the file written after it holds the document\'s new key and a restart equals a fresh build', async () => {
-    const first = new CompareService(t.store, { storage: t.store.statementIndex, saveDelayMs: 0 });
-    await first.snapshot();
+  test('when a label was saved while the server was down, then only that document is indexed again and the groups equal a fresh build', async () => {
+    const offline = await DocumentStore.open(dataDir);
+    await offline.update(TURAN, (d) => {
+      d.labels.push(makeLabel(d, { id: randomUUID(), type: 'opinion', start: 635, end: 672 }, 'tester', '2026-01-01T00:00:00.000Z'));
+    });
+    await offline.close();
+    const t = await restart();
+    const res = await t.http.get('/api/compare').expect(200);
+    expect(groups(res.body)).toEqual(groups((await service(t)).filter((c) => c.documentCount >= 2)));
+    expect(groups(compareServiceOf(t.store).latest!.clusters)).toEqual(await fresh(t));
+    expect(compareServiceOf(t.store).start).toEqual({ restored: t.store.count - 1, reindexed: 1 });
+  });
+
+  test('when a label is saved while running, then the snapshot written after it holds the document\'s new key, and a restart restores every document and equals a fresh build', async () => {
+    const t = await restart();
+    const service = new CompareService(t.store, { storage: t.store.statementIndex, saveDelayMs: 0 });
+    await service.snapshot();
     await t.store.update(TURAN, (d) => {
       d.labels.push(makeLabel(d, { id: randomUUID(), type: 'opinion', start: 635, end: 672 }, 'tester', '2026-01-01T00:00:00.000Z'));
     });
-    await first.snapshot();
-    await first.save();
-    const stored = JSON.parse(await readFile(file, 'utf8'));
+    await service.snapshot();
+    await service.save();
     const restarted = new CompareService(t.store, { storage: t.store.statementIndex });
-    expect((await restarted.snapshot()).clusters).toEqual(await fresh());
-    const plain = new CompareService(t.store);
-    await plain.snapshot();
-    expect(restarted.firstBuildAligned).toBe(plain.firstBuildAligned - stored.matches.length);
+    expect(groups((await restarted.snapshot()).clusters)).toEqual(await fresh(t));
+    expect(restarted.start).toEqual({ restored: t.store.count, reindexed: 0 });
   });
 
+  const file = () => statementIndexPath(dataDir);
   test.each([
-    ['not JSON', () => '{"version": 1, "keys": {'],
-    ['another version', () => JSON.stringify({ version: 99, keys: {}, matches: [] })],
-    ['a malformed match', () => JSON.stringify({ version: 1, keys: { a: 'x' }, matches: [['a', 0, 'a', 1, 5, 2, 0, 1, 1]] })],
-  ])('when the file is damaged (%s), then it is reported, ignored, and the statements equal a fresh build', async (_name, content) => {
-    const before = new CompareService(t.store, { storage: t.store.statementIndex });
-    await before.snapshot();
-    await before.save();
-    await writeFile(file, content());
+    ['not JSON', async () => '{"version": 2, "words": ['],
+    ['the older version 1 (matches only)', async () => JSON.stringify({ version: 1, keys: { [TURAN]: 'x' }, matches: [] })],
+    ['a payload changed behind its checksum', async () => (await readFile(file(), 'utf8')).replace(/"checksum":"[0-9a-f]+"/, '"checksum":"00000000"')],
+    [
+      'matches that do not fit the documents',
+      async () => {
+        const stored = storedIndexProblem(await readFile(file(), 'utf8'));
+        if (typeof stored === 'string') throw new Error(stored);
+        for (const m of stored.matches) m[5] += 10_000;
+        return serializeStatementIndex(stored);
+      },
+    ],
+    [
+      'word ranges past the end of a document',
+      async () => {
+        const stored = storedIndexProblem(await readFile(file(), 'utf8'));
+        if (typeof stored === 'string') throw new Error(stored);
+        const d = stored.documents.find((x) => x.id === TURAN)!;
+        (d.ends as Uint32Array)[d.ends.length - 1] += 1_000_000;
+        return serializeStatementIndex(stored);
+      },
+    ],
+  ])('when the snapshot is damaged (%s), then it is reported once, rebuilt from the documents, and the groups and documents are unchanged', async (_name, content) => {
+    await writeFile(file(), await content());
+    const t = await restart();
+    const documents = await snapshotDir(dataDir);
     const warnings: string[] = [];
     const service = new CompareService(t.store, { storage: t.store.statementIndex, warn: (m) => warnings.push(m) });
-    expect((await service.snapshot()).clusters).toEqual(await fresh());
+    expect(groups((await service.snapshot()).clusters)).toEqual(beforeAll);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('it is rebuilt from the documents');
-    expect(service.firstBuildAligned).toBeGreaterThan(0);
-  });
-
-  test('when stored matches point at passages that no longer fit the documents, then they are not trusted', async () => {
-    const first = new CompareService(t.store, { storage: t.store.statementIndex });
-    await first.snapshot();
-    await first.save();
-    const stored = JSON.parse(await readFile(file, 'utf8'));
-    // Keys unchanged, word ranges past the passages' ends: such a match cannot be taken, the pair is aligned again.
-    for (const m of stored.matches) {
-      m[5] += 10_000;
-      m[7] += 10_000;
-    }
-    await writeFile(file, JSON.stringify(stored));
-    const service = new CompareService(t.store, { storage: t.store.statementIndex });
-    expect((await service.snapshot()).clusters).toEqual(await fresh());
+    expect(service.start).toEqual({ restored: 0, reindexed: t.store.count });
+    expect(await snapshotDir(dataDir)).toEqual(documents);
   });
 });

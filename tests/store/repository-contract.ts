@@ -7,7 +7,7 @@ import type { DocumentRecord, Label } from '../../server/domain/types.js';
 import { createDocument } from '../../server/domain/documents.js';
 import type { Corpus, TrashRecord } from '../../server/store/corpus.js';
 import { DocumentIdTaken } from '../../server/store/document-store.js';
-import type { StoredStatementIndex } from '../../server/store/index-files.js';
+import { serializeStatementIndex, type StoredStatementIndex } from '../../server/store/index-files.js';
 import { TRASH_DAYS } from '../../server/store/trash.js';
 
 export interface ContractSubject {
@@ -478,16 +478,20 @@ export function repositoryContract(name: string, factory: RepositoryFactory): vo
 
     describe('statement index snapshot', () => {
       const snapshot: StoredStatementIndex = {
-        version: 1,
-        keys: { a1: 'k-a1', 'a2': 'k-a2' },
-        matches: [['a1', 0, 'a2', 3, 0, 5, 2, 7, 5]],
+        version: 2,
+        words: ['mayor', 'said', 'plan'],
+        documents: [
+          { id: 'a1', key: 'k-a1', words: Uint32Array.of(0, 1, 2), starts: Uint32Array.of(0, 6, 11), ends: Uint32Array.of(5, 10, 15), passages: [{ kind: 'sentence', start: 0, end: 15 }] },
+          { id: 'a2', key: 'k-a2', words: Uint32Array.of(2, 0), starts: Uint32Array.of(4, 9), ends: Uint32Array.of(8, 14), passages: [{ kind: 'label', start: 4, end: 14, labelId: 'l-1' }, { kind: 'quote', start: 9, end: 14 }] },
+        ],
+        matches: [['a1', 0, 'a2', 0, 0, 3, 0, 2, 1]],
       };
 
       it('when a snapshot is written, then it reads back equal, and a second write replaces it whole', async () => {
         expect(await repo.statementIndex.read(() => {})).toBeNull();
         await repo.statementIndex.write(snapshot);
         expect(await repo.statementIndex.read()).toEqual(snapshot);
-        const next = { version: 1, keys: { a3: 'k-a3' }, matches: [] };
+        const next: StoredStatementIndex = { version: 2, words: [], documents: [{ id: 'a3', key: 'k-a3', words: new Uint32Array(0), starts: new Uint32Array(0), ends: new Uint32Array(0), passages: [] }], matches: [] };
         await repo.statementIndex.write(next);
         expect(await repo.statementIndex.read()).toEqual(next);
         if (subject.reopen) expect(await (await subject.reopen()).statementIndex.read()).toEqual(next);
@@ -495,8 +499,8 @@ export function repositoryContract(name: string, factory: RepositoryFactory): vo
 
       it.each([
         ['bytes that are not JSON', '{"version": 1, "keys": {', 'is not valid JSON'],
-        ['another version', JSON.stringify({ ...snapshot, version: 99 }), 'is not a version 1 statement index'],
-        ['a match naming a document without key', JSON.stringify({ ...snapshot, keys: { a1: 'k-a1' } }), 'holds a malformed match'],
+        ['another version', JSON.stringify({ ...snapshot, version: 99 }), 'is not a version 2 statement index'],
+        ['a payload changed behind its checksum', serializeStatementIndex(snapshot).replace(/"checksum":"[0-9a-f]+"/, '"checksum":"00000000"'), 'does not match its checksum'],
       ])('when the stored snapshot holds %s, then read gives null and warns once, naming the problem', async (_what, bytes, problem) => {
         await repo.statementIndex.write(snapshot);
         await subject.damageStatementIndex(bytes);

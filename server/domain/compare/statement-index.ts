@@ -129,6 +129,7 @@ interface Posting {
 interface DocEntry {
   slot: number;
   doc: CorpusDocument;
+  data: DocWords;
   passages: IndexedPassage[];
 }
 
@@ -171,12 +172,20 @@ const STEP = 256;
 /** A match as stored: document id and passage position of each side (corpus order), then aFrom, aTo, bFrom, bTo, matched. */
 export type MatchRecord = [string, number, string, number, number, number, number, number, number];
 
-/** Looks up a match found earlier between two passages (document id, position), `null` when none is known. */
-export type KnownMatches = (aDoc: string, aSeq: number, bDoc: string, bSeq: number) => [number, number, number, number, number] | null;
+/**
+ * What the index keeps of one document, as stored between runs: its word ids (into the dictionary
+ * stored with them), their UTF-16 ranges, and its passages (in index order: a match names a passage
+ * by its position here). Enough to put the document back without tokenising it again.
+ */
+export interface DocumentWordsRecord {
+  id: string;
+  words: ArrayLike<number>;
+  starts: ArrayLike<number>;
+  ends: ArrayLike<number>;
+  passages: Array<{ kind: PassageKind; start: number; end: number; labelId?: string }>;
+}
 
 export class StatementIndex {
-  /** Matches found earlier (a stored index): a pair found there is taken without aligning it again. */
-  known: KnownMatches | null = null;
   private readonly ids = new WordIds();
   /** Shingle hash of each word id, from the word itself: the same whatever order words were met in. */
   private readonly wordHash: number[] = [];
@@ -279,33 +288,10 @@ export class StatementIndex {
         this.freeSlots.push(old.slot);
       }
       if (!doc) continue;
-      const slot = this.freeSlots.pop() ?? this.bySlot.length;
-      this.bySlot[slot] = doc;
       const c = contribution ?? documentContribution(doc);
-      if (c.layout) this.layouts.set(slot, c.layout);
       const local = c.vocab.map((w) => this.ids.of(w));
-      const data: DocWords = { words: c.tokens.map((v) => local[v]), starts: c.starts, ends: c.ends, pool: EMPTY };
-      // Each passage's sorted content ids and shingles, gathered into the document's pool.
-      const pool: number[] = [];
-      const found: { kind: PassageKind; start: number; end: number; labelId?: string; from: number; to: number; contentFrom: number; shinglesFrom: number; shinglesTo: number; copyKey: number }[] = [];
-      for (const p of c.passages) {
-        if ((work += 8) >= STEP) {
-          work = 0;
-          yield;
-        }
-        const { from, to } = wordRange(data, p.start, p.end);
-        const contentSeq = data.words.subarray(from, to).filter((w) => this.ids.content[w] === 1);
-        if (contentSeq.length < MIN_CONTENT_WORDS) continue;
-        const contentFrom = pool.length;
-        for (const w of contentSeq.slice().sort()) pool.push(w);
-        const shinglesFrom = pool.length;
-        for (const sh of this.shinglesOf(contentSeq)) pool.push(sh);
-        found.push({ ...p, from, to, contentFrom, shinglesFrom, shinglesTo: pool.length, copyKey: this.copyKeyOf(contentSeq) });
-      }
-      data.pool = Int32Array.from(pool);
-      const passages = found.map((f, seq) => this.indexed(new IndexedPassage(this.takeUid(), doc.id, seq, slot, f.kind, f.start, f.end, f.labelId, data, f.from, f.to, f.contentFrom, f.shinglesFrom, f.shinglesTo, f.copyKey)));
+      const passages = yield* this.addDocument(doc, { words: c.tokens.map((v) => local[v]), starts: c.starts, ends: c.ends, pool: EMPTY }, c.passages, c.layout);
       for (const p of passages) touchedCopies.add(p.copyKey);
-      this.docs.set(id, { slot, doc, passages });
     }
     // Boilerplate: passages with more identical copies than maxCopies stay out of the postings; a
     // count crossing the cap takes its copies out or puts them back.
@@ -446,11 +432,6 @@ export class StatementIndex {
       }
       if (known) continue; // passages never change once indexed: a known match stays one
       const [x, y] = this.inCorpusOrder(a, b);
-      const stored = this.known?.(x.docId, x.seq, y.docId, y.seq);
-      if (stored && stored[1] <= x.wordCount && stored[3] <= y.wordCount) {
-        this.addMatch(key, { a: x.uid, b: y.uid, aFrom: stored[0], aTo: stored[1], bFrom: stored[2], bTo: stored[3], matched: stored[4] });
-        continue;
-      }
       stats.aligned++;
       const m = matchPassages(x, y, x.uid, y.uid, this.ids);
       if (m) this.addMatch(key, m);
@@ -468,6 +449,123 @@ export class StatementIndex {
       out.push([a.docId, a.seq, b.docId, b.seq, m.aFrom, m.aTo, m.bFrom, m.bTo, m.matched]);
     }
     return out;
+  }
+
+  /** The word each id stands for, by id: the dictionary `documentRecords` point into. */
+  dictionary(): string[] {
+    return Array.from({ length: this.ids.size }, (_, i) => this.ids.word(i));
+  }
+
+  /** What each document holds, by id (the index's own arrays: not to be changed). */
+  *documentRecords(): Generator<DocumentWordsRecord, void, void> {
+    const ids = [...this.docs.keys()].sort();
+    for (const id of ids) {
+      const e = this.docs.get(id)!;
+      yield {
+        id,
+        words: e.data.words,
+        starts: e.data.starts,
+        ends: e.data.ends,
+        passages: e.passages.map((p) => ({ kind: p.kind, start: p.start, end: p.end, ...(p.labelId ? { labelId: p.labelId } : {}) })),
+      };
+    }
+  }
+
+  /**
+   * Puts back an index as `documentRecords`, `dictionary` and `matchRecords` described it, into an
+   * empty index, without tokenising or judging any pair: the result is the index those records were
+   * taken from. `docs` gives each record's document as matching reads it (its text must be the one
+   * the record was made from; `replaced`: a stand-in for a document an `update` replaces right after,
+   * whose text is not checked).
+   * Throws when the records do not fit together (a passage or a word range that is not there).
+   */
+  *restoreSteps(dictionary: string[], records: Iterable<{ doc: CorpusDocument; record: DocumentWordsRecord; replaced?: boolean }>, matches: Iterable<MatchRecord>): Steps<void> {
+    if (this.docs.size) throw new Error('statement index: a restore needs an empty index');
+    const map = dictionary.map((w) => this.ids.of(w));
+    const touchedCopies = new Set<number>();
+    for (const { doc, record, replaced } of records) {
+      yield;
+      if (doc.id !== record.id || this.docs.has(record.id)) throw new Error(`statement index: document ${record.id} is given twice or under another id`);
+      const n = record.words.length;
+      if (record.starts.length !== n || record.ends.length !== n) throw new Error(`statement index: the words of ${record.id} do not have one range each`);
+      if (!replaced) {
+        for (let i = 0; i < n; i++) {
+          if (!(record.starts[i] >= 0 && record.starts[i] <= record.ends[i]) || record.ends[i] > doc.text.length) throw new Error(`statement index: a word range of ${record.id} is not in its text`);
+        }
+        for (const p of record.passages) if (!(p.start < p.end) || p.end > doc.text.length) throw new Error(`statement index: a passage of ${record.id} is not in its text`);
+      }
+      const words = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const w = map[record.words[i]];
+        if (w === undefined) throw new Error(`statement index: a word of ${record.id} is not in the dictionary`);
+        words[i] = w;
+      }
+      const passages = yield* this.addDocument(doc, { words, starts: Int32Array.from(record.starts), ends: Int32Array.from(record.ends), pool: EMPTY }, record.passages);
+      if (passages.length !== record.passages.length) throw new Error(`statement index: a stored passage of ${record.id} has too few words`);
+      for (const p of passages) touchedCopies.add(p.copyKey);
+    }
+    let work = 0;
+    for (const key of touchedCopies) {
+      const held = this.copies.get(key)!;
+      const copies = Array.isArray(held) ? held : [held];
+      const boilerplate = copies.length > this.maxCopies;
+      for (const p of copies) {
+        if (++work >= STEP) {
+          work = 0;
+          yield;
+        }
+        p.posted = !boilerplate;
+        if (boilerplate) this.skipped++;
+        else for (const s of p.shingles) this.insertPosting(s, p);
+      }
+    }
+    this.common = Math.max(this.options.minCommon, Math.ceil(this.options.commonShare * this.passageCount));
+    for (const s of this.postings.keys()) if (this.lengthOf(s) > this.options.minCommon) this.longPostings.add(s);
+    for (const m of matches) {
+      if (++work >= STEP) {
+        work = 0;
+        yield;
+      }
+      const x = this.docs.get(m[0])?.passages[m[1]];
+      const y = this.docs.get(m[2])?.passages[m[3]];
+      if (!x || !y || !x.posted || !y.posted || !before(x, y)) throw new Error(`statement index: a stored match names passages that are not there (${m[0]} #${m[1]}, ${m[2]} #${m[3]})`);
+      if (m[5] > x.wordCount || m[7] > y.wordCount || m[4] >= m[5] || m[6] >= m[7]) throw new Error(`statement index: a stored match of ${m[0]} and ${m[2]} is outside its passages`);
+      const key = pairKey(x.uid, y.uid);
+      if (this.matches.has(key)) throw new Error(`statement index: a stored match of ${m[0]} and ${m[2]} is given twice`);
+      this.addMatch(key, { a: x.uid, b: y.uid, aFrom: m[4], aTo: m[5], bFrom: m[6], bTo: m[7], matched: m[8] });
+    }
+  }
+
+  /**
+   * Adds one document (its slot, passages with their sorted content ids and shingles, gathered in
+   * the document's pool); the passages are not posted yet. Passages with too few content words are
+   * left out, as everywhere.
+   */
+  private *addDocument(doc: CorpusDocument, data: DocWords, found: Array<{ kind: PassageKind; start: number; end: number; labelId?: string }>, layout?: DocumentLayout): Steps<IndexedPassage[]> {
+    const slot = this.freeSlots.pop() ?? this.bySlot.length;
+    this.bySlot[slot] = doc;
+    if (layout) this.layouts.set(slot, layout);
+    const pool: number[] = [];
+    const kept: { kind: PassageKind; start: number; end: number; labelId?: string; from: number; to: number; contentFrom: number; shinglesFrom: number; shinglesTo: number; copyKey: number }[] = [];
+    let work = 0;
+    for (const p of found) {
+      if ((work += 8) >= STEP) {
+        work = 0;
+        yield;
+      }
+      const { from, to } = wordRange(data, p.start, p.end);
+      const contentSeq = data.words.subarray(from, to).filter((w) => this.ids.content[w] === 1);
+      if (contentSeq.length < MIN_CONTENT_WORDS) continue;
+      const contentFrom = pool.length;
+      for (const w of contentSeq.slice().sort()) pool.push(w);
+      const shinglesFrom = pool.length;
+      for (const sh of this.shinglesOf(contentSeq)) pool.push(sh);
+      kept.push({ kind: p.kind, start: p.start, end: p.end, ...(p.labelId ? { labelId: p.labelId } : {}), from, to, contentFrom, shinglesFrom, shinglesTo: pool.length, copyKey: this.copyKeyOf(contentSeq) });
+    }
+    data.pool = Int32Array.from(pool);
+    const passages = kept.map((f, seq) => this.indexed(new IndexedPassage(this.takeUid(), doc.id, seq, slot, f.kind, f.start, f.end, f.labelId, data, f.from, f.to, f.contentFrom, f.shinglesFrom, f.shinglesTo, f.copyKey)));
+    this.docs.set(doc.id, { slot, doc, data, passages });
+    return passages;
   }
 
   /** The statements: at least two renderings, biggest first (as `findStatements` orders them). */

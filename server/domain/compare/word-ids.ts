@@ -25,6 +25,11 @@ export class WordIds {
     return id;
   }
 
+  /** Number of ids given. */
+  get size(): number {
+    return this.words.length;
+  }
+
   /** The word an id stands for. */
   word(id: number): string {
     return this.words[id];

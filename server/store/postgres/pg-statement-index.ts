@@ -1,10 +1,11 @@
 import type pg from 'pg';
 import type { StatementIndexStorage } from '../corpus.js';
-import { storedIndexProblem, type StoredStatementIndex } from '../index-files.js';
+import { serializeStatementIndex, storedIndexProblem, type StoredStatementIndex } from '../index-files.js';
 import { storageError } from './errors.js';
 
 /**
- * The statement index's snapshot in the one row of `statement_index_snapshot`, as JSON text. Read
+ * The statement index's snapshot in the one row of `statement_index_snapshot`, as the text the data
+ * folder's file holds (JSON with a base64 payload, see index-files.ts). Read
  * with the same check as the data folder's file (storedIndexProblem): a snapshot that is not what
  * this version wrote is reported and ignored, never trusted. Replaced whole in one statement.
  */
@@ -32,7 +33,7 @@ export class PgStatementIndex implements StatementIndexStorage {
       await this.pool.query(
         `INSERT INTO statement_index_snapshot (only_row, content, written_at) VALUES (true, $1, now())
          ON CONFLICT (only_row) DO UPDATE SET content = EXCLUDED.content, written_at = EXCLUDED.written_at`,
-        [JSON.stringify(data)],
+        [serializeStatementIndex(data)],
       );
     } catch (err) {
       throw storageError(err, 'writing the statement index');
