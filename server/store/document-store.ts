@@ -572,7 +572,7 @@ export class DocumentStore implements Corpus {
         await new Promise((r) => setImmediate(r));
       }
       if (!this.readOnly) {
-        this.searchSaver = new SearchIndexSaver(searchIndexPath(this.dataDir), this.index, this.options.log ?? console.warn);
+        this.searchSaver = new SearchIndexSaver(searchIndexPath(this.dataDir), this.index, (id) => this.catalog.stampOf(id), this.options.log ?? console.warn);
         if (ids.length || restored.report.dropped || !restored.report.loaded) this.searchSaver.touch();
       }
     })();
@@ -868,7 +868,9 @@ class StoredDocumentFile implements Adapter<DocumentRecord> {
     filename: string,
     private readonly codec: HistoryCodec,
   ) {
-    this.file = new AtomicJSONFile<StoredDocument>(filename);
+    // Sliced: a multi-megabyte document file is serialised between other requests (the store never
+    // changes a document object in place, so the data written is the one given).
+    this.file = new AtomicJSONFile<StoredDocument>(filename, { sliced: true });
   }
 
   async read(): Promise<DocumentRecord | null> {

@@ -7,7 +7,7 @@ import { SearchIndex, keyParts } from './search-index.js';
  * The search index kept beside the documents: `<dataDir>/index/search.bin`, written in the
  * background after changes (a temporary file, then rename) and read at start instead of indexing
  * every document again. Layout (little-endian):
- *   `FWSEARCH` · u32 version · u32 n · JSON {savedAt, ids, keys} (u32 length first) ·
+ *   `FWSEARCH` · u32 version · u32 n · JSON {savedAt, ids, keys, stamps} (u32 length first) ·
  *   u32 × 3n field lengths · u32 term count · u32 length + the terms, sorted, joined by `\n` ·
  *   per term: u32 postings, i32 last document, u32 bytes, the bytes · SHA-256 of all that.
  * A file that does not check out (other magic or version, wrong hash, a shape that does not add
@@ -25,7 +25,7 @@ export function searchIndexPath(dataDir: string): string {
  * Writes `index` as it is now to `file`, in pieces of a few megabytes (other work runs between
  * them; compaction is held off meanwhile). The index folder is created, but not the data folder.
  */
-export async function writeSearchIndex(file: string, index: SearchIndex): Promise<void> {
+export async function writeSearchIndex(file: string, index: SearchIndex, stampOf: (id: string) => FileStampLike | null = () => null): Promise<void> {
   const release = index.pin();
   const temp = join(dirname(file), `${TEMP_MARK}${randomBytes(6).toString('hex')}`);
   let fh: Awaited<ReturnType<typeof open>> | null = null;
@@ -59,7 +59,12 @@ export async function writeSearchIndex(file: string, index: SearchIndex): Promis
       return b;
     };
     const n = snap.ids.length;
-    const header = Buffer.from(JSON.stringify({ savedAt, ids: snap.ids, keys: snap.keys }));
+    // The file stamp the catalogue holds for each document now: a start compares it with the file's.
+    const stamps = snap.ids.map((id) => {
+      const st = id === null ? null : stampOf(id);
+      return st ? [st.size, st.mtimeMs] : null;
+    });
+    const header = Buffer.from(JSON.stringify({ savedAt, ids: snap.ids, keys: snap.keys, stamps }));
     await push(MAGIC);
     await push(u32(SEARCH_INDEX_VERSION, n, header.length));
     await push(header);
@@ -87,7 +92,19 @@ export async function writeSearchIndex(file: string, index: SearchIndex): Promis
   }
 }
 
-export type StoredSearchIndex = { index: SearchIndex; savedAt: number } | { problem: string } | null;
+export interface FileStampLike {
+  size: number;
+  mtimeMs: number;
+}
+
+interface Loaded {
+  index: SearchIndex;
+  savedAt: number;
+  /** Document id → [size, mtimeMs] of its file as the catalogue knew it when the index was written. */
+  stamps: Map<string, [number, number]>;
+}
+
+export type StoredSearchIndex = Loaded | { problem: string } | null;
 
 /**
  * The stored index, `null` when there is none, or what is wrong with it. Temporary files of a write
@@ -107,7 +124,7 @@ export async function readSearchIndex(file: string): Promise<StoredSearchIndex> 
 }
 
 /** The index in `buf`, or what is wrong with it. */
-export function parseSearchIndex(buf: Buffer): { index: SearchIndex; savedAt: number } | { problem: string } {
+export function parseSearchIndex(buf: Buffer): Loaded | { problem: string } {
   if (buf.length < MAGIC.length + 12 + 32 || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return { problem: 'is not a search index file' };
   const body = buf.subarray(0, buf.length - 32);
   if (!createHash('sha256').update(body).digest().equals(buf.subarray(buf.length - 32))) return { problem: 'does not match its checksum (damaged or cut short)' };
@@ -124,14 +141,20 @@ export function parseSearchIndex(buf: Buffer): { index: SearchIndex; savedAt: nu
     const n = u32();
     const headerLength = u32();
     if (o + headerLength > body.length) throw new Error('ends too early');
-    const header = JSON.parse(body.toString('utf8', o, o + headerLength)) as { savedAt?: unknown; ids?: unknown; keys?: unknown };
+    const header = JSON.parse(body.toString('utf8', o, o + headerLength)) as { savedAt?: unknown; ids?: unknown; keys?: unknown; stamps?: unknown };
     o += headerLength;
     const ids = header.ids as Array<string | null>;
     const keys = header.keys as string[];
-    if (typeof header.savedAt !== 'number' || !Array.isArray(ids) || !Array.isArray(keys) || ids.length !== n || keys.length !== n) throw new Error('has a malformed header');
+    const rawStamps = header.stamps as unknown[];
+    if (typeof header.savedAt !== 'number' || !Array.isArray(ids) || !Array.isArray(keys) || !Array.isArray(rawStamps) || ids.length !== n || keys.length !== n || rawStamps.length !== n) {
+      throw new Error('has a malformed header');
+    }
+    const stamps = new Map<string, [number, number]>();
     for (let d = 0; d < n; d++) {
       if (ids[d] === null) continue;
       if (typeof ids[d] !== 'string' || typeof keys[d] !== 'string' || !keyParts(keys[d])) throw new Error(`has a malformed entry for document ${d}`);
+      const st = rawStamps[d] as [number, number] | null;
+      if (Array.isArray(st) && st.length === 2 && typeof st[0] === 'number' && typeof st[1] === 'number') stamps.set(ids[d]!, st);
     }
     if (o + 12 * n > body.length) throw new Error('ends too early');
     const lens = new Uint32Array(3 * n);
@@ -158,7 +181,7 @@ export function parseSearchIndex(buf: Buffer): { index: SearchIndex; savedAt: nu
     }
     if (o !== body.length) throw new Error('has bytes left over');
     const page = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-    return { index: SearchIndex.fromParts({ ids, keys, lens, terms, count, last, used, off, page }), savedAt: header.savedAt };
+    return { index: SearchIndex.fromParts({ ids, keys, lens, terms, count, last, used, off, page }), savedAt: header.savedAt, stamps };
   } catch (err) {
     return { problem: err instanceof SyntaxError ? 'has a header that is not valid JSON' : (err as Error).message };
   }
@@ -168,7 +191,7 @@ export function parseSearchIndex(buf: Buffer): { index: SearchIndex; savedAt: nu
 export interface CatalogView {
   ids(): Iterable<string>;
   get(id: string): { rev: number; title: string; outlet?: string } | undefined;
-  stampOf(id: string): { mtimeMs: number } | null;
+  stampOf(id: string): FileStampLike | null;
 }
 
 /** What happened to the stored search index at start. */
@@ -185,11 +208,11 @@ export interface SearchIndexReport {
 
 /**
  * Brings a loaded index in line with the catalogue: drops the documents that are gone, and drops
- * and returns (to be indexed again) those whose revision, title or outlet differ, or whose file was
- * written after the index was saved (`savedAt`, with two seconds of slack for file times), and
- * those the index does not hold.
+ * and returns (to be indexed again) those whose revision, title or outlet differ, or whose file's
+ * size or modification time is not the one recorded when the index was written (`stamps`: a file
+ * written since, or made again under the same id), and those the index does not hold.
  */
-export function reconcile(index: SearchIndex, savedAt: number, catalog: CatalogView): { reindex: string[]; dropped: number } {
+export function reconcile(index: SearchIndex, stamps: Map<string, [number, number]>, catalog: CatalogView): { reindex: string[]; dropped: number } {
   let dropped = 0;
   const reindex: string[] = [];
   for (const id of [...index.ids()]) {
@@ -201,8 +224,9 @@ export function reconcile(index: SearchIndex, savedAt: number, catalog: CatalogV
     }
     const parts = keyParts(index.keyOf(id)!);
     const stamp = catalog.stampOf(id);
+    const recorded = stamps.get(id);
     const same = parts && parts.rev === summary.rev && parts.title === summary.title && parts.outlet === (summary.outlet ?? '');
-    if (!same || !stamp || stamp.mtimeMs >= savedAt - 2000) index.remove(id);
+    if (!same || !stamp || !recorded || recorded[0] !== stamp.size || recorded[1] !== stamp.mtimeMs) index.remove(id);
   }
   for (const id of catalog.ids()) if (!index.has(id)) reindex.push(id);
   return { reindex, dropped };
@@ -233,7 +257,7 @@ export async function restoreSearchIndex(
   }
   index.adopt(stored.index);
   for (const id of touched) index.remove(id);
-  const { reindex, dropped } = reconcile(index, stored.savedAt, catalog);
+  const { reindex, dropped } = reconcile(index, stored.stamps, catalog);
   return { reindex, report: { loaded: true, problem: null, reindexed: 0, dropped } };
 }
 
@@ -252,6 +276,7 @@ export class SearchIndexSaver {
   constructor(
     private readonly file: string,
     private readonly index: SearchIndex,
+    private readonly stampOf: (id: string) => FileStampLike | null,
     private readonly log: (message: string) => void,
     private readonly delayMs = 10_000,
     private readonly maxWaitMs = 60_000,
@@ -283,7 +308,7 @@ export class SearchIndexSaver {
       const version = this.index.version;
       this.firstDirtyAt = 0;
       try {
-        await writeSearchIndex(this.file, this.index);
+        await writeSearchIndex(this.file, this.index, this.stampOf);
         this.savedVersion = version;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.log(`the search index could not be written (${(err as Error).message})`);
