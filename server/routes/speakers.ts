@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Corpus } from '../store/corpus.js';
 import type { ProjectStore } from '../store/project-store.js';
@@ -47,8 +47,10 @@ function lookup(speakers: Speaker[], key: string): Speaker | null {
 export function speakerRoutes(store: Corpus, project: ProjectStore): Router {
   const router = Router();
 
-  const listing = async () => {
-    const [speakers, snap] = await Promise.all([speakerStoreOf(store), compareServiceOf(store).snapshot()]);
+  // Label counts come from the statement index: while it is first built the list answers like
+  // /compare does (503 "being built, N of M", or a note while it updates), never waits for it.
+  const listing = async (res: Response) => {
+    const [speakers, snap] = await Promise.all([speakerStoreOf(store), statementsNow(compareServiceOf(store), res)]);
     const data = speakers.read();
     const counts = speakerCounts(snap.docs);
     const rows = data.speakers
@@ -72,7 +74,7 @@ export function speakerRoutes(store: Corpus, project: ProjectStore): Router {
     pager.page(rows, 'speakers', req.query, { max: MAX_PAGE, fallback, keyOf: speakerKey, cmp: speakerOrder });
   router.get('/api/speakers', async (req, res) => {
     const paged = req.query.limit !== undefined || req.query.cursor !== undefined;
-    const page = pageOf((await listing()).rows, req, MAX_PAGE);
+    const page = pageOf((await listing(res)).rows, req, MAX_PAGE);
     res.set('X-Total-Count', String(page.total));
     if (page.next) res.set('Link', `</api/speakers?limit=${page.limit}&cursor=${page.next}>; rel="next"`);
     res.json(paged ? { items: page.items, total: page.total, next: page.next } : page.items);
@@ -83,7 +85,7 @@ export function speakerRoutes(store: Corpus, project: ProjectStore): Router {
   });
 
   router.get('/api/speakers/merges', async (_req, res) => {
-    res.json((await listing()).merges);
+    res.json((await speakerStoreOf(store)).read().merges);
   });
 
   router.get('/api/speakers/:id', async (req, res) => {
@@ -112,7 +114,7 @@ export function speakerRoutes(store: Corpus, project: ProjectStore): Router {
   });
 
   router.get('/speakers', async (req, res) => {
-    const { rows, merges, speakers } = await listing();
+    const { rows, merges, speakers } = await listing(res);
     const page = pageOf(rows, req, SPEAKERS_HTML_PAGE);
     const nameOf = (id: string) => speakers.find((s) => s.id === id)?.name ?? id;
     const nextUrl = page.next ? `/speakers?limit=${page.limit}&cursor=${encodeURIComponent(page.next)}` : null;

@@ -106,6 +106,29 @@ describe('statement answers while the index works', () => {
     await compareServiceOf(t.store).save();
   });
 
+  test('when the speakers list is asked first during a long first build, then it answers like /compare (503 "being built"), merges answer at once, and the list is 200 ready once built', async () => {
+    await addDocuments(t, 0, WAIT_FOR_BUILD_OF + 1);
+    const api = await t.http.get('/api/speakers').expect(503);
+    expect(api.headers['statement-index']).toBe(`building; done=0; total=${WAIT_FOR_BUILD_OF + 1}`);
+    expect(api.headers['retry-after']).toBe('5');
+    expect(api.body.error.code).toBe('index_building');
+    expect((await t.http.get('/api/speakers/merges').expect(200)).body).toEqual([]);
+    await compareServiceOf(t.store).snapshot();
+    const ready = await t.http.get('/api/speakers').expect(200);
+    expect(ready.headers['statement-index']).toBe('ready');
+    await compareServiceOf(t.store).save();
+  });
+
+  test('when the /speakers page is asked first during a long first build, then it says "Not ready yet" and how far the build is', async () => {
+    await addDocuments(t, 0, WAIT_FOR_BUILD_OF + 1);
+    const page = await t.http.get('/speakers').expect(503);
+    expect(page.headers['retry-after']).toBe('5');
+    expect(page.text).toContain('Not ready yet');
+    expect(page.text).toContain(`the statement index is being built: 0 of ${(WAIT_FOR_BUILD_OF + 1).toLocaleString('en')} documents read so far`);
+    await compareServiceOf(t.store).snapshot();
+    await compareServiceOf(t.store).save();
+  });
+
   test('when the /outlets page is asked first during a long first build, then it says "Not ready yet" and how far the build is', async () => {
     // Only the first request is sure to come before the build ends (it starts it): one page per test.
     await addDocuments(t, 0, WAIT_FOR_BUILD_OF + 1);
