@@ -580,6 +580,8 @@ async function updateExisting(store: Corpus, step: Extract<Step, { kind: 'update
       return skipAll(`document ${step.id} was revised while importing; import it again to add this label`);
     }
   } else if (step.text !== null) report.documents.unchanged++;
+  // No labels to add: nothing to write (an unchanged document is not rewritten, nor announced to other servers).
+  if (step.labels.length === 0) return;
   const result = await store.update(step.id, (draft) => {
     const latest = latestRevision(draft);
     if (latest.rev !== expectedRev) {
