@@ -1,7 +1,8 @@
-import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
+import { emitJsonSlices } from './json-slices.js';
 
 /** Temporary files start with this prefix; anything left with it after a crash is garbage. */
 export const TEMP_PREFIX = '.tmp-';
@@ -21,12 +22,21 @@ interface Waiter {
  * persist a failed change has to keep it out of later snapshots itself (DocumentStore does, by
  * writing one snapshot at a time and rolling back on failure).
  * A missing file reads as `null`; any other read error (including invalid JSON) is rethrown.
+ *
+ * With `sliced`, the data is serialised when its turn to be written comes, in slices with turns of
+ * the event loop between them, each slice written to the temporary file as it is made (the bytes
+ * are those of `JSON.stringify`): a multi-megabyte document never blocks the server for the whole
+ * of its serialisation. The caller must then not change the data after `write` (the document store
+ * never changes a document in place: it swaps in changed copies).
  */
 export class AtomicJSONFile<T> implements Adapter<T> {
-  private pending: { json: string; waiters: Waiter[] } | null = null;
+  private pending: { data: T | string; waiters: Waiter[] } | null = null;
   private running = false;
 
-  constructor(readonly filename: string) {}
+  constructor(
+    readonly filename: string,
+    private readonly options: { sliced?: boolean } = {},
+  ) {}
 
   async read(): Promise<T | null> {
     try {
@@ -38,13 +48,14 @@ export class AtomicJSONFile<T> implements Adapter<T> {
   }
 
   write(data: T): Promise<void> {
-    const json = JSON.stringify(data);
+    // Unsliced, the text is made now, so later changes to `data` do not reach the file.
+    const next: T | string = this.options.sliced ? data : JSON.stringify(data);
     return new Promise<void>((resolve, reject) => {
       if (this.pending) {
-        this.pending.json = json;
+        this.pending.data = next;
         this.pending.waiters.push({ resolve, reject });
       } else {
-        this.pending = { json, waiters: [{ resolve, reject }] };
+        this.pending = { data: next, waiters: [{ resolve, reject }] };
       }
       if (!this.running) void this.drain();
     });
@@ -56,7 +67,7 @@ export class AtomicJSONFile<T> implements Adapter<T> {
       const batch = this.pending;
       this.pending = null;
       try {
-        await writeDurably(this.filename, batch.json);
+        await writeDurably(this.filename, this.options.sliced ? batch.data : (batch.data as string), Boolean(this.options.sliced));
         for (const w of batch.waiters) w.resolve();
       } catch (err) {
         for (const w of batch.waiters) w.reject(err);
@@ -66,13 +77,15 @@ export class AtomicJSONFile<T> implements Adapter<T> {
   }
 }
 
-async function writeDurably(filename: string, json: string): Promise<void> {
+/** Writes `data` (a JSON text, or with `sliced` a value serialised here in slices) to `filename` through a temporary file. */
+async function writeDurably(filename: string, data: unknown, sliced: boolean): Promise<void> {
   const dir = dirname(filename);
   const temp = join(dir, `${TEMP_PREFIX}${basename(filename)}.${randomBytes(6).toString('hex')}`);
   try {
     const handle = await open(temp, 'wx');
     try {
-      await handle.writeFile(json);
+      if (sliced) await emitJsonSlices(data, (piece) => writeAll(handle, Buffer.from(piece, 'utf8')));
+      else await handle.writeFile(data as string);
       await handle.sync();
     } finally {
       await handle.close();
@@ -83,6 +96,10 @@ async function writeDurably(filename: string, json: string): Promise<void> {
     throw err;
   }
   await syncDir(dir);
+}
+
+async function writeAll(handle: FileHandle, buf: Buffer): Promise<void> {
+  for (let at = 0; at < buf.length; ) at += (await handle.write(buf, at, buf.length - at)).bytesWritten;
 }
 
 /** fsyncs a folder, so that a rename or unlink in it survives a power cut. */
