@@ -157,8 +157,6 @@ export class SearchIndex {
   private deadCount = 0;
   // Postings storage.
   private pages: Uint8Array[] = [];
-  /** Pages below this number came whole from a file: their blocks are not recycled. */
-  private loadedPages = 0;
   private bumpPage = -1;
   private bumpUsed = 0;
   private freeBlocks: number[][] = [];
@@ -370,15 +368,23 @@ export class SearchIndex {
   }
 
   private release(page: number, off: number, cap: number): void {
+    if (cap > PAGE / 4 && off === 0 && this.pages[page].byteLength === cap) {
+      // A page of its own: given back whole.
+      this.pages[page] = new Uint8Array(0);
+      return;
+    }
     this.wasted += cap;
-    if (page < this.loadedPages || cap > PAGE / 4 || (cap & (cap - 1)) !== 0) return;
+    if ((cap & (cap - 1)) !== 0) return;
     (this.freeBlocks[Math.log2(cap)] ??= []).push(page * PAGE + off);
   }
 
-  /** Compacts when dead documents are over a fifth of the whole or moved blocks left over half the storage unused. */
+  /**
+   * Compacts when dead documents are over a third of the whole (half the live ones) or blocks left
+   * behind hold over half the storage. Compaction is synchronous (see the README for its time).
+   */
   private maybeCompact(): void {
     if (this.pinned) return;
-    const manyDead = this.deadCount >= 1000 && this.deadCount * 4 > this.live;
+    const manyDead = this.deadCount >= 1000 && this.deadCount * 2 > this.live;
     const { bytes } = this.storage;
     const muchWaste = this.wasted > 16 * 2 ** 20 && this.wasted * 2 > bytes;
     if (manyDead || muchWaste) this.compact();
@@ -465,7 +471,6 @@ export class SearchIndex {
     this.live = ids.length;
     this.deadCount = 0;
     this.pages = [];
-    this.loadedPages = 0;
     this.bumpPage = -1;
     this.bumpUsed = 0;
     this.freeBlocks = [];
@@ -703,17 +708,24 @@ export class SearchIndex {
     for (let t = 0; t < T; t++) index.dict.set(parts.terms[t], t);
     index.tPage = new Uint16Array(Math.max(1024, T));
     index.tOff = growU32(new Uint32Array(0), Math.max(1024, T));
-    index.tOff.set(parts.off);
     index.tCap = growU32(new Uint32Array(0), Math.max(1024, T));
-    index.tCap.set(parts.used);
+    // Each list copied into a block of the next power of two, so that appends go on in place and a
+    // block outgrown is recycled (the file's bytes are not kept).
+    for (let t = 0; t < T; t++) {
+      let cap = MIN_BLOCK;
+      while (cap < parts.used[t]) cap *= 2;
+      const [page, off] = index.alloc(cap);
+      index.pages[page].set(parts.page.subarray(parts.off[t], parts.off[t] + parts.used[t]), off);
+      index.tPage[t] = page;
+      index.tOff[t] = off;
+      index.tCap[t] = cap;
+    }
     index.tUsed = growU32(new Uint32Array(0), Math.max(1024, T));
     index.tUsed.set(parts.used);
     index.tLast = growI32(new Int32Array(0), Math.max(1024, T));
     index.tLast.set(parts.last);
     index.tCount = growU32(new Uint32Array(0), Math.max(1024, T));
     index.tCount.set(parts.count);
-    index.pages = [parts.page];
-    index.loadedPages = 1;
     return index;
   }
 
