@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePort, startCluster, type TestCluster } from '../helpers/postgres-cluster.js';
 import { snapshotDir, tempDataDir } from '../helpers/app.js';
+import { openPostgresStore } from '../../server/store/postgres/index.js';
+import { createDocument } from '../../server/domain/documents.js';
 
 // `npm run import` and `npm run export` with DATABASE_URL set: the same CLI against a real
 // PostgreSQL (a throwaway cluster), compared byte for byte with the same runs on a data folder.
@@ -62,6 +64,8 @@ function comparable(jsonl: string, importRun: Run): string {
       return `"speakerId":"${speakers.get(id)}"`;
     });
 }
+
+const latestText = (doc: { revisions: { text: string }[] } | null) => doc?.revisions[doc.revisions.length - 1].text;
 
 async function count(url: string, sql: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
@@ -129,6 +133,24 @@ describe('npm run import / export with DATABASE_URL', () => {
     expect(again.stdout.split('\n')[0]).toMatch(/^imported: 0 new documents, 0 revised, 6 unchanged, 0 labels \(\d+ already there\)$/);
     expect(again.stdout).toBe(folderAgain.stdout);
     expect(await count(url, 'SELECT count(*) AS n FROM documents')).toBe(6);
+  }, 120_000);
+
+  test('when a server has the database open, then the CLI imports beside it and the server sees the new documents on its next refresh', async () => {
+    const url = freshDatabase();
+    const server = await openPostgresStore(url, { log: () => {} });
+    try {
+      await server.documents.create(createDocument({ id: 'srv-1', body: 'Written through the server.', format: 'text', author: 'ana', now: '2026-01-01T00:00:00.000Z' }));
+      const r = await run('import', [SEEDS, '--annotator', 'tester'], { dataDir: join(work, 'unused-data'), databaseUrl: url });
+      expect([r.code, r.stdout.split('\n')[0]]).toEqual([0, 'imported: 6 new documents, 0 revised, 0 unchanged, 9 labels (0 already there)']);
+      await server.documents.refresh();
+      expect(server.documents.count).toBe(7);
+      expect((await server.documents.getDocument('emoji-protest'))?.labels.length).toBe(3);
+      expect(latestText(await server.documents.getDocument('srv-1'))).toBe('Written through the server.');
+      const out = join(work, 'all.jsonl');
+      expect((await run('export', ['--format', 'jsonl', '--out', out], { dataDir: join(work, 'unused-data'), databaseUrl: url })).stderr).toBe(`exported 7 documents, 9 labels to ${out}\n`);
+    } finally {
+      await server.close();
+    }
   }, 120_000);
 
   test('when one line of a JSONL file is wrong, then the import into PostgreSQL writes nothing and exits 1 naming the line', async () => {
