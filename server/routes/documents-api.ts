@@ -8,6 +8,7 @@ import { badRequest, notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
 import { listDocumentsJson, type AssigneeSource } from './document-list.js';
 import { actorOf } from './actor.js';
+import { sendJsonInSlices } from './json-answer.js';
 
 /**
  * Finds the document named by `:id` through the repository (`getDocument`), as the caller may see
@@ -73,8 +74,9 @@ export function documentsApi(store: Corpus, assignees?: AssigneeSource): Router 
     res.status(201).location(`/api/documents/${doc.id}`).json({ ...documentJson(doc), ...warnings });
   });
 
+  // In slices: at the limits (2,000,000 characters, 20,000 labels) a 4 MB answer.
   router.get('/:id', async (req, res) => {
-    res.json(documentJson(await readDocument(store, req)));
+    await sendJsonInSlices(req, res, documentJson(await readDocument(store, req)));
   });
 
   router.patch('/:id', async (req, res) => {

@@ -8,6 +8,7 @@ import { MAX_MESSAGE_LENGTH, WORKER_THRESHOLD, reviseDocument, warmUpReanchorWor
 import { badRequest, HttpError, notFound } from '../http-error.js';
 import { parseWith } from './validate.js';
 import { actorOf } from './actor.js';
+import { sendJsonInSlices } from './json-answer.js';
 import { readDocument } from './documents-api.js';
 import { AppendOnlyPager, MAX_REVISIONS_PAGE, REVISIONS_HTML_PAGE } from './page-query.js';
 
@@ -37,7 +38,8 @@ export function revisionRoutes(store: Corpus, project: ProjectStore): Router {
     if (created) res.status(201).location(`/api/documents/${doc.id}/revisions/${report.toRev}`);
     // Not the whole document: its text and labels are what the client just sent and what the report
     // lists (at the limits 2,000,000 characters and 20,000 labels, a second copy to serialise).
-    res.json({ id: updated.id, meta: updated.meta, rev: latestRevision(updated).rev, created, report });
+    // The report lists every label (20,000 at the limit): serialised in slices.
+    await sendJsonInSlices(req, res, { id: updated.id, meta: updated.meta, rev: latestRevision(updated).rev, created, report });
   });
 
   // Without `limit` or `cursor`: the array of old, of at most MAX_REVISIONS_PAGE revisions, with a
