@@ -8,15 +8,30 @@
  * - the search index (server/store/search-index.ts, minisearch) over the same articles, whose
  *   vocabulary is tiny (about 45 distinct words a text), and over texts of 500 words drawn from a
  *   Zipf vocabulary of 30,000 words (about 330 distinct words a text, closer to real news).
+ * - the statement index put back from its snapshot (what a restart with an unchanged corpus does,
+ *   server/store/index-files.ts): snapshot size, time to write and read it, time to restore, and
+ *   the restored index's memory and statements (which must equal the built ones);
+ * - WHAT=restart (only when asked): the compare service over a real data folder (DocumentStore in a
+ *   temporary folder): first build, snapshot written, then the folder opened again and the time
+ *   until the service's first snapshot is ready (a restart with an unchanged corpus), then again
+ *   after one document was revised while it was closed (only it is indexed again).
  * Size: INDEX_MEMORY_DOCS (default 10000). WHAT=statements or WHAT=search runs one part. Exits
  * non-zero only when an index gives a wrong answer.
  */
-import { StatementIndex } from '../server/domain/compare/statement-index.js';
+import { StatementIndex, drain } from '../server/domain/compare/statement-index.js';
+import { serializeStatementIndex, storedIndexProblem, STATEMENT_INDEX_VERSION } from '../server/store/index-files.js';
 import { SearchIndex } from '../server/store/search-index.js';
 import type { DocumentRecord } from '../server/domain/types.js';
 import type { CorpusDocument } from '../server/domain/compare/types.js';
 import { prng } from '../tests/helpers/prng.js';
 import { article } from './news-corpus.js';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DocumentStore } from '../server/store/document-store.js';
+import { CompareService } from '../server/services/compare.js';
+import { createDocument } from '../server/domain/documents.js';
+import { statementIndexPath } from '../server/store/index-files.js';
 
 const N = Number(process.env.INDEX_MEMORY_DOCS ?? 10_000);
 const WHAT = process.env.WHAT ?? 'all';
@@ -41,7 +56,55 @@ const record = (d: { id: string; title: string; outlet?: string; text: string })
   ({ id: d.id, meta: { title: d.title, outlet: d.outlet }, labels: [], revisions: [{ rev: 1, createdAt: '2026-01-01T00:00:00.000Z', text: d.text }] }) as unknown as DocumentRecord;
 console.log(`index memory, ${N.toLocaleString('en')} generated articles: the documents themselves hold ${heapMb().toFixed(1)} MB`);
 
-if (WHAT !== 'search') {
+if (WHAT === 'restart') {
+  const dataDir = await mkdtemp(join(tmpdir(), 'framewise-restart-'));
+  try {
+    const store = await DocumentStore.open(dataDir);
+    for (let at = 0; at < N; at += 16) {
+      await Promise.all(
+        docs.slice(at, at + 16).map((d) => store.create(createDocument({ id: d.id, body: d.text, format: 'text', meta: { title: d.title, outlet: d.outlet, publishedAt: d.publishedAt }, author: 'bench', now: '2026-01-01T00:00:00.000Z' }))),
+      );
+    }
+    let t = performance.now();
+    const first = new CompareService(store, { storage: store.statementIndex });
+    const built = await first.snapshot();
+    const buildS = (performance.now() - t) / 1000;
+    t = performance.now();
+    await first.save();
+    const saveMs = performance.now() - t;
+    const size = (await stat(statementIndexPath(dataDir))).size;
+    await store.close();
+    const restartOnce = async (label: string, expectReindexed: number) => {
+      const again = await DocumentStore.open(dataDir);
+      const t0 = performance.now();
+      const service = new CompareService(again, { storage: again.statementIndex });
+      const snap = await service.snapshot();
+      const s = (performance.now() - t0) / 1000;
+      console.log(`restart (${label}): statements ready in ${s.toFixed(1)} s (${((s * 1000) / N).toFixed(2)} ms per document; the first build took ${buildS.toFixed(1)} s, ${(buildS / s).toFixed(1)}x); ${service.start.restored.toLocaleString('en')} documents restored, ${service.start.reindexed} indexed again`);
+      if (service.start.reindexed !== expectReindexed || snap.clusters.length === 0) {
+        failed = true;
+        console.error(`WRONG: ${service.start.reindexed} documents indexed again at restart (${expectReindexed} expected), ${snap.clusters.length} statements`);
+      }
+      await service.save(); // the write its build scheduled, before the folder is closed
+      return { again, snap };
+    };
+    console.log(`first build over the data folder: ${buildS.toFixed(1)} s; snapshot written in ${saveMs.toFixed(0)} ms, ${(size / 2 ** 20).toFixed(1)} MB`);
+    const { again, snap } = await restartOnce('unchanged corpus', 0);
+    if (JSON.stringify(snap.clusters) !== JSON.stringify(built.clusters)) {
+      failed = true;
+      console.error('WRONG: the restarted service finds other statements than the first build');
+    }
+    await again.update(docs[0].id, (d) => {
+      d.revisions.push({ rev: 2, text: `${d.revisions[0].text} A new closing line.`, createdAt: '2026-01-02T00:00:00.000Z', author: 'bench', message: 'edit' } as (typeof d.revisions)[number]);
+    });
+    await again.close();
+    await (await restartOnce('one document revised while closed', 1)).again.close();
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (WHAT !== 'search' && WHAT !== 'restart') {
   const before = heapMb();
   const index = new StatementIndex();
   const t0 = performance.now();
@@ -54,9 +117,41 @@ if (WHAT !== 'search') {
     failed = true;
     console.error('WRONG: no statement found');
   }
+  const perDoc = ((heapMb() - before) * 2 ** 20) / N;
+  console.log(`statement index: ${Math.round(perDoc).toLocaleString('en')} bytes per document`);
+
+  let t = performance.now();
+  const text = serializeStatementIndex({
+    version: STATEMENT_INDEX_VERSION,
+    words: index.dictionary(),
+    documents: [...index.documentRecords()].map((r) => ({ ...r, key: 'k' })),
+    matches: index.matchRecords(),
+  });
+  const writeMs = performance.now() - t;
+  t = performance.now();
+  const stored = storedIndexProblem(text);
+  const readMs = performance.now() - t;
+  if (typeof stored === 'string') throw new Error(`WRONG: the snapshot does not read back: ${stored}`);
+  keep.splice(keep.indexOf(index), 1);
+  const beforeRestore = heapMb();
+  t = performance.now();
+  const restored = new StatementIndex();
+  const byId = new Map(docs.map((d) => [d.id, d]));
+  drain(restored.restoreSteps(stored.words, stored.documents.map((record) => ({ doc: byId.get(record.id)!, record })), stored.matches));
+  const again = restored.clusters();
+  const restoreS = (performance.now() - t) / 1000;
+  keep.push(restored);
+  console.log(
+    `statement index snapshot: ${(text.length / 2 ** 20).toFixed(1)} MB (${Math.round(text.length / N).toLocaleString('en')} bytes per document), written in ${writeMs.toFixed(0)} ms, read and checked in ${readMs.toFixed(0)} ms; ` +
+      `restored with its statements in ${restoreS.toFixed(1)} s (${(secs / restoreS).toFixed(1)}x faster than the build), holding ${(heapMb() - beforeRestore).toFixed(1)} MB`,
+  );
+  if (JSON.stringify(again) !== JSON.stringify(clusters)) {
+    failed = true;
+    console.error('WRONG: the restored index finds other statements than the built one');
+  }
 }
 
-if (WHAT !== 'statements') {
+if (WHAT !== 'statements' && WHAT !== 'restart') {
   const before = heapMb();
   const search = new SearchIndex();
   for (const d of docs) search.put(record(d));

@@ -57,6 +57,14 @@ export function matchingWork(docs: CorpusDocument[]): number {
 export const WAIT_FOR_BUILD_OF = INDEX_CHUNK;
 
 /**
+ * A first build that puts back a stored snapshot of at most this many documents, with at most
+ * WAIT_FOR_BUILD_OF documents come or gone since, is waited for by `answer()`: it reads every
+ * document but tokenises and judges nothing (about 1.3 ms a document on the bench corpus, see
+ * README "Benchmarks → Statement index"). A larger one answers `building` with its progress.
+ */
+export const WAIT_FOR_RESTORE_OF = 2_000;
+
+/**
  * An update of at most this many documents (label saves, revisions, a small import) is waited for
  * by `answer()`: it costs tens of milliseconds. More (an import of 1,000) is indexed in the
  * background while answers come from the last consistent index, labelled as updating.
@@ -161,8 +169,9 @@ export class CompareService {
       warn?: (message: string) => void;
       saveDelayMs?: number;
       refreshAfterChangeMs?: number;
-      /** See WAIT_FOR_BUILD_OF and WAIT_FOR_UPDATE_OF (tests make them small). */
+      /** See WAIT_FOR_BUILD_OF, WAIT_FOR_RESTORE_OF and WAIT_FOR_UPDATE_OF (tests make them small). */
       waitForBuildOf?: number;
+      waitForRestoreOf?: number;
       waitForUpdateOf?: number;
     } = {},
   ) {
@@ -217,7 +226,8 @@ export class CompareService {
   /**
    * What a page shows now, without waiting for long index work:
    * - `ready`: the statements of the corpus as it is (small work, a first build of at most
-   *   WAIT_FOR_BUILD_OF documents or an update of at most WAIT_FOR_UPDATE_OF, is waited for);
+   *   WAIT_FOR_BUILD_OF documents, a restore from the stored snapshot of at most
+   *   WAIT_FOR_RESTORE_OF or an update of at most WAIT_FOR_UPDATE_OF, is waited for);
    * - `building`: the first build runs (started here if it was not), `done` of `total` documents
    *   read so far; there is nothing to show yet;
    * - `updating`: more documents changed than WAIT_FOR_UPDATE_OF (an import): the statements of the
@@ -228,11 +238,11 @@ export class CompareService {
     if (this.upToDate()) return { state: 'ready', snapshot: this.current! };
     if (!this.current) {
       // Not built yet (or its statements are being formed): nothing consistent to show. Putting
-      // the stored snapshot back costs reading the documents, not indexing them: it is waited for
-      // unless more than WAIT_FOR_BUILD_OF documents came or went since it was written.
+      // the stored snapshot back costs reading the documents, not indexing them: see
+      // WAIT_FOR_RESTORE_OF.
       const total = this.progress.total || this.store.count;
       const limit = this.options.waitForBuildOf ?? WAIT_FOR_BUILD_OF;
-      if (total > limit && !(await this.restorable(limit))) {
+      if (total > limit && !(total <= (this.options.waitForRestoreOf ?? WAIT_FOR_RESTORE_OF) && (await this.restorable(limit)))) {
         this.inBackground();
         return { state: 'building', done: this.progress.done, total };
       }

@@ -65,6 +65,7 @@ describe('the statement index kept between runs', () => {
   });
 
   test('when a snapshot is stored, then answer() is ready at once even for more documents than a first build is waited for; without one it says building', async () => {
+    // waitForBuildOf 1: a first build of the five seeds would answer "building"; their restore is waited for.
     const t = await restart();
     const restored = new CompareService(t.store, { storage: t.store.statementIndex, waitForBuildOf: 1 });
     const a = await restored.answer();
@@ -72,6 +73,14 @@ describe('the statement index kept between runs', () => {
     expect(a.state === 'ready' && groups(a.snapshot.clusters)).toEqual(beforeAll);
     const cold = new CompareService(t.store, { waitForBuildOf: 1 });
     expect((await cold.answer()).state).toBe('building');
+  });
+
+  test('when the stored snapshot holds more documents than a restore is waited for, then answer() says building with its progress, and the restore then equals the stored statements', async () => {
+    const t = await restart();
+    const big = new CompareService(t.store, { storage: t.store.statementIndex, waitForBuildOf: 1, waitForRestoreOf: t.store.count - 1 });
+    expect(await big.answer()).toEqual({ state: 'building', done: 0, total: t.store.count });
+    expect(groups((await big.snapshot()).clusters)).toEqual(beforeAll);
+    expect(big.start).toEqual({ restored: t.store.count, reindexed: 0 });
   });
 
   test('when one document was revised while the server was down, then only it is indexed again and the groups equal a fresh build', async () => {

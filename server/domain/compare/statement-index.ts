@@ -482,10 +482,14 @@ export class StatementIndex {
   *restoreSteps(dictionary: string[], records: Iterable<{ doc: CorpusDocument; record: DocumentWordsRecord; replaced?: boolean }>, matches: Iterable<MatchRecord>): Steps<void> {
     if (this.docs.size) throw new Error('statement index: a restore needs an empty index');
     const map = dictionary.map((w) => this.ids.of(w));
-    const touchedCopies = new Set<number>();
+    const order: IndexedPassage[][] = [];
+    let previous = '';
+    let inOrder = true;
     for (const { doc, record, replaced } of records) {
       yield;
       if (doc.id !== record.id || this.docs.has(record.id)) throw new Error(`statement index: document ${record.id} is given twice or under another id`);
+      if (record.id <= previous) inOrder = false;
+      previous = record.id;
       const n = record.words.length;
       if (record.starts.length !== n || record.ends.length !== n) throw new Error(`statement index: the words of ${record.id} do not have one range each`);
       if (!replaced) {
@@ -502,21 +506,29 @@ export class StatementIndex {
       }
       const passages = yield* this.addDocument(doc, { words, starts: Int32Array.from(record.starts), ends: Int32Array.from(record.ends), pool: EMPTY }, record.passages);
       if (passages.length !== record.passages.length) throw new Error(`statement index: a stored passage of ${record.id} has too few words`);
-      for (const p of passages) touchedCopies.add(p.copyKey);
+      order.push(passages);
     }
+    // Posted in corpus order (documents by id, passages by position), so each posting is built by
+    // appending and is sorted as it is; boilerplate (more copies than the cap) stays out.
     let work = 0;
-    for (const key of touchedCopies) {
-      const held = this.copies.get(key)!;
-      const copies = Array.isArray(held) ? held : [held];
-      const boilerplate = copies.length > this.maxCopies;
-      for (const p of copies) {
+    for (const passages of order) {
+      for (const p of passages) {
         if (++work >= STEP) {
           work = 0;
           yield;
         }
-        p.posted = !boilerplate;
-        if (boilerplate) this.skipped++;
-        else for (const s of p.shingles) this.insertPosting(s, p);
+        const held = this.copies.get(p.copyKey)!;
+        p.posted = !(Array.isArray(held) && held.length > this.maxCopies);
+        if (!p.posted) {
+          this.skipped++;
+          continue;
+        }
+        for (const s of p.shingles) {
+          const posting = this.postings.get(s);
+          if (!posting) this.postings.set(s, { items: [p], sorted: true, dead: 0 });
+          else if (inOrder) posting.items.push(p);
+          else this.insertPosting(s, p);
+        }
       }
     }
     this.common = Math.max(this.options.minCommon, Math.ceil(this.options.commonShare * this.passageCount));
