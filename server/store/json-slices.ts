@@ -3,8 +3,12 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 /** Event-loop time a serialisation may take before it gives other work a turn, in milliseconds. */
 export const SLICE_BUDGET_MS = 4;
 
-/** Arrays at most this long, and objects holding no longer array, are serialised in one piece. */
+/** Arrays at most this long, and objects holding no longer array nor string, are serialised in one piece. */
 const SMALL_ARRAY = 16;
+/** Small items of an array stringified in one call. */
+const BATCH = 64;
+/** Strings longer than this (UTF-16 code units) are serialised in pieces of about this length. */
+const STRING_SLICE = 1 << 16;
 
 export interface SliceOptions {
   /** Milliseconds of work between two turns given back to the event loop (default SLICE_BUDGET_MS). */
@@ -17,7 +21,9 @@ export interface SliceOptions {
  * `budgetMs` of work, so a multi-megabyte document (a 2,000,000-character text, 20,000 labels,
  * their snapshot in an older revision) never blocks other requests for the whole of its
  * serialisation. Large arrays are cut between items, objects holding large arrays between keys;
- * anything smaller is one `JSON.stringify` call. The value must not change until the promise
+ * long strings (a revision's text) every 65,536 code units, never inside a surrogate pair (so the
+ * escaping, which only a lone surrogate changes, is that of the whole string); anything smaller is
+ * one `JSON.stringify` call. The value must not change until the promise
  * settles. A value with a `toJSON` method is serialised whole by `JSON.stringify` (its `toJSON`
  * gets the key `""`, which `Date` ignores). A cycle throws a TypeError as `JSON.stringify` does.
  * Each piece is the text of one or more slices joined; concatenated, they are the whole text.
@@ -44,14 +50,22 @@ export async function stringifyInSlices(value: unknown, options?: SliceOptions):
   return pieces.join('');
 }
 
-/** Whether `value` is cut into slices rather than stringified in one call. */
-function isSliced(value: unknown): value is object {
+/** How deep `isSliced` looks for something large inside short arrays and objects. */
+const LOOK_DEPTH = 3;
+
+/**
+ * Whether `value` is cut into slices rather than stringified in one call: a long array or string,
+ * or an array or object holding one (within LOOK_DEPTH levels: a document's two revisions, one of
+ * them holding a 2,000,000-character text, are cut although the array of revisions is short).
+ */
+function isSliced(value: unknown, depth = 0): value is object | string {
+  if (typeof value === 'string') return value.length > STRING_SLICE;
   if (value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
   if (value instanceof Number || value instanceof String || value instanceof Boolean || value instanceof BigInt) return false;
-  if (Array.isArray(value)) return value.length > SMALL_ARRAY;
+  if (Array.isArray(value)) return value.length > SMALL_ARRAY || (depth < LOOK_DEPTH && value.some((v) => isSliced(v, depth + 1)));
+  if (depth >= LOOK_DEPTH) return false;
   for (const key of Object.keys(value)) {
-    const v = (value as Record<string, unknown>)[key];
-    if (Array.isArray(v) && v.length > SMALL_ARRAY) return true;
+    if (isSliced((value as Record<string, unknown>)[key], depth + 1)) return true;
   }
   return false;
 }
@@ -67,14 +81,46 @@ function* slices(value: unknown, out: (s: string) => void, stack: Set<object>): 
     yield;
     return;
   }
+  if (typeof value === 'string') {
+    out('"');
+    for (let at = 0; at < value.length; ) {
+      let end = Math.min(at + STRING_SLICE, value.length);
+      const unit = value.charCodeAt(end - 1);
+      if (end < value.length && unit >= 0xd800 && unit <= 0xdbff) end++; // keep a high surrogate with what follows it
+      const piece = JSON.stringify(value.slice(at, end));
+      out(piece.slice(1, -1));
+      at = end;
+      yield;
+    }
+    out('"');
+    return;
+  }
   if (stack.has(value)) throw new TypeError('Converting circular structure to JSON');
   stack.add(value);
   if (Array.isArray(value)) {
     out('[');
+    // Runs of small items are stringified together (up to BATCH items: one call, not one per item).
+    let run: unknown[] = [];
+    const flush = () => {
+      if (run.length) out(JSON.stringify(run).slice(1, -1)); // undefined, functions and symbols become null, as in JSON.stringify
+      run = [];
+    };
     for (let i = 0; i < value.length; i++) {
-      if (i > 0) out(',');
-      yield* slices(value[i], out, stack); // undefined, functions and symbols become null, as in JSON.stringify
+      const item: unknown = value[i];
+      if (isSliced(item)) {
+        flush();
+        if (i > 0) out(',');
+        yield* slices(item, out, stack);
+        continue;
+      }
+      if (run.length === 0 && i > 0) out(',');
+      run.push(item);
+      if (run.length === BATCH) {
+        flush();
+        yield;
+      }
     }
+    flush();
     out(']');
   } else {
     out('{');
