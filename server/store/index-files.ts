@@ -96,11 +96,50 @@ function checksum(bytes: Uint8Array): string {
   return (h >>> 0).toString(16).padStart(8, '0');
 }
 
+/**
+ * Runs `steps` to the end, giving the event loop a turn every 20 ms: encoding or checking the
+ * snapshot of 10,000 documents takes seconds, which no request should wait behind.
+ */
+async function inSlices<T>(steps: Generator<void, T, void>): Promise<T> {
+  let since = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - since >= 20) {
+      await new Promise((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
+  }
+}
+
+function atOnce<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
 /** The snapshot as stored (see the top of this file). */
 export function serializeStatementIndex(s: StoredStatementIndex): string {
+  return atOnce(serializeSteps(s));
+}
+
+/** `serializeStatementIndex`, giving the event loop a turn every 20 ms. */
+export function serializeStatementIndexInSlices(s: StoredStatementIndex): Promise<string> {
+  return inSlices(serializeSteps(s));
+}
+
+/** The parsed snapshot or what is wrong with it (`storedIndexProblem`), giving the event loop a turn every 20 ms. */
+export function storedIndexProblemInSlices(raw: string): Promise<StoredStatementIndex | string> {
+  return inSlices(parseSteps(raw));
+}
+
+function* serializeSteps(s: StoredStatementIndex): Generator<void, string, void> {
   const w = new Writer();
   const index = new Map<string, number>();
-  const documents = s.documents.map((d, i) => {
+  const documents: unknown[] = [];
+  for (const [i, d] of s.documents.entries()) {
+    yield;
     index.set(d.id, i);
     for (let k = 0; k < d.words.length; k++) w.put(d.words[k]);
     let prevStart = 0;
@@ -115,9 +154,10 @@ export function serializeStatementIndex(s: StoredStatementIndex): string {
       w.put(p.start);
       w.put(p.end - p.start);
     }
-    return [d.id, d.key, d.words.length, d.passages.map((p) => KIND_LETTER[p.kind]).join(''), d.passages.filter((p) => p.kind === 'label').map((p) => p.labelId ?? '')];
-  });
-  for (const m of s.matches) {
+    documents.push([d.id, d.key, d.words.length, d.passages.map((p) => KIND_LETTER[p.kind]).join(''), d.passages.filter((p) => p.kind === 'label').map((p) => p.labelId ?? '')]);
+  }
+  for (const [i, m] of s.matches.entries()) {
+    if (i % 1024 === 0) yield;
     w.put(index.get(m[0])!);
     w.put(m[1]);
     w.put(index.get(m[2])!);
@@ -147,7 +187,7 @@ export async function readStatementIndex(file: string, warn: (message: string) =
     warn(`statement index ${file} cannot be read (${(err as Error).message}); it is rebuilt from the documents`);
     return null;
   }
-  const problem = storedIndexProblem(raw);
+  const problem = await storedIndexProblemInSlices(raw);
   if (typeof problem === 'string') {
     warn(`statement index ${file} ${problem}; it is rebuilt from the documents`);
     return null;
@@ -157,6 +197,10 @@ export async function readStatementIndex(file: string, warn: (message: string) =
 
 /** The parsed snapshot, or what is wrong with it (every number is checked against what it points to). */
 export function storedIndexProblem(raw: string): StoredStatementIndex | string {
+  return atOnce(parseSteps(raw));
+}
+
+function* parseSteps(raw: string): Generator<void, StoredStatementIndex | string, void> {
   let data: unknown;
   try {
     data = JSON.parse(raw);
@@ -175,6 +219,7 @@ export function storedIndexProblem(raw: string): StoredStatementIndex | string {
   const documents: StoredIndexDocument[] = [];
   let previous = '';
   for (const entry of d.documents as unknown[]) {
+    yield;
     const e = entry as [unknown, unknown, unknown, unknown, unknown];
     const ok =
       Array.isArray(e) && e.length === 5 && typeof e[0] === 'string' && e[0] > previous && typeof e[1] === 'string' && Number.isInteger(e[2]) && (e[2] as number) >= 0 &&
@@ -212,6 +257,7 @@ export function storedIndexProblem(raw: string): StoredStatementIndex | string {
   }
   const matches: StoredMatch[] = [];
   for (let i = 0; i < (d.matches as number); i++) {
+    if (i % 1024 === 0) yield;
     const v: number[] = [];
     for (let k = 0; k < 9; k++) {
       const x = r.next();
@@ -231,7 +277,7 @@ export function storedIndexProblem(raw: string): StoredStatementIndex | string {
 export async function writeStatementIndex(file: string, data: StoredStatementIndex): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const temp = join(dirname(file), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-statements.json`);
-  await writeFile(temp, serializeStatementIndex(data));
+  await writeFile(temp, await serializeStatementIndexInSlices(data));
   await rename(temp, file);
 }
 

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { StatementIndexStorage } from '../corpus.js';
-import { serializeStatementIndex, storedIndexProblem, type StoredStatementIndex } from '../index-files.js';
+import { serializeStatementIndexInSlices, storedIndexProblemInSlices, type StoredStatementIndex } from '../index-files.js';
 import { storageError } from './errors.js';
 
 /**
@@ -20,7 +20,7 @@ export class PgStatementIndex implements StatementIndexStorage {
       throw storageError(err, 'reading the statement index');
     }
     if (!rows.length) return null;
-    const checked = storedIndexProblem(rows[0].content);
+    const checked = await storedIndexProblemInSlices(rows[0].content);
     if (typeof checked === 'string') {
       warn(`the statement index in PostgreSQL (table statement_index_snapshot) ${checked}; it is rebuilt from the documents`);
       return null;
@@ -29,11 +29,12 @@ export class PgStatementIndex implements StatementIndexStorage {
   }
 
   async write(data: StoredStatementIndex): Promise<void> {
+    const content = await serializeStatementIndexInSlices(data);
     try {
       await this.pool.query(
         `INSERT INTO statement_index_snapshot (only_row, content, written_at) VALUES (true, $1, now())
          ON CONFLICT (only_row) DO UPDATE SET content = EXCLUDED.content, written_at = EXCLUDED.written_at`,
-        [serializeStatementIndex(data)],
+        [content],
       );
     } catch (err) {
       throw storageError(err, 'writing the statement index');
