@@ -76,9 +76,8 @@ export async function reviseDocument(
     const texts: Revisions = { oldText: latest.text, newText: text, fromRev: latest.rev, toRev: latest.rev + 1 };
     const todo = known.size === 0 ? doc.labels : doc.labels.filter((l) => !sameData(known.get(l.id)?.input, l));
     if (!computed || todo.length > 0) {
-      const job: ReanchorJob = { ...texts, labels: todo, ...(computed ? { map: computed.map } : {}) };
-      const done: Computed & { map: ChangeMap } = await runJob('reanchor', job, !smallWork(texts.oldText, texts.newText, todo.length));
-      done.labels.forEach((label, i) => known.set(label.id, { input: todo[i], label, outcome: done.report.labels[i] }));
+      const done = await reanchor(texts, todo, computed?.map, !smallWork(texts.oldText, texts.newText, todo.length));
+      done.labels.forEach((label, i) => known.set(label.id, { input: todo[i], label, outcome: done.outcomes[i] }));
       computed = { fromRev: latest.rev, map: done.map };
     }
     const { map } = computed;
@@ -106,6 +105,31 @@ export async function reviseDocument(
     return { doc: updated.doc, created: true, report: updated.result };
   }
   throw conflict(`the labels of this document kept changing while the revision was being computed (${MAX_ATTEMPTS} attempts); nothing was saved: send the revision again`);
+}
+
+/** Labels sent to the worker in one message: a message of 20,000 labels and their answer took 50-100 ms of the event loop to copy. */
+export const LABELS_PER_JOB = 2_000;
+
+/**
+ * Re-anchors `labels` through the change from `texts.oldText` to `texts.newText` (`map` when
+ * already computed), on the worker when `offThread`, LABELS_PER_JOB labels per job so that no
+ * single copy to or from the worker holds the event loop long (the first job computes the map,
+ * the next ones reuse it). Gives the labels moved and their outcomes, in the order given.
+ */
+async function reanchor(texts: Revisions, labels: Label[], map: ChangeMap | undefined, offThread: boolean): Promise<{ labels: Label[]; outcomes: LabelOutcome[]; map: ChangeMap }> {
+  const moved: Label[] = [];
+  const outcomes: LabelOutcome[] = [];
+  let known = map;
+  const step = offThread ? LABELS_PER_JOB : Math.max(labels.length, 1);
+  for (let at = 0; at === 0 || at < labels.length; at += step) {
+    const slice = offThread ? labels.slice(at, at + step) : labels;
+    const job: ReanchorJob = { ...texts, labels: slice, ...(known ? { map: known } : {}) };
+    const done: Computed & { map: ChangeMap } = await runJob('reanchor', job, offThread);
+    for (const l of done.labels) moved.push(l);
+    for (const o of done.report.labels) outcomes.push(o);
+    known = done.map;
+  }
+  return { labels: moved, outcomes, map: known! };
 }
 
 /**
