@@ -89,13 +89,33 @@ export async function reviseDocument(
       if (current.rev !== texts.fromRev) return 'retry' as const;
       // Labels changed while the computation ran: the few are re-anchored here, through the change
       // map already computed; more than a small amount of work goes back to the worker.
-      const changed = draft.labels.filter((l) => !sameData(known.get(l.id)?.input, l));
+      // One pass, in the document's order (this runs inside the store's update, in one turn).
+      const present = draft.labels;
+      const labels = new Array<Label>(present.length);
+      const outcomes = new Array<LabelOutcome>(present.length);
+      const changed: Label[] = [];
+      const changedAt: number[] = [];
+      for (let i = 0; i < present.length; i++) {
+        const l = present[i];
+        const k = known.get(l.id);
+        if (k && sameData(k.input, l)) {
+          labels[i] = k.label;
+          outcomes[i] = k.outcome;
+        } else {
+          changed.push(l);
+          changedAt.push(i);
+        }
+      }
       if (changed.length > 0 && !smallWork(texts.oldText, texts.newText, changed.length)) return 'retry' as const;
-      const late = reanchorLabels(changed, texts, map);
-      revisionStats.lateLabels += changed.length;
-      const lateById = new Map(late.labels.map((l, i) => [l.id, { label: l, outcome: late.report.labels[i] }]));
-      const placed = draft.labels.map((l) => lateById.get(l.id) ?? known.get(l.id)!);
-      const result: Computed = { labels: placed.map((p) => p.label), report: reportOf(placed.map((p) => p.outcome), texts, map) };
+      if (changed.length > 0) {
+        const late = reanchorLabels(changed, texts, map);
+        revisionStats.lateLabels += changed.length;
+        changedAt.forEach((at, j) => {
+          labels[at] = late.labels[j];
+          outcomes[at] = late.report.labels[j];
+        });
+      }
+      const result: Computed = { labels, report: reportOf(outcomes, texts, map) };
       applyRevision(draft, text, input.author, message, now, result);
       return result.report;
     });
@@ -151,12 +171,14 @@ function sameData(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ak = Object.keys(a);
-  if (ak.length !== Object.keys(b).length) return false;
-  for (const k of ak) {
+  // for…in over plain data (no inherited enumerable keys): no array of keys made per object.
+  let keys = 0;
+  for (const k in a) {
+    keys++;
     if (!Object.hasOwn(b, k) || !sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
   }
-  return true;
+  for (const _k in b) keys--;
+  return keys === 0;
 }
 
 function checkBase(baseRev: number | undefined, latestRev: number): void {
@@ -165,11 +187,14 @@ function checkBase(baseRev: number | undefined, latestRev: number): void {
   }
 }
 
-/** Appends the revision, snapshots the superseded labels, installs the moved ones and records events. */
+/**
+ * Appends the revision, snapshots the superseded labels, installs the moved ones and records events.
+ * `done.labels[i]` and `done.report.labels[i]` are those of `draft.labels[i]`.
+ */
 function applyRevision(draft: DocumentRecord, text: string, author: string, message: string, now: string, done: Computed): void {
   const superseded = latestRevision(draft);
-  const before = new Map(draft.labels.map((l) => [l.id, l]));
-  superseded.labels = draft.labels;
+  const before = draft.labels;
+  superseded.labels = before;
   const rev = superseded.rev + 1;
   draft.revisions.push({ rev, text, createdAt: now, author, message: message || `Revision ${rev}` });
   draft.labels = done.labels;
@@ -181,12 +206,11 @@ function applyRevision(draft: DocumentRecord, text: string, author: string, mess
     rev,
     after: { fromRev: superseded.rev, message: message || `Revision ${rev}`, length: text.length, precision, counts, needsReview: needsReview.map(brief), orphaned: orphaned.map(brief) },
   });
-  const moved = new Map(done.labels.map((l) => [l.id, l]));
-  for (const o of done.report.labels) {
-    if (o.state === 'exact') continue;
-    const event: DocEvent = { at: now, actor: author, kind: 'label.reanchored', labelId: o.id, rev, before: trail(before.get(o.id)!), after: trail(moved.get(o.id)!) };
+  done.report.labels.forEach((o, i) => {
+    if (o.state === 'exact') return;
+    const event: DocEvent = { at: now, actor: author, kind: 'label.reanchored', labelId: o.id, rev, before: trail(before[i]), after: trail(done.labels[i]) };
     draft.events.push(event);
-  }
+  });
 }
 
 /** What the audit trail keeps of a label's position. */
