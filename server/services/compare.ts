@@ -59,8 +59,8 @@ export const WAIT_FOR_BUILD_OF = INDEX_CHUNK;
 /**
  * A first build that puts back a stored snapshot of at most this many documents, with at most
  * WAIT_FOR_BUILD_OF documents come or gone since, is waited for by `answer()`: it reads every
- * document but tokenises and judges nothing (about 1.3 ms a document on the bench corpus, see
- * README "Benchmarks → Statement index"). A larger one answers `building` with its progress.
+ * document but tokenises and judges nothing (1.1-2.4 ms a document at 10,000 on the loaded bench
+ * machine, README "Benchmarks"). A larger one answers `building` with its progress.
  */
 export const WAIT_FOR_RESTORE_OF = 2_000;
 
