@@ -405,45 +405,69 @@ export class SearchIndex {
       keys.push(this.docKeys[d]);
       lens.set(this.lens.subarray(3 * d, 3 * d + 3), 3 * n);
     }
-    const old = { pages: this.pages, tPage: this.tPage, tOff: this.tOff, tUsed: this.tUsed };
-    const terms = this.sorted;
-    const oldDict = this.dict;
+    const old = { pages: this.pages, tPage: this.tPage, tOff: this.tOff, tUsed: this.tUsed, dict: this.dict, sorted: this.sorted };
     this.reset(ids, keys, lens);
-    for (const term of terms) {
-      const t0 = oldDict.get(term)!;
+    let buf = new Uint8Array(1 << 16);
+    for (const term of old.sorted) {
+      const t0 = old.dict.get(term)!;
       const p = old.pages[old.tPage[t0]];
       let o = old.tOff[t0];
       const end = o + old.tUsed[t0];
+      // Renumbered deltas are never longer than the old ones: the old length is enough room.
+      if (buf.length < old.tUsed[t0]) buf = new Uint8Array(2 * old.tUsed[t0]);
       let d = -1;
-      let t = -1;
+      let prev = -1;
+      let w = 0;
+      let count = 0;
       while (o < end) {
-        let delta = 0;
-        let shift = 0;
-        let byte: number;
-        do {
+        let byte = p[o++];
+        let v = byte & 127;
+        for (let shift = 128; byte & 128; shift *= 128) {
           byte = p[o++];
-          delta += (byte & 127) * 2 ** shift;
-          shift += 7;
-        } while (byte & 128);
-        d += delta;
-        let code = 0;
-        shift = 0;
-        do {
+          v += (byte & 127) * shift;
+        }
+        d += v;
+        // The code and frequencies are copied as they are.
+        const from = o;
+        byte = p[o++];
+        let code = byte & 127;
+        for (let shift = 128; byte & 128; shift *= 128) {
           byte = p[o++];
-          code += (byte & 127) * 2 ** shift;
-          shift += 7;
-        } while (byte & 128);
-        let tfT = 0;
-        let tfO = 0;
-        if (code & 1) [tfT, o] = readVarint(p, o);
-        if (code & 2) [tfO, o] = readVarint(p, o);
+          code += (byte & 127) * shift;
+        }
+        if (code & 1) while (p[o++] & 128);
+        if (code & 2) while (p[o++] & 128);
         const nd = remap[d];
         if (nd < 0) continue;
-        if (t < 0) t = this.termNumber(term);
-        this.append(t, nd, tfT, tfO, Math.floor(code / 4));
+        w = writeVarint(buf, w, nd - prev);
+        for (let i = from; i < o; i++) buf[w++] = p[i];
+        prev = nd;
+        count++;
       }
+      if (count === 0) continue;
+      // Terms come in sorted order: the sorted list is built as they are numbered.
+      const t = this.termStr.length;
+      this.termStr.push(term);
+      this.dict.set(term, t);
+      this.sorted.push(term);
+      const n = t + 1;
+      this.tPage = growU16(this.tPage, n);
+      this.tOff = growU32(this.tOff, n);
+      this.tCap = growU32(this.tCap, n);
+      this.tUsed = growU32(this.tUsed, n);
+      this.tLast = growI32(this.tLast, n);
+      this.tCount = growU32(this.tCount, n);
+      let cap = MIN_BLOCK;
+      while (cap < w) cap *= 2;
+      const [page, off] = this.alloc(cap);
+      this.pages[page].set(buf.subarray(0, w), off);
+      this.tPage[t] = page;
+      this.tOff[t] = off;
+      this.tCap[t] = cap;
+      this.tUsed[t] = w;
+      this.tLast[t] = prev;
+      this.tCount[t] = count;
     }
-    this.mergeRecent();
   }
 
   /** Empties the index but for the documents given (numbered in order, none dead). */
@@ -745,16 +769,6 @@ function writeVarint(p: Uint8Array, o: number, v: number): number {
   }
   p[o++] = v;
   return o;
-}
-
-function readVarint(p: Uint8Array, o: number): [number, number] {
-  let byte = p[o++];
-  let v = byte & 127;
-  for (let shift = 128; byte & 128; shift *= 128) {
-    byte = p[o++];
-    v += (byte & 127) * shift;
-  }
-  return [v, o];
 }
 
 /** The best `k` (document, score) pairs: higher score first, then smaller id. A heap whose root is the worst kept. */

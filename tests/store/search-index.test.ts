@@ -101,6 +101,12 @@ describe('the search index', () => {
     index.compact();
     expect(index.storage.deadDocuments).toBe(0);
     for (const q of [...QUERIES, 'renamed', 'snow']) expectSameHits(q, index.search(q), fresh.search(q));
+    // And it goes on taking documents after the compaction.
+    for (const d of [doc('d001', 'hail', 'hail and snow', 'Capital Post', 3), doc('n1', 'new harbour', 'harbour news')]) {
+      index.put(d);
+      fresh.put(d);
+    }
+    for (const q of [...QUERIES, 'hail', 'snow', 'news']) expectSameHits(q, index.search(q), fresh.search(q));
   });
 
   it('when the same document is put again unchanged, then it is not indexed again', () => {
