@@ -466,7 +466,8 @@ export class StatementIndex {
         words: e.data.words,
         starts: e.data.starts,
         ends: e.data.ends,
-        passages: e.passages.map((p) => ({ kind: p.kind, start: p.start, end: p.end, ...(p.labelId ? { labelId: p.labelId } : {}) })),
+        // The passages themselves (kind, range, label id are what a record reads of them): no copy.
+        passages: e.passages,
       };
     }
   }
