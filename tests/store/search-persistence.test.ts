@@ -88,6 +88,30 @@ describe('the stored search index', () => {
     await store.close();
   });
 
+  it('when a document is revised while the stored index is being read, then the revision is what is found', async () => {
+    const store = await open();
+    const building = store.buildSearchIndex();
+    await store.update('h3', (d) => {
+      d.revisions.push({ rev: 2, text: 'Hail all week.', createdAt: NOW, author: 'tester', message: 'fix' });
+    });
+    await building;
+    expect(await ids(store, 'hail')).toEqual(['h3']);
+    expect(await ids(store, 'rain')).toEqual([]);
+    await store.close();
+  });
+
+  it('when a read-only store searches, then it uses the stored index and never writes it', async () => {
+    const file = searchIndexPath(dataDir);
+    const before = await readFile(file);
+    const { mtimeMs } = await stat(file);
+    const store = await DocumentStore.open(dataDir, { readOnly: true, log: (m) => logged.push(m) });
+    expect(await ids(store, 'strike')).toEqual(['h1', 'h2']);
+    expect(store.searchIndexReport.loaded).toBe(true);
+    await store.close();
+    expect(await readFile(file)).toEqual(before);
+    expect((await stat(file)).mtimeMs).toBe(mtimeMs);
+  });
+
   it.each([
     ['cut short', async (file: string) => truncate(file, 40)],
     ['overwritten with other bytes', async (file: string) => writeFile(file, 'not an index at all')],
