@@ -164,6 +164,9 @@ export class SearchIndex {
   private added = 0;
   private changes = 0;
   private pinned = 0;
+  // Scratch for inserts.
+  private insTf: Uint32Array = new Uint32Array(3 * 1024);
+  private readonly insTerms: number[] = [];
   // Scratch for searches.
   private scores: Float64Array = new Float64Array(0);
   private stage: Uint8Array = new Uint8Array(0);
@@ -251,7 +254,9 @@ export class SearchIndex {
     this.byId.set(id, d);
     this.dead = growU8(this.dead, d + 1);
     this.lens = growU32(this.lens, 3 * (d + 1));
-    const tfs = new Map<string, number[]>();
+    // Frequencies per term number and field, in a scratch array zeroed again after the appends.
+    const seen = this.insTerms;
+    seen.length = 0;
     const fields = [title, outlet, text];
     for (let f = 0; f < 3; f++) {
       const tokens = fields[f].split(SPLIT);
@@ -261,14 +266,21 @@ export class SearchIndex {
       this.lenSum[f] += length;
       for (const token of tokens) {
         if (!token) continue;
-        const term = token.toLowerCase();
-        let e = tfs.get(term);
-        if (!e) tfs.set(term, (e = [0, 0, 0]));
-        e[f]++;
+        const t = this.termNumber(token.toLowerCase());
+        if (3 * t + 3 > this.insTf.length) this.insTf = growU32(this.insTf, 3 * t + 3);
+        const tf = this.insTf;
+        if (tf[3 * t] === 0 && tf[3 * t + 1] === 0 && tf[3 * t + 2] === 0) seen.push(t);
+        tf[3 * t + f]++;
       }
     }
     this.live++;
-    for (const [term, e] of tfs) this.append(this.termNumber(term), d, e[0], e[1], e[2]);
+    const tf = this.insTf;
+    for (const t of seen) {
+      this.append(t, d, tf[3 * t], tf[3 * t + 1], tf[3 * t + 2]);
+      tf[3 * t] = 0;
+      tf[3 * t + 1] = 0;
+      tf[3 * t + 2] = 0;
+    }
   }
 
   private kill(d: number): void {
