@@ -561,18 +561,24 @@ export class StatementIndex {
     const pool: number[] = [];
     const kept: { kind: PassageKind; start: number; end: number; labelId?: string; from: number; to: number; contentFrom: number; shinglesFrom: number; shinglesTo: number; copyKey: number }[] = [];
     let work = 0;
+    const isContent = this.ids.content;
+    // Content word ids of one passage, then their shingles: scratch arrays reused by every passage.
+    const scratch = new Int32Array(data.words.length);
+    const hashes = new Int32Array(Math.max(0, data.words.length - 1));
     for (const p of found) {
       if ((work += 8) >= STEP) {
         work = 0;
         yield;
       }
       const { from, to } = wordRange(data, p.start, p.end);
-      const contentSeq = data.words.subarray(from, to).filter((w) => this.ids.content[w] === 1);
-      if (contentSeq.length < MIN_CONTENT_WORDS) continue;
+      let n = 0;
+      for (let i = from; i < to; i++) if (isContent[data.words[i]] === 1) scratch[n++] = data.words[i];
+      if (n < MIN_CONTENT_WORDS) continue;
+      const contentSeq = scratch.subarray(0, n);
       const contentFrom = pool.length;
       for (const w of contentSeq.slice().sort()) pool.push(w);
       const shinglesFrom = pool.length;
-      for (const sh of this.shinglesOf(contentSeq)) pool.push(sh);
+      this.shinglesInto(contentSeq, hashes, pool);
       kept.push({ kind: p.kind, start: p.start, end: p.end, ...(p.labelId ? { labelId: p.labelId } : {}), from, to, contentFrom, shinglesFrom, shinglesTo: pool.length, copyKey: this.copyKeyOf(contentSeq) });
     }
     data.pool = Int32Array.from(pool);
@@ -657,11 +663,17 @@ export class StatementIndex {
     return ip;
   }
 
-  /** Distinct shingles of content words in order (pairs of consecutive words hashed to 30 bits), ascending. */
-  private shinglesOf(words: Int32Array): Int32Array {
-    const set = new Set<number>();
-    for (let i = 0; i + 1 < words.length; i++) set.add((Math.imul(this.hashOf(words[i]), 0x9e3779b1) ^ this.hashOf(words[i + 1])) & 0x3fffffff);
-    return Int32Array.from(set).sort();
+  /**
+   * Appends to `out` the distinct shingles of content words in order (pairs of consecutive words
+   * hashed to 30 bits), ascending; `scratch` holds at least words.length - 1 numbers.
+   */
+  private shinglesInto(words: Int32Array, scratch: Int32Array, out: number[]): void {
+    const n = words.length - 1;
+    if (n <= 0) return;
+    for (let i = 0; i < n; i++) scratch[i] = (Math.imul(this.hashOf(words[i]), 0x9e3779b1) ^ this.hashOf(words[i + 1])) & 0x3fffffff;
+    const sorted = scratch.subarray(0, n).sort();
+    out.push(sorted[0]);
+    for (let i = 1; i < n; i++) if (sorted[i] !== sorted[i - 1]) out.push(sorted[i]);
   }
 
   /** Copy key of content words in order: two 32-bit hashes and the count, in one exact double (32 + 21 bits). */
