@@ -345,6 +345,8 @@ export class CompareService {
         this.index = new StatementIndex();
         this.indexedKeys.clear();
         this.progress.done = 0;
+        this.firstBuildPairs = 0;
+        this.firstBuildAligned = 0;
       }
     }
     if (!restored) {
