@@ -38,20 +38,28 @@ export async function writeSearchIndex(file: string, index: SearchIndex, stampOf
     fh = await open(temp, 'w');
     const hash = createHash('sha256');
     const out = fh;
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
+    // Written through one chunk buffer: a list is copied into it (the page may be appended to, past
+    // `used`, before the chunk goes out), and other work runs while each full chunk is written.
+    const CHUNK = 2 ** 20;
+    const chunk = Buffer.allocUnsafe(CHUNK);
+    let pos = 0;
     const flush = async () => {
-      if (!pendingBytes) return;
-      const chunk = Buffer.concat(pending, pendingBytes);
-      pending = [];
-      pendingBytes = 0;
-      hash.update(chunk);
-      await out.write(chunk);
+      if (!pos) return;
+      const part = chunk.subarray(0, pos);
+      hash.update(part);
+      await out.write(part);
+      pos = 0;
     };
-    const push = async (b: Buffer | Uint8Array) => {
-      pending.push(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-      pendingBytes += b.byteLength;
-      if (pendingBytes >= 4 * 2 ** 20) await flush();
+    const put = async (b: Uint8Array) => {
+      if (pos + b.byteLength > CHUNK) await flush();
+      if (b.byteLength > CHUNK) {
+        const copy = Buffer.from(b);
+        hash.update(copy);
+        await out.write(copy);
+        return;
+      }
+      chunk.set(b, pos);
+      pos += b.byteLength;
     };
     const u32 = (...values: number[]) => {
       const b = Buffer.alloc(4 * values.length);
@@ -65,17 +73,26 @@ export async function writeSearchIndex(file: string, index: SearchIndex, stampOf
       return st ? [st.size, st.mtimeMs] : null;
     });
     const header = Buffer.from(JSON.stringify({ savedAt, ids: snap.ids, keys: snap.keys, stamps }));
-    await push(MAGIC);
-    await push(u32(SEARCH_INDEX_VERSION, n, header.length));
-    await push(header);
-    await push(Buffer.from(snap.lens.buffer, snap.lens.byteOffset, 12 * n));
+    await put(MAGIC);
+    await put(u32(SEARCH_INDEX_VERSION, n, header.length));
+    await put(header);
+    await put(new Uint8Array(snap.lens.buffer, snap.lens.byteOffset, 12 * n));
     const terms = Buffer.from(snap.terms.map((t) => t.term).join('\n'));
-    await push(u32(snap.terms.length, terms.length));
-    await push(terms);
+    await put(u32(snap.terms.length, terms.length));
+    await put(terms);
     for (const t of snap.terms) {
-      await push(u32(t.count, t.last, t.used));
-      // Copied: the page may be written to (appends beyond `used`) before the chunk goes out.
-      await push(index.postingsOf(t.t, t.used).slice());
+      const list = index.postingsOf(t.t, t.used);
+      if (pos + 12 + list.byteLength > CHUNK) await flush();
+      chunk.writeUInt32LE(t.count, pos);
+      chunk.writeInt32LE(t.last, pos + 4);
+      chunk.writeUInt32LE(t.used, pos + 8);
+      pos += 12;
+      if (list.byteLength > CHUNK - pos) {
+        await put(list);
+      } else {
+        chunk.set(list, pos);
+        pos += list.byteLength;
+      }
     }
     await flush();
     await out.write(hash.digest());
