@@ -137,14 +137,19 @@ export async function readSearchIndex(file: string): Promise<StoredSearchIndex> 
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     return { problem: `cannot be read (${(err as Error).message})` };
   }
-  return parseSearchIndex(buf);
+  return parseSearchIndex(buf, () => new Promise((resolve) => setImmediate(resolve)));
 }
 
-/** The index in `buf`, or what is wrong with it. */
-export function parseSearchIndex(buf: Buffer): Loaded | { problem: string } {
+/** The index in `buf`, or what is wrong with it; `pause` lets other work run between pieces of the work. */
+export async function parseSearchIndex(buf: Buffer, pause: () => Promise<void> = async () => undefined): Promise<Loaded | { problem: string }> {
   if (buf.length < MAGIC.length + 12 + 32 || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return { problem: 'is not a search index file' };
   const body = buf.subarray(0, buf.length - 32);
-  if (!createHash('sha256').update(body).digest().equals(buf.subarray(buf.length - 32))) return { problem: 'does not match its checksum (damaged or cut short)' };
+  const hash = createHash('sha256');
+  for (let at = 0; at < body.length; at += 2 ** 22) {
+    hash.update(body.subarray(at, Math.min(body.length, at + 2 ** 22)));
+    await pause();
+  }
+  if (!hash.digest().equals(buf.subarray(buf.length - 32))) return { problem: 'does not match its checksum (damaged or cut short)' };
   let o = MAGIC.length;
   const u32 = () => {
     if (o + 4 > body.length) throw new Error('ends too early');
@@ -169,7 +174,8 @@ export function parseSearchIndex(buf: Buffer): Loaded | { problem: string } {
     const stamps = new Map<string, [number, number]>();
     for (let d = 0; d < n; d++) {
       if (ids[d] === null) continue;
-      if (typeof ids[d] !== 'string' || typeof keys[d] !== 'string' || !keyParts(keys[d])) throw new Error(`has a malformed entry for document ${d}`);
+      // A key is parsed when it is checked against the catalogue (one that does not parse is indexed again).
+      if (typeof ids[d] !== 'string' || typeof keys[d] !== 'string') throw new Error(`has a malformed entry for document ${d}`);
       const st = rawStamps[d] as [number, number] | null;
       if (Array.isArray(st) && st.length === 2 && typeof st[0] === 'number' && typeof st[1] === 'number') stamps.set(ids[d]!, st);
     }
@@ -198,7 +204,8 @@ export function parseSearchIndex(buf: Buffer): Loaded | { problem: string } {
     }
     if (o !== body.length) throw new Error('has bytes left over');
     const page = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-    return { index: SearchIndex.fromParts({ ids, keys, lens, terms, count, last, used, off, page }), savedAt: header.savedAt, stamps };
+    await pause();
+    return { index: await SearchIndex.fromParts({ ids, keys, lens, terms, count, last, used, off, page }, pause), savedAt: header.savedAt, stamps };
   } catch (err) {
     return { problem: err instanceof SyntaxError ? 'has a header that is not valid JSON' : (err as Error).message };
   }
@@ -229,10 +236,22 @@ export interface SearchIndexReport {
  * size or modification time is not the one recorded when the index was written (`stamps`: a file
  * written since, or made again under the same id), and those the index does not hold.
  */
-export function reconcile(index: SearchIndex, stamps: Map<string, [number, number]>, catalog: CatalogView): { reindex: string[]; dropped: number } {
+export async function reconcile(
+  index: SearchIndex,
+  stamps: Map<string, [number, number]>,
+  catalog: CatalogView,
+  pause: () => Promise<void> = async () => undefined,
+): Promise<{ reindex: string[]; dropped: number }> {
   let dropped = 0;
   const reindex: string[] = [];
+  let since = performance.now();
   for (const id of [...index.ids()]) {
+    if (performance.now() - since > 8) {
+      await pause();
+      since = performance.now();
+    }
+    // A document removed or changed meanwhile was handled by that change (or is indexed again below).
+    if (!index.has(id)) continue;
     const summary = catalog.get(id);
     if (!summary) {
       index.remove(id);
@@ -274,7 +293,7 @@ export async function restoreSearchIndex(
   }
   index.adopt(stored.index);
   for (const id of touched) index.remove(id);
-  const { reindex, dropped } = reconcile(index, stored.stamps, catalog);
+  const { reindex, dropped } = await reconcile(index, stored.stamps, catalog, () => new Promise((resolve) => setImmediate(resolve)));
   return { reindex, report: { loaded: true, problem: null, reindexed: 0, dropped } };
 }
 

@@ -720,14 +720,19 @@ export class SearchIndex {
   }
 
   /** An index over stored parts (terms sorted, postings in one page). */
-  static fromParts(parts: IndexParts): SearchIndex {
+  static async fromParts(parts: IndexParts, pause: () => Promise<void> = async () => undefined): Promise<SearchIndex> {
     const index = new SearchIndex();
     const n = parts.ids.length;
     index.docIds = parts.ids;
     index.docKeys = parts.keys;
     index.lens = growU32(parts.lens, 3 * Math.max(1, n));
     index.dead = new Uint8Array(Math.max(1024, n));
+    let since = performance.now();
     for (let d = 0; d < n; d++) {
+      if ((d & 1023) === 0 && performance.now() - since > 8) {
+        await pause();
+        since = performance.now();
+      }
       const id = parts.ids[d];
       if (id === null) {
         index.dead[d] = 1;
@@ -741,13 +746,24 @@ export class SearchIndex {
     const T = parts.terms.length;
     index.termStr = parts.terms;
     index.sorted = parts.terms.slice();
-    for (let t = 0; t < T; t++) index.dict.set(parts.terms[t], t);
+    for (let t = 0; t < T; t++) {
+      if ((t & 1023) === 0 && performance.now() - since > 8) {
+        await pause();
+        since = performance.now();
+      }
+      index.dict.set(parts.terms[t], t);
+    }
     index.tPage = new Uint16Array(Math.max(1024, T));
     index.tOff = growU32(new Uint32Array(0), Math.max(1024, T));
     index.tCap = growU32(new Uint32Array(0), Math.max(1024, T));
     // Each list copied into a block of the next power of two, so that appends go on in place and a
     // block outgrown is recycled (the file's bytes are not kept).
     for (let t = 0; t < T; t++) {
+      // A turn for other work every few milliseconds.
+      if ((t & 1023) === 0 && performance.now() - since > 8) {
+        await pause();
+        since = performance.now();
+      }
       let cap = MIN_BLOCK;
       while (cap < parts.used[t]) cap *= 2;
       const [page, off] = index.alloc(cap);

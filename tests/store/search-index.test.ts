@@ -155,7 +155,7 @@ describe('the search index', () => {
       for (const d of docs) index.put(d);
       index.remove('d004');
       await writeSearchIndex(join(dir, 'search.bin'), index);
-      const read = parseSearchIndex(await readFile(join(dir, 'search.bin')));
+      const read = await parseSearchIndex(await readFile(join(dir, 'search.bin')));
       if ('problem' in read) throw new Error(read.problem);
       for (const q of QUERIES) expectSameHits(q, read.index.search(q), index.search(q));
       const extra = doc('z1', 'Zebra harbour', 'zebras at the harbour');
@@ -180,7 +180,7 @@ describe('the search index', () => {
       const index = new SearchIndex();
       index.put(s1);
       await writeSearchIndex(join(dir, 'search.bin'), index);
-      const read = parseSearchIndex(spoil(await readFile(join(dir, 'search.bin'))));
+      const read = await parseSearchIndex(spoil(await readFile(join(dir, 'search.bin'))));
       expect(read).toEqual({ problem: expect.stringMatching(/checksum|not a search index file/) });
     } finally {
       await rm(dir, { recursive: true, force: true });
