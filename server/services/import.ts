@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Corpus } from '../store/corpus.js';
 import type { ProjectStore } from '../store/project-store.js';
@@ -14,7 +15,7 @@ import { annotationToDraft } from '../domain/formats/w3c.js';
 import { newTypeDefs } from '../domain/formats/type-colors.js';
 import { ArchiveTooLarge, isArchiveName, readArchive, type NamedFile } from '../domain/formats/archive.js';
 import { importedLabelProblem } from '../domain/formats/label-checks.js';
-import { TooManyRecords, type Decoded, type DecodeContext, type PendingAnnotation } from '../domain/formats/format.js';
+import { TooManyRecords, type Decoded, type DecodeContext, type Format, type PendingAnnotation } from '../domain/formats/format.js';
 import { formatNamed, importFormatNames } from '../domain/formats/registry.js';
 import { findTypeId, typeIdKey } from '../domain/type-ids.js';
 import { MAX_SOURCE_LENGTH, newDocumentSchema, textProblem } from './documents.js';
@@ -83,6 +84,17 @@ export async function importFiles(store: Corpus, project: ProjectStore, files: N
   if (!format?.decode) throw badRequest(`format: must be one of ${IMPORT_FORMATS.join(', ')}`, 'invalid_input');
   const report = emptyImportReport(options.format);
   report.dryRun = options.dryRun === true;
+  // The import's place in the store's queue is taken as it arrives, so imports commit in arrival order however long each takes to decode.
+  const turn = takeTurn(store);
+  try {
+    return await decodeThenCommit(store, project, files, options, format, report, turn.ready);
+  } finally {
+    turn.release();
+  }
+}
+
+/** Archives expanded, files decoded (other requests get turns meanwhile), then, once the import's turn comes, plan and commit. */
+async function decodeThenCommit(store: Corpus, project: ProjectStore, files: NamedFile[], options: ImportOptions, format: Format, report: ImportReport, ready: Promise<void>): Promise<ImportReport> {
   const expanded = await expandArchives(files, report);
   const ctx: DecodeContext = {
     map: options.map,
@@ -93,7 +105,7 @@ export async function importFiles(store: Corpus, project: ProjectStore, files: N
   };
   let decoded: Decoded;
   try {
-    decoded = format.decode(expanded, ctx);
+    decoded = await decodeInSlices(format, expanded, ctx);
   } catch (err) {
     if (err instanceof TooManyRecords) throw new HttpError(413, 'too_many_records', err.message);
     throw err;
@@ -101,25 +113,46 @@ export async function importFiles(store: Corpus, project: ProjectStore, files: N
   enforceLimits(decoded);
   if (decoded.documents.length === 0 && decoded.attached.length === 0 && report.errors.length === 0) throw nothingToImport(report);
   const questions = decoded.documents.some((d) => d.answers?.length) ? (await answerStoreOf(store)).read().questions : [];
-  return oneAtATime(store, async () => {
-    const plan = await planImport(store, project, decoded, options, report, questions);
-    const tooMany = planLabelCountProblem(plan.steps.map((s) => (s.kind === 'create' ? { id: s.record.id, existing: 0, adding: s.record.labels.length } : { id: s.id, existing: s.existingLabels, adding: s.labels.length })));
-    if (tooMany) throw tooLarge(`${tooMany}: nothing was imported`);
-    if (report.errors.length && !options.skipBad) return report;
-    if (options.skipBad) {
-      for (const e of report.errors) report.skipped.push({ file: e.file, line: e.line, item: 'record', reason: e.message });
-      report.errors = [];
-      if (plan.steps.length === 0) throw nothingToImport(report);
-    }
-    if (options.dryRun) {
-      await preview(store, project, plan, report);
-      if (plan.answers.length) report.answers = countAnswers((await answerStoreOf(store)).read().answers, plan.answers, '', false);
-      return report;
-    }
-    await commit(store, project, plan, options, report);
-    report.committed = true;
+  await ready;
+  const plan = await planImport(store, project, decoded, options, report, questions);
+  const tooMany = planLabelCountProblem(plan.steps.map((s) => (s.kind === 'create' ? { id: s.record.id, existing: 0, adding: s.record.labels.length } : { id: s.id, existing: s.existingLabels, adding: s.labels.length })));
+  if (tooMany) throw tooLarge(`${tooMany}: nothing was imported`);
+  if (report.errors.length && !options.skipBad) return report;
+  if (options.skipBad) {
+    for (const e of report.errors) report.skipped.push({ file: e.file, line: e.line, item: 'record', reason: e.message });
+    report.errors = [];
+    if (plan.steps.length === 0) throw nothingToImport(report);
+  }
+  if (options.dryRun) {
+    await preview(store, project, plan, report);
+    if (plan.answers.length) report.answers = countAnswers((await answerStoreOf(store)).read().answers, plan.answers, '', false);
     return report;
-  });
+  }
+  await commit(store, project, plan, options, report);
+  report.committed = true;
+  return report;
+}
+
+/** Longest stretch of decoding between two turns of the event loop, in milliseconds. */
+export const DECODE_SLICE_MS = 5;
+
+/**
+ * Decodes the files, giving other requests a turn of the event loop every `DECODE_SLICE_MS` of
+ * work when the format reads in steps (`decodeSteps`: JSONL, doccano, W3C, Label Studio), so the
+ * up to 200 MB an archive inflates to is not read in one synchronous block. The result is that of
+ * `format.decode`; a format without steps is decoded in one piece.
+ */
+export async function decodeInSlices(format: Format, files: NamedFile[], ctx: DecodeContext): Promise<Decoded> {
+  if (!format.decodeSteps) return format.decode!(files, ctx);
+  const steps = format.decodeSteps(files, ctx);
+  let since = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - since < DECODE_SLICE_MS) continue;
+    await nextTurn();
+    since = performance.now();
+  }
 }
 
 /** A 400 for an import that found nothing it could import, naming what it passed over and why. */
@@ -134,13 +167,16 @@ function nothingToImport(report: ImportReport): HttpError {
 const queues = new WeakMap<Corpus, Promise<void>>();
 
 /**
- * Runs `job` once every import queued before it on `store` has finished, so an import plans against
- * what the previous one wrote, never against a store another import is half-way through writing.
+ * A place in `store`'s import queue: `ready` settles once every import queued before it has
+ * finished, so an import plans against what the previous one wrote, never against a store another
+ * import is half-way through writing; `release` (always called) lets the next one go.
  */
-function oneAtATime<T>(store: Corpus, job: () => Promise<T>): Promise<T> {
-  const run = (queues.get(store) ?? Promise.resolve()).then(job);
-  queues.set(store, run.then(() => undefined, () => undefined));
-  return run;
+function takeTurn(store: Corpus): { ready: Promise<void>; release: () => void } {
+  const ready = queues.get(store) ?? Promise.resolve();
+  let release!: () => void;
+  const mine = new Promise<void>((resolve) => (release = resolve));
+  queues.set(store, ready.then(() => mine));
+  return { ready, release };
 }
 
 /** Archives replaced by their files (one at a time, sizes counted as they inflate); entries not used go to `report.skipped`. */

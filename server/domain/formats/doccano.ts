@@ -1,8 +1,9 @@
 import { mappedType } from '../type-ids.js';
 import { SOURCINGS, type Sourcing, type DocumentMeta, type DocumentRecord, type Label } from '../types.js';
 import { anchoredLabelsEncoding, JSON_LINES_FILE } from './json-lines.js';
-import { emptyDecoded, type Format } from './format.js';
-import { jsonRecordsOfFiles } from './decode-text.js';
+import { emptyDecoded, runSteps, type Decoded, type DecodeContext, type DecodeSteps, type Format } from './format.js';
+import { jsonRecordSteps } from './decode-text.js';
+import type { NamedFile } from './archive.js';
 import { isDocumentId } from '../schema.js';
 import { CodePointIndex } from './code-points.js';
 import { normalizeWithOffsets } from './normalize-spans.js';
@@ -142,22 +143,29 @@ function attributesOf(given: unknown): Partial<LabelDraft> {
   return out;
 }
 
+/** The doccano reading in steps: a pause after every line parsed and every record read (see `jsonRecordSteps`). */
+function* decodeDoccanoSteps(files: NamedFile[], ctx: DecodeContext): DecodeSteps<Decoded> {
+  const out = emptyDecoded();
+  for (const record of jsonRecordSteps(files, ctx, (v) => (Array.isArray(v) ? v : typeof v === 'object' && v !== null ? [v] : null))) {
+    yield;
+    if (!record) continue;
+    const { place, value } = record;
+    const decoded = decodeDoccanoValue(value, ctx.map, ctx.maxTextLength);
+    if (typeof decoded === 'string') {
+      ctx.report.errors.push({ ...place, message: decoded });
+      continue;
+    }
+    for (const s of decoded.skipped) ctx.report.skipped.push({ ...place, ...s });
+    out.documents.push({ ...decoded.draft, place, ...(decoded.answers.length ? { answers: decoded.answers } : {}) });
+  }
+  return out;
+}
+
 export const doccanoFormat: Format = {
   name: 'doccano',
   description: 'doccano sequence labelling JSONL (`text`, `label: [[start, end, type]]`, code points), speaker, cue, sourcing, note and annotator in `meta.label_attributes`, document answers in `meta.answers`',
   ...JSON_LINES_FILE,
   encode: anchoredLabelsEncoding((doc, labels, ix, ctx) => encodeDoccanoLine(doc, labels, ix, ctx.answersOf(doc.id))),
-  decode: (files, ctx) => {
-    const out = emptyDecoded();
-    for (const { place, value } of jsonRecordsOfFiles(files, ctx, (v) => (Array.isArray(v) ? v : typeof v === 'object' && v !== null ? [v] : null))) {
-      const decoded = decodeDoccanoValue(value, ctx.map, ctx.maxTextLength);
-      if (typeof decoded === 'string') {
-        ctx.report.errors.push({ ...place, message: decoded });
-        continue;
-      }
-      for (const s of decoded.skipped) ctx.report.skipped.push({ ...place, ...s });
-      out.documents.push({ ...decoded.draft, place, ...(decoded.answers.length ? { answers: decoded.answers } : {}) });
-    }
-    return out;
-  },
+  decode: (files, ctx) => runSteps(decodeDoccanoSteps(files, ctx)),
+  decodeSteps: decodeDoccanoSteps,
 };

@@ -23,6 +23,23 @@ export interface Format {
   encode?: Encoding;
   /** How to read it; absent for an export-only format. */
   decode?: (files: NamedFile[], ctx: DecodeContext) => Decoded;
+  /**
+   * The same reading in steps (optional): the generator pauses (yields) between bounded pieces of
+   * work (a slice of a file's bytes, a line, a record) and returns what `decode` returns, so the
+   * import can give the event loop a turn between pieces. `decode` is this run to the end.
+   */
+  decodeSteps?: (files: NamedFile[], ctx: DecodeContext) => DecodeSteps<Decoded>;
+}
+
+/** Work done in steps: each `yield` is a point where the caller may pause; the generator returns the result. */
+export type DecodeSteps<T> = Generator<undefined, T, void>;
+
+/** Runs steps to the end without pausing (the synchronous reading). */
+export function runSteps<T>(steps: DecodeSteps<T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
 }
 
 /**

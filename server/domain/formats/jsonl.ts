@@ -7,8 +7,9 @@ import { normalizeText } from '../text.js';
 import { importedLabelProblem, lineStringProblem, MAX_ANNOTATOR_LENGTH } from './label-checks.js';
 import type { DocumentDraftBody } from './drafts.js';
 import type { ImportError } from './report.js';
-import { emptyDecoded, type Format } from './format.js';
-import { jsonRecordsOfFiles } from './decode-text.js';
+import { emptyDecoded, runSteps, type Decoded, type DecodeContext, type DecodeSteps, type Format } from './format.js';
+import { jsonRecordSteps } from './decode-text.js';
+import type { NamedFile } from './archive.js';
 import { JSON_LINES_FILE } from './json-lines.js';
 import type { Answer } from '../questions/types.js';
 import type { AnswerDraft } from './answers.js';
@@ -194,19 +195,43 @@ export function zodMessage(error: z.ZodError): string {
  * ignored, a line that is not JSON becomes an error with its line number.
  */
 export function parseJsonLines(content: string, file: string): { values: { line: number; value: unknown }[]; errors: ImportError[] } {
+  return runSteps(parseJsonLinesSteps(content, file));
+}
+
+/** `parseJsonLines` in steps: one line at a time (as `split('\n')` cuts them), pausing after each. */
+export function* parseJsonLinesSteps(content: string, file: string): DecodeSteps<{ values: { line: number; value: unknown }[]; errors: ImportError[] }> {
   const values: { line: number; value: unknown }[] = [];
   const errors: ImportError[] = [];
-  const lines = content.replace(/^\uFEFF/, '').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i].trim();
-    if (raw === '') continue;
-    try {
-      values.push({ line: i + 1, value: JSON.parse(raw) });
-    } catch (err) {
-      errors.push({ file, line: i + 1, message: `not valid JSON: ${(err as Error).message}` });
+  const text = content.replace(/^\uFEFF/, '');
+  for (let start = 0, line = 1; ; line++) {
+    const nl = text.indexOf('\n', start);
+    const raw = text.slice(start, nl === -1 ? text.length : nl).trim();
+    if (raw !== '') {
+      try {
+        values.push({ line, value: JSON.parse(raw) });
+      } catch (err) {
+        errors.push({ file, line, message: `not valid JSON: ${(err as Error).message}` });
+      }
+      yield;
     }
+    if (nl === -1) break;
+    start = nl + 1;
   }
   return { values, errors };
+}
+
+/** The JSONL reading in steps: a pause after every line parsed and every record read (see `jsonRecordSteps`). */
+function* decodeJsonlSteps(files: NamedFile[], ctx: DecodeContext): DecodeSteps<Decoded> {
+  const out = emptyDecoded();
+  for (const record of jsonRecordSteps(files, ctx, () => null)) {
+    yield;
+    if (!record) continue;
+    const { place, value } = record;
+    const decoded = decodeJsonlValue(value, ctx.maxTextLength);
+    if ('error' in decoded) ctx.report.errors.push({ ...place, message: decoded.error });
+    else out.documents.push({ ...decoded.draft, place, ...(decoded.answers ? { answers: decoded.answers } : {}) });
+  }
+  return out;
 }
 
 export const jsonlFormat: Format = {
@@ -222,13 +247,6 @@ export const jsonlFormat: Format = {
       },
     }),
   },
-  decode: (files, ctx) => {
-    const out = emptyDecoded();
-    for (const { place, value } of jsonRecordsOfFiles(files, ctx, () => null)) {
-      const decoded = decodeJsonlValue(value, ctx.maxTextLength);
-      if ('error' in decoded) ctx.report.errors.push({ ...place, message: decoded.error });
-      else out.documents.push({ ...decoded.draft, place, ...(decoded.answers ? { answers: decoded.answers } : {}) });
-    }
-    return out;
-  },
+  decode: (files, ctx) => runSteps(decodeJsonlSteps(files, ctx)),
+  decodeSteps: decodeJsonlSteps,
 };

@@ -4,8 +4,9 @@ import { mappedType } from '../type-ids.js';
 import { CodePointIndex } from './code-points.js';
 import { normalizeWithOffsets } from './normalize-spans.js';
 import { anchoredLabels } from './exportable.js';
-import { jsonRecords, textOf } from './decode-text.js';
-import { emptyDecoded, type DecodeContext, type Decoded, type Format } from './format.js';
+import { jsonRecordsSteps, textOfSteps } from './decode-text.js';
+import { emptyDecoded, runSteps, type DecodeContext, type Decoded, type DecodeSteps, type Format } from './format.js';
+import type { NamedFile } from './archive.js';
 import type { LabelDraft } from './drafts.js';
 import type { Place } from './report.js';
 import type { Answer, Question } from '../questions/types.js';
@@ -210,22 +211,27 @@ export const labelStudioFormat: Format = {
       };
     },
   },
-  decode: (files, ctx) => {
-    const out = emptyDecoded();
-    for (const f of files) {
-      const content = textOf(f, ctx.report);
-      if (content === null) continue;
-      const records = jsonRecords(content, f.name, ctx, (v) => (Array.isArray(v) ? v : isObj(v) ? [v] : null));
-      records.forEach(({ line, value }, i) => {
-        const place: Place = { file: f.name, line: line ?? i + 1 };
-        const decoded = decodeLabelStudioTask(value, place, ctx);
-        if (typeof decoded === 'string') ctx.report.errors.push({ ...place, message: decoded });
-        else out.documents.push(decoded.draft);
-      });
-    }
-    return out;
-  },
+  decode: (files, ctx) => runSteps(decodeLabelStudioSteps(files, ctx)),
+  decodeSteps: decodeLabelStudioSteps,
 };
+
+/** The Label Studio reading in steps: a pause after every slice of a file decoded, every line parsed and every task read. */
+function* decodeLabelStudioSteps(files: NamedFile[], ctx: DecodeContext): DecodeSteps<Decoded> {
+  const out = emptyDecoded();
+  for (const f of files) {
+    const content = yield* textOfSteps(f, ctx.report);
+    if (content === null) continue;
+    const records = yield* jsonRecordsSteps(content, f.name, ctx, (v) => (Array.isArray(v) ? v : isObj(v) ? [v] : null));
+    for (const [i, { line, value }] of records.entries()) {
+      const place: Place = { file: f.name, line: line ?? i + 1 };
+      const decoded = decodeLabelStudioTask(value, place, ctx);
+      if (typeof decoded === 'string') ctx.report.errors.push({ ...place, message: decoded });
+      else out.documents.push(decoded.draft);
+      yield;
+    }
+  }
+  return out;
+}
 
 /** Export only: the labeling config for a Label Studio project that loads a `labelstudio` export unchanged. */
 export const labelStudioConfigFormat: Format = {

@@ -3,8 +3,9 @@ import { SOURCINGS, type DocumentRecord, type Label, type Sourcing } from '../ty
 import { CodePointIndex } from './code-points.js';
 import type { LabelDraft } from './drafts.js';
 import { anchoredLabelsEncoding, JSON_LINES_FILE } from './json-lines.js';
-import { emptyDecoded, type Format } from './format.js';
-import { jsonRecordsOfFiles } from './decode-text.js';
+import { emptyDecoded, runSteps, type Decoded, type DecodeContext, type DecodeSteps, type Format } from './format.js';
+import { jsonRecordSteps } from './decode-text.js';
+import type { NamedFile } from './archive.js';
 import type { Answer, Question } from '../questions/types.js';
 import { GOLD } from '../layers.js';
 import { answerText } from './answers.js';
@@ -208,33 +209,40 @@ export const w3cFormat: Format = {
     const answers = ctx.answersOf(doc.id).map((a) => `${JSON.stringify(answerAnnotation(doc, a, ctx.questions.find((q) => q.id === a.questionId)!))}\n`);
     return labels.map((l) => `${JSON.stringify(toAnnotation(doc, l, ix))}\n`).join('') + answers.join('');
   }),
-  decode: (files, ctx) => {
-    const out = emptyDecoded();
-    const unwrap = (v: unknown) => {
-      if (Array.isArray(v)) return v;
-      const o = v as { items?: unknown; first?: { items?: unknown } };
-      if (Array.isArray(o?.items)) return o.items;
-      if (Array.isArray(o?.first?.items)) return o.first.items;
-      return typeof v === 'object' && v !== null ? [v] : null;
-    };
-    for (const { place, value } of jsonRecordsOfFiles(files, ctx, unwrap)) {
-      const parsed = annotationSchema.safeParse(value);
-      const types = parsed.success ? [parsed.data.type].flat() : [];
-      if (!parsed.success || !types.includes('Annotation')) {
-        ctx.report.errors.push({ ...place, message: parsed.success ? 'not a W3C Annotation (its type is not "Annotation")' : `not a W3C Annotation: ${parsed.error.issues[0].path.join('.') || 'value'}: ${parsed.error.issues[0].message}` });
-        continue;
-      }
-      if (parsed.data.motivation === 'assessing') {
-        ctx.report.skipped.push({ ...place, item: parsed.data.id ?? 'annotation', reason: 'a document-level answer (motivation "assessing"): answers are imported from jsonl, labelstudio and doccano files' });
-        continue;
-      }
-      const target = annotationTarget(parsed.data);
-      if (typeof target === 'string') {
-        ctx.report.skipped.push({ ...place, item: parsed.data.id ?? 'annotation', reason: target });
-        continue;
-      }
-      out.attached.push({ place, annotation: parsed.data, target: target.target, selectors: target.selectors });
-    }
-    return out;
-  },
+  decode: (files, ctx) => runSteps(decodeW3cSteps(files, ctx)),
+  decodeSteps: decodeW3cSteps,
 };
+
+/** The W3C reading in steps: a pause after every line parsed and every record read (see `jsonRecordSteps`). */
+function* decodeW3cSteps(files: NamedFile[], ctx: DecodeContext): DecodeSteps<Decoded> {
+  const out = emptyDecoded();
+  const unwrap = (v: unknown) => {
+    if (Array.isArray(v)) return v;
+    const o = v as { items?: unknown; first?: { items?: unknown } };
+    if (Array.isArray(o?.items)) return o.items;
+    if (Array.isArray(o?.first?.items)) return o.first.items;
+    return typeof v === 'object' && v !== null ? [v] : null;
+  };
+  for (const record of jsonRecordSteps(files, ctx, unwrap)) {
+    yield;
+    if (!record) continue;
+    const { place, value } = record;
+    const parsed = annotationSchema.safeParse(value);
+    const types = parsed.success ? [parsed.data.type].flat() : [];
+    if (!parsed.success || !types.includes('Annotation')) {
+      ctx.report.errors.push({ ...place, message: parsed.success ? 'not a W3C Annotation (its type is not "Annotation")' : `not a W3C Annotation: ${parsed.error.issues[0].path.join('.') || 'value'}: ${parsed.error.issues[0].message}` });
+      continue;
+    }
+    if (parsed.data.motivation === 'assessing') {
+      ctx.report.skipped.push({ ...place, item: parsed.data.id ?? 'annotation', reason: 'a document-level answer (motivation "assessing"): answers are imported from jsonl, labelstudio and doccano files' });
+      continue;
+    }
+    const target = annotationTarget(parsed.data);
+    if (typeof target === 'string') {
+      ctx.report.skipped.push({ ...place, item: parsed.data.id ?? 'annotation', reason: target });
+      continue;
+    }
+    out.attached.push({ place, annotation: parsed.data, target: target.target, selectors: target.selectors });
+  }
+  return out;
+}
