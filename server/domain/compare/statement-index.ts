@@ -276,12 +276,23 @@ export class StatementIndex {
       yield;
       const old = this.docs.get(id);
       if (old) {
+        // A document may hold thousands of copies of one passage: they leave its copy list in one
+        // pass per list (removing them one by one searched and shifted the list each time).
+        const leaving = new Map<number, Set<IndexedPassage>>();
         for (const p of old.passages) {
+          if (++work >= STEP) {
+            work = 0;
+            yield;
+          }
           if (p.posted) unpost(p);
           else this.skipped--;
-          this.release(p);
+          this.forget(p);
+          let set = leaving.get(p.copyKey);
+          if (!set) leaving.set(p.copyKey, (set = new Set()));
+          set.add(p);
           touchedCopies.add(p.copyKey);
         }
+        for (const [key, set] of leaving) this.releaseCopies(key, set);
         this.docs.delete(id);
         this.bySlot[old.slot] = undefined as unknown as CorpusDocument;
         this.layouts.delete(old.slot);
@@ -712,14 +723,21 @@ export class StatementIndex {
     }
   }
 
-  /** Forgets passage `p` (out of the postings already). */
-  private release(p: IndexedPassage): void {
-    const copies = this.copies.get(p.copyKey)!;
-    if (!Array.isArray(copies)) this.copies.delete(p.copyKey);
-    else {
-      copies.splice(copies.indexOf(p), 1);
-      if (copies.length === 1) this.copies.set(p.copyKey, copies[0]);
+  /** Takes `leaving` out of the copy list of `key`, in one pass, keeping the others in order. */
+  private releaseCopies(key: number, leaving: ReadonlySet<IndexedPassage>): void {
+    const copies = this.copies.get(key);
+    if (!copies) return;
+    if (!Array.isArray(copies)) {
+      if (leaving.has(copies)) this.copies.delete(key);
+      return;
     }
+    const kept = copies.filter((q) => !leaving.has(q));
+    if (kept.length === 0) this.copies.delete(key);
+    else this.copies.set(key, kept.length === 1 ? kept[0] : kept);
+  }
+
+  /** Frees the passage's number and slot (its copy list is handled by the caller). */
+  private forget(p: IndexedPassage): void {
     this.passages[p.uid] = undefined as unknown as IndexedPassage;
     this.freeUids.push(p.uid);
     this.passageCount--;
