@@ -164,6 +164,11 @@ export class SearchIndex {
   private added = 0;
   private changes = 0;
   private pinned = 0;
+  private compaction: Compaction | null = null;
+  /** Bytes of postings a slice of a compaction rewrites at most (documents: this / 32) before giving other work a turn. */
+  sliceWork = 256 * 1024;
+  /** Slices of compaction run since this index was made (each in a turn of its own when in the background). */
+  compactionSlices = 0;
   // Scratch for inserts.
   private insTf: Uint32Array = new Uint32Array(3 * 1024);
   private readonly insTerms: number[] = [];
@@ -229,6 +234,7 @@ export class SearchIndex {
     const at = this.byId.get(doc.id);
     if (at !== undefined && this.docKeys[at] === key) return;
     this.touchedSince?.add(doc.id);
+    this.compaction?.touched.add(doc.id);
     if (at !== undefined) this.kill(at);
     this.insert(doc.id, key, doc.meta.title, doc.meta.outlet ?? '', latestRevision(doc).text.slice(0, MAX_INDEXED_CHARS));
     this.added++;
@@ -239,6 +245,7 @@ export class SearchIndex {
 
   remove(id: string): void {
     this.touchedSince?.add(id);
+    this.compaction?.touched.add(id);
     const at = this.byId.get(id);
     if (at === undefined) return;
     this.kill(at);
@@ -289,6 +296,7 @@ export class SearchIndex {
     this.docIds[d] = null;
     this.docKeys[d] = '';
     this.dead[d] = 1;
+    this.compaction?.killed.push(d);
     this.live--;
     this.deadCount++;
     for (let f = 0; f < 3; f++) this.lenSum[f] -= this.lens[3 * d + f];
@@ -342,6 +350,14 @@ export class SearchIndex {
     this.tUsed[t] = o - this.tOff[t];
     this.tLast[t] = d;
     this.tCount[t]++;
+    const c = this.compaction;
+    if (c) {
+      if (c.dirtyFlag.length <= t) c.dirtyFlag = growU8(c.dirtyFlag, t + 1);
+      if (!c.dirtyFlag[t]) {
+        c.dirtyFlag[t] = 1;
+        c.dirty.push(t);
+      }
+    }
   }
 
   private grow(t: number, min: number): void {
@@ -392,42 +408,176 @@ export class SearchIndex {
 
   /**
    * Compacts when dead documents are over a third of the whole (half the live ones) or blocks left
-   * behind hold over half the storage. Compaction is synchronous (see the README for its time).
+   * behind hold over half the storage. The compaction runs in slices (see `compactionStep`), one per
+   * turn of the event loop, while the index goes on answering and taking changes.
    */
   private maybeCompact(): void {
-    if (this.pinned) return;
+    if (this.compaction) return;
     const manyDead = this.deadCount >= 1000 && this.deadCount * 2 > this.live;
     const { bytes } = this.storage;
     const muchWaste = this.wasted > 16 * 2 ** 20 && this.wasted * 2 > bytes;
-    if (manyDead || muchWaste) this.compact();
+    if (manyDead || muchWaste) this.startCompaction(true);
   }
 
-  /** Rewrites every posting list without the dead documents, renumbering the live ones in order, into fresh pages. */
+  /** Whether a compaction is under way (the index answers from the uncompacted copy until it is done). */
+  get compacting(): boolean {
+    return this.compaction !== null;
+  }
+
+  /**
+   * Rewrites every posting list without the dead documents, renumbering the live ones in order, into
+   * fresh pages: all the slices of a compaction at once (one under way is finished). Not while pinned.
+   */
   compact(): void {
+    if (!this.compaction) this.startCompaction(false);
+    while (this.compaction) this.compactionStep(true);
+  }
+
+  private startCompaction(background: boolean): void {
     this.mergeRecent();
-    const remap = new Int32Array(this.docIds.length).fill(-1);
-    const ids: Array<string | null> = [];
-    const keys: string[] = [];
-    const lens = new Uint32Array(3 * Math.max(1, this.live));
-    for (let d = 0; d < this.docIds.length; d++) {
-      if (this.dead[d]) continue;
-      const n = ids.length;
-      remap[d] = n;
-      ids.push(this.docIds[d]);
-      keys.push(this.docKeys[d]);
-      lens.set(this.lens.subarray(3 * d, 3 * d + 3), 3 * n);
+    const D0 = this.docIds.length;
+    const T0 = this.termStr.length;
+    const order = new Uint32Array(this.sorted.length);
+    for (let i = 0; i < this.sorted.length; i++) order[i] = this.dict.get(this.sorted[i])!;
+    const next = new SearchIndex();
+    next.docIds = [];
+    next.docKeys = [];
+    next.lens = new Uint32Array(3 * Math.max(1024, this.live));
+    this.compaction = {
+      next,
+      D0,
+      N0: 0,
+      remap: new Int32Array(D0),
+      docAt: 0,
+      byId: new Map(),
+      order,
+      termAt: 0,
+      doneUsed: new Uint32Array(T0),
+      doneLast: new Int32Array(T0),
+      nextTerm: new Int32Array(T0).fill(-1),
+      dirty: [],
+      dirtyFlag: new Uint8Array(Math.max(1024, T0)),
+      killed: [],
+      touched: new Set(),
+      buf: new Uint8Array(1 << 16),
+      phase: 'docs',
+      scheduled: false,
+    };
+    if (background) this.scheduleCompaction();
+  }
+
+  /** A compaction left with only the swap to do while a copy is being written waits for its end (`pin`). */
+  private waitingForRelease(c: Compaction): boolean {
+    return this.pinned > 0 && c.phase === 'catch-up' && c.dirty.length === 0;
+  }
+
+  private scheduleCompaction(): void {
+    const c = this.compaction;
+    if (!c || c.scheduled) return;
+    c.scheduled = true;
+    setImmediate(() => {
+      c.scheduled = false;
+      // A compaction dropped meanwhile (the index adopted another) does nothing.
+      if (this.compaction !== c) return;
+      this.compactionStep(false);
+      if (this.compaction === c && !this.waitingForRelease(c)) this.scheduleCompaction();
+    });
+  }
+
+  /**
+   * One slice of a compaction: at most `sliceWork` bytes of postings (or `sliceWork / 32` documents)
+   * are rewritten, and no more than 8 ms spent unless `force`. Phases: the documents (new numbers),
+   * the terms in sorted order (each list copied whole as it is then), then the lists appended to
+   * since they were copied (their new bytes only), and last, in a slice where nothing is left to
+   * copy and no copy is being written (pinned), the swap (documents put or removed meanwhile
+   * brought over by number). Between slices the index answers from the uncompacted copy.
+   */
+  private compactionStep(force: boolean): void {
+    const c = this.compaction!;
+    this.compactionSlices++;
+    const budget = Math.max(1, this.sliceWork);
+    const began = performance.now();
+    const overTime = () => !force && performance.now() - began > 8;
+    let work = 0;
+    const next = c.next;
+    if (c.phase === 'docs') {
+      const stop = Math.min(c.D0, c.docAt + Math.max(1, Math.floor(budget / 32)));
+      for (let d = c.docAt; d < stop; d++) {
+        if (this.dead[d]) {
+          c.remap[d] = -1;
+          continue;
+        }
+        const n = next.docIds.length;
+        c.remap[d] = n;
+        next.docIds.push(this.docIds[d]);
+        next.docKeys.push(this.docKeys[d]);
+        next.lens = growU32(next.lens, 3 * n + 3);
+        next.lens.set(this.lens.subarray(3 * d, 3 * d + 3), 3 * n);
+        c.byId.set(this.docIds[d]!, n);
+      }
+      c.docAt = stop;
+      if (stop < c.D0) return;
+      c.N0 = next.docIds.length;
+      c.phase = 'terms';
+      return;
     }
-    const old = { pages: this.pages, tPage: this.tPage, tOff: this.tOff, tUsed: this.tUsed, dict: this.dict, sorted: this.sorted };
-    this.reset(ids, keys, lens);
-    let buf = new Uint8Array(1 << 16);
-    for (const term of old.sorted) {
-      const t0 = old.dict.get(term)!;
-      const p = old.pages[old.tPage[t0]];
-      let o = old.tOff[t0];
-      const end = o + old.tUsed[t0];
-      // Renumbered deltas are never longer than the old ones: the old length is enough room.
-      if (buf.length < old.tUsed[t0]) buf = new Uint8Array(2 * old.tUsed[t0]);
-      let d = -1;
+    if (c.phase === 'terms') {
+      while (c.termAt < c.order.length && work < budget) {
+        const t0 = c.order[c.termAt++];
+        work += this.copyList(c, t0, 0, -1) + 16;
+        if (overTime()) break;
+      }
+      if (c.termAt < c.order.length) return;
+      c.phase = 'catch-up';
+      return;
+    }
+    {
+      // Lists appended to since they were copied (a list may be appended to again meanwhile: dirty again).
+      while (c.dirty.length && work < budget) {
+        const t0 = c.dirty.pop()!;
+        c.dirtyFlag[t0] = 0;
+        const done = t0 < c.doneUsed.length && c.doneUsed[t0] > 0;
+        work += this.copyList(c, t0, done ? c.doneUsed[t0] : 0, done ? c.doneLast[t0] : -1) + 16;
+        if (overTime()) break;
+      }
+      if (c.dirty.length) return;
+    }
+    // The swap, in a slice where no list has bytes left to copy.
+    if (this.pinned && !force) return;
+    this.swapCompacted(c);
+  }
+
+  /**
+   * Copies term `t0`'s postings from byte `from` (the document before it `d`) to the end into the
+   * compacting copy, renumbered; returns the bytes read.
+   */
+  private copyList(c: Compaction, t0: number, from: number, d: number): number {
+    const next = c.next;
+    const p = this.pages[this.tPage[t0]];
+    const used = this.tUsed[t0];
+    let o = this.tOff[t0] + from;
+    const end = this.tOff[t0] + used;
+    const read = used - from;
+    const nt0 = t0 < c.nextTerm.length ? c.nextTerm[t0] : -1;
+    if (t0 < c.doneUsed.length) {
+      c.doneUsed[t0] = used;
+      c.doneLast[t0] = this.tLast[t0];
+    } else {
+      // A term made during the compaction: its progress kept in grown arrays.
+      c.doneUsed = growU32(c.doneUsed, t0 + 1);
+      c.doneLast = growI32(c.doneLast, t0 + 1);
+      if (c.nextTerm.length <= t0) {
+        const grown = new Int32Array(Math.max(t0 + 1, 2 * c.nextTerm.length)).fill(-1);
+        grown.set(c.nextTerm);
+        c.nextTerm = grown;
+      }
+      c.doneUsed[t0] = used;
+      c.doneLast[t0] = this.tLast[t0];
+    }
+    if (nt0 < 0 && from === 0 && c.phase === 'terms') {
+      // First copy of a list, in sorted order: written whole into a block of its own.
+      if (c.buf.length < read) c.buf = new Uint8Array(2 * read);
+      const buf = c.buf;
       let prev = -1;
       let w = 0;
       let count = 0;
@@ -440,7 +590,7 @@ export class SearchIndex {
         }
         d += v;
         // The code and frequencies are copied as they are.
-        const from = o;
+        const at = o;
         byte = p[o++];
         let code = byte & 127;
         for (let shift = 128; byte & 128; shift *= 128) {
@@ -449,68 +599,131 @@ export class SearchIndex {
         }
         if (code & 1) while (p[o++] & 128);
         if (code & 2) while (p[o++] & 128);
-        const nd = remap[d];
+        const nd = d < c.D0 ? c.remap[d] : c.N0 + d - c.D0;
         if (nd < 0) continue;
+        // Renumbered deltas are never longer than the old ones: the old length is enough room.
         w = writeVarint(buf, w, nd - prev);
-        for (let i = from; i < o; i++) buf[w++] = p[i];
+        for (let i = at; i < o; i++) buf[w++] = p[i];
         prev = nd;
         count++;
       }
-      if (count === 0) continue;
+      if (count === 0) return read;
       // Terms come in sorted order: the sorted list is built as they are numbered.
-      const t = this.termStr.length;
-      this.termStr.push(term);
-      this.dict.set(term, t);
-      this.sorted.push(term);
-      const n = t + 1;
-      this.tPage = growU16(this.tPage, n);
-      this.tOff = growU32(this.tOff, n);
-      this.tCap = growU32(this.tCap, n);
-      this.tUsed = growU32(this.tUsed, n);
-      this.tLast = growI32(this.tLast, n);
-      this.tCount = growU32(this.tCount, n);
+      const term = this.termStr[t0];
+      const t = next.termStr.length;
+      next.termStr.push(term);
+      next.dict.set(term, t);
+      next.sorted.push(term);
+      next.growTerms(t + 1);
       let cap = MIN_BLOCK;
       while (cap < w) cap *= 2;
-      const [page, off] = this.alloc(cap);
-      this.pages[page].set(buf.subarray(0, w), off);
-      this.tPage[t] = page;
-      this.tOff[t] = off;
-      this.tCap[t] = cap;
-      this.tUsed[t] = w;
-      this.tLast[t] = prev;
-      this.tCount[t] = count;
+      const [page, off] = next.alloc(cap);
+      next.pages[page].set(buf.subarray(0, w), off);
+      next.tPage[t] = page;
+      next.tOff[t] = off;
+      next.tCap[t] = cap;
+      next.tUsed[t] = w;
+      next.tLast[t] = prev;
+      next.tCount[t] = count;
+      c.nextTerm[t0] = t;
+      return read;
     }
+    // Bytes appended since the list was copied (or a list the copy did not hold yet): appended one by one.
+    while (o < end) {
+      let byte = p[o++];
+      let v = byte & 127;
+      for (let shift = 128; byte & 128; shift *= 128) {
+        byte = p[o++];
+        v += (byte & 127) * shift;
+      }
+      d += v;
+      byte = p[o++];
+      let code = byte & 127;
+      for (let shift = 128; byte & 128; shift *= 128) {
+        byte = p[o++];
+        code += (byte & 127) * shift;
+      }
+      let tfT = 0;
+      let tfO = 0;
+      if (code & 1) {
+        byte = p[o++];
+        tfT = byte & 127;
+        for (let shift = 128; byte & 128; shift *= 128) {
+          byte = p[o++];
+          tfT += (byte & 127) * shift;
+        }
+      }
+      if (code & 2) {
+        byte = p[o++];
+        tfO = byte & 127;
+        for (let shift = 128; byte & 128; shift *= 128) {
+          byte = p[o++];
+          tfO += (byte & 127) * shift;
+        }
+      }
+      const nd = d < c.D0 ? c.remap[d] : c.N0 + d - c.D0;
+      if (nd < 0) continue;
+      let nt = c.nextTerm[t0];
+      if (nt < 0) {
+        nt = next.termNumber(this.termStr[t0]);
+        c.nextTerm[t0] = nt;
+      }
+      next.append(nt, nd, tfT, tfO, Math.floor(code / 4));
+    }
+    return read;
   }
 
-  /** Empties the index but for the documents given (numbered in order, none dead). */
-  private reset(ids: Array<string | null>, keys: string[], lens: Uint32Array): void {
-    this.dict = new Map();
-    this.termStr = [];
-    this.sorted = [];
-    this.recent = [];
-    this.tPage = new Uint16Array(1024);
-    this.tOff = new Uint32Array(1024);
-    this.tCap = new Uint32Array(1024);
-    this.tUsed = new Uint32Array(1024);
-    this.tLast = new Int32Array(1024);
-    this.tCount = new Uint32Array(1024);
-    this.docIds = ids;
-    this.docKeys = keys;
-    this.lens = lens.length >= 3 * ids.length ? lens : growU32(lens, 3 * ids.length);
-    this.dead = new Uint8Array(Math.max(1024, ids.length));
-    this.byId = new Map();
-    this.lenSum = [0, 0, 0];
-    for (let d = 0; d < ids.length; d++) {
-      this.byId.set(ids[d]!, d);
-      for (let f = 0; f < 3; f++) this.lenSum[f] += this.lens[3 * d + f];
+  /** Makes the compacted copy this index: documents added or removed since it was begun brought over first. */
+  private swapCompacted(c: Compaction): void {
+    const next = c.next;
+    // Documents indexed during the compaction keep their order, after the ones before it.
+    const D = this.docIds.length;
+    const n = c.N0 + (D - c.D0);
+    next.lens = growU32(next.lens, 3 * Math.max(1, n));
+    next.dead = new Uint8Array(Math.max(1024, n));
+    let deadCount = 0;
+    for (let d = c.D0; d < D; d++) {
+      const nd = c.N0 + d - c.D0;
+      next.docIds.push(this.docIds[d]);
+      next.docKeys.push(this.docKeys[d]);
+      next.lens.set(this.lens.subarray(3 * d, 3 * d + 3), 3 * nd);
+      if (this.dead[d]) {
+        next.dead[nd] = 1;
+        deadCount++;
+      }
     }
-    this.live = ids.length;
-    this.deadCount = 0;
-    this.pages = [];
-    this.bumpPage = -1;
-    this.bumpUsed = 0;
-    this.freeBlocks = [];
-    this.wasted = 0;
+    // Documents removed (or re-indexed) during the compaction after their number was given.
+    for (const d of c.killed) {
+      if (d >= c.D0 || c.remap[d] < 0) continue;
+      const nd = c.remap[d];
+      if (next.dead[nd]) continue;
+      next.docIds[nd] = null;
+      next.docKeys[nd] = '';
+      next.dead[nd] = 1;
+      deadCount++;
+    }
+    for (const id of c.touched) {
+      const d = this.byId.get(id);
+      if (d === undefined) c.byId.delete(id);
+      else c.byId.set(id, d < c.D0 ? c.remap[d] : c.N0 + d - c.D0);
+    }
+    next.byId = c.byId;
+    next.lenSum = this.lenSum.slice();
+    next.live = this.live;
+    next.deadCount = deadCount;
+    const keep = { added: this.added, changes: this.changes, pinned: this.pinned, onChange: this.onChange, touchedSince: this.touchedSince, sliceWork: this.sliceWork, compactionSlices: this.compactionSlices };
+    Object.assign(this, next, keep);
+    this.compaction = null;
+  }
+
+  /** Room for `n` terms in the per-term arrays. */
+  private growTerms(n: number): void {
+    this.tPage = growU16(this.tPage, n);
+    this.tOff = growU32(this.tOff, n);
+    this.tCap = growU32(this.tCap, n);
+    this.tUsed = growU32(this.tUsed, n);
+    this.tLast = growI32(this.tLast, n);
+    this.tCount = growU32(this.tCount, n);
   }
 
   /** Every matching id, best first (ties by id, so pages are stable). */
@@ -695,7 +908,8 @@ export class SearchIndex {
       if (done) return;
       done = true;
       this.pinned--;
-      this.maybeCompact();
+      if (this.compaction) this.scheduleCompaction();
+      else this.maybeCompact();
     };
   }
 
@@ -788,6 +1002,34 @@ export class SearchIndex {
     Object.assign(this, { added, onChange, touchedSince });
     this.changes++;
   }
+}
+
+/** A compaction under way: the compacted copy being built, and what happened since it was begun. */
+interface Compaction {
+  next: SearchIndex;
+  phase: 'docs' | 'terms' | 'catch-up';
+  scheduled: boolean;
+  /** Document numbers when it began, and live documents among them (known after the documents phase). */
+  D0: number;
+  N0: number;
+  /** Old number (< D0) to new, -1 for a dead document; numbers from D0 on become N0 + (d - D0). */
+  remap: Int32Array;
+  docAt: number;
+  byId: Map<string, number>;
+  /** Term numbers in sorted order when it began, and how far the copy is. */
+  order: Uint32Array;
+  termAt: number;
+  /** Per old term: bytes of its list copied so far, the last document then, its number in the copy (-1: none yet). */
+  doneUsed: Uint32Array;
+  doneLast: Int32Array;
+  nextTerm: Int32Array;
+  /** Terms appended to since the compaction began (each once until copied again). */
+  dirty: number[];
+  dirtyFlag: Uint8Array;
+  /** Documents removed or re-indexed since it began (old numbers), and the ids put or removed. */
+  killed: number[];
+  touched: Set<string>;
+  buf: Uint8Array;
 }
 
 function writeVarint(p: Uint8Array, o: number, v: number): number {

@@ -109,6 +109,98 @@ describe('the search index', () => {
     for (const q of [...QUERIES, 'hail', 'snow', 'news']) expectSameHits(q, index.search(q), fresh.search(q));
   });
 
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  it('when dead documents pass half the live ones, then the compaction runs a slice per turn and every answer between turns is the one before it', async () => {
+    const docs = randomCorpus(1600, 21);
+    const index = new SearchIndex();
+    index.sliceWork = 2048;
+    for (const d of docs) index.put(d);
+    let i = 0;
+    while (!index.compacting) index.remove(docs[i++].id);
+    // 1,000 dead against 600 live: it began, but nothing was rewritten yet.
+    expect(i).toBe(1000);
+    expect(index.compactionSlices).toBe(0);
+    const before = new Map(QUERIES.map((q) => [q, index.search(q)]));
+    let turns = 0;
+    while (index.compacting) {
+      await turn();
+      turns++;
+      // Exactly the same ids, order and scores while it is under way.
+      for (const q of ['harbour', 'har', 'strike pay', 'the']) expect(index.search(q)).toEqual(before.get(q));
+    }
+    expect(index.compactionSlices).toBeGreaterThan(20);
+    expect(turns).toBeGreaterThanOrEqual(index.compactionSlices);
+    expect(index.storage.deadDocuments).toBe(0);
+    for (const q of QUERIES) expect(index.search(q)).toEqual(before.get(q));
+  });
+
+  it('when documents are put, revised and removed between the slices of a compaction, then the answers are those of an index made afresh, during and after it', async () => {
+    const docs = randomCorpus(1600, 23);
+    const index = new SearchIndex();
+    index.sliceWork = 1024;
+    for (const d of docs) index.put(d);
+    const now = new Map(docs.map((d) => [d.id, d]));
+    const dir = await tempDataDir();
+    let i = 0;
+    while (!index.compacting) {
+      index.remove(docs[i].id);
+      now.delete(docs[i++].id);
+    }
+    try {
+      let turns = 0;
+      let writing: Promise<void> | null = null;
+      const extra = randomCorpus(20, 29).map((d) => doc(`x${d.id}`, d.meta.title, `zebra ${d.revisions[0].text}`, d.meta.outlet));
+      while (index.compacting) {
+        const k = turns++;
+        // One change of each kind per turn: a new document, a revision (a new word), a removal, and one added and removed again.
+        if (k < extra.length) {
+          index.put(extra[k]);
+          now.set(extra[k].id, extra[k]);
+          const old = docs[1000 + k * 7];
+          const revised = doc(old.id, old.meta.title, `${old.revisions[0].text} quokka${k % 3}`, old.meta.outlet, 2);
+          index.put(revised);
+          now.set(old.id, revised);
+          index.remove(docs[1003 + k * 7].id);
+          now.delete(docs[1003 + k * 7].id);
+          index.put(doc('gone', 'gone', 'zebra gone'));
+          index.remove('gone');
+        }
+        // A copy written meanwhile holds the swap off until it is done.
+        if (k === 5) writing = writeSearchIndex(join(dir, 'search.bin'), index);
+        if (k % 5 === 0) {
+          const fresh = new SearchIndex();
+          for (const d of now.values()) fresh.put(d);
+          for (const q of ['zebra', 'quokka', 'quokka1', 'harbour', 'strike pay', 'gone']) expectSameHits(q, index.search(q), fresh.search(q));
+        }
+        await turn();
+      }
+      expect(turns).toBeGreaterThan(extra.length);
+      await writing;
+      const fresh = new SearchIndex();
+      for (const d of now.values()) fresh.put(d);
+      expect(index.size).toBe(now.size);
+      for (const q of [...QUERIES, 'zebra', 'quokka', 'quokka2', 'gone']) expectSameHits(q, index.search(q), fresh.search(q));
+      // Only the documents removed during the compaction are left dead.
+      expect(index.storage.deadDocuments).toBeLessThanOrEqual(3 * extra.length);
+      // The copy written during it reads back to the same answers as the index had when it was begun.
+      const read = await parseSearchIndex(await readFile(join(dir, 'search.bin')));
+      if ('problem' in read) throw new Error(read.problem);
+      expect(read.index.size).toBeGreaterThan(500);
+      // And the compacted index goes on taking documents, and finds by id those put or revised during it.
+      expect([index.has('gone'), index.has(extra[1].id), index.has(docs[1003].id), index.has(docs[1000].id)]).toEqual([false, true, false, true]);
+      const last = doc('y1', 'Zebra crossing', 'a zebra crossing at the harbour');
+      for (const target of [index, fresh]) {
+        target.put(last);
+        target.remove(extra[0].id);
+        target.put(doc(docs[1000].id, 'walrus', 'walrus only', '', 3));
+      }
+      for (const q of ['zebra', 'harbour', 'crossing', 'walrus', 'quokka0']) expectSameHits(q, index.search(q), fresh.search(q));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('when the same document is put again unchanged, then it is not indexed again', () => {
     const index = new SearchIndex();
     index.put(s1);
