@@ -3,7 +3,7 @@ import { documentContribution, type DocumentContribution } from './contribution.
 import { MIN_CONTENT_WORDS, wordRange } from './passages.js';
 import { WordIds } from './word-ids.js';
 import { DEFAULT_INDEX_OPTIONS, type IndexOptions } from './shingle-index.js';
-import { matchPassages } from './match.js';
+import { matchPassages, MAX_ALIGN_CELLS } from './match.js';
 import { groupRegions, SAME_RENDERING_OVERLAP } from './group-regions.js';
 import { buildCluster, layoutOf, type DocumentLayout } from './build-cluster.js';
 import { isStatementCluster } from './statement-filter.js';
@@ -166,8 +166,23 @@ export function drain<T>(steps: Steps<T>): T {
   }
 }
 
-/** Postings entries visited (or pairs noted) between two yields. */
-const STEP = 256;
+/**
+ * Work units between two yields. A unit is about one map lookup or postings entry: a word given its
+ * id, a shingle put in or taken out of a posting, a postings entry visited, a pair noted, 16 tokens
+ * copied. Loops over a document's words or a passage's shingles count as they go and yield inside,
+ * so a step is bounded whatever the document (see `stepWork`); the one piece of work not split is
+ * one passage's own words (its content words and shingles sorted), at most MAX_MATCHED_PASSAGE_WORDS.
+ */
+export const STEP = 256;
+
+/**
+ * A passage of more words than this is never matched: aligning it with the shortest possible
+ * partner (MIN_CONTENT_WORDS words) exceeds MAX_ALIGN_CELLS, so `matchPassages` refuses every pair
+ * it could be in. It is left out of the index (like a passage with too few content words), so a
+ * 2,000,000-character run-on "sentence" costs no shingles, postings or pairs. News sentences and
+ * labels are far shorter: results for them are unchanged.
+ */
+export const MAX_MATCHED_PASSAGE_WORDS = Math.floor(MAX_ALIGN_CELLS / MIN_CONTENT_WORDS);
 
 /** A match as stored: document id and passage position of each side (corpus order), then aFrom, aTo, bFrom, bTo, matched. */
 export type MatchRecord = [string, number, string, number, number, number, number, number, number];
@@ -214,11 +229,36 @@ export class StatementIndex {
   private readonly copies = new Map<number, IndexedPassage | IndexedPassage[]>();
   private readonly maxCopies: number;
   private skipped = 0;
+  /** Work units since the last yield (see STEP). */
+  private work = 0;
+  /**
+   * Steps taken by the generators of this index and the most work units any of them did between two
+   * yields (tests read it: a step stays bounded for any document).
+   */
+  readonly stepWork = { steps: 0, longest: 0 };
   lastUpdate: IndexUpdateStats = { documents: 0, pairsJudged: 0, aligned: 0 };
 
   constructor(private readonly options: IndexOptions = DEFAULT_INDEX_OPTIONS) {
     this.common = options.minCommon;
     this.maxCopies = options.maxCopies ?? MAX_PASSAGE_COPIES;
+  }
+
+  /**
+   * Counts `units` of work; true when a step's worth is done and the caller must yield (the
+   * counter starts again). Every loop whose length depends on a document counts through it.
+   */
+  private spent(units: number): boolean {
+    this.work += units;
+    if (this.work < STEP) return false;
+    this.endStep();
+    return true;
+  }
+
+  /** Ends a step (the caller yields now, whatever work was counted). */
+  private endStep(): void {
+    this.stepWork.steps++;
+    if (this.work > this.stepWork.longest) this.stepWork.longest = this.work;
+    this.work = 0;
   }
 
   /** Passages left out as boilerplate (see MAX_PASSAGE_COPIES). */
@@ -258,7 +298,6 @@ export class StatementIndex {
 
   /** `update` in steps (see Steps). */
   *updateSteps(changes: Array<{ id: string; doc: CorpusDocument | null; contribution?: DocumentContribution }>): Steps<IndexUpdateStats> {
-    let work = 0;
     const stats: IndexUpdateStats = { documents: changes.length, pairsJudged: 0, aligned: 0 };
     const touchedShingles = new Map<number, { oldLength: number; removed: IndexedPassage[]; added: IndexedPassage[] }>();
     const touch = (s: number) => {
@@ -268,11 +307,8 @@ export class StatementIndex {
     };
     const added: IndexedPassage[] = [];
     const touchedCopies = new Set<number>();
-    const unpost = (p: IndexedPassage) => {
-      for (const s of p.shingles) touch(s).removed.push(p);
-      this.unpost(p);
-    };
     for (const { id, doc, contribution } of changes) {
+      this.endStep();
       yield;
       const old = this.docs.get(id);
       if (old) {
@@ -280,11 +316,8 @@ export class StatementIndex {
         // pass per list (removing them one by one searched and shifted the list each time).
         const leaving = new Map<number, Set<IndexedPassage>>();
         for (const p of old.passages) {
-          if (++work >= STEP) {
-            work = 0;
-            yield;
-          }
-          if (p.posted) unpost(p);
+          if (this.spent(1)) yield;
+          if (p.posted) yield* this.unpostSteps(p, (s, q) => touch(s).removed.push(q));
           else this.skipped--;
           this.forget(p);
           let set = leaving.get(p.copyKey);
@@ -292,7 +325,10 @@ export class StatementIndex {
           set.add(p);
           touchedCopies.add(p.copyKey);
         }
-        for (const [key, set] of leaving) this.releaseCopies(key, set);
+        for (const [key, set] of leaving) {
+          if (this.spent(1 + set.size)) yield;
+          this.releaseCopies(key, set);
+        }
         this.docs.delete(id);
         this.bySlot[old.slot] = undefined as unknown as CorpusDocument;
         this.layouts.delete(old.slot);
@@ -300,43 +336,51 @@ export class StatementIndex {
       }
       if (!doc) continue;
       const c = contribution ?? documentContribution(doc);
-      const local = c.vocab.map((w) => this.ids.of(w));
-      const passages = yield* this.addDocument(doc, { words: c.tokens.map((v) => local[v]), starts: c.starts, ends: c.ends, pool: EMPTY }, c.passages, c.layout);
+      // A document's words get their ids a step at a time: random text brings hundreds of
+      // thousands of new words, a 2,000,000-character text up to a million tokens.
+      const local = new Int32Array(c.vocab.length);
+      for (let v = 0; v < local.length; v++) {
+        local[v] = this.ids.of(c.vocab[v]);
+        if (this.spent(1)) yield;
+      }
+      const words = new Int32Array(c.tokens.length);
+      for (let i = 0; i < words.length; i++) {
+        words[i] = local[c.tokens[i]];
+        if ((i & 15) === 15 && this.spent(1)) yield;
+      }
+      const passages = yield* this.addDocument(doc, { words, starts: c.starts, ends: c.ends, pool: EMPTY }, c.passages, c.layout);
       for (const p of passages) touchedCopies.add(p.copyKey);
     }
     // Boilerplate: passages with more identical copies than maxCopies stay out of the postings; a
     // count crossing the cap takes its copies out or puts them back.
-    const post = (p: IndexedPassage) => {
-      p.posted = true;
-      for (const s of p.shingles) {
-        touch(s).added.push(p);
-        this.insertPosting(s, p);
-      }
-      added.push(p);
-    };
+    const onAdded = (s: number, p: IndexedPassage) => touch(s).added.push(p);
+    const onRemoved = (s: number, p: IndexedPassage) => touch(s).removed.push(p);
     for (const key of touchedCopies) {
       const held = this.copies.get(key);
       if (!held) continue;
-      const copies = Array.isArray(held) ? held : [held];
+      const copies = Array.isArray(held) ? [...held] : [held];
       const boilerplate = copies.length > this.maxCopies;
-      for (const p of [...copies]) {
-        if (++work >= STEP) {
-          work = 0;
-          yield;
-        }
+      if (this.spent(1 + copies.length / 16)) yield;
+      for (const p of copies) {
+        if (this.spent(1)) yield;
         if (p.posted === undefined) {
           if (boilerplate) {
             p.posted = false;
             this.skipped++;
-          } else post(p);
+          } else {
+            yield* this.postSteps(p, onAdded);
+            added.push(p);
+          }
         } else if (p.posted && boilerplate) {
-          unpost(p);
+          yield* this.unpostSteps(p, onRemoved);
           const out = this.replaced(p);
           out.posted = false;
           this.skipped++;
         } else if (!p.posted && !boilerplate) {
           this.skipped--;
-          post(this.replaced(p));
+          const fresh = this.replaced(p);
+          yield* this.postSteps(fresh, onAdded);
+          added.push(fresh);
         }
       }
     }
@@ -348,10 +392,7 @@ export class StatementIndex {
     const oldCommon = this.common;
     this.common = Math.max(this.options.minCommon, Math.ceil(this.options.commonShare * this.passageCount));
     for (const [s, t] of touchedShingles) {
-      if (++work >= STEP) {
-        work = 0;
-        yield;
-      }
+      if (this.spent(1)) yield;
       const length = this.lengthOf(s);
       if (length > this.options.minCommon) this.longPostings.add(s);
       else this.longPostings.delete(s);
@@ -366,34 +407,27 @@ export class StatementIndex {
       // only those with a change between them can have changed.
       const addedHere = new Set(t.added);
       const kept = t.added.length ? posting.filter((p) => !addedHere.has(p)) : posting;
+      if (this.spent(posting.length / 4)) yield;
       const w = this.options.window;
       if (statusBefore === 'all' || statusAfter === 'all') {
         for (let i = 0; i < kept.length; i++) {
-          if ((work += kept.length - i) >= STEP) {
-            work = 0;
-            yield;
-          }
+          if (this.spent(kept.length - i)) yield;
           for (let k = i + 1; k < kept.length; k++) judge(kept[i], kept[k]);
         }
       } else if (statusBefore === 'window' && statusAfter === 'window') {
         const places = new Set<number>();
         for (const p of t.added) places.add(this.positionOf(kept, p));
         for (const p of t.removed) places.add(this.positionOf(kept, p));
+        if (this.spent((t.added.length + t.removed.length) / 4)) yield;
         for (const c of places) {
-          if (++work >= STEP) {
-            work = 0;
-            yield;
-          }
+          if (this.spent(1 + w)) yield;
           for (let i = Math.max(0, c - w); i < c; i++) {
             for (let j = c; j < Math.min(kept.length, i + w + 1); j++) judge(kept[i], kept[j]);
           }
         }
       } else if (statusBefore === 'window' || statusAfter === 'window') {
         for (let i = 0; i < kept.length; i++) {
-          if (++work >= STEP) {
-            work = 0;
-            yield;
-          }
+          if (this.spent(1)) yield;
           for (let k = i + 1; k < Math.min(kept.length, i + 1 + w); k++) judge(kept[i], kept[k]);
         }
       }
@@ -402,10 +436,7 @@ export class StatementIndex {
       const lo = Math.min(oldCommon, this.common);
       const hi = Math.max(oldCommon, this.common);
       for (const s of this.longPostings) {
-        if (++work >= STEP) {
-          work = 0;
-          yield;
-        }
+        if (this.spent(1)) yield;
         if (touchedShingles.has(s)) continue;
         const length = this.lengthOf(s);
         if (length > lo && length <= hi + 1) yield* this.forEachRulePair(this.ordered(s), hi, judge);
@@ -413,17 +444,16 @@ export class StatementIndex {
     }
     // New passages: every pair one of their shingles makes.
     for (const p of added) {
-      for (const s of p.shingles) {
-        if (++work >= STEP) {
-          work = 0;
-          yield;
-        }
+      const pool = p.data.pool;
+      for (let i = p.shinglesFrom; i < p.shinglesTo; i++) {
+        const s = pool[i];
+        if (this.spent(1)) yield;
         const status = this.postingStatus(this.lengthOf(s), this.common);
         if (status === 'none') continue;
         const posting = this.ordered(s);
         if (status === 'all') {
           for (const q of posting) judge(p, q);
-          work += posting.length;
+          if (this.spent(posting.length)) yield;
         } else {
           const at = this.positionOf(posting, p);
           for (let k = Math.max(0, at - this.options.window); k <= Math.min(posting.length - 1, at + this.options.window); k++) judge(p, posting[k]);
@@ -431,12 +461,15 @@ export class StatementIndex {
       }
     }
     for (const key of toJudge) {
+      this.endStep();
       yield;
       const a = this.passages[Math.floor(key / PAIR_SHIFT)];
       const b = this.passages[key % PAIR_SHIFT];
       if (!a || !b) continue;
       stats.pairsJudged++;
       const known = this.matches.has(key);
+      // Judging walks both shingle lists; aligning costs words × words (at most MAX_ALIGN_CELLS).
+      this.work += 1 + (a.shinglesTo - a.shinglesFrom + b.shinglesTo - b.shinglesFrom) / 16;
       if (!this.isCandidate(a, b)) {
         if (known) this.removeMatch(key);
         continue;
@@ -444,6 +477,7 @@ export class StatementIndex {
       if (known) continue; // passages never change once indexed: a known match stays one
       const [x, y] = this.inCorpusOrder(a, b);
       stats.aligned++;
+      this.work += Math.min(MAX_ALIGN_CELLS, x.wordCount * y.wordCount) / 64;
       const m = matchPassages(x, y, x.uid, y.uid, this.ids);
       if (m) this.addMatch(key, m);
     }
@@ -493,11 +527,16 @@ export class StatementIndex {
    */
   *restoreSteps(dictionary: string[], records: Iterable<{ doc: CorpusDocument; record: DocumentWordsRecord; replaced?: boolean }>, matches: Iterable<MatchRecord>): Steps<void> {
     if (this.docs.size) throw new Error('statement index: a restore needs an empty index');
-    const map = dictionary.map((w) => this.ids.of(w));
+    const map = new Int32Array(dictionary.length);
+    for (let i = 0; i < dictionary.length; i++) {
+      map[i] = this.ids.of(dictionary[i]);
+      if (this.spent(1)) yield;
+    }
     const order: IndexedPassage[][] = [];
     let previous = '';
     let inOrder = true;
     for (const { doc, record, replaced } of records) {
+      this.endStep();
       yield;
       if (doc.id !== record.id || this.docs.has(record.id)) throw new Error(`statement index: document ${record.id} is given twice or under another id`);
       if (record.id <= previous) inOrder = false;
@@ -507,14 +546,19 @@ export class StatementIndex {
       if (!replaced) {
         for (let i = 0; i < n; i++) {
           if (!(record.starts[i] >= 0 && record.starts[i] <= record.ends[i]) || record.ends[i] > doc.text.length) throw new Error(`statement index: a word range of ${record.id} is not in its text`);
+          if ((i & 15) === 15 && this.spent(1)) yield;
         }
-        for (const p of record.passages) if (!(p.start < p.end) || p.end > doc.text.length) throw new Error(`statement index: a passage of ${record.id} is not in its text`);
+        for (const p of record.passages) {
+          if (!(p.start < p.end) || p.end > doc.text.length) throw new Error(`statement index: a passage of ${record.id} is not in its text`);
+          if (this.spent(1)) yield;
+        }
       }
       const words = new Int32Array(n);
       for (let i = 0; i < n; i++) {
-        const w = map[record.words[i]];
-        if (w === undefined) throw new Error(`statement index: a word of ${record.id} is not in the dictionary`);
-        words[i] = w;
+        const v = record.words[i];
+        if (!(Number.isInteger(v) && v >= 0 && v < map.length)) throw new Error(`statement index: a word of ${record.id} is not in the dictionary`);
+        words[i] = map[v];
+        if ((i & 15) === 15 && this.spent(1)) yield;
       }
       const passages = yield* this.addDocument(doc, { words, starts: Int32Array.from(record.starts), ends: Int32Array.from(record.ends), pool: EMPTY }, record.passages);
       if (passages.length !== record.passages.length) throw new Error(`statement index: a stored passage of ${record.id} has too few words`);
@@ -522,34 +566,33 @@ export class StatementIndex {
     }
     // Posted in corpus order (documents by id, passages by position), so each posting is built by
     // appending and is sorted as it is; boilerplate (more copies than the cap) stays out.
-    let work = 0;
     for (const passages of order) {
       for (const p of passages) {
-        if (++work >= STEP) {
-          work = 0;
-          yield;
-        }
+        if (this.spent(1)) yield;
         const held = this.copies.get(p.copyKey)!;
         p.posted = !(Array.isArray(held) && held.length > this.maxCopies);
         if (!p.posted) {
           this.skipped++;
           continue;
         }
-        for (const s of p.shingles) {
+        const pool = p.data.pool;
+        for (let i = p.shinglesFrom; i < p.shinglesTo; i++) {
+          const s = pool[i];
           const posting = this.postings.get(s);
           if (!posting) this.postings.set(s, { items: [p], sorted: true, dead: 0 });
           else if (inOrder) posting.items.push(p);
           else this.insertPosting(s, p);
+          if (this.spent(2)) yield;
         }
       }
     }
     this.common = Math.max(this.options.minCommon, Math.ceil(this.options.commonShare * this.passageCount));
-    for (const s of this.postings.keys()) if (this.lengthOf(s) > this.options.minCommon) this.longPostings.add(s);
+    for (const s of this.postings.keys()) {
+      if (this.lengthOf(s) > this.options.minCommon) this.longPostings.add(s);
+      if (this.spent(1)) yield;
+    }
     for (const m of matches) {
-      if (++work >= STEP) {
-        work = 0;
-        yield;
-      }
+      if (this.spent(4)) yield;
       const x = this.docs.get(m[0])?.passages[m[1]];
       const y = this.docs.get(m[2])?.passages[m[3]];
       if (!x || !y || !x.posted || !y.posted || !before(x, y)) throw new Error(`statement index: a stored match names passages that are not there (${m[0]} #${m[1]}, ${m[2]} #${m[3]})`);
@@ -563,7 +606,8 @@ export class StatementIndex {
   /**
    * Adds one document (its slot, passages with their sorted content ids and shingles, gathered in
    * the document's pool); the passages are not posted yet. Passages with too few content words are
-   * left out, as everywhere.
+   * left out, as everywhere, and so are those of more than MAX_MATCHED_PASSAGE_WORDS words (never
+   * matched). In steps of at most one passage's words.
    */
   private *addDocument(doc: CorpusDocument, data: DocWords, found: Array<{ kind: PassageKind; start: number; end: number; labelId?: string }>, layout?: DocumentLayout): Steps<IndexedPassage[]> {
     const slot = this.freeSlots.pop() ?? this.bySlot.length;
@@ -571,17 +615,17 @@ export class StatementIndex {
     if (layout) this.layouts.set(slot, layout);
     const pool: number[] = [];
     const kept: { kind: PassageKind; start: number; end: number; labelId?: string; from: number; to: number; contentFrom: number; shinglesFrom: number; shinglesTo: number; copyKey: number }[] = [];
-    let work = 0;
     const isContent = this.ids.content;
     // Content word ids of one passage, then their shingles: scratch arrays reused by every passage.
     const scratch = new Int32Array(data.words.length);
     const hashes = new Int32Array(Math.max(0, data.words.length - 1));
     for (const p of found) {
-      if ((work += 8) >= STEP) {
-        work = 0;
-        yield;
-      }
+      if (this.spent(8)) yield;
       const { from, to } = wordRange(data, p.start, p.end);
+      // One passage's words are the one piece of work not split into steps: at most
+      // MAX_MATCHED_PASSAGE_WORDS of them (a longer passage is never matched and is left out).
+      if (to - from > MAX_MATCHED_PASSAGE_WORDS) continue;
+      if (this.spent(to - from)) yield;
       let n = 0;
       for (let i = from; i < to; i++) if (isContent[data.words[i]] === 1) scratch[n++] = data.words[i];
       if (n < MIN_CONTENT_WORDS) continue;
@@ -592,8 +636,17 @@ export class StatementIndex {
       this.shinglesInto(contentSeq, hashes, pool);
       kept.push({ kind: p.kind, start: p.start, end: p.end, ...(p.labelId ? { labelId: p.labelId } : {}), from, to, contentFrom, shinglesFrom, shinglesTo: pool.length, copyKey: this.copyKeyOf(contentSeq) });
     }
-    data.pool = Int32Array.from(pool);
-    const passages = kept.map((f, seq) => this.indexed(new IndexedPassage(this.takeUid(), doc.id, seq, slot, f.kind, f.start, f.end, f.labelId, data, f.from, f.to, f.contentFrom, f.shinglesFrom, f.shinglesTo, f.copyKey)));
+    const packed = new Int32Array(pool.length);
+    for (let i = 0; i < pool.length; i++) {
+      packed[i] = pool[i];
+      if ((i & 15) === 15 && this.spent(1)) yield;
+    }
+    data.pool = packed;
+    const passages: IndexedPassage[] = [];
+    for (const f of kept) {
+      if (this.spent(2)) yield;
+      passages.push(this.indexed(new IndexedPassage(this.takeUid(), doc.id, passages.length, slot, f.kind, f.start, f.end, f.labelId, data, f.from, f.to, f.contentFrom, f.shinglesFrom, f.shinglesTo, f.copyKey)));
+    }
     this.docs.set(doc.id, { slot, doc, data, passages });
     return passages;
   }
@@ -652,6 +705,7 @@ export class StatementIndex {
     const status = this.postingStatus(posting.length, common);
     if (status === 'none') return;
     for (let i = 0; i < posting.length; i++) {
+      this.endStep();
       yield;
       const end = status === 'all' ? posting.length : Math.min(posting.length, i + 1 + this.options.window);
       for (let k = i + 1; k < end; k++) visit(posting[i], posting[k]);
@@ -705,14 +759,27 @@ export class StatementIndex {
     return h;
   }
 
-  /** Takes `p` out of the postings (and its matches out of the index); it stays a passage of its document. */
-  private unpost(p: IndexedPassage): void {
-    for (const key of [...(this.matchesOfPassage.get(p.uid) ?? [])]) this.removeMatch(key);
+  /**
+   * Takes `p` out of the postings (and its matches out of the index), in steps; it stays a passage
+   * of its document. `leaving(s, p)` is told each shingle before `p` leaves its posting.
+   */
+  private *unpostSteps(p: IndexedPassage, leaving: (s: number, p: IndexedPassage) => void): Steps<void> {
+    const keys = this.matchesOfPassage.get(p.uid);
+    if (keys) {
+      for (const key of [...keys]) {
+        if (this.spent(1 + this.removeMatch(key))) yield;
+      }
+    }
     p.removed = true;
-    for (const s of p.shingles) {
+    const pool = p.data.pool;
+    for (let i = p.shinglesFrom; i < p.shinglesTo; i++) {
+      const s = pool[i];
+      leaving(s, p);
       const posting = this.postings.get(s)!;
+      let units = 2;
       if (posting.sorted) posting.items.splice(this.positionOf(posting.items, p), 1);
       else if (++posting.dead * 2 > posting.items.length) {
+        units += posting.items.length;
         posting.items = posting.items.filter((q) => !q.removed);
         posting.dead = 0;
       }
@@ -720,6 +787,19 @@ export class StatementIndex {
         this.postings.delete(s);
         this.longPostings.delete(s);
       }
+      if (this.spent(units)) yield;
+    }
+  }
+
+  /** Puts `p` in the postings of its shingles, in steps; `arriving(s, p)` is told each shingle before. */
+  private *postSteps(p: IndexedPassage, arriving: (s: number, p: IndexedPassage) => void): Steps<void> {
+    p.posted = true;
+    const pool = p.data.pool;
+    for (let i = p.shinglesFrom; i < p.shinglesTo; i++) {
+      const s = pool[i];
+      arriving(s, p);
+      this.insertPosting(s, p);
+      if (this.spent(2)) yield;
     }
   }
 
@@ -821,9 +901,10 @@ export class StatementIndex {
     this.dirty.add(key);
   }
 
-  private removeMatch(key: number): void {
+  /** Takes match `key` out; returns the number of matches of its group marked to be grouped again. */
+  private removeMatch(key: number): number {
     const m = this.matches.get(key);
-    if (!m) return;
+    if (!m) return 0;
     this.matches.delete(key);
     this.regions.delete(key);
     for (const uid of [m.a, m.b]) {
@@ -840,7 +921,9 @@ export class StatementIndex {
       group.keys.delete(key);
       this.dropGroup(group);
       for (const k of group.keys) this.dirty.add(k);
+      return group.keys.size;
     }
+    return 0;
   }
 
   private dropGroup(group: Group): void {
@@ -851,7 +934,6 @@ export class StatementIndex {
 
   /** Groups of matches linked through a match or through overlapping regions in one document, formed again from the dirty ones. */
   *formGroups(): Steps<void> {
-    let work = 0;
     const seen = new Set<number>();
     // Regions of each slot's matches sorted by start, built once per slot for this run (the index
     // does not change meanwhile): overlapping regions are found by binary search, not by scanning
@@ -875,6 +957,7 @@ export class StatementIndex {
       return sr;
     };
     for (const seed of this.dirty) {
+      this.endStep();
       yield;
       if (seen.has(seed) || !this.matches.has(seed)) continue;
       const old = this.groupOf.get(seed);
@@ -902,10 +985,7 @@ export class StatementIndex {
             else hi = mid;
           }
           for (let i = lo; i < sr.starts.length && sr.starts[i] < end; i++) {
-            if (++work >= STEP) {
-              work = 0;
-              yield;
-            }
+            if (this.spent(1)) yield;
             const other = sr.keys[i];
             if (seen.has(other)) continue;
             const overlap = Math.min(sr.ends[i], end) - Math.max(sr.starts[i], start);
