@@ -8,6 +8,7 @@ import { groupRegions, SAME_RENDERING_OVERLAP } from './group-regions.js';
 import { buildCluster, layoutOf, type DocumentLayout } from './build-cluster.js';
 import { isStatementCluster } from './statement-filter.js';
 import { fnv1a32 } from './hash.js';
+import { numberShard, ShardedMap } from './sharded-map.js';
 
 /**
  * The statements of a corpus kept up to date document by document.
@@ -210,7 +211,8 @@ export class StatementIndex {
   private readonly passages: IndexedPassage[] = [];
   private readonly freeUids: number[] = [];
   private passageCount = 0;
-  private readonly postings = new Map<number, Posting>();
+  /** By shingle; sharded: a huge document brings hundreds of thousands of shingles at once (see ShardedMap). */
+  private readonly postings = new ShardedMap<number, Posting>(numberShard);
   /** Shingles whose posting is longer than `minCommon`: the only ones the stop threshold can flip. */
   private readonly longPostings = new Set<number>();
   private readonly matches = new Map<number, PassageMatch>();
@@ -226,7 +228,7 @@ export class StatementIndex {
   private sorted: StatementCluster[] | null = null;
   private common: number;
   /** Passages by copy key (identical content words in order): the passage itself while it has no copy (most have none). */
-  private readonly copies = new Map<number, IndexedPassage | IndexedPassage[]>();
+  private readonly copies = new ShardedMap<number, IndexedPassage | IndexedPassage[]>(numberShard);
   private readonly maxCopies: number;
   private skipped = 0;
   /** Work units since the last yield (see STEP). */
@@ -299,7 +301,7 @@ export class StatementIndex {
   /** `update` in steps (see Steps). */
   *updateSteps(changes: Array<{ id: string; doc: CorpusDocument | null; contribution?: DocumentContribution }>): Steps<IndexUpdateStats> {
     const stats: IndexUpdateStats = { documents: changes.length, pairsJudged: 0, aligned: 0 };
-    const touchedShingles = new Map<number, { oldLength: number; removed: IndexedPassage[]; added: IndexedPassage[] }>();
+    const touchedShingles = new ShardedMap<number, { oldLength: number; removed: IndexedPassage[]; added: IndexedPassage[] }>(numberShard);
     const touch = (s: number) => {
       let t = touchedShingles.get(s);
       if (!t) touchedShingles.set(s, (t = { oldLength: this.lengthOf(s), removed: [], added: [] }));

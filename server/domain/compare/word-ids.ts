@@ -1,11 +1,13 @@
 import { isContentWord, NEGATIONS } from './stopwords.js';
+import { ShardedMap, wordShard } from './sharded-map.js';
 
 /**
  * Numbers normalised words, so passages hold their words as integer arrays: compact, and cheap to
  * compare in the alignment's inner loop. Knows which ids are content words and negations.
  */
 export class WordIds {
-  private readonly ids = new Map<string, number>();
+  /** Sharded: random text brings hundreds of thousands of new words at once (see ShardedMap). */
+  private readonly ids = new ShardedMap<string, number>(wordShard);
   /** 1 for a content word, 0 for a function word, by id. */
   readonly content: number[] = [];
   /** 1 for a negation ("not", "never"…), by id. */
@@ -16,7 +18,7 @@ export class WordIds {
   of(word: string): number {
     let id = this.ids.get(word);
     if (id === undefined) {
-      id = this.ids.size;
+      id = this.words.length;
       this.ids.set(word, id);
       this.words.push(word);
       this.content.push(isContentWord(word) ? 1 : 0);
