@@ -6,14 +6,22 @@ import { SearchIndex, keyParts } from './search-index.js';
 /**
  * The search index kept beside the documents: `<dataDir>/index/search.bin`, written in the
  * background after changes (a temporary file, then rename) and read at start instead of indexing
- * every document again. Layout (little-endian):
- *   `FWSEARCH` · u32 version · u32 n · JSON {savedAt, ids, keys, stamps} (u32 length first) ·
- *   u32 × 3n field lengths · u32 term count · u32 length + the terms, sorted, joined by `\n` ·
- *   per term: u32 postings, i32 last document, u32 bytes, the bytes · SHA-256 of all that.
+ * every document again. Layout (little-endian), version 2:
+ *   `FWSEARCH` · u32 version · u32 n · JSON {savedAt} (u32 length first) ·
+ *   the documents: blocks (u32 length, then lines joined by `\n`, a u32 0 after the last block),
+ *   one line per document number, `null` (a dead number) or JSON `[id, key, size, mtimeMs]`
+ *   (`[id, key]` without a file stamp) · u32 × 3n field lengths · u32 term count · the terms,
+ *   sorted, in blocks the same way, one a line · per term: u32 postings, i32 last document,
+ *   u32 bytes, the bytes · SHA-256 of all that.
+ * The blocks are small (64 K characters at most) so that both writing and reading do bounded work
+ * between turns of the event loop. Version 1 (the documents and their stamps in one JSON header,
+ * the terms in one piece) is still read, in one piece; it is written as version 2 next time.
  * A file that does not check out (other magic or version, wrong hash, a shape that does not add
  * up) is reported and ignored, never trusted: the index is then built from the documents.
  */
-export const SEARCH_INDEX_VERSION = 1;
+export const SEARCH_INDEX_VERSION = 2;
+/** Characters of lines gathered into one block of the file. */
+const BLOCK_CHARS = 64 * 1024;
 const MAGIC = Buffer.from('FWSEARCH');
 const TEMP_MARK = '.search.bin.tmp-';
 
@@ -22,10 +30,11 @@ export function searchIndexPath(dataDir: string): string {
 }
 
 /**
- * Writes `index` as it is now to `file`, in pieces of a few megabytes (other work runs between
- * them; compaction is held off meanwhile). The index folder is created, but not the data folder.
+ * Writes `index` as it is now to `file` through one buffer of `chunkBytes` (1 MB): the buffer is
+ * filled (the documents and terms a block of lines at a time, the lists copied), then written while
+ * other work runs; the swap of a compaction is held off meanwhile. The index folder is created, but not the data folder.
  */
-export async function writeSearchIndex(file: string, index: SearchIndex, stampOf: (id: string) => FileStampLike | null = () => null): Promise<void> {
+export async function writeSearchIndex(file: string, index: SearchIndex, stampOf: (id: string) => FileStampLike | null = () => null, chunkBytes = 2 ** 20): Promise<void> {
   const release = index.pin();
   const temp = join(dirname(file), `${TEMP_MARK}${randomBytes(6).toString('hex')}`);
   let fh: Awaited<ReturnType<typeof open>> | null = null;
@@ -40,7 +49,7 @@ export async function writeSearchIndex(file: string, index: SearchIndex, stampOf
     const out = fh;
     // Written through one chunk buffer: a list is copied into it (the page may be appended to, past
     // `used`, before the chunk goes out), and other work runs while each full chunk is written.
-    const CHUNK = 2 ** 20;
+    const CHUNK = chunkBytes;
     const chunk = Buffer.allocUnsafe(CHUNK);
     let pos = 0;
     const flush = async () => {
@@ -66,26 +75,47 @@ export async function writeSearchIndex(file: string, index: SearchIndex, stampOf
       values.forEach((v, i) => (v < 0 ? b.writeInt32LE(v, 4 * i) : b.writeUInt32LE(v, 4 * i)));
       return b;
     };
+    /** `count` lines in blocks of about BLOCK_CHARS characters, each u32 length first; then a u32 0. */
+    const putLines = async (count: number, line: (i: number) => string) => {
+      let parts: string[] = [];
+      let chars = 0;
+      const block = async () => {
+        const b = Buffer.from(parts.join('\n'));
+        await put(u32(b.length));
+        await put(b);
+        parts = [];
+        chars = 0;
+      };
+      for (let i = 0; i < count; i++) {
+        const l = line(i);
+        parts.push(l);
+        chars += l.length + 1;
+        if (chars >= BLOCK_CHARS) await block();
+      }
+      if (parts.length) await block();
+      await put(u32(0));
+    };
     const n = snap.ids.length;
-    // The file stamp the catalogue holds for each document now: a start compares it with the file's.
-    const stamps = snap.ids.map((id) => {
-      const st = id === null ? null : stampOf(id);
-      return st ? [st.size, st.mtimeMs] : null;
-    });
-    const header = Buffer.from(JSON.stringify({ savedAt, ids: snap.ids, keys: snap.keys, stamps }));
     await put(MAGIC);
+    const header = Buffer.from(JSON.stringify({ savedAt }));
     await put(u32(SEARCH_INDEX_VERSION, n, header.length));
     await put(header);
+    // With each document the file stamp the catalogue holds for it now: a start compares it with the file's.
+    await putLines(n, (d) => {
+      const id = snap.ids[d];
+      if (id === null) return 'null';
+      const st = stampOf(id);
+      return JSON.stringify(st ? [id, snap.keys[d], st.size, st.mtimeMs] : [id, snap.keys[d]]);
+    });
     await put(new Uint8Array(snap.lens.buffer, snap.lens.byteOffset, 12 * n));
-    const terms = Buffer.from(snap.terms.map((t) => t.term).join('\n'));
-    await put(u32(snap.terms.length, terms.length));
-    await put(terms);
-    for (const t of snap.terms) {
-      const list = index.postingsOf(t.t, t.used);
+    await put(u32(snap.terms.length));
+    await putLines(snap.terms.length, (i) => snap.terms[i]);
+    for (let i = 0; i < snap.terms.length; i++) {
+      const list = index.postingsOf(snap.t[i], snap.used[i]);
       if (pos + 12 + list.byteLength > CHUNK) await flush();
-      chunk.writeUInt32LE(t.count, pos);
-      chunk.writeInt32LE(t.last, pos + 4);
-      chunk.writeUInt32LE(t.used, pos + 8);
+      chunk.writeUInt32LE(snap.count[i], pos);
+      chunk.writeInt32LE(snap.last[i], pos + 4);
+      chunk.writeUInt32LE(snap.used[i], pos + 8);
       pos += 12;
       if (list.byteLength > CHUNK - pos) {
         await put(list);
@@ -157,44 +187,107 @@ export async function parseSearchIndex(buf: Buffer, pause: () => Promise<void> =
     o += 4;
     return v;
   };
+  // A turn for other work every few milliseconds.
+  let since = performance.now();
+  const breathe = async () => {
+    if (performance.now() - since > 8) {
+      await pause();
+      since = performance.now();
+    }
+  };
+  /** Blocks of lines (see the top of this file), each line handed to `each`. */
+  const readLines = async (each: (line: string) => void) => {
+    for (;;) {
+      const length = u32();
+      if (length === 0) return;
+      if (o + length > body.length) throw new Error('ends too early');
+      const lines = body.toString('utf8', o, o + length).split('\n');
+      o += length;
+      for (let i = 0; i < lines.length; i++) {
+        each(lines[i]);
+        if ((i & 1023) === 1023) await breathe();
+      }
+      // A turn after every block.
+      await pause();
+      since = performance.now();
+    }
+  };
   try {
     const version = u32();
-    if (version !== SEARCH_INDEX_VERSION) return { problem: `is version ${version}, not ${SEARCH_INDEX_VERSION}` };
+    if (version !== SEARCH_INDEX_VERSION && version !== 1) return { problem: `is version ${version}, not ${SEARCH_INDEX_VERSION}` };
     const n = u32();
     const headerLength = u32();
     if (o + headerLength > body.length) throw new Error('ends too early');
     const header = JSON.parse(body.toString('utf8', o, o + headerLength)) as { savedAt?: unknown; ids?: unknown; keys?: unknown; stamps?: unknown };
     o += headerLength;
-    const ids = header.ids as Array<string | null>;
-    const keys = header.keys as string[];
-    const rawStamps = header.stamps as unknown[];
-    if (typeof header.savedAt !== 'number' || !Array.isArray(ids) || !Array.isArray(keys) || !Array.isArray(rawStamps) || ids.length !== n || keys.length !== n || rawStamps.length !== n) {
-      throw new Error('has a malformed header');
-    }
+    if (typeof header.savedAt !== 'number') throw new Error('has a malformed header');
     const stamps = new Map<string, [number, number]>();
-    for (let d = 0; d < n; d++) {
-      if (ids[d] === null) continue;
-      // A key is parsed when it is checked against the catalogue (one that does not parse is indexed again).
-      if (typeof ids[d] !== 'string' || typeof keys[d] !== 'string') throw new Error(`has a malformed entry for document ${d}`);
-      const st = rawStamps[d] as [number, number] | null;
-      if (Array.isArray(st) && st.length === 2 && typeof st[0] === 'number' && typeof st[1] === 'number') stamps.set(ids[d]!, st);
+    let ids: Array<string | null>;
+    let keys: string[];
+    if (version === 1) {
+      ids = header.ids as Array<string | null>;
+      keys = header.keys as string[];
+      const rawStamps = header.stamps as unknown[];
+      if (!Array.isArray(ids) || !Array.isArray(keys) || !Array.isArray(rawStamps) || ids.length !== n || keys.length !== n || rawStamps.length !== n) {
+        throw new Error('has a malformed header');
+      }
+      for (let d = 0; d < n; d++) {
+        if (ids[d] === null) continue;
+        // A key is parsed when it is checked against the catalogue (one that does not parse is indexed again).
+        if (typeof ids[d] !== 'string' || typeof keys[d] !== 'string') throw new Error(`has a malformed entry for document ${d}`);
+        const st = rawStamps[d] as [number, number] | null;
+        if (Array.isArray(st) && st.length === 2 && typeof st[0] === 'number' && typeof st[1] === 'number') stamps.set(ids[d]!, st);
+      }
+    } else {
+      ids = [];
+      keys = [];
+      await readLines((line) => {
+        const d = ids.length;
+        if (d >= n) throw new Error('holds more documents than it says');
+        const entry = JSON.parse(line) as unknown;
+        if (entry === null) {
+          ids.push(null);
+          keys.push('');
+          return;
+        }
+        if (!Array.isArray(entry) || typeof entry[0] !== 'string' || typeof entry[1] !== 'string') throw new Error(`has a malformed entry for document ${d}`);
+        ids.push(entry[0]);
+        keys.push(entry[1]);
+        if (entry.length === 4 && typeof entry[2] === 'number' && typeof entry[3] === 'number') stamps.set(entry[0], [entry[2], entry[3]]);
+      });
+      if (ids.length !== n) throw new Error(`holds ${ids.length} documents, not ${n}`);
     }
     if (o + 12 * n > body.length) throw new Error('ends too early');
     const lens = new Uint32Array(3 * n);
-    for (let i = 0; i < 3 * n; i++) lens[i] = body.readUInt32LE(o + 4 * i);
+    for (let i = 0; i < 3 * n; i++) {
+      lens[i] = body.readUInt32LE(o + 4 * i);
+      if ((i & 4095) === 4095) await breathe();
+    }
     o += 12 * n;
     const T = u32();
-    const termBytes = u32();
-    if (o + termBytes > body.length) throw new Error('ends too early');
-    const terms = T === 0 ? [] : body.toString('utf8', o, o + termBytes).split('\n');
-    o += termBytes;
+    let terms: string[];
+    if (version === 1) {
+      const termBytes = u32();
+      if (o + termBytes > body.length) throw new Error('ends too early');
+      terms = T === 0 ? [] : body.toString('utf8', o, o + termBytes).split('\n');
+      o += termBytes;
+    } else {
+      terms = [];
+      await readLines((line) => {
+        terms.push(line);
+      });
+    }
     if (terms.length !== T) throw new Error(`holds ${terms.length} terms, not ${T}`);
-    for (let t = 1; t < T; t++) if (!(terms[t - 1] < terms[t])) throw new Error('has terms out of order');
+    for (let t = 1; t < T; t++) {
+      if (!(terms[t - 1] < terms[t])) throw new Error('has terms out of order');
+      if ((t & 4095) === 0) await breathe();
+    }
     const count = new Uint32Array(T);
     const last = new Int32Array(T);
     const used = new Uint32Array(T);
     const off = new Uint32Array(T);
     for (let t = 0; t < T; t++) {
+      if ((t & 4095) === 0) await breathe();
       count[t] = u32();
       last[t] = u32() | 0;
       used[t] = u32();

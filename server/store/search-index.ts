@@ -433,6 +433,12 @@ export class SearchIndex {
     while (this.compaction) this.compactionStep(true);
   }
 
+  /** Starts a compaction in the background, in slices (unless one is under way); resolves when it is done. */
+  async compactInBackground(): Promise<void> {
+    if (!this.compaction) this.startCompaction(true);
+    while (this.compaction) await new Promise((resolve) => setImmediate(resolve));
+  }
+
   private startCompaction(background: boolean): void {
     this.mergeRecent();
     const D0 = this.docIds.length;
@@ -913,19 +919,24 @@ export class SearchIndex {
     };
   }
 
-  /** What a stored copy needs, as of now (arrays copied; postings read later through `postingsOf`). */
-  snapshot(): { ids: Array<string | null>; keys: string[]; lens: Uint32Array; terms: Array<{ term: string; t: number; count: number; last: number; used: number }> } {
+  /** What a stored copy needs, as of now (arrays copied, per term in sorted order; postings read later through `postingsOf`). */
+  snapshot(): { ids: Array<string | null>; keys: string[]; lens: Uint32Array; terms: string[]; t: Uint32Array; count: Uint32Array; last: Int32Array; used: Uint32Array } {
     this.mergeRecent();
     const n = this.docIds.length;
-    return {
-      ids: this.docIds.slice(),
-      keys: this.docKeys.slice(),
-      lens: this.lens.slice(0, 3 * n),
-      terms: this.sorted.map((term) => {
-        const t = this.dict.get(term)!;
-        return { term, t, count: this.tCount[t], last: this.tLast[t], used: this.tUsed[t] };
-      }),
-    };
+    const terms = this.sorted.slice();
+    const T = terms.length;
+    const t = new Uint32Array(T);
+    const count = new Uint32Array(T);
+    const last = new Int32Array(T);
+    const used = new Uint32Array(T);
+    for (let i = 0; i < T; i++) {
+      const k = this.dict.get(terms[i])!;
+      t[i] = k;
+      count[i] = this.tCount[k];
+      last[i] = this.tLast[k];
+      used[i] = this.tUsed[k];
+    }
+    return { ids: this.docIds.slice(), keys: this.docKeys.slice(), lens: this.lens.slice(0, 3 * n), terms, t, count, last, used };
   }
 
   /** The first `used` bytes of term number `t`'s postings (valid while pinned). */

@@ -5,6 +5,7 @@ import type { DocumentRecord } from '../../server/domain/types.js';
 import { prng } from '../helpers/prng.js';
 import { tempDataDir } from '../helpers/app.js';
 import { readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 
 // The search index of our own, on its own: answers (ids, order, scores) against minisearch
@@ -259,6 +260,73 @@ describe('the search index', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('when a large index is written and read, then the work is done a chunk or a block of lines at a time, with turns for other work between, and the copy answers the same', async () => {
+    const dir = await tempDataDir();
+    try {
+      const docs = randomCorpus(3000, 31);
+      const index = new SearchIndex();
+      for (const d of docs) index.put(d);
+      for (let i = 0; i < 3000; i += 9) index.remove(docs[i].id);
+      const file = join(dir, 'search.bin');
+      // The writer asks for each live document's file stamp as it writes its line: the most asked
+      // between two turns of the event loop is the most documents written in one piece.
+      let asked = 0;
+      let most = 0;
+      let writing = true;
+      const spin = (async () => {
+        let seen = 0;
+        while (writing) {
+          await turn();
+          most = Math.max(most, asked - seen);
+          seen = asked;
+        }
+      })();
+      await writeSearchIndex(file, index, (id) => (asked++, { size: id.length, mtimeMs: 7 }), 4096);
+      writing = false;
+      await spin;
+      expect(asked).toBe(2666);
+      // A block of lines (64 K characters, about 90 a line) at a time.
+      expect(most).toBeGreaterThan(0);
+      expect(most).toBeLessThan(1000);
+      const bytes = await readFile(file);
+      let pauses = 0;
+      const read = await parseSearchIndex(bytes, async () => {
+        pauses++;
+        await turn();
+      });
+      if ('problem' in read) throw new Error(read.problem);
+      // 2,667 documents of about 90 characters a line: at least four blocks of lines, a turn after each, and the terms.
+      expect(pauses).toBeGreaterThanOrEqual(5);
+      expect(read.stamps.get('d001')).toEqual([4, 7]);
+      expect(read.stamps.has('d000')).toBe(false);
+      for (const q of QUERIES) expect(read.index.search(q)).toEqual(index.search(q));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when the stored file is of the first version (documents in one JSON header), then it is still read, with the same answers', async () => {
+    const docs = randomCorpus(200, 37);
+    const index = new SearchIndex();
+    for (const d of docs) index.put(d);
+    index.remove('d010');
+    const snap = index.snapshot();
+    const u32 = (...values: number[]) => {
+      const b = Buffer.alloc(4 * values.length);
+      values.forEach((v, i) => (v < 0 ? b.writeInt32LE(v, 4 * i) : b.writeUInt32LE(v, 4 * i)));
+      return b;
+    };
+    const header = Buffer.from(JSON.stringify({ savedAt: 1, ids: snap.ids, keys: snap.keys, stamps: snap.ids.map((id) => (id ? [3, 4] : null)) }));
+    const terms = Buffer.from(snap.terms.join('\n'));
+    const parts: Buffer[] = [Buffer.from('FWSEARCH'), u32(1, snap.ids.length, header.length), header, Buffer.from(snap.lens.buffer, snap.lens.byteOffset, 12 * snap.ids.length), u32(snap.terms.length, terms.length), terms];
+    snap.terms.forEach((_, i) => parts.push(u32(snap.count[i], snap.last[i], snap.used[i]), Buffer.from(index.postingsOf(snap.t[i], snap.used[i]))));
+    const body = Buffer.concat(parts);
+    const read = await parseSearchIndex(Buffer.concat([body, createHash('sha256').update(body).digest()]));
+    if ('problem' in read) throw new Error(read.problem);
+    expect(read.stamps.get('d011')).toEqual([3, 4]);
+    for (const q of QUERIES) expect(read.index.search(q)).toEqual(index.search(q));
   });
 
   it.each([
