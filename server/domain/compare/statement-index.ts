@@ -1,5 +1,5 @@
 import type { CorpusDocument, PassageKind, PassageMatch, StatementCluster } from './types.js';
-import { documentContribution, type DocumentContribution } from './contribution.js';
+import { documentContribution, PASSAGE_KINDS, type DocumentContribution } from './contribution.js';
 import { MIN_CONTENT_WORDS, wordRange } from './passages.js';
 import { WordIds } from './word-ids.js';
 import { DEFAULT_INDEX_OPTIONS, type IndexOptions } from './shingle-index.js';
@@ -340,9 +340,11 @@ export class StatementIndex {
       const c = contribution ?? documentContribution(doc);
       // A document's words get their ids a step at a time: random text brings hundreds of
       // thousands of new words, a 2,000,000-character text up to a million tokens.
-      const local = new Int32Array(c.vocab.length);
-      for (let v = 0; v < local.length; v++) {
-        local[v] = this.ids.of(c.vocab[v]);
+      const local = new Int32Array(c.vocabSize);
+      for (let v = 0, at = 0; v < local.length; v++) {
+        const next = c.vocab.indexOf('\n', at);
+        local[v] = this.ids.of(c.vocab.slice(at, next));
+        at = next + 1;
         if (this.spent(1)) yield;
       }
       const words = new Int32Array(c.tokens.length);
@@ -350,7 +352,7 @@ export class StatementIndex {
         words[i] = local[c.tokens[i]];
         if ((i & 15) === 15 && this.spent(1)) yield;
       }
-      const passages = yield* this.addDocument(doc, { words, starts: c.starts, ends: c.ends, pool: EMPTY }, c.passages, c.layout);
+      const passages = yield* this.addDocument(doc, { words, starts: c.starts, ends: c.ends, pool: EMPTY }, foundIn(c), c.layout);
       for (const p of passages) touchedCopies.add(p.copyKey);
     }
     // Boilerplate: passages with more identical copies than maxCopies stay out of the postings; a
@@ -562,7 +564,7 @@ export class StatementIndex {
         words[i] = map[v];
         if ((i & 15) === 15 && this.spent(1)) yield;
       }
-      const passages = yield* this.addDocument(doc, { words, starts: Int32Array.from(record.starts), ends: Int32Array.from(record.ends), pool: EMPTY }, record.passages);
+      const passages = yield* this.addDocument(doc, { words, starts: Int32Array.from(record.starts), ends: Int32Array.from(record.ends), pool: EMPTY }, foundAmong(record.passages));
       if (passages.length !== record.passages.length) throw new Error(`statement index: a stored passage of ${record.id} has too few words`);
       order.push(passages);
     }
@@ -611,18 +613,23 @@ export class StatementIndex {
    * left out, as everywhere, and so are those of more than MAX_MATCHED_PASSAGE_WORDS words (never
    * matched). In steps of at most one passage's words.
    */
-  private *addDocument(doc: CorpusDocument, data: DocWords, found: Array<{ kind: PassageKind; start: number; end: number; labelId?: string }>, layout?: DocumentLayout): Steps<IndexedPassage[]> {
+  private *addDocument(doc: CorpusDocument, data: DocWords, found: FoundPassages, layout?: DocumentContribution['layout']): Steps<IndexedPassage[]> {
     const slot = this.freeSlots.pop() ?? this.bySlot.length;
     this.bySlot[slot] = doc;
-    if (layout) this.layouts.set(slot, layout);
+    if (layout) {
+      const sentences = yield* this.rangesSteps(layout.sentences);
+      const quotes = yield* this.rangesSteps(layout.quotes);
+      this.layouts.set(slot, { sentences, quotes });
+    }
     const pool: number[] = [];
     const kept: { kind: PassageKind; start: number; end: number; labelId?: string; from: number; to: number; contentFrom: number; shinglesFrom: number; shinglesTo: number; copyKey: number }[] = [];
     const isContent = this.ids.content;
     // Content word ids of one passage, then their shingles: scratch arrays reused by every passage.
     const scratch = new Int32Array(data.words.length);
     const hashes = new Int32Array(Math.max(0, data.words.length - 1));
-    for (const p of found) {
+    for (let k = 0; k < found.length; k++) {
       if (this.spent(8)) yield;
+      const p = { kind: found.kind(k), start: found.start(k), end: found.end(k), labelId: found.labelId(k) };
       const { from, to } = wordRange(data, p.start, p.end);
       // One passage's words are the one piece of work not split into steps: at most
       // MAX_MATCHED_PASSAGE_WORDS of them (a longer passage is never matched and is left out).
@@ -651,6 +658,16 @@ export class StatementIndex {
     }
     this.docs.set(doc.id, { slot, doc, data, passages });
     return passages;
+  }
+
+  /** Start, end pairs as ranges, in steps. */
+  private *rangesSteps(pairs: Int32Array): Steps<{ start: number; end: number }[]> {
+    const out: { start: number; end: number }[] = [];
+    for (let i = 0; i + 1 < pairs.length; i += 2) {
+      out.push({ start: pairs[i], end: pairs[i + 1] });
+      if (this.spent(1)) yield;
+    }
+    return out;
   }
 
   /** The statements: at least two renderings, biggest first (as `findStatements` orders them). */
@@ -1034,6 +1051,31 @@ interface SlotRegions {
 }
 
 const EMPTY = new Int32Array(0);
+
+/** The passages found in a document, read one at a time: packed in a contribution, or objects in a stored record. */
+interface FoundPassages {
+  length: number;
+  kind(i: number): PassageKind;
+  start(i: number): number;
+  end(i: number): number;
+  labelId(i: number): string | undefined;
+}
+
+/** The passages of a contribution (its labelled spans come first, so the i-th passage, when a label, has the i-th label id). */
+function foundIn(c: DocumentContribution): FoundPassages {
+  const spans = c.spans;
+  return {
+    length: Math.floor(spans.length / 3),
+    kind: (i) => PASSAGE_KINDS[spans[3 * i]],
+    start: (i) => spans[3 * i + 1],
+    end: (i) => spans[3 * i + 2],
+    labelId: (i) => (PASSAGE_KINDS[spans[3 * i]] === 'label' ? c.labelIds[i] : undefined),
+  };
+}
+
+function foundAmong(passages: ReadonlyArray<{ kind: PassageKind; start: number; end: number; labelId?: string }>): FoundPassages {
+  return { length: passages.length, kind: (i) => passages[i].kind, start: (i) => passages[i].start, end: (i) => passages[i].end, labelId: (i) => passages[i].labelId };
+}
 
 /** Corpus order of passages: document id, then position in the document. */
 function before(x: IndexedPassage, y: IndexedPassage): boolean {
