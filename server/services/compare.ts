@@ -7,7 +7,7 @@ import { StatementIndex, type Steps } from '../domain/compare/statement-index.js
 import type { DocumentContribution } from '../domain/compare/contribution.js';
 import { labelRenderings, type LabelRenderings } from '../domain/compare/speakers.js';
 import { runJob } from './domain-worker.js';
-import { hashHex64 } from '../domain/compare/hash.js';
+import { createHash } from 'node:crypto';
 import { STATEMENT_INDEX_VERSION, type StoredStatementIndex } from '../store/index-files.js';
 
 /**
@@ -498,7 +498,9 @@ export class CompareService {
 
 /** What a document's passages depend on: its text and its labels' spans (and whether they are orphaned). */
 function contentKey(d: CorpusDocument): string {
-  return `${hashHex64(d.text)}:${hashHex64(d.labels.map((l) => `${l.id}:${l.start}:${l.end}:${l.anchor.state === 'orphaned' ? 'o' : ''}`).join(','))}`;
+  // Hashed natively: FNV in JavaScript over a 2,000,000-character text held the event loop 80 ms.
+  const digest = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
+  return `${digest(d.text)}:${digest(d.labels.map((l) => `${l.id}:${l.start}:${l.end}:${l.anchor.state === 'orphaned' ? 'o' : ''}`).join(','))}`;
 }
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
