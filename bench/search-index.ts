@@ -11,18 +11,21 @@
  * subtracted), build time, p50/p99 of the same queries (half one rare word, half two common words;
  * minisearch: every match scored and sorted as the store did; ours: the first page of 20), the
  * overlap of the top 10 and whether the totals agree; for ours also the stored file's size, its
- * write and read times, and a compaction after re-indexing a tenth of the documents.
+ * write and read times, and a compaction after re-indexing a tenth of the documents (once in the
+ * background, in slices, once all at once). While the file is written and read and while the
+ * compaction runs in the background, a probe (setInterval every 10 ms) measures the longest wait
+ * of a timer: the longest the event loop was held by that work.
  * Sizes: SEARCH_BENCH_SIZES (default 10000,100000); SEARCH_BENCH_CORPORA (default generated,zipf);
  * SEARCH_BENCH_MINISEARCH=0 skips minisearch. Exits non-zero only when an answer is wrong (a unique
  * token not found first, or totals that differ).
  */
 import MiniSearch from 'minisearch';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SearchIndex } from '../server/store/search-index.js';
-import { readSearchIndex, writeSearchIndex } from '../server/store/search-index-file.js';
+import { parseSearchIndex, readSearchIndex, writeSearchIndex } from '../server/store/search-index-file.js';
 import type { DocumentRecord } from '../server/domain/types.js';
 import { prng } from '../tests/helpers/prng.js';
 import { article } from './news-corpus.js';
@@ -43,6 +46,21 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 let failed = false;
+/** Starts a probe timer; the returned function stops it and gives the longest gap between its ticks beyond 10 ms. */
+function probe(): () => number {
+  let last = performance.now();
+  let worst = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last - 10);
+    last = now;
+  }, 10);
+  return () => {
+    clearInterval(timer);
+    worst = Math.max(worst, performance.now() - last - 10);
+    return Math.max(0, worst);
+  };
+}
 
 interface Doc {
   id: string;
@@ -131,14 +149,18 @@ for (const kind of CORPORA) {
     let s = performance.now();
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
+    let stopProbe = probe();
     await writeSearchIndex(file, index);
+    const writeProbe = stopProbe();
     loop.disable();
     const written = performance.now() - s;
     const longestBlock = loop.max / 1e6;
     s = performance.now();
     const readLoop = monitorEventLoopDelay({ resolution: 5 });
     readLoop.enable();
+    stopProbe = probe();
     let loaded = await readSearchIndex(file);
+    const readProbe = stopProbe();
     readLoop.disable();
     const read = performance.now() - s;
     const longestReadBlock = readLoop.max / 1e6;
@@ -155,15 +177,58 @@ for (const kind of CORPORA) {
         }
       }
     }
+    // The read again, the longest piece of work between two of its pauses measured inside.
+    let longestPiece = 0;
+    {
+      const bytes = await readFile(file);
+      let from = performance.now();
+      const again = await parseSearchIndex(bytes, async () => {
+        longestPiece = Math.max(longestPiece, performance.now() - from);
+        await new Promise((r) => setImmediate(r));
+        from = performance.now();
+      });
+      longestPiece = Math.max(longestPiece, performance.now() - from);
+      if ('problem' in again) failed = true;
+    }
     loaded = null;
     const size = (await stat(file)).size;
     await rm(dir, { recursive: true, force: true });
-    // Re-index a tenth of the documents (a new revision each), then compact.
-    for (let i = 0; i < docs.length; i += 10) index.put({ ...record(docs[i]), revisions: [{ rev: 2, createdAt: 'later', text: `${docs[i].text} revised` }] } as unknown as DocumentRecord);
+    // Re-index a tenth of the documents (a new revision each), then compact: in the background, with
+    // the probe running and the answers compared with those before, then again all at once.
+    const revise = (round: number) => {
+      for (let i = 0; i < docs.length; i += 10) index.put({ ...record(docs[i]), revisions: [{ rev: 1 + round, createdAt: `later ${round}`, text: `${docs[i].text} revised${round}` }] } as unknown as DocumentRecord);
+    };
+    revise(1);
+    const answersBefore = queries.map((q) => JSON.stringify(index.searchPage(q, { offset: 0, limit: 20 })));
+    const slicesBefore = index.compactionSlices;
+    // The longest slice itself (its own work, without collections or other processes between turns).
+    let longestSlice = 0;
+    const withSlices = index as unknown as { compactionStep: (force: boolean) => void };
+    const step = withSlices.compactionStep;
+    withSlices.compactionStep = function (this: SearchIndex, force: boolean) {
+      const at = performance.now();
+      step.call(this, force);
+      longestSlice = Math.max(longestSlice, performance.now() - at);
+    };
+    s = performance.now();
+    stopProbe = probe();
+    await index.compactInBackground();
+    const compactProbe = stopProbe();
+    const backgroundCompaction = performance.now() - s;
+    const slices = index.compactionSlices - slicesBefore;
+    withSlices.compactionStep = step;
+    if (index.storage.deadDocuments !== 0 || queries.some((q, i) => JSON.stringify(index.searchPage(q, { offset: 0, limit: 20 })) !== answersBefore[i])) {
+      failed = true;
+      console.error('WRONG: the index answers differently after a compaction in the background');
+    }
+    revise(2);
     s = performance.now();
     index.compact();
     const compacted = performance.now() - s;
-    console.log(`${label} ours stored: ${(size / 2 ** 20).toFixed(1)} MB file, written in ${(written / 1000).toFixed(2)} s (the event loop held at most ${longestBlock.toFixed(0)} ms at a time), read in ${(read / 1000).toFixed(2)} s (held at most ${longestReadBlock.toFixed(0)} ms); compaction after re-indexing a tenth: ${(compacted / 1000).toFixed(2)} s`);
+    console.log(
+      `${label} ours stored: ${(size / 2 ** 20).toFixed(1)} MB file, written in ${(written / 1000).toFixed(2)} s (the event loop held at most ${longestBlock.toFixed(0)} ms at a time, probe ${writeProbe.toFixed(0)} ms), ` +
+        `read in ${(read / 1000).toFixed(2)} s (held at most ${longestReadBlock.toFixed(0)} ms, probe ${readProbe.toFixed(0)} ms, longest piece of the parse ${longestPiece.toFixed(0)} ms); compaction after re-indexing a tenth: in the background ${(backgroundCompaction / 1000).toFixed(2)} s in ${slices} slices (longest slice ${longestSlice.toFixed(0)} ms, probe waited at most ${compactProbe.toFixed(0)} ms), all at once ${(compacted / 1000).toFixed(2)} s`,
+    );
     if (WITH_MINI) {
       const base = heapMb();
       const t1 = performance.now();

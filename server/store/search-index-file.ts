@@ -175,8 +175,8 @@ export async function parseSearchIndex(buf: Buffer, pause: () => Promise<void> =
   if (buf.length < MAGIC.length + 12 + 32 || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return { problem: 'is not a search index file' };
   const body = buf.subarray(0, buf.length - 32);
   const hash = createHash('sha256');
-  for (let at = 0; at < body.length; at += 2 ** 22) {
-    hash.update(body.subarray(at, Math.min(body.length, at + 2 ** 22)));
+  for (let at = 0; at < body.length; at += 2 ** 20) {
+    hash.update(body.subarray(at, Math.min(body.length, at + 2 ** 20)));
     await pause();
   }
   if (!hash.digest().equals(buf.subarray(buf.length - 32))) return { problem: 'does not match its checksum (damaged or cut short)' };

@@ -165,7 +165,7 @@ export class SearchIndex {
   private changes = 0;
   private pinned = 0;
   private compaction: Compaction | null = null;
-  /** Bytes of postings a slice of a compaction rewrites at most (documents: this / 32) before giving other work a turn. */
+  /** Bytes of postings a slice of a compaction rewrites at most (documents: this / 128) before giving other work a turn. */
   sliceWork = 256 * 1024;
   /** Slices of compaction run since this index was made (each in a turn of its own when in the background). */
   compactionSlices = 0;
@@ -491,7 +491,7 @@ export class SearchIndex {
   }
 
   /**
-   * One slice of a compaction: at most `sliceWork` bytes of postings (or `sliceWork / 32` documents)
+   * One slice of a compaction: at most `sliceWork` bytes of postings (or `sliceWork / 128` documents)
    * are rewritten, and no more than 8 ms spent unless `force`. Phases: the documents (new numbers),
    * the terms in sorted order (each list copied whole as it is then), then the lists appended to
    * since they were copied (their new bytes only), and last, in a slice where nothing is left to
@@ -507,8 +507,9 @@ export class SearchIndex {
     let work = 0;
     const next = c.next;
     if (c.phase === 'docs') {
-      const stop = Math.min(c.D0, c.docAt + Math.max(1, Math.floor(budget / 32)));
+      let stop = Math.min(c.D0, c.docAt + Math.max(1, Math.floor(budget / 128)));
       for (let d = c.docAt; d < stop; d++) {
+        if ((d & 511) === 511 && overTime()) stop = d + 1;
         if (this.dead[d]) {
           c.remap[d] = -1;
           continue;
@@ -984,8 +985,8 @@ export class SearchIndex {
     // Each list copied into a block of the next power of two, so that appends go on in place and a
     // block outgrown is recycled (the file's bytes are not kept).
     for (let t = 0; t < T; t++) {
-      // A turn for other work every few milliseconds.
-      if ((t & 1023) === 0 && performance.now() - since > 8) {
+      // A turn for other work every few milliseconds (lists can be long: the clock is read every 64).
+      if ((t & 63) === 0 && performance.now() - since > 8) {
         await pause();
         since = performance.now();
       }
