@@ -4,6 +4,7 @@ import { sentences, type TextRange } from './sentences.js';
 import { quotedRanges } from './quotes.js';
 import { MIN_CONTENT_WORDS } from './passages.js';
 import { isContentWord } from './stopwords.js';
+import { LABELS_SCANNED, labelOrder } from './build-cluster.js';
 
 /**
  * What one document brings to the statement index, as plain data: its normalised words (each token
@@ -30,8 +31,10 @@ export interface DocumentContribution {
    * Sentences and quotations of the text (what `layoutOf` gives, found here anyway) as start, end
    * pairs, kept only for a text of LAYOUT_KEPT_FROM characters or more: finding them again on the
    * main thread when a statement in it is drawn would hold it for about 100 ms at 2,000,000 characters.
+   * `labelOrder`: with more than LABELS_SCANNED labels, their places sorted by start (`labelOrder`
+   * of build-cluster.ts), which drawing a statement needs too.
    */
-  layout?: { sentences: Int32Array; quotes: Int32Array };
+  layout?: { sentences: Int32Array; quotes: Int32Array; labelOrder?: Int32Array };
 }
 
 export const LAYOUT_KEPT_FROM = 100_000;
@@ -83,7 +86,7 @@ export function documentContribution(doc: Pick<CorpusDocument, 'text' | 'labels'
     ends,
     spans: Int32Array.from(spans),
     labelIds,
-    ...(doc.text.length >= LAYOUT_KEPT_FROM ? { layout: { sentences: pairs(found), quotes: pairs(quotes) } } : {}),
+    ...(doc.text.length >= LAYOUT_KEPT_FROM ? { layout: { sentences: pairs(found), quotes: pairs(quotes), ...(doc.labels.length > LABELS_SCANNED ? { labelOrder: labelOrder(doc.labels) } : {}) } } : {}),
   };
 }
 

@@ -5,7 +5,7 @@ import { WordIds } from './word-ids.js';
 import { DEFAULT_INDEX_OPTIONS, type IndexOptions } from './shingle-index.js';
 import { matchPassages, MAX_ALIGN_CELLS } from './match.js';
 import { groupRegions, SAME_RENDERING_OVERLAP } from './group-regions.js';
-import { buildCluster, layoutOf, type DocumentLayout } from './build-cluster.js';
+import { buildCluster, labelsInOrder, layoutOf, type DocumentLayout } from './build-cluster.js';
 import { isStatementCluster } from './statement-filter.js';
 import { fnv1a32 } from './hash.js';
 import { numberShard, ShardedMap } from './sharded-map.js';
@@ -619,7 +619,8 @@ export class StatementIndex {
     if (layout) {
       const sentences = yield* this.rangesSteps(layout.sentences);
       const quotes = yield* this.rangesSteps(layout.quotes);
-      this.layouts.set(slot, { sentences, quotes });
+      const order = layout.labelOrder;
+      this.layouts.set(slot, { sentences, quotes, ...(order && order.length === doc.labels.length ? { labelsByStart: labelsInOrder(doc.labels, order) } : {}) });
     }
     const pool: number[] = [];
     const kept: { kind: PassageKind; start: number; end: number; labelId?: string; from: number; to: number; contentFrom: number; shinglesFrom: number; shinglesTo: number; copyKey: number }[] = [];

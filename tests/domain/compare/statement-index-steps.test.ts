@@ -1,5 +1,6 @@
 import { MAX_MATCHED_PASSAGE_WORDS, STEP, StatementIndex } from '../../../server/domain/compare/statement-index.js';
-import { documentContribution } from '../../../server/domain/compare/contribution.js';
+import { documentContribution, LAYOUT_KEPT_FROM } from '../../../server/domain/compare/contribution.js';
+import { labelsByStart } from '../../../server/domain/compare/build-cluster.js';
 import type { CorpusDocument } from '../../../server/domain/compare/types.js';
 
 /**
@@ -117,5 +118,17 @@ describe('statement index: a huge document in bounded steps', () => {
     expect(index.stepWork.longest).toBeLessThanOrEqual(STEP + MAX_MATCHED_PASSAGE_WORDS);
     expect(stepsOf(index, [{ id: a.id, doc: null }])).toBeGreaterThan(100);
     expect(index.passageTotal).toBe(0);
+  });
+
+  it('when a long document has many labels, then its contribution brings their order by start, the one drawing a statement uses', () => {
+    const words = randomWords(30_000, 17);
+    const text = sentencesOf(words, 20, LAYOUT_KEPT_FROM + 1_000);
+    const labels = Array.from({ length: 300 }, (_, i) => {
+      const start = text.length - 50 - ((i * 7_919) % (text.length - 100));
+      return { id: `l${i}`, type: 'opinion', start, end: start + 40, rev: 1, anchor: { state: 'exact' } } as unknown as CorpusDocument['labels'][number];
+    });
+    const c = documentContribution({ text, labels });
+    expect(Array.from(c.layout!.labelOrder!)).toEqual(Array.from(labelsByStart(labels).order));
+    expect(new Set(c.layout!.labelOrder).size).toBe(300);
   });
 });
