@@ -90,12 +90,6 @@ class Reader {
   }
 }
 
-function checksum(bytes: Uint8Array): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, '0');
-}
-
 /**
  * Runs `steps` to the end, giving the event loop a turn every 20 ms: encoding or checking the
  * snapshot of 10,000 documents takes seconds, which no request should wait behind.
@@ -134,7 +128,8 @@ export function storedIndexProblemInSlices(raw: string): Promise<StoredStatement
   return inSlices(parseSteps(raw));
 }
 
-function* serializeSteps(s: StoredStatementIndex): Generator<void, string, void> {
+/** The steps of serializeStatementIndex (exported for tests: the number of steps). */
+export function* serializeSteps(s: StoredStatementIndex): Generator<void, string, void> {
   const w = new Writer();
   const index = new Map<string, number>();
   const documents: unknown[] = [];
@@ -169,7 +164,47 @@ function* serializeSteps(s: StoredStatementIndex): Generator<void, string, void>
     w.put(m[8]);
   }
   const payload = w.bytes.subarray(0, w.length);
-  return JSON.stringify({ version: s.version, words: s.words, documents, matches: s.matches.length, checksum: checksum(payload), data: Buffer.from(payload.buffer, payload.byteOffset, payload.length).toString('base64') });
+  // The same text as JSON.stringify of the whole object, built a bounded slice a step: one
+  // JSON.stringify of a dictionary of a million words took 200-400 ms in one turn.
+  const words = yield* jsonArrayInSlices(s.words);
+  const docs = yield* jsonArrayInSlices(documents);
+  const sum = yield* checksumInSlices(payload);
+  const data: string[] = [];
+  // Base64 of consecutive whole 3-byte groups is the base64 of their concatenation.
+  for (let at = 0; at < payload.length; at += BASE64_SLICE) {
+    yield;
+    data.push(Buffer.from(payload.buffer, payload.byteOffset + at, Math.min(BASE64_SLICE, payload.length - at)).toString('base64'));
+  }
+  yield;
+  return `{"version":${JSON.stringify(s.version)},"words":${words},"documents":${docs},"matches":${s.matches.length},"checksum":${JSON.stringify(sum)},"data":"${data.join('')}"}`;
+}
+
+/** Elements serialised per step (JSON.stringify of each, joined as JSON.stringify of the array would). */
+const JSON_SLICE = 4096;
+/** Payload bytes encoded per step (a multiple of 3). */
+const BASE64_SLICE = 3 << 18;
+/** Payload bytes summed per step. */
+const CHECKSUM_SLICE = 1 << 20;
+
+/** `JSON.stringify(items)` (items of JSON values, none undefined), a slice of elements a step. */
+function* jsonArrayInSlices(items: readonly unknown[]): Generator<void, string, void> {
+  const slices: string[] = [];
+  for (let at = 0; at < items.length; at += JSON_SLICE) {
+    yield;
+    const part = JSON.stringify(items.slice(at, at + JSON_SLICE));
+    slices.push(part.slice(1, -1));
+  }
+  return `[${slices.join(',')}]`;
+}
+
+function* checksumInSlices(bytes: Uint8Array): Generator<void, string, void> {
+  let h = 0x811c9dc5;
+  for (let at = 0; at < bytes.length; at += CHECKSUM_SLICE) {
+    yield;
+    const end = Math.min(bytes.length, at + CHECKSUM_SLICE);
+    for (let i = at; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 /**
@@ -200,21 +235,29 @@ export function storedIndexProblem(raw: string): StoredStatementIndex | string {
   return atOnce(parseSteps(raw));
 }
 
-function* parseSteps(raw: string): Generator<void, StoredStatementIndex | string, void> {
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch {
-    return 'is not valid JSON';
+/** The steps of storedIndexProblem (exported for tests). */
+export function* parseSteps(raw: string): Generator<void, StoredStatementIndex | string, void> {
+  let data: unknown = yield* parseLayoutInSlices(raw);
+  if (data === undefined) {
+    // Not laid out as this version writes it: parsed whole (and then most likely refused).
+    try {
+      data = JSON.parse(raw);
+    } catch {
+      return 'is not valid JSON';
+    }
   }
   const d = data as { version?: unknown; words?: unknown; documents?: unknown; matches?: unknown; checksum?: unknown; data?: unknown };
   if (!d || typeof d !== 'object' || d.version !== STATEMENT_INDEX_VERSION) return `is not a version ${STATEMENT_INDEX_VERSION} statement index`;
-  if (!Array.isArray(d.words) || d.words.some((x) => typeof x !== 'string')) return 'has no valid word list';
+  if (!Array.isArray(d.words)) return 'has no valid word list';
+  for (let at = 0; at < d.words.length; at += JSON_SLICE * 16) {
+    yield;
+    for (let i = at; i < Math.min(d.words.length, at + JSON_SLICE * 16); i++) if (typeof d.words[i] !== 'string') return 'has no valid word list';
+  }
   const words = d.words as string[];
   if (!Array.isArray(d.documents)) return 'has no document list';
   if (!Number.isInteger(d.matches) || (d.matches as number) < 0 || typeof d.checksum !== 'string' || typeof d.data !== 'string') return 'has no valid payload';
-  const payload = new Uint8Array(Buffer.from(d.data, 'base64'));
-  if (checksum(payload) !== d.checksum) return 'has a payload that does not match its checksum';
+  const payload = yield* base64InSlices(d.data);
+  if ((yield* checksumInSlices(payload)) !== d.checksum) return 'has a payload that does not match its checksum';
   const r = new Reader(payload);
   const documents: StoredIndexDocument[] = [];
   let previous = '';
@@ -271,6 +314,93 @@ function* parseSteps(raw: string): Generator<void, StoredStatementIndex | string
   }
   if (!r.done) return 'holds more data than its documents and matches';
   return { version: STATEMENT_INDEX_VERSION, words, documents, matches };
+}
+
+/** Characters of base64 decoded per step (a multiple of 4). */
+const BASE64_READ_SLICE = 1 << 22;
+
+/** `Buffer.from(text, 'base64')` a slice a step (the same bytes for base64 without white space, as this version writes). */
+function* base64InSlices(text: string): Generator<void, Uint8Array, void> {
+  if (text.length <= BASE64_READ_SLICE) return new Uint8Array(Buffer.from(text, 'base64'));
+  const parts: Buffer[] = [];
+  for (let at = 0; at < text.length; at += BASE64_READ_SLICE) {
+    yield;
+    parts.push(Buffer.from(text.slice(at, at + BASE64_READ_SLICE), 'base64'));
+  }
+  yield;
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+/** Characters scanned per step, and about how long a piece parsed at once is. */
+const SCAN_SLICE = 1 << 20;
+const PIECE_CHARS = 1 << 16;
+
+/**
+ * `JSON.parse(raw)` in bounded steps when `raw` is laid out as serializeSteps writes it
+ * (`{"version":…,"words":[…],"documents":[…],` then the small fields and the base64 payload):
+ * each array is cut at its top-level commas into pieces of about 64 K characters, each piece
+ * parsed alone. `undefined` when the text is laid out otherwise or a piece is not valid JSON: the
+ * caller then parses it whole, so what is accepted and its value are those of `JSON.parse`.
+ */
+function* parseLayoutInSlices(raw: string): Generator<void, Record<string, unknown> | undefined, void> {
+  const head = `{"version":${STATEMENT_INDEX_VERSION},"words":`;
+  if (!raw.startsWith(head)) return undefined;
+  const words = yield* arrayInSlices(raw, head.length);
+  if (!words || !raw.startsWith(',"documents":', words.end)) return undefined;
+  const documents = yield* arrayInSlices(raw, words.end + ',"documents":'.length);
+  if (!documents || raw.charCodeAt(documents.end) !== 0x2c) return undefined;
+  yield;
+  let rest: unknown;
+  try {
+    rest = JSON.parse(`{${raw.slice(documents.end + 1)}`);
+  } catch {
+    return undefined;
+  }
+  if (!rest || typeof rest !== 'object' || Array.isArray(rest) || Object.keys(rest).some((k) => k !== 'matches' && k !== 'checksum' && k !== 'data')) return undefined;
+  return { version: STATEMENT_INDEX_VERSION, words: words.items, documents: documents.items, ...(rest as Record<string, unknown>) };
+}
+
+/** The JSON array opening at `from` (`raw[from]` is `[`), parsed a piece a step, and where it ends; `null` when not valid. */
+function* arrayInSlices(raw: string, from: number): Generator<void, { items: unknown[]; end: number } | null, void> {
+  if (raw.charCodeAt(from) !== 0x5b) return null;
+  const pieces: [number, number][] = [];
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let pieceStart = from + 1;
+  let i = from;
+  for (; i < raw.length; i++) {
+    if ((i - from) % SCAN_SLICE === 0) yield;
+    const c = raw.charCodeAt(i);
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === 0x5c) escaped = true;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) depth++;
+    else if (c === 0x5d || c === 0x7d) {
+      if (--depth === 0) break;
+    } else if (c === 0x2c && depth === 1 && i - pieceStart >= PIECE_CHARS) {
+      pieces.push([pieceStart, i]);
+      pieceStart = i + 1;
+    }
+  }
+  if (i >= raw.length || raw.charCodeAt(i) !== 0x5d) return null;
+  pieces.push([pieceStart, i]);
+  const items: unknown[] = [];
+  for (const [a, b] of pieces) {
+    yield;
+    let part: unknown;
+    try {
+      part = JSON.parse(`[${raw.slice(a, b)}]`);
+    } catch {
+      return null;
+    }
+    // A piece cut at a comma holds at least one element, or the whole text was not valid JSON.
+    if (!Array.isArray(part) || (part.length === 0 && pieces.length > 1)) return null;
+    for (const x of part) items.push(x);
+  }
+  return { items, end: i + 1 };
 }
 
 /** Writes the index atomically (temporary file in the same folder, then rename). */
