@@ -95,6 +95,7 @@ function serve(config: Config, { store, project, users, team, where, close }: Op
     console.log(`Framewise on http://${shown}:${port} (listening on ${config.host}; data in ${where})`);
     // Start the re-anchoring worker now, so the first large revision does not pay for its start.
     warmUpReanchorWorker();
+    void import('./services/domain-worker.js').then((m) => setImmediate(m.warmUpSuggestionModel)); // the suggestions' model, loaded before the first request needs it
     installProcessGuard();
   });
   server.on('error', (err) => {

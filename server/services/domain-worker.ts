@@ -9,6 +9,7 @@ import { findStatements } from '../domain/compare/statements.js';
 import type { CorpusDocument } from '../domain/compare/types.js';
 import { documentContribution } from '../domain/compare/contribution.js';
 import { suggestLabels, type KnownSpeaker } from '../domain/suggestions.js';
+import { loadTextModel } from '../domain/suggestions/text-analysis.js';
 
 /**
  * Long, pure computations that must not block the server: they run on one shared worker thread
@@ -83,6 +84,15 @@ export function warmUpWorker(): void {
   worker();
 }
 
+/**
+ * Loads the suggestions' language model on this thread (small suggestion jobs run inline): called
+ * once the server listens, so no request waits for it to load. The worker thread loads its own
+ * copy as it starts (warmUpWorker).
+ */
+export function warmUpSuggestionModel(): void {
+  loadTextModel();
+}
+
 // --- the worker thread -------------------------------------------------------------------------
 // This module is also the worker's entry: started with `workerData.domainWorker`, it answers jobs.
 // The worker loads TypeScript through tsx, as the server does.
@@ -97,6 +107,8 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_FLA
       parentPort!.postMessage({ id: msg.id, error: (err as Error).stack ?? String(err) });
     }
   });
+  // The model for suggestion jobs, loaded before the first one (a job arriving first waits for it either way).
+  setImmediate(loadTextModel);
 }
 
 class DomainWorker {
