@@ -44,8 +44,44 @@ const JOBS = {
   statements: (docs: CorpusDocument[]) => findStatements(docs),
   /** What documents bring to the statement index (tokens, passages): see domain/compare/contribution.ts. */
   contributions: (docs: Pick<CorpusDocument, 'text' | 'labels'>[]) => docs.map(documentContribution),
+  /** `contributions` of documents whose labels crossed the thread boundary packed (packLabels). */
+  packedContributions: (docs: { text: string; labels: PackedLabels }[]) => docs.map((d) => documentContribution({ text: d.text, labels: unpackLabels(d.labels) })),
   /** Suggested labels for a large text. */
   suggestions: (job: SuggestionsJob) => suggestLabels(job.text, job.existing, job.rejected, job.knownSpeakers),
+};
+
+/**
+ * What documentContribution reads of a document's labels (id, span, whether orphaned), in columns:
+ * a structured clone of 20,000 whole labels held the event loop about 80 ms, these columns a few.
+ */
+export interface PackedLabels {
+  ids: string[];
+  starts: Int32Array;
+  ends: Int32Array;
+  orphaned: Uint8Array;
+}
+
+export function packLabels(labels: readonly Label[]): PackedLabels {
+  const n = labels.length;
+  const packed: PackedLabels = { ids: new Array<string>(n), starts: new Int32Array(n), ends: new Int32Array(n), orphaned: new Uint8Array(n) };
+  for (let i = 0; i < n; i++) {
+    const l = labels[i];
+    packed.ids[i] = l.id;
+    packed.starts[i] = l.start;
+    packed.ends[i] = l.end;
+    packed.orphaned[i] = l.anchor.state === 'orphaned' ? 1 : 0;
+  }
+  return packed;
+}
+
+/** Labels carrying only what documentContribution reads (see PackedLabels; a label not orphaned reads as `exact`). */
+export function unpackLabels(p: PackedLabels): Label[] {
+  return p.ids.map((id, i) => ({ id, start: p.starts[i], end: p.ends[i], anchor: { state: p.orphaned[i] ? 'orphaned' : 'exact' } }) as unknown as Label);
+}
+
+/** Jobs whose input is sent to the worker in a smaller form: the job run there instead, and the packed input. */
+const PACKED: { [K in JobName]?: (input: Input<K>) => { name: JobName; input: unknown } } = {
+  contributions: (docs) => ({ name: 'packedContributions', input: docs.map((d) => ({ text: d.text, labels: packLabels(d.labels) })) }),
 };
 
 export type JobName = keyof typeof JOBS;
@@ -68,7 +104,8 @@ export async function runJob<K extends JobName>(name: K, input: Input<K>, offThr
   if (!offThread) return inline();
   try {
     workerLoad.pending++;
-    const result = (await worker().run(name, input).finally(() => workerLoad.pending--)) as Output<K>;
+    const packed = (PACKED[name] as ((i: Input<K>) => { name: JobName; input: unknown }) | undefined)?.(input) ?? { name, input };
+    const result = (await worker().run(packed.name, packed.input).finally(() => workerLoad.pending--)) as Output<K>;
     workerStats.jobs++;
     return result;
   } catch (err) {
