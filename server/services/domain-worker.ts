@@ -10,6 +10,7 @@ import type { CorpusDocument } from '../domain/compare/types.js';
 import { documentContribution } from '../domain/compare/contribution.js';
 import { suggestLabels, type KnownSpeaker } from '../domain/suggestions.js';
 import { loadTextModel } from '../domain/suggestions/text-analysis.js';
+import { hasContentVerb } from '../domain/compare/statement-filter.js';
 
 /**
  * Long, pure computations that must not block the server: they run on one shared worker thread
@@ -122,12 +123,14 @@ export function warmUpWorker(): void {
 }
 
 /**
- * Loads the suggestions' language model on this thread (small suggestion jobs run inline): called
- * once the server listens, so no request waits for it to load. The worker thread loads its own
- * copy as it starts (warmUpWorker).
+ * Loads the suggestions' language model on this thread (small suggestion jobs run inline), then in
+ * the next turn the statement filter's (its own wink-nlp instance, used when statements are drawn):
+ * called once the server listens, so no request waits for one to load (65-115 ms each). The worker
+ * thread loads its own copy of the suggestions' model as it starts (warmUpWorker).
  */
 export function warmUpSuggestionModel(): void {
   loadTextModel();
+  setImmediate(() => hasContentVerb('The minister said so.'));
 }
 
 // --- the worker thread -------------------------------------------------------------------------
