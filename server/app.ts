@@ -129,7 +129,12 @@ function catchUp(store: Corpus): RequestHandler {
       await store.refresh();
     } catch (err) {
       if (err instanceof StorageUnavailableError) throw err;
-      throw new StorageUnavailableError(`the changes made through other servers could not be read (${(err as Error)?.message ?? String(err)}); nothing was saved, try again`, { cause: err });
+      // This answer goes to anyone, signed in or not: it names a network failure (a system error
+      // code such as ECONNREFUSED), never other text (a damaged row's parse error quotes its data).
+      const code = (err as { code?: unknown })?.code;
+      const cause = typeof code === 'string' && /^E[A-Z]+$/.test(code) ? (err as Error).message : 'the cause is in the server log';
+      if (cause === 'the cause is in the server log') console.error('catching up with other servers failed:', err);
+      throw new StorageUnavailableError(`the changes made through other servers could not be read (${cause}); nothing was saved, try again`, { cause: err });
     }
     next();
   };

@@ -13,6 +13,8 @@ export function answerStoreOf(store: Corpus): Promise<AnswerStore> {
   let s = stores.get(store);
   if (!s) {
     s = AnswerStore.open(store.states);
+    // A failed open (the database unreachable for a moment) is tried again by the next request.
+    s.catch(() => stores.delete(store));
     stores.set(store, s);
   }
   return s;

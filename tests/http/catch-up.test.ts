@@ -66,6 +66,22 @@ describe('catching up with other servers before each request', () => {
     expect(await snapshotDir(t.dataDir)).toEqual(before);
   });
 
+  test('when catching up fails with an error that is not a network failure, then the 503 does not show its text (a damaged row quotes its data), and the log does', async () => {
+    const logged: unknown[] = [];
+    const consoleError = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(...args));
+    try {
+      t.store.refresh = async () => {
+        throw new SyntaxError('Unexpected token \'s\', "secret-hash-bytes" is not valid JSON');
+      };
+      const res = await t.anonymous.get('/api/documents').expect(503);
+      expect(res.body.error).toEqual({ code: 'storage_unavailable', message: 'the changes made through other servers could not be read (the cause is in the server log); nothing was saved, try again' });
+      expect(JSON.stringify(res.body)).not.toContain('secret');
+      expect(logged.some((x) => x instanceof SyntaxError && x.message.includes('secret-hash-bytes'))).toBe(true);
+    } finally {
+      consoleError.mockRestore();
+    }
+  });
+
   test('when catching up fails on a page, then the page is a 503 error page saying the database could not be reached', async () => {
     const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
