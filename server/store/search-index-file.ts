@@ -111,14 +111,18 @@ export async function writeSearchIndex(file: string, index: SearchIndex, stampOf
     await put(u32(snap.terms.length));
     await putLines(snap.terms.length, (i) => snap.terms[i]);
     for (let i = 0; i < snap.terms.length; i++) {
+      // A list is a view into the index's blocks, which indexing goes on changing while we wait for
+      // the disk: a list that grows moves, and its old block is given to another word. So the view
+      // is taken after the last wait and copied before the next one (its first `used` bytes are
+      // the snapshot's wherever it lives: lists only grow at the end, and the pin stops compaction).
+      if (pos + 12 + snap.used[i] > CHUNK) await flush();
       const list = index.postingsOf(snap.t[i], snap.used[i]);
-      if (pos + 12 + list.byteLength > CHUNK) await flush();
       chunk.writeUInt32LE(snap.count[i], pos);
       chunk.writeInt32LE(snap.last[i], pos + 4);
       chunk.writeUInt32LE(snap.used[i], pos + 8);
       pos += 12;
       if (list.byteLength > CHUNK - pos) {
-        await put(list);
+        await put(Buffer.from(list));
       } else {
         chunk.set(list, pos);
         pos += list.byteLength;

@@ -262,6 +262,45 @@ describe('the search index', () => {
     }
   });
 
+  it('when documents keep coming while the index is written, then every list in the file is the one of its word as of the write (lists that grow move and their old blocks are reused)', async () => {
+    const dir = await tempDataDir();
+    try {
+      const rand = prng(7);
+      const words = Array.from({ length: 600 }, (_, i) => `w${i.toString(36)}q`);
+      const text = () => words.filter(() => rand() < 0.01).map((w) => `${w} `.repeat(1 + Math.floor(rand() * 3))).join(' ');
+      const index = new SearchIndex();
+      for (let i = 0; i < 40; i++) index.put(doc(`d${i}`, `t${i}`, text()));
+      const before = new Map(words.map((w) => [w, index.search(w)]));
+      // New documents with new words between every turn of the write (its chunk is tiny, so it waits often).
+      let stop = false;
+      let k = 0;
+      let fresh = 0;
+      const churn = () => {
+        if (stop) return;
+        for (let r = 0; r < 5; r++) index.put(doc(`n${k++}`, 'n', `${text()} ${Array.from({ length: 30 }, () => `z${fresh++}`).join(' ')}`));
+        setImmediate(churn);
+      };
+      setImmediate(churn);
+      await writeSearchIndex(join(dir, 'search.bin'), index, () => null, 64);
+      stop = true;
+      expect(k).toBeGreaterThan(100);
+      const read = await parseSearchIndex(await readFile(join(dir, 'search.bin')));
+      if ('problem' in read) throw new Error(read.problem);
+      const stored = new Set(read.index.ids());
+      expect(stored.size).toBeGreaterThan(40);
+      // The file holds the 40 documents and the new ones its snapshot took (none changes after it is
+      // put): each word finds in it what the live index finds among those documents (ids only: the
+      // scores depend on how many documents there are). The first 40 are found as before the write.
+      for (const w of [...words, ...Array.from({ length: 200 }, (_, i) => `z${i}`)]) {
+        const got = read.index.search(w).map((h) => h.id).sort();
+        expect({ w, ids: got }).toEqual({ w, ids: index.search(w).map((h) => h.id).filter((id) => stored.has(id)).sort() });
+        if (before.has(w)) expect({ w, ids: got.filter((id) => id.startsWith('d')) }).toEqual({ w, ids: before.get(w)!.map((h) => h.id).sort() });
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('when a large index is written and read, then the work is done a chunk or a block of lines at a time, with turns for other work between, and the copy answers the same', async () => {
     const dir = await tempDataDir();
     try {
