@@ -552,7 +552,7 @@ export class DocumentStore implements Corpus {
    */
   buildSearchIndex(): Promise<void> {
     this.indexBuild ??= (async () => {
-      const restored = await restoreSearchIndex(this.index, searchIndexPath(this.dataDir), this.catalog, this.options.log ?? console.warn);
+      const restored = await restoreSearchIndex(this.index, searchIndexPath(this.dataDir), this.catalog, this.options.log ?? console.warn, { readOnly: this.readOnly });
       const ids = restored.reindex;
       Object.assign(this.searchIndexReport, restored.report, { reindexed: ids.length });
       for (let i = 0; i < ids.length; i += 64) {

@@ -23,7 +23,8 @@ export const SEARCH_INDEX_VERSION = 2;
 /** Characters of lines gathered into one block of the file. */
 const BLOCK_CHARS = 64 * 1024;
 const MAGIC = Buffer.from('FWSEARCH');
-const TEMP_MARK = '.search.bin.tmp-';
+/** Prefix of the temporary file a write goes to before it is renamed over the index file. */
+export const TEMP_MARK = '.search.bin.tmp-';
 
 export function searchIndexPath(dataDir: string): string {
   return join(dataDir, 'index', 'search.bin');
@@ -161,9 +162,13 @@ export type StoredSearchIndex = Loaded | { problem: string } | null;
  * The stored index, `null` when there is none, or what is wrong with it. Temporary files of a write
  * cut short are removed first.
  */
-export async function readSearchIndex(file: string): Promise<StoredSearchIndex> {
-  const names = await readdir(dirname(file)).catch(() => [] as string[]);
-  for (const name of names) if (name.startsWith(TEMP_MARK)) await unlink(join(dirname(file), name)).catch(() => undefined);
+export async function readSearchIndex(file: string, options: { removeTemp?: boolean } = {}): Promise<StoredSearchIndex> {
+  // Temporary files of a write cut short are removed only by the folder's writer (a read-only
+  // store beside a running server would delete the file that server is writing).
+  if (options.removeTemp ?? true) {
+    const names = await readdir(dirname(file)).catch(() => [] as string[]);
+    for (const name of names) if (name.startsWith(TEMP_MARK)) await unlink(join(dirname(file), name)).catch(() => undefined);
+  }
   let buf: Buffer;
   try {
     buf = await readFile(file);
@@ -376,9 +381,10 @@ export async function restoreSearchIndex(
   file: string,
   catalog: CatalogView,
   log: (message: string) => void,
+  options: { readOnly?: boolean } = {},
 ): Promise<{ reindex: string[]; report: SearchIndexReport }> {
   index.touchedSince = new Set();
-  const stored = await readSearchIndex(file);
+  const stored = await readSearchIndex(file, { removeTemp: !options.readOnly });
   const touched = index.touchedSince;
   index.touchedSince = null;
   const all = () => [...catalog.ids()];

@@ -1,7 +1,7 @@
 import { readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DocumentStore } from '../../server/store/document-store.js';
-import { searchIndexPath } from '../../server/store/search-index-file.js';
+import { searchIndexPath, TEMP_MARK } from '../../server/store/search-index-file.js';
 import { snapshotDir, tempDataDir } from '../helpers/app.js';
 import { makeDoc } from './repository-contract.js';
 
@@ -104,12 +104,16 @@ describe('the stored search index', () => {
     const file = searchIndexPath(dataDir);
     const before = await readFile(file);
     const { mtimeMs } = await stat(file);
+    // A temporary file as the server beside it would be writing: a reader leaves it alone.
+    const temp = join(dirname(file), `${TEMP_MARK}0123456789ab`);
+    await writeFile(temp, 'being written by the server');
     const store = await DocumentStore.open(dataDir, { readOnly: true, log: (m) => logged.push(m) });
     expect(await ids(store, 'strike')).toEqual(['h1', 'h2']);
     expect(store.searchIndexReport.loaded).toBe(true);
     await store.close();
     expect(await readFile(file)).toEqual(before);
     expect((await stat(file)).mtimeMs).toBe(mtimeMs);
+    expect(await readFile(temp, 'utf8')).toBe('being written by the server');
   });
 
   it.each([
