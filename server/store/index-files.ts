@@ -1,7 +1,7 @@
-import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { TEMP_PREFIX } from './atomic-json-file.js';
+import { syncDir, TEMP_PREFIX } from './atomic-json-file.js';
 import type { PassageKind } from '../domain/compare/types.js';
 import type { DocumentWordsRecord } from '../domain/compare/statement-index.js';
 
@@ -403,12 +403,23 @@ function* arrayInSlices(raw: string, from: number): Generator<void, { items: unk
   return { items, end: i + 1 };
 }
 
-/** Writes the index atomically (temporary file in the same folder, then rename). */
+/**
+ * Writes the index atomically and durably (temporary file in the same folder, fsync, rename, fsync
+ * of the folder): after a power cut the snapshot is the old one or the new one, never cut short
+ * (which would be refused and cost a full rebuild).
+ */
 export async function writeStatementIndex(file: string, data: StoredStatementIndex): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const temp = join(dirname(file), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-statements.json`);
-  await writeFile(temp, await serializeStatementIndexInSlices(data));
+  const handle = await open(temp, 'w');
+  try {
+    await handle.writeFile(await serializeStatementIndexInSlices(data));
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
   await rename(temp, file);
+  await syncDir(dirname(file));
 }
 
 /** The statement index kept in `<dataDir>/index/statements.json` (the data folder's StatementIndexStorage). */
