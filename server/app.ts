@@ -130,9 +130,13 @@ function catchUp(store: Corpus): RequestHandler {
     } catch (err) {
       if (err instanceof StorageUnavailableError) throw err;
       // This answer goes to anyone, signed in or not: it names a network failure (a system error
-      // code such as ECONNREFUSED), never other text (a damaged row's parse error quotes its data).
+      // code such as ECONNREFUSED, or a PostgreSQL error of the classes connection exception 08,
+      // insufficient resources 53, object not in prerequisite state 55, operator intervention 57,
+      // system error 58, whose texts hold no data), never other text (a damaged row's parse error
+      // quotes its data).
       const code = (err as { code?: unknown })?.code;
-      const cause = typeof code === 'string' && /^E[A-Z]+$/.test(code) ? (err as Error).message : 'the cause is in the server log';
+      const named = typeof code === 'string' && (/^E[A-Z]+$/.test(code) || /^(08|53|55|57|58)[0-9A-Z]{3}$/.test(code));
+      const cause = named ? (err as Error).message : 'the cause is in the server log';
       if (cause === 'the cause is in the server log') console.error('catching up with other servers failed:', err);
       throw new StorageUnavailableError(`the changes made through other servers could not be read (${cause}); nothing was saved, try again`, { cause: err });
     }

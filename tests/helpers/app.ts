@@ -90,7 +90,9 @@ export async function startTestApp(options: { seeds?: boolean; dataDir?: string 
     as,
     session,
     token,
-    cleanup: () => rm(dataDir, { recursive: true, force: true }),
+    // Retried: a background write (the statement or search index snapshot) may add a file to
+    // index/ while the folder is being removed (ENOTEMPTY).
+    cleanup: () => rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }),
   };
 }
 
