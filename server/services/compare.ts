@@ -463,6 +463,19 @@ export class CompareService {
     this.saveTimer.unref();
   }
 
+  /**
+   * Stops the background work: a refresh or snapshot write not yet started is dropped, one under
+   * way is waited for (a test removing its data folder, or a shutdown, after this).
+   */
+  async settle(): Promise<void> {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = null;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    await this.queue.catch(() => undefined);
+    await this.saving;
+  }
+
   /** Writes the index file now (after any write under way); resolves once it is on disk. */
   save(): Promise<void> {
     const storage = this.options.storage;

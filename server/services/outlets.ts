@@ -16,6 +16,11 @@ function of(store: Corpus) {
   return s;
 }
 
+/** Stops the store's statement index's background work, if it has one (see CompareService.settle). */
+export async function settleCompareService(store: Corpus): Promise<void> {
+  await services.get(store)?.compare.settle();
+}
+
 /** One statement-matching index per document store, shared by /compare, /outlets and /speakers. */
 export function compareServiceOf(store: Corpus): CompareService {
   return of(store).compare;

@@ -1,3 +1,4 @@
+import { settleCompareService } from '../../server/services/outlets.js';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -90,9 +91,13 @@ export async function startTestApp(options: { seeds?: boolean; dataDir?: string 
     as,
     session,
     token,
-    // Retried: a background write (the statement or search index snapshot) may add a file to
-    // index/ while the folder is being removed (ENOTEMPTY).
-    cleanup: () => rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }),
+    // The statement index's background work is stopped first (a snapshot write landing after the
+    // test would log after jest is done, which fails the run); removal is retried in case another
+    // background write (the search index) adds a file to index/ meanwhile (ENOTEMPTY).
+    cleanup: async () => {
+      await settleCompareService(store);
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+    },
   };
 }
 

@@ -228,6 +228,7 @@ export class PgDocumentRepository implements Corpus {
 
   /** A dedicated connection (not from the pool) that LISTENs; it reconnects when lost. */
   private async listen(): Promise<void> {
+    if (this.closed) return;
     const feed = new pg.Client({ ...this.pool.options, application_name: `${this.pool.options.application_name ?? 'framewise'} change feed` });
     let lost = false;
     const onLost = (err?: Error) => {
@@ -247,6 +248,12 @@ export class PgDocumentRepository implements Corpus {
       lost = true;
       await feed.end().catch(() => undefined);
       throw err;
+    }
+    if (this.closed) {
+      // Closed while connecting: this feed is nobody's.
+      lost = true;
+      await feed.end().catch(() => undefined);
+      return;
     }
     this.feed = feed;
   }
