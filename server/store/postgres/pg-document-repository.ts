@@ -228,7 +228,7 @@ export class PgDocumentRepository implements Corpus {
 
   /** A dedicated connection (not from the pool) that LISTENs; it reconnects when lost. */
   private async listen(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.poolEnded()) return;
     const feed = new pg.Client({ ...this.pool.options, application_name: `${this.pool.options.application_name ?? 'framewise'} change feed` });
     let lost = false;
     const onLost = (err?: Error) => {
@@ -258,8 +258,13 @@ export class PgDocumentRepository implements Corpus {
     this.feed = feed;
   }
 
+  /** The pool was ended (the store closed around us): nothing to reconnect for. */
+  private poolEnded(): boolean {
+    return (this.pool as { ended?: boolean }).ended === true;
+  }
+
   private scheduleReconnect(): void {
-    if (this.reconnectTimer || this.closed) return;
+    if (this.reconnectTimer || this.closed || this.poolEnded()) return;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       if (this.closed) return;
