@@ -14,10 +14,14 @@ async function sourceFiles(dir: string): Promise<string[]> {
   return out;
 }
 
-// Path uses of the shared folder beside the repository: the relative path, ".." and "shared" as path parts, resolve(..., 'shared').
-/** Written apart so that this file does not itself name the folder's path. */
+// Path uses of the folder beside the repository that a clone does not have: its relative path, ".." and its name as path parts.
+/** Written apart so that this file does not itself name the folder's path (a clone has no such folder). */
 const UP = '..';
-const SHARED_PATH = /\.\.\/shared\b|['"`]shared['"`]\s*[,)]|['"`]\.\.['"`]\s*,\s*['"`]shared['"`]|\/work\/shared\b/;
+const NAME = ['sha', 'red'].join('');
+const Q = `['"\`]`;
+const SHARED_PATH = new RegExp(
+  [`\\.\\.\\/${NAME}\\b`, `${Q}${NAME}${Q}\\s*[,)]`, `${Q}\\.\\.${Q}\\s*,\\s*${Q}${NAME}${Q}`, `\\/work\\/${NAME}\\b`].join('|'),
+);
 
 describe('clean clone', () => {
   test('when the project is cloned without the shared folder, then no test file refers to it', async () => {
@@ -36,9 +40,9 @@ describe('clean clone', () => {
   });
 
   test('when the pattern meets the old shared-folder path uses, then it catches each of them', () => {
-    expect(SHARED_PATH.test("export const SHARED_DIR = resolve('..', 'shared');")).toBe(true);
-    expect(SHARED_PATH.test(`join(root, '${UP}/shared/fixtures')`)).toBe(true);
-    expect(SHARED_PATH.test(`readFile('/work${''}/shared/fixtures/README.md')`)).toBe(true);
+    expect(SHARED_PATH.test(`export const SHARED_DIR = resolve('${UP}', '${NAME}');`)).toBe(true);
+    expect(SHARED_PATH.test(`join(root, '${UP}/${NAME}/fixtures')`)).toBe(true);
+    expect(SHARED_PATH.test(`readFile('/work/${NAME}/fixtures/README.md')`)).toBe(true);
     expect(SHARED_PATH.test("expect(res.text).toContain('1 statement shared with other documents');")).toBe(false);
   });
 });
