@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Corpus } from '../store/corpus.js';
 import { SpeakerStore } from '../store/speaker-store.js';
 import { latestRevision, type Label } from '../domain/types.js';
-import type { Speaker, SpeakerMerge } from '../domain/speakers/types.js';
+import type { Speaker, SpeakerData, SpeakerMerge, SpeakerRelabel } from '../domain/speakers/types.js';
 import { activeSpeaker, resolveSpeaker } from '../domain/speakers/resolve.js';
-import { applyMerge, applyUndo, creditLabel, labelUsesAlias, mergeProblem, splitProblem, undoProblem } from '../domain/speakers/merge.js';
+import { applyMerge, applyUndo, creditLabel, mergeProblem, splitProblem, undoProblem } from '../domain/speakers/merge.js';
+import { RELABEL_EVENT, relabelPick } from '../domain/speakers/relabel.js';
 import { badRequest, conflict, HttpError, notFound } from '../http-error.js';
 
 const stores = new WeakMap<Corpus, Promise<SpeakerStore>>();
@@ -151,12 +152,14 @@ async function moveLabels(store: Corpus, actor: string, kind: string, pick: (l: 
  * since a merged speaker resolves to its target), then the documents one by one, then the merge is
  * completed with the labels it moved. A write that fails part-way leaves the merge pending; it is
  * finished (idempotently: only labels still credited to `from` move) by retrying the same merge or
- * by the next merge, undo or split.
+ * by the next merge, undo, split or rename. Undo, split and rename keep the same kind of journal
+ * (`relabels`, see relabelPick): no document is written while the speaker state is being changed,
+ * so on PostgreSQL its row is locked only for that short change, never for the corpus walk.
  */
 export async function mergeSpeakers(store: Corpus, from: string, into: string, actor: string): Promise<SpeakerMerge> {
   const speakers = await speakerStoreOf(store);
   const retry = speakers.read().merges.find((m) => m.pending && m.from === from && m.into === into);
-  await finishPendingMerges(store);
+  await finishPendingSpeakerWork(store);
   if (retry) return speakers.read().merges.find((m) => m.id === retry.id)!;
   const record = await speakers.update((draft) => {
     const problem = mergeProblem(draft, from, into);
@@ -197,49 +200,89 @@ async function labelsMovedBy(store: Corpus, mergeId: string): Promise<{ document
   return out;
 }
 
-/** Finishes every merge a failed write left pending (see mergeSpeakers). */
-export async function finishPendingMerges(store: Corpus): Promise<void> {
-  for (const m of (await speakerStoreOf(store)).read().merges.filter((x) => x.pending)) await finishMerge(store, m.id);
+/** Records `job` in the speaker state's journal (the caller changed the state in the same update). */
+function journal(draft: SpeakerData, job: SpeakerRelabel): SpeakerRelabel {
+  (draft.relabels ??= []).push(job);
+  return job;
 }
 
-/** Undoes a merge: the labels it moved (and still credited to the merged speaker) go back. */
+/** Moves the labels a journaled undo, split or rename has not moved yet, then removes it from the journal. */
+async function finishRelabel(store: Corpus, jobId: string): Promise<void> {
+  const speakers = await speakerStoreOf(store);
+  const data = speakers.read();
+  const job = data.relabels?.find((j) => j.id === jobId);
+  if (!job) return;
+  await moveLabels(store, job.actor, RELABEL_EVENT[job.kind], relabelPick(data, job));
+  await speakers.update((draft) => {
+    const left = (draft.relabels ?? []).filter((j) => j.id !== jobId);
+    if (left.length) draft.relabels = left;
+    else delete draft.relabels;
+  });
+}
+
+/** Finishes every merge, undo, split and rename a failed write left part-way (see mergeSpeakers), oldest first. */
+export async function finishPendingSpeakerWork(store: Corpus): Promise<void> {
+  const data = (await speakerStoreOf(store)).read();
+  const work = [
+    ...data.merges.filter((m) => m.pending).map((m) => ({ at: m.at, finish: () => finishMerge(store, m.id) })),
+    ...(data.relabels ?? []).map((j) => ({ at: j.at, finish: () => finishRelabel(store, j.id) })),
+  ].sort((a, b) => a.at.localeCompare(b.at));
+  for (const w of work) await w.finish();
+}
+
+/** Undoes a merge: the labels it moved (and still credited to the merged speaker) go back. Journaled as mergeSpeakers explains. */
 export async function undoMerge(store: Corpus, mergeId: string, actor: string): Promise<SpeakerMerge> {
-  await finishPendingMerges(store);
   const speakers = await speakerStoreOf(store);
-  return speakers.update(async (draft) => {
-    const problem = undoProblem(draft, mergeId);
-    if (problem) refuse(problem);
-    applyUndo(draft, mergeId);
-    const m = draft.merges.find((x) => x.id === mergeId)!;
-    const back = draft.speakers.find((s) => s.id === m.from)!;
-    const ids = new Set(m.labels.map((x) => x.labelId));
-    await moveLabels(store, actor, 'speaker.merge-undone', (l) => (ids.has(l.id) && l.speakerId === m.into ? creditLabel(l, back) : null));
-    m.undoneAt = new Date().toISOString();
-    m.undoneBy = actor;
-    return m;
-  });
+  const retry = speakers.read().relabels?.some((j) => j.kind === 'undo' && j.mergeId === mergeId);
+  await finishPendingSpeakerWork(store);
+  if (!retry) {
+    const job = await speakers.update((draft) => {
+      const problem = undoProblem(draft, mergeId);
+      if (problem) refuse(problem);
+      applyUndo(draft, mergeId);
+      const m = draft.merges.find((x) => x.id === mergeId)!;
+      m.undoneAt = new Date().toISOString();
+      m.undoneBy = actor;
+      return journal(draft, { id: `relabel-${randomUUID()}`, at: m.undoneAt, actor, kind: 'undo', mergeId });
+    });
+    await finishRelabel(store, job.id);
+  }
+  return speakers.read().merges.find((m) => m.id === mergeId)!;
 }
 
-/** Splits a wrongly merged alias off a speaker into a new speaker; the labels written with that alias follow. */
+/** Splits a wrongly merged alias off a speaker into a new speaker; the labels written with that alias follow. Journaled as mergeSpeakers explains. */
 export async function splitSpeaker(store: Corpus, id: string, alias: string, actor: string): Promise<Speaker> {
-  await finishPendingMerges(store);
   const speakers = await speakerStoreOf(store);
-  return speakers.update(async (draft) => {
-    const problem = splitProblem(draft, id, alias);
-    if (problem) refuse(problem);
-    const source = draft.speakers.find((s) => s.id === id)!;
-    source.aliases = source.aliases.filter((a) => a !== alias);
-    const created: Speaker = { id: `sp-${randomUUID()}`, name: alias, aliases: [alias], createdAt: new Date().toISOString() };
-    draft.speakers.push(created);
-    await moveLabels(store, actor, 'speaker.split', (l) => (l.speakerId === id && labelUsesAlias(l, alias) ? creditLabel(l, created) : null));
-    return created;
-  });
+  const retry = speakers.read().relabels?.find((j) => j.kind === 'split' && j.from === id && j.alias === alias);
+  await finishPendingSpeakerWork(store);
+  let createdId: string;
+  if (retry?.kind === 'split') {
+    createdId = retry.to;
+  } else {
+    const job = await speakers.update((draft) => {
+      const problem = splitProblem(draft, id, alias);
+      if (problem) refuse(problem);
+      const source = draft.speakers.find((s) => s.id === id)!;
+      source.aliases = source.aliases.filter((a) => a !== alias);
+      const at = new Date().toISOString();
+      const created: Speaker = { id: `sp-${randomUUID()}`, name: alias, aliases: [alias], createdAt: at };
+      draft.speakers.push(created);
+      return journal(draft, { id: `relabel-${randomUUID()}`, at, actor, kind: 'split', from: id, alias, to: created.id });
+    });
+    createdId = (job as { to: string }).to;
+    await finishRelabel(store, job.id);
+  }
+  return speakers.read().speakers.find((s) => s.id === createdId)!;
 }
 
-/** Changes a speaker's canonical name, role, Wikidata id or URL; a new name relabels every label credited to it. */
+/**
+ * Changes a speaker's canonical name, role, Wikidata id or URL; a new name relabels every label
+ * credited to it, journaled as mergeSpeakers explains (retrying the same rename finishes it).
+ */
 export async function editSpeaker(store: Corpus, id: string, patch: { name?: string; role?: string; wikidata?: string; url?: string }, actor: string): Promise<Speaker> {
   const speakers = await speakerStoreOf(store);
-  return speakers.update(async (draft) => {
+  await finishPendingSpeakerWork(store);
+  const job = await speakers.update((draft) => {
     const s = draft.speakers.find((x) => x.id === id);
     if (!s) throw notFound(`no speaker with id "${id.slice(0, 100)}"`);
     if (s.mergedInto) throw conflict(`"${s.name}" has been merged into another speaker; edit that one`);
@@ -249,15 +292,15 @@ export async function editSpeaker(store: Corpus, id: string, patch: { name?: str
       if (v === '') delete s[key];
       else s[key] = v;
     }
-    if (patch.name !== undefined && patch.name !== s.name) {
-      const clash = draft.speakers.find((x) => x.id !== id && !x.mergedInto && x.aliases.includes(patch.name!));
-      if (clash) throw new HttpError(409, 'conflict', `name: "${patch.name}" is already a name of another speaker (${clash.id}); merge them instead`);
-      s.name = patch.name;
-      if (!s.aliases.includes(patch.name)) s.aliases.push(patch.name);
-      await moveLabels(store, actor, 'speaker.renamed', (l) => (l.speakerId === id ? creditLabel(l, s) : null));
-    }
-    return s;
+    if (patch.name === undefined || patch.name === s.name) return null;
+    const clash = draft.speakers.find((x) => x.id !== id && !x.mergedInto && x.aliases.includes(patch.name!));
+    if (clash) throw new HttpError(409, 'conflict', `name: "${patch.name}" is already a name of another speaker (${clash.id}); merge them instead`);
+    s.name = patch.name;
+    if (!s.aliases.includes(patch.name)) s.aliases.push(patch.name);
+    return journal(draft, { id: `relabel-${randomUUID()}`, at: new Date().toISOString(), actor, kind: 'rename', speakerId: id });
   });
+  if (job) await finishRelabel(store, job.id);
+  return speakers.read().speakers.find((s) => s.id === id)!;
 }
 
 /** The active speaker behind an id (following merges), or `null`. */

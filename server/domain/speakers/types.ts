@@ -33,7 +33,7 @@ export interface SpeakerMerge {
   /**
    * Set while the labels are being moved: the speaker file records the merge (and `from.mergedInto`)
    * before any document is written, so readers already credit `into`; a merge left pending by a
-   * failed write is finished by the next merge, undo or split, or by retrying the same merge.
+   * failed write is finished by the next merge, undo, split or rename, or by retrying the same merge.
    */
   pending?: true;
 }
@@ -54,8 +54,26 @@ export const DEFAULT_VERDICT_SETTINGS: VerdictSettings = {
   organization: { name: 'Framewise project' },
 };
 
+/**
+ * The journal of an undo, split or rename: the labels still to relabel. The speaker file is written
+ * first with the operation's outcome and this entry (readers already see the new speakers), then
+ * the documents one by one, then the entry is removed. A write that fails part-way leaves it; the
+ * next speaker operation (or the same one retried) finishes it, idempotently: only labels still to
+ * move are picked (see relabel.ts).
+ */
+export type SpeakerRelabel = { id: string; at: string; actor: string } & (
+  /** Merge `mergeId` was undone: the labels it moved, still credited to its `into`, go back to its `from`. */
+  | { kind: 'undo'; mergeId: string }
+  /** `alias` was split off speaker `from` into the new speaker `to`: labels of `from` written with that alias follow. */
+  | { kind: 'split'; from: string; alias: string; to: string }
+  /** Speaker `speakerId` was renamed: its labels take the new name. */
+  | { kind: 'rename'; speakerId: string }
+);
+
 export interface SpeakerData {
   speakers: Speaker[];
   merges: SpeakerMerge[];
   verdictSettings: VerdictSettings;
+  /** Relabels not finished yet (absent when there is none). */
+  relabels?: SpeakerRelabel[];
 }

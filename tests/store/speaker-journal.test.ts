@@ -1,0 +1,184 @@
+import { rm } from 'node:fs/promises';
+import { startCluster, type TestCluster } from '../helpers/postgres-cluster.js';
+import { tempDataDir } from '../helpers/app.js';
+import { DocumentStore } from '../../server/store/document-store.js';
+import type { Corpus } from '../../server/store/corpus.js';
+import type { SpeakerData } from '../../server/domain/speakers/types.js';
+import { editSpeaker, mergeSpeakers, resolveAllSpeakers, speakerStoreOf, splitSpeaker, undoMerge } from '../../server/services/speakers.js';
+import { labelOn, pgDoc, server, sql } from './pg-helpers.js';
+
+// Speaker undo, split and rename write the speaker state first (with a journal entry), then the
+// documents one by one, then clear the entry: a document write that fails part-way is finished by
+// the same operation retried or by the next one, on the data folder and on PostgreSQL alike, and on
+// PostgreSQL the speakers row is not locked while the documents are written.
+
+let cluster: TestCluster | undefined;
+let dbCount = 0;
+afterAll(() => cluster?.stop());
+
+interface Backend {
+  store: Corpus;
+  /** On PostgreSQL: tries to lock the speakers row from another connection without waiting; `null` when it could. */
+  lockSpeakersRow?: () => Promise<string | null>;
+  close(): Promise<void>;
+}
+
+const backends: Array<[string, () => Promise<Backend>]> = [
+  [
+    'a data folder',
+    async () => {
+      const dir = await tempDataDir();
+      const store = await DocumentStore.open(dir);
+      return { store, close: async () => (await store.close(), await rm(dir, { recursive: true, force: true })) };
+    },
+  ],
+  [
+    'PostgreSQL',
+    async () => {
+      cluster ??= await startCluster();
+      const url = cluster.createDatabase(`speaker_journal_${++dbCount}`);
+      const opened = await server(url, 'speaker-journal');
+      const lockSpeakersRow = async () => {
+        const c = await sql(url);
+        try {
+          await c.query('BEGIN');
+          await c.query("SELECT version FROM data_files WHERE name = 'speakers.json' FOR UPDATE NOWAIT");
+          return null;
+        } catch (err) {
+          return (err as Error).message;
+        } finally {
+          await c.query('ROLLBACK').catch(() => undefined);
+          await c.end();
+        }
+      };
+      return { store: opened.documents, lockSpeakersRow, close: () => opened.close() };
+    },
+  ],
+];
+
+/**
+ * `store` itself, except that its `write`th document update (counting from 1) fails as a lost
+ * connection or a full disk would, after `before` ran; the real store underneath does everything else.
+ */
+function failingWrite(store: Corpus, write: number, before: () => Promise<void> = async () => {}): Corpus {
+  let writes = 0;
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'update') {
+        return async (...args: Parameters<Corpus['update']>) => {
+          if (++writes === write) {
+            await before();
+            throw new Error('the document write failed (test)');
+          }
+          return target.update(...args);
+        };
+      }
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+/** Three documents quoting "Jon Smyth" and one quoting "Mayor John Smith", speakers resolved. */
+async function corpusWithSpeakers(store: Corpus): Promise<{ jon: string; john: string; docs: string[] }> {
+  const docs = ['doc-1', 'doc-2', 'doc-3'];
+  for (const id of docs) {
+    const doc = pgDoc(id, `Jon Smyth said “we will build it ${id}.”`);
+    doc.labels.push({ ...labelOn(doc, `${id}-label`, 9), speaker: 'Jon Smyth' });
+    await store.create(doc);
+  }
+  const other = pgDoc('doc-4', 'Mayor John Smith said “the bridge is coming.”');
+  other.labels.push({ ...labelOn(other, 'doc-4-label', 16), speaker: 'Mayor John Smith' });
+  await store.create(other);
+  await resolveAllSpeakers(store);
+  const data = await speakerData(store);
+  return { jon: data.speakers.find((s) => s.name === 'Jon Smyth')!.id, john: data.speakers.find((s) => s.name === 'John Smith')!.id, docs };
+}
+
+const speakerData = async (store: Corpus): Promise<SpeakerData> => (await speakerStoreOf(store)).read();
+
+/** Each document's label as [speakerId, speaker], and the number of events of `kind` on it. */
+async function labelsOf(store: Corpus, ids: string[], kind: string): Promise<Array<[string | undefined, string | undefined, number]>> {
+  const out: Array<[string | undefined, string | undefined, number]> = [];
+  for (const id of ids) {
+    const doc = (await store.getDocument(id))!;
+    out.push([doc.labels[0].speakerId, doc.labels[0].speaker, doc.events.filter((e) => e.kind === kind).length]);
+  }
+  return out;
+}
+
+describe.each(backends)('speaker undo, split and rename on %s, journaled', (_name, open) => {
+  let b: Backend;
+  beforeEach(async () => {
+    b = await open();
+  }, 120_000);
+  afterEach(() => b.close());
+
+  /** While the walk is under way (before the failing write), whether another server could lock the speakers row. */
+  function probeLock(): { before: () => Promise<void>; seen: () => string | null | undefined } {
+    let seen: string | null | undefined;
+    return {
+      before: async () => {
+        seen = b.lockSpeakersRow ? await b.lockSpeakersRow() : null;
+      },
+      seen: () => seen,
+    };
+  }
+
+  test('when an undo fails at the second document, then the undo is recorded with a journal entry, the speakers row is free meanwhile, and retrying the undo moves the other labels back exactly once', async () => {
+    const { jon, john, docs } = await corpusWithSpeakers(b.store);
+    const merge = await mergeSpeakers(b.store, jon, john, 'editor');
+    expect(await labelsOf(b.store, docs, 'speaker.merged')).toEqual(docs.map(() => [john, 'John Smith', 1]));
+
+    const probe = probeLock();
+    await expect(undoMerge(failingWrite(b.store, 2, probe.before), merge.id, 'editor')).rejects.toThrow('the document write failed (test)');
+    expect(probe.seen()).toBeNull();
+    const half = await speakerData(b.store);
+    expect(half.merges[0]).toMatchObject({ id: merge.id, undoneBy: 'editor' });
+    expect(half.speakers.find((s) => s.id === jon)!.mergedInto).toBeUndefined();
+    expect(half.relabels).toEqual([{ id: expect.any(String), at: expect.any(String), actor: 'editor', kind: 'undo', mergeId: merge.id }]);
+    expect(await labelsOf(b.store, docs, 'speaker.merge-undone')).toEqual([[jon, 'Jon Smyth', 1], [john, 'John Smith', 0], [john, 'John Smith', 0]]);
+
+    const retried = await undoMerge(b.store, merge.id, 'editor');
+    expect(retried).toMatchObject({ id: merge.id, undoneBy: 'editor' });
+    expect(await labelsOf(b.store, docs, 'speaker.merge-undone')).toEqual(docs.map(() => [jon, 'Jon Smyth', 1]));
+    expect((await speakerData(b.store)).relabels).toBeUndefined();
+  });
+
+  test('when a split fails at the second document, then the new speaker is recorded with a journal entry, and the next operation (another speaker edit) moves the other labels to it', async () => {
+    const { jon, john, docs } = await corpusWithSpeakers(b.store);
+    await mergeSpeakers(b.store, jon, john, 'editor');
+
+    const probe = probeLock();
+    await expect(splitSpeaker(failingWrite(b.store, 2, probe.before), john, 'Jon Smyth', 'editor')).rejects.toThrow('the document write failed (test)');
+    expect(probe.seen()).toBeNull();
+    const half = await speakerData(b.store);
+    const created = half.speakers.find((s) => s.name === 'Jon Smyth' && s.id !== jon)!;
+    expect(half.speakers.find((s) => s.id === john)!.aliases).not.toContain('Jon Smyth');
+    expect(half.relabels).toEqual([{ id: expect.any(String), at: expect.any(String), actor: 'editor', kind: 'split', from: john, alias: 'Jon Smyth', to: created.id }]);
+    expect((await labelsOf(b.store, docs, 'speaker.split')).map(([id, , n]) => [id, n])).toEqual([[created.id, 1], [john, 0], [john, 0]]);
+
+    await editSpeaker(b.store, john, { role: 'Mayor of Springfield' }, 'someone else');
+    expect(await labelsOf(b.store, docs, 'speaker.split')).toEqual(docs.map(() => [created.id, 'Jon Smyth', 1]));
+    const after = await speakerData(b.store);
+    expect(after.relabels).toBeUndefined();
+    expect(after.speakers.find((s) => s.id === john)!.role).toBe('Mayor of Springfield');
+  });
+
+  test('when a rename fails at the second document, then the new name is recorded with a journal entry, and retrying the rename relabels the other labels exactly once', async () => {
+    const { jon, docs } = await corpusWithSpeakers(b.store);
+
+    const probe = probeLock();
+    await expect(editSpeaker(failingWrite(b.store, 2, probe.before), jon, { name: 'Jonathan Smyth' }, 'editor')).rejects.toThrow('the document write failed (test)');
+    expect(probe.seen()).toBeNull();
+    const half = await speakerData(b.store);
+    expect(half.speakers.find((s) => s.id === jon)).toMatchObject({ name: 'Jonathan Smyth', aliases: ['Jon Smyth', 'Jonathan Smyth'] });
+    expect(half.relabels).toEqual([{ id: expect.any(String), at: expect.any(String), actor: 'editor', kind: 'rename', speakerId: jon }]);
+    expect(await labelsOf(b.store, docs, 'speaker.renamed')).toEqual([[jon, 'Jonathan Smyth', 1], [jon, 'Jon Smyth', 0], [jon, 'Jon Smyth', 0]]);
+
+    const retried = await editSpeaker(b.store, jon, { name: 'Jonathan Smyth' }, 'editor');
+    expect(retried.name).toBe('Jonathan Smyth');
+    expect(await labelsOf(b.store, docs, 'speaker.renamed')).toEqual(docs.map(() => [jon, 'Jonathan Smyth', 1]));
+    expect((await speakerData(b.store)).relabels).toBeUndefined();
+  });
+});
