@@ -131,6 +131,34 @@ describe('a server with a change feed', () => {
       await b.close();
     }
   });
+
+  it('when the change feed is lost and its catch-up fails three times on reconnecting, then no listening connection is left behind: one feed connection once it is back', async () => {
+    const url = freshDatabase();
+    const logs: string[] = [];
+    const a = await openPostgresStore(url, { applicationName: 'leak-check', max: 4, log: (m) => logs.push(m) });
+    const inspector = await sql(url);
+    const feeds = async () =>
+      (await inspector.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'leak-check change feed'")).rows[0].n as number;
+    /** Polls `done` (every 50 ms, for at most 20 s); the message says what never came. */
+    const waitFor = async (what: string, done: () => boolean) => {
+      for (let i = 0; i < 400 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
+      if (!done()) throw new Error(`gave up waiting: ${what}; logged: ${JSON.stringify(logs)}`);
+    };
+    try {
+      expect(await feeds()).toBe(1);
+      // Catching up fails while the change-feed table is away; listening itself works.
+      await inspector.query('ALTER TABLE document_changes RENAME TO document_changes_away');
+      await inspector.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'leak-check change feed'");
+      const failed = () => logs.filter((m) => m.includes('could not catch up')).length;
+      await waitFor('three failed catch-ups after reconnecting', () => failed() >= 3);
+      await inspector.query('ALTER TABLE document_changes_away RENAME TO document_changes');
+      await waitFor('the change feed back', () => logs.some((m) => m.includes('change feed is back')));
+      expect(await feeds()).toBe(1);
+    } finally {
+      await inspector.end();
+      await a.close();
+    }
+  }, 30_000);
 });
 
 describe('connections lost during the trash moves and refresh', () => {

@@ -110,6 +110,8 @@ export class PgDocumentRepository implements Corpus {
   private heardWhileLoading = false;
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  /** Feeds ended on purpose (see dropFeed). */
+  private readonly dropped = new WeakSet<pg.Client>();
   private readonly log: (message: string) => void;
   readonly states: StateBackend;
   readonly trash: PgTrash;
@@ -232,7 +234,7 @@ export class PgDocumentRepository implements Corpus {
     const feed = new pg.Client({ ...this.pool.options, application_name: `${this.pool.options.application_name ?? 'framewise'} change feed` });
     let lost = false;
     const onLost = (err?: Error) => {
-      if (lost || this.closed) return;
+      if (lost || this.closed || this.dropped.has(feed)) return;
       lost = true;
       this.feed = null;
       this.log(`the PostgreSQL change feed was lost${err ? ` (${err.message})` : ''}; reconnecting, cached documents are dropped meanwhile`);
@@ -258,6 +260,15 @@ export class PgDocumentRepository implements Corpus {
     this.feed = feed;
   }
 
+  /** Ends the listening connection, quietly (its end is not a loss to report or reconnect from). */
+  private async dropFeed(): Promise<void> {
+    const feed = this.feed;
+    this.feed = null;
+    if (!feed) return;
+    this.dropped.add(feed);
+    await feed.end().catch(() => undefined);
+  }
+
   /** The pool was ended (the store closed around us): nothing to reconnect for. */
   private poolEnded(): boolean {
     return (this.pool as { ended?: boolean }).ended === true;
@@ -275,7 +286,12 @@ export class PgDocumentRepository implements Corpus {
         .then(() => this.catchUp())
         .then(
           () => this.log('the PostgreSQL change feed is back'),
-          () => this.scheduleReconnect(),
+          async (err: Error) => {
+            // Listening but not caught up: this feed is let go before the next attempt opens another.
+            await this.dropFeed();
+            this.log(`the PostgreSQL change feed could not catch up (${err.message}); trying again`);
+            this.scheduleReconnect();
+          },
         );
     }, 1000);
     this.reconnectTimer.unref();
