@@ -224,7 +224,14 @@ export class StatementIndex {
   private readonly groups = new Set<Group>();
   /** Matches whose group must be formed again. */
   private readonly dirty = new Set<number>();
+  /**
+   * Layouts kept for good: only those a contribution brought (texts of LAYOUT_KEPT_FROM characters
+   * or more, whose layout costs about 100 ms to find again). Others are found when a statement in
+   * the document is drawn and kept only until the groups being formed are (`runLayouts`): kept for
+   * every document with a statement, they held about 1 KB a document.
+   */
   private readonly layouts = new Map<number, DocumentLayout>();
+  private readonly runLayouts = new Map<number, DocumentLayout>();
   private sorted: StatementCluster[] | null = null;
   private common: number;
   /** Passages by copy key (identical content words in order): the passage itself while it has no copy (most have none). */
@@ -954,6 +961,7 @@ export class StatementIndex {
 
   /** Groups of matches linked through a match or through overlapping regions in one document, formed again from the dirty ones. */
   *formGroups(): Steps<void> {
+    this.runLayouts.clear(); // a run given up half way may have left some (their slots may be reused since)
     const seen = new Set<number>();
     // Regions of each slot's matches sorted by start, built once per slot for this run (the index
     // does not change meanwhile): overlapping regions are found by binary search, not by scanning
@@ -1022,6 +1030,7 @@ export class StatementIndex {
       this.sorted = null;
     }
     this.dirty.clear();
+    this.runLayouts.clear();
   }
 
   private buildGroup(keys: number[]): StatementCluster | null {
@@ -1035,8 +1044,8 @@ export class StatementIndex {
       return (a < b ? -1 : a > b ? 1 : 0) || x.start - y.start;
     });
     const cluster = buildCluster(this.bySlot, regions, (slot) => {
-      let l = this.layouts.get(slot);
-      if (!l) this.layouts.set(slot, (l = layoutOf(this.bySlot[slot].text)));
+      let l = this.layouts.get(slot) ?? this.runLayouts.get(slot);
+      if (!l) this.runLayouts.set(slot, (l = layoutOf(this.bySlot[slot].text)));
       return l;
     });
     return isStatementCluster(cluster) ? cluster : null;
