@@ -6,6 +6,7 @@ import type { MatchingStats } from '../domain/compare/statements.js';
 import { StatementIndex, type Steps } from '../domain/compare/statement-index.js';
 import type { DocumentContribution } from '../domain/compare/contribution.js';
 import { labelRenderings, type LabelRenderings } from '../domain/compare/speakers.js';
+import { compactDocument } from '../domain/compare/compact-document.js';
 import { runJob } from './domain-worker.js';
 import { createHash } from 'node:crypto';
 import { STATEMENT_INDEX_VERSION, type StoredStatementIndex } from '../store/index-files.js';
@@ -94,10 +95,14 @@ export interface CompareSnapshot {
   labelRenderings(): LabelRenderings;
 }
 
-/** What matching reads of a stored document: its latest revision and the labels on it. */
+/**
+ * What matching reads of a stored document: its latest revision and the labels on it; the text
+ * kept as UTF-8 bytes when that is smaller (domain/compare/compact-document.ts: the service keeps
+ * every document it matched).
+ */
 export function corpusDocumentOf(doc: DocumentRecord): CorpusDocument {
   const latest = latestRevision(doc);
-  return {
+  return compactDocument({
     id: doc.id,
     title: doc.meta.title,
     ...(doc.meta.outlet ? { outlet: doc.meta.outlet } : {}),
@@ -105,7 +110,7 @@ export function corpusDocumentOf(doc: DocumentRecord): CorpusDocument {
     rev: latest.rev,
     text: latest.text,
     labels: doc.labels.filter((l) => l.rev === latest.rev),
-  };
+  });
 }
 
 type Listener = (changed: { id: string; before: CorpusDocument | null; after: CorpusDocument | null }[]) => void;
