@@ -92,6 +92,36 @@ describe('two app servers on one database: refresh() is the barrier', () => {
     expect((await b.documents.getDocument('doc-1'))!.revisions[0].text).toBe('Second text.');
   });
 
+  it('when B caches a document and A then trashes, restores and changes it (or deletes and creates it again) as often, then B reads the new life even before refresh(): versions keep increasing across lives', async () => {
+    const version = async () => {
+      const c = await sql(url);
+      try {
+        return (await c.query("SELECT version FROM documents WHERE id = 'doc-1'")).rows[0].version as number;
+      } finally {
+        await c.end();
+      }
+    };
+    await a.documents.create(pgDoc('doc-1', 'First text.'));
+    await a.documents.update('doc-1', (d) => void d.labels.push(labelOn(d, 'first-life')));
+    await b.documents.refresh();
+    expect((await b.documents.getDocument('doc-1'))!.labels.map((l) => l.id)).toEqual(['first-life']); // cached in B
+    const firstLife = await version();
+
+    await a.documents.moveToTrash('doc-1', trashed('doc-1'));
+    await a.documents.restoreFromTrash('doc-1');
+    expect(await version()).toBeGreaterThan(firstLife);
+    await a.documents.update('doc-1', (d) => void (d.labels = [labelOn(d, 'restored-life')]));
+    expect((await b.documents.getDocument('doc-1'))!.labels.map((l) => l.id)).toEqual(['restored-life']);
+    const restoredLife = await version();
+
+    await a.documents.delete('doc-1');
+    await a.documents.create(pgDoc('doc-1', 'Third text.'));
+    expect(await version()).toBeGreaterThan(restoredLife);
+    await a.documents.update('doc-1', (d) => void d.labels.push(labelOn(d, 'third-life')));
+    const third = (await b.documents.getDocument('doc-1'))!;
+    expect([third.revisions[0].text, third.labels.map((l) => l.id)]).toEqual(['Third text.', ['third-life']]);
+  });
+
   it('when both servers write many documents at once, then after refresh() both catalogues are the same as the table', async () => {
     const writes = [...Array(40).keys()].map((i) => (i % 2 ? a : b).documents.create(pgDoc(`doc-${i}`)));
     await Promise.all(writes);

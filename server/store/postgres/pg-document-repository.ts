@@ -478,9 +478,9 @@ export class PgDocumentRepository implements Corpus {
         row,
       );
       if (inserted.rowCount === 0) throw new Error(`document ${doc.id} already exists`);
-      return recordChange(c, doc.id, 'create');
+      return newLife(c, doc.id);
     });
-    this.committed(seq, doc.id, { version: 1, doc: saved });
+    this.committed(seq, doc.id, { version: Number(seq), doc: saved });
   }
 
   async update<T>(id: string, mutate: (draft: DocumentRecord) => T): Promise<{ result: T; doc: DocumentRecord } | null> {
@@ -590,9 +590,9 @@ export class PgDocumentRepository implements Corpus {
           rowOf(doc),
         );
         if (inserted.rowCount === 0) throw new DocumentIdTaken(id);
-        return { doc, seq: await recordChange(c, id, 'create') };
+        return { doc, seq: await newLife(c, id) };
       });
-      this.committed(done.seq, id, { version: 1, doc: done.doc });
+      this.committed(done.seq, id, { version: Number(done.seq), doc: done.doc });
       return cloneDocument(done.doc);
     });
   }
@@ -698,6 +698,19 @@ async function recordChange(c: pg.PoolClient, id: string, kind: 'create' | 'upda
     [id, kind],
   );
   return (rows[0] as { seq: string }).seq;
+}
+
+/**
+ * The change-feed row of a document row just inserted (created, or restored from the trash), whose
+ * version becomes that change's sequence number: higher than any version the id had in an earlier
+ * life (each of those changes has a lower number, and a version grows by one per change), so a copy
+ * of an earlier life cached by any server never passes the version check. Versions are integers:
+ * a database takes 2^31 changes in its lifetime before a create fails on it.
+ */
+async function newLife(c: pg.PoolClient, id: string): Promise<string> {
+  const seq = await recordChange(c, id, 'create');
+  await c.query('UPDATE documents SET version = $2 WHERE id = $1', [id, seq]);
+  return seq;
 }
 
 function summaryOf(r: SummaryRow): DocumentSummary {
