@@ -10,7 +10,7 @@ import type { Corpus } from './corpus.js';
 import { DocumentStore, docCacheBytes } from './document-store.js';
 import { lockDataDirForProcess } from './lock.js';
 import { ProjectStore } from './project-store.js';
-import { openPostgresStore } from './postgres/index.js';
+import { openPostgresReader, openPostgresStore } from './postgres/index.js';
 import type { MigrateResult } from './postgres/migrate.js';
 import { describeUrl } from './postgres/pool.js';
 
@@ -21,8 +21,9 @@ export interface OpenCorpusOptions {
   /**
    * `write`: a data folder is locked for this process (one writer at a time, as a server does),
    * which deletes temporary files left by a crash. `read`: a data folder is opened read-only and
-   * not locked, so it can be read beside a server. On PostgreSQL both open the shared database,
-   * checked and migrated as a server does at start.
+   * not locked, so it can be read beside a server. On PostgreSQL `write` opens the shared database
+   * checked and migrated as a server does at start; `read` only reads it (read-only connections, a
+   * read-only database or standby accepted, no migration: the schema must be this code's).
    */
   mode: 'read' | 'write';
   /** Budget of the cache of whole documents in bytes (default: DOC_CACHE_MB when writing or on PostgreSQL, the store's default when reading a folder). */
@@ -52,19 +53,21 @@ export interface OpenedCorpus {
 /**
  * Opens the corpus named by `env` (DATABASE_URL, else DATA_DIR). Throws CorpusLockedError when a
  * data folder to write is locked by another process, DatabaseUnusableError (server/store/postgres)
- * naming a wrong DATABASE_URL or an unreachable or read-only database, SchemaTooNewError when the
- * database's schema is newer than this code; nothing is written in any of these cases.
+ * naming a wrong DATABASE_URL or an unreachable (when writing: or read-only) database,
+ * SchemaTooNewError when the database's schema is newer than this code, SchemaTooOldError when
+ * reading a database whose schema is older; nothing is written in any of these cases.
  */
 export async function openCorpus(env: NodeJS.ProcessEnv, options: OpenCorpusOptions): Promise<OpenedCorpus> {
   const config = loadConfig(env);
   const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const cacheBytes = () => options.cacheBytes ?? docCacheBytes(env.DOC_CACHE_MB);
   if (config.databaseUrl) {
-    const database = await openPostgresStore(config.databaseUrl, {
+    const pgOptions = {
       cacheBytes: cacheBytes(),
       log,
       applicationName: (options.applicationName ?? `framewise ${hostname()} pid ${process.pid}`).slice(0, 63),
-    });
+    };
+    const database = options.mode === 'read' ? await openPostgresReader(config.databaseUrl, pgOptions) : await openPostgresStore(config.databaseUrl, pgOptions);
     try {
       const project = await ProjectStore.open(database.documents.states);
       return {
@@ -73,7 +76,7 @@ export async function openCorpus(env: NodeJS.ProcessEnv, options: OpenCorpusOpti
         kind: 'postgres',
         where: `PostgreSQL ${describeUrl(config.databaseUrl)}`,
         pool: database.pool,
-        migrated: database.migrated,
+        ...('migrated' in database ? { migrated: database.migrated as MigrateResult } : {}),
         close: () => database.close(),
       };
     } catch (err) {

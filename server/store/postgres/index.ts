@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { migrate, type MigrateResult } from './migrate.js';
+import { checkSchema, migrate, type MigrateResult } from './migrate.js';
 import { openPool, type PoolOptions } from './pool.js';
 import { PgDocumentRepository, type PgRepositoryOptions } from './pg-document-repository.js';
 import { PgStateBackend } from './pg-state.js';
@@ -7,7 +7,7 @@ import type { StateBackend } from '../state.js';
 
 export { StorageUnavailableError } from './errors.js';
 export { DatabaseUnusableError } from './pool.js';
-export { SchemaTooNewError } from './migrate.js';
+export { SchemaTooNewError, SchemaTooOldError } from './migrate.js';
 export { PgDocumentRepository } from './pg-document-repository.js';
 export { PgStateBackend } from './pg-state.js';
 
@@ -40,6 +40,31 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       pool,
       documents,
       migrated,
+      async close() {
+        await documents.close();
+        await pool.end();
+      },
+    };
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * What a tool that only reads does with DATABASE_URL set (npm run export): a pool whose
+ * connections are read-only (a read-only database or a standby is fine), the schema checked but
+ * never migrated (SchemaTooOldError, SchemaTooNewError), and the corpus opened without a change
+ * feed. Nothing is written to the database.
+ */
+export async function openPostgresReader(url: string, options: Omit<PostgresStoreOptions, 'readOnly' | 'listen'> = {}): Promise<Omit<PostgresStore, 'migrated'>> {
+  const pool = await openPool(url, { ...options, readOnly: true }, (err) => (options.log ?? ((m: string) => console.warn(m)))(`an idle PostgreSQL connection was lost (${err.message})`));
+  try {
+    await checkSchema(pool);
+    const documents = await PgDocumentRepository.open(pool, { ...options, listen: false, states: options.states ?? new PgStateBackend(pool) });
+    return {
+      pool,
+      documents,
       async close() {
         await documents.close();
         await pool.end();

@@ -28,6 +28,31 @@ export class SchemaTooNewError extends Error {
   }
 }
 
+/** The database's schema is older than this code's: a server migrates it at start; a reader must not. */
+export class SchemaTooOldError extends Error {
+  constructor(
+    readonly databaseVersion: number,
+    readonly codeVersion: number,
+  ) {
+    super(
+      databaseVersion === 0
+        ? `the database has no Framewise schema (this Framewise needs version ${codeVersion}); start a Framewise server on it first (it sets the schema up), or check DATABASE_URL`
+        : `the database schema is at version ${databaseVersion}, older than this Framewise needs (version ${codeVersion}); start a Framewise server of this release first (it migrates the schema at start)`,
+    );
+  }
+}
+
+/**
+ * For a process that only reads: the database's schema must be exactly this code's, and nothing
+ * is changed. Throws SchemaTooOldError or SchemaTooNewError naming both versions.
+ */
+export async function checkSchema(pool: pg.Pool, migrations: Migration[] = readMigrations()): Promise<void> {
+  const latest = migrations.length ? migrations[migrations.length - 1].version : 0;
+  const found = await schemaVersion(pool);
+  if (found > latest) throw new SchemaTooNewError(found, latest);
+  if (found < latest) throw new SchemaTooOldError(found, latest);
+}
+
 /** The migration files in `dir`, in order; a file name out of the `NNN_name.sql` pattern or a repeated number throws. */
 export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
   const migrations = readdirSync(dir)

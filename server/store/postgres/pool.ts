@@ -11,6 +11,11 @@ export interface PoolOptions {
   applicationName?: string;
   /** How long to wait for a connection, in milliseconds (default 10 s). */
   connectTimeoutMs?: number;
+  /**
+   * For tools that only read (npm run export): every connection is read-only
+   * (default_transaction_read_only), and a read-only database or standby is accepted.
+   */
+  readOnly?: boolean;
 }
 
 /** `user@host:port/database` of a URL, for messages: the password is left out. */
@@ -41,7 +46,7 @@ export function databaseUrlProblem(url: string): string | null {
 
 /**
  * A pg Pool on `url`, checked before it is handed out: the URL parses, the server answers, the
- * login and database exist, and the database accepts writes. Any of these failing throws a
+ * login and database exist, and (unless `options.readOnly`) the database accepts writes. Any of these failing throws a
  * DatabaseUnusableError naming the problem, for main.ts to print before exiting.
  * Idle connections that die (a restarted server, pg_terminate_backend) are dropped by the pool
  * and reported on `onIdleError`, never crash the process.
@@ -54,6 +59,7 @@ export async function openPool(url: string, options: PoolOptions = {}, onIdleErr
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'framewise',
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
   });
   pool.on('error', onIdleError);
   try {
@@ -61,6 +67,7 @@ export async function openPool(url: string, options: PoolOptions = {}, onIdleErr
       "SELECT pg_is_in_recovery() AS recovery, current_setting('default_transaction_read_only') AS read_only",
     );
     const where = describeUrl(url);
+    if (options.readOnly) return pool;
     if (rows[0].recovery) throw new DatabaseUnusableError(`the database ${where} is a read-only standby (in recovery); point DATABASE_URL at the primary server`);
     if (rows[0].read_only === 'on') {
       throw new DatabaseUnusableError(`the database ${where} is read-only (default_transaction_read_only is on); Framewise needs to write to it`);
