@@ -12,7 +12,8 @@ import {
   DOCUMENT_STATUSES, InvalidQueryError,
   type DocumentSummary, type ListQuery, type Page, type SearchHit,
 } from '../repository.js';
-import { isConnectionLoss, StorageUnavailableError, storageError } from './errors.js';
+import { storageError } from './errors.js';
+import { inTransaction } from './transaction.js';
 import { checkListQuery, NUMERIC_SORT, pageSize, SORT_SQL, sortValue } from './list-query.js';
 import { readMigrations, schemaVersion } from './migrate.js';
 import { PgStatementIndex } from './pg-statement-index.js';
@@ -162,21 +163,17 @@ export class PgDocumentRepository implements Corpus {
 
   /** The catalogue and the last change it reflects, from one snapshot. */
   private async load(): Promise<void> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const latest = await client.query<{ seq: string }>('SELECT coalesce(max(seq), 0)::text AS seq FROM document_changes');
-      const { rows } = await client.query<SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM documents ORDER BY id`);
-      await client.query('COMMIT');
-      this.applied = Number(latest.rows[0].seq);
-      for (const row of rows) this.catalogue.set(row.id, summaryOf(row));
-    } catch (err) {
-      broken = err as Error;
-      throw err;
-    } finally {
-      client.release(broken);
-    }
+    const { latest, rows } = await inTransaction(
+      this.pool,
+      'loading the catalogue',
+      async (client) => ({
+        latest: (await client.query<{ seq: string }>('SELECT coalesce(max(seq), 0)::text AS seq FROM document_changes')).rows[0].seq,
+        rows: (await client.query<SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM documents ORDER BY id`)).rows,
+      }),
+      { begin: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' },
+    );
+    this.applied = Number(latest);
+    for (const row of rows) this.catalogue.set(row.id, summaryOf(row));
   }
 
   /** Stops listening to the change feed. The pool stays open (it belongs to the caller). */
@@ -469,7 +466,7 @@ export class PgDocumentRepository implements Corpus {
     if (!isDocumentId(doc.id)) throw new Error(`unsafe document id ${JSON.stringify(doc.id)}`);
     this.codec.check(doc);
     const saved = cloneDocument(doc);
-    const seq = await this.transaction('creating a document', async (c) => {
+    const seq = await inTransaction(this.pool, 'creating a document', async (c) => {
       const row = rowOf(saved);
       const inserted = await c.query(
         `INSERT INTO documents (id, version, record, title, title_key, outlet, outlet_key, published_at, url, rev, label_count, review_count, status, status_rank, speakers, body, search)
@@ -503,7 +500,7 @@ export class PgDocumentRepository implements Corpus {
   }
 
   private async updateNow<T>(id: string, mutate: (draft: DocumentRecord) => T): Promise<{ result: T; doc: DocumentRecord } | null> {
-    const done = await this.transaction('saving a document', async (c) => {
+    const done = await inTransaction(this.pool, 'saving a document', async (c) => {
       const cached = this.cache.get(id);
       const { rows } = await c.query('SELECT version, CASE WHEN version = $2 THEN NULL ELSE record END AS record FROM documents WHERE id = $1 FOR UPDATE', [
         id,
@@ -535,7 +532,7 @@ export class PgDocumentRepository implements Corpus {
   }
 
   private async deleteNow(id: string): Promise<DocumentRecord | null> {
-    const done = await this.transaction('deleting a document', async (c) => {
+    const done = await inTransaction(this.pool, 'deleting a document', async (c) => {
       const { rows } = await c.query('DELETE FROM documents WHERE id = $1 RETURNING record', [id]);
       if (!rows.length) return null;
       return { doc: (rows[0] as { record: DocumentRecord }).record, seq: await recordChange(c, id, 'delete') };
@@ -549,7 +546,7 @@ export class PgDocumentRepository implements Corpus {
   async moveToTrash(id: string, record: TrashRecord): Promise<DocumentRecord | null> {
     if (record.id !== id) throw new Error(`the trash record of ${JSON.stringify(record.id)} was given for document ${id}`);
     return this.inTurn(id, async () => {
-      const done = await this.transaction('moving a document to the trash', async (c) => {
+      const done = await inTransaction(this.pool, 'moving a document to the trash', async (c) => {
         // The record moves inside the database, as stored: no round trip of the JSON through this process.
         const { rows } = await c.query(
           `WITH gone AS (DELETE FROM documents WHERE id = $1 RETURNING id, record)
@@ -573,7 +570,7 @@ export class PgDocumentRepository implements Corpus {
    */
   async restoreFromTrash(id: string): Promise<DocumentRecord> {
     return this.inTurn(id, async () => {
-      const done = await this.transaction('restoring a document from the trash', async (c) => {
+      const done = await inTransaction(this.pool, 'restoring a document from the trash', async (c) => {
         const { rows } = await c.query('DELETE FROM trash WHERE id = $1 RETURNING record', [id]);
         if (!rows.length) throw new Error(`no document with id "${id}" in the trash`);
         const doc = (rows[0] as { record: DocumentRecord }).record;
@@ -626,49 +623,6 @@ export class PgDocumentRepository implements Corpus {
       return await this.pool.query(sql, params);
     } catch (err) {
       throw storageError(err, doing);
-    }
-  }
-
-  /**
-   * Runs `work` in a transaction on one connection. Anything thrown rolls it back; a lost
-   * connection becomes StorageUnavailableError (the server rolls back on its own) and the
-   * connection is thrown away rather than returned to the pool.
-   */
-  private async transaction<T>(doing: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (err) {
-      throw storageError(err, doing);
-    }
-    // A connection that dies while checked out reports on its query; this keeps the event from crashing the process.
-    const ignore = () => {};
-    client.on('error', ignore);
-    let broken: Error | undefined;
-    let committing = false;
-    try {
-      await client.query('BEGIN');
-      const out = await work(client);
-      committing = true;
-      await client.query('COMMIT');
-      return out;
-    } catch (err) {
-      if (isConnectionLoss(err)) {
-        broken = err as Error;
-        if (committing) {
-          throw new StorageUnavailableError(`the database connection was lost while ${doing} was being committed (${(err as Error).message}); reload to see whether it was saved`, {
-            cause: err,
-          });
-        }
-      } else {
-        await client.query('ROLLBACK').catch((e: Error) => {
-          broken = e;
-        });
-      }
-      throw storageError(err, doing);
-    } finally {
-      client.off('error', ignore);
-      client.release(broken);
     }
   }
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { JsonState, StateBackend } from '../state.js';
-import { isConnectionLoss, StorageUnavailableError, storageError } from './errors.js';
+import { storageError } from './errors.js';
+import { inTransaction } from './transaction.js';
 import { describeUrl } from './pool.js';
 
 /**
@@ -113,72 +114,47 @@ class PgJsonState<T extends object> implements JsonState<T> {
     return next;
   }
 
-  private async change<R>(fn: (draft: T) => R | Promise<R>): Promise<R> {
-    const doing = `saving ${this.name}`;
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (err) {
-      throw storageError(err, doing);
-    }
-    const ignore = () => {};
-    client.on('error', ignore);
-    let broken: Error | undefined;
-    let committing = false;
-    try {
-      await client.query('BEGIN');
-      let row = await lockRow(client, this.name);
-      if (!row) {
-        // Absent: create it (version 0, replaced below in this transaction, gone with a rollback).
-        // ON CONFLICT waits for another server inserting it at the same time, then finds its row.
-        await client.query('INSERT INTO data_files (name, content, version) VALUES ($1, $2, 0) ON CONFLICT (name) DO NOTHING', [this.name, JSON.stringify(this.empty())]);
-        row = (await lockRow(client, this.name))!;
-      }
-      const version = Number(row.version);
-      let base: T;
-      if (version === this.version) {
-        base = this.current;
-      } else {
-        base = version === 0 ? this.empty() : parseRow<T>(this.name, row.content, this.empty);
-        for (const repair of this.repairs) repair(base);
-      }
-      const before = JSON.stringify(base);
-      const draft = structuredClone(base);
-      const result = await fn(draft);
-      const after = JSON.stringify(draft);
-      if (after === before) {
-        // Nothing to write; a row inserted above goes with the rollback.
-        await client.query('ROLLBACK');
-        if (version > this.version) {
-          this.current = base;
-          this.version = version;
+  private change<R>(fn: (draft: T) => R | Promise<R>): Promise<R> {
+    return inTransaction(
+      this.pool,
+      `saving ${this.name}`,
+      async (client, tx) => {
+        let row = await lockRow(client, this.name);
+        if (!row) {
+          // Absent: create it (version 0, replaced below in this transaction, gone with a rollback).
+          // ON CONFLICT waits for another server inserting it at the same time, then finds its row.
+          await client.query('INSERT INTO data_files (name, content, version) VALUES ($1, $2, 0) ON CONFLICT (name) DO NOTHING', [this.name, JSON.stringify(this.empty())]);
+          row = (await lockRow(client, this.name))!;
         }
-        return result;
+        const version = Number(row.version);
+        let base: T;
+        if (version === this.version) {
+          base = this.current;
+        } else {
+          base = version === 0 ? this.empty() : parseRow<T>(this.name, row.content, this.empty);
+          for (const repair of this.repairs) repair(base);
+        }
+        const before = JSON.stringify(base);
+        const draft = structuredClone(base);
+        const result = await fn(draft);
+        const after = JSON.stringify(draft);
+        if (after === before) {
+          // Nothing to write; a row inserted above goes with the rollback.
+          tx.rollback();
+          return { result, data: base, version };
+        }
+        await client.query('UPDATE data_files SET content = $2, version = $3 WHERE name = $1', [this.name, after, version + 1]);
+        return { result, data: draft, version: version + 1 };
+      },
+      { committing: this.name },
+    ).then(({ result, data, version }) => {
+      // Only after COMMIT (or the rollback of an unchanged draft): never go back to an older version.
+      if (version > this.version || data === this.current) {
+        this.current = data;
+        this.version = version;
       }
-      await client.query('UPDATE data_files SET content = $2, version = $3 WHERE name = $1', [this.name, after, version + 1]);
-      committing = true;
-      await client.query('COMMIT');
-      this.current = draft;
-      this.version = version + 1;
       return result;
-    } catch (err) {
-      if (isConnectionLoss(err)) {
-        broken = err as Error;
-        if (committing) {
-          throw new StorageUnavailableError(`the database connection was lost while ${this.name} was being committed (${(err as Error).message}); reload to see whether it was saved`, {
-            cause: err,
-          });
-        }
-      } else {
-        await client.query('ROLLBACK').catch((e: Error) => {
-          broken = e;
-        });
-      }
-      throw storageError(err, doing);
-    } finally {
-      client.off('error', ignore);
-      client.release(broken);
-    }
+    });
   }
 }
 
