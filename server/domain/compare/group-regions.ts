@@ -32,11 +32,26 @@ export const SAME_RENDERING_OVERLAP = 0.5;
  * and offset.
  */
 export function groupRegions(passages: ArrayLike<Pick<Passage, 'doc' | 'kind' | 'starts' | 'ends'>>, matches: PassageMatch[]): Region[][] {
+  return groupMatchSides(
+    matches.map((m) => [
+      { ...regionOf(passages[m.a], m.aFrom, m.aTo, 0), kind: passages[m.a].kind },
+      { ...regionOf(passages[m.b], m.bFrom, m.bTo, 0), kind: passages[m.b].kind },
+    ]),
+  );
+}
+
+/** One side of a match: its passage's document and kind, and the UTF-16 range of the aligned words. */
+export interface MatchSide extends Region {
+  kind: Passage['kind'];
+}
+
+/** `groupRegions` given each match's two sides (the statement index keeps their ranges, not the passages' words). */
+export function groupMatchSides(sides: ReadonlyArray<readonly [MatchSide, MatchSide]>): Region[][] {
   const regions: RankedRegion[] = [];
-  for (const m of matches) {
-    const a = KIND_PRIORITY[passages[m.a].kind];
-    const b = KIND_PRIORITY[passages[m.b].kind];
-    regions.push(regionOf(passages[m.a], m.aFrom, m.aTo, a * 4 + b), regionOf(passages[m.b], m.bFrom, m.bTo, b * 4 + a));
+  for (const [x, y] of sides) {
+    const a = KIND_PRIORITY[x.kind];
+    const b = KIND_PRIORITY[y.kind];
+    regions.push({ doc: x.doc, start: x.start, end: x.end, priority: a * 4 + b }, { doc: y.doc, start: y.start, end: y.end, priority: b * 4 + a });
   }
   const sets = new UnionFind(regions.length);
   for (let i = 0; i < regions.length; i += 2) sets.union(i, i + 1);

@@ -24,11 +24,19 @@ export const MATCH_THRESHOLDS = { minContent: 3, minDensity: 0.5, minCoverage: 0
  */
 export const MAX_ALIGN_CELLS = 160_000;
 
+/**
+ * The checks `matchPassages` makes before aligning, from the passages' word counts and sorted content
+ * ids alone: false when they cannot match (the statement index reads their words only after this).
+ */
+export function mayMatch(pWords: number, pContent: Int32Array, qWords: number, qContent: Int32Array): boolean {
+  if (pWords * qWords > MAX_ALIGN_CELLS) return false;
+  const shared = sharedCount(pContent, qContent);
+  return !(shared < MATCH_THRESHOLDS.minContent || shared < MATCH_THRESHOLDS.minCoverage * Math.min(pContent.length, qContent.length));
+}
+
 /** The match between two passages, or `null` when they do not render the same statement (or are too long to align). */
 export function matchPassages(p: Pick<Passage, 'words' | 'content'>, q: Pick<Passage, 'words' | 'content'>, ai: number, bi: number, ids: WordIds): PassageMatch | null {
-  if (p.words.length * q.words.length > MAX_ALIGN_CELLS) return null;
-  const shared = sharedCount(p.content, q.content);
-  if (shared < MATCH_THRESHOLDS.minContent || shared < MATCH_THRESHOLDS.minCoverage * Math.min(p.content.length, q.content.length)) return null;
+  if (!mayMatch(p.words.length, p.content, q.words.length, q.content)) return null;
   const al = alignLocally(p.words, q.words, ids.content);
   if (!al || al.matchedContent < MATCH_THRESHOLDS.minContent) return null;
   const aLen = al.aTo - al.aFrom;

@@ -1,10 +1,11 @@
 import type { CorpusDocument, PassageKind, PassageMatch, StatementCluster } from './types.js';
 import { documentContribution, PASSAGE_KINDS, type DocumentContribution } from './contribution.js';
 import { MIN_CONTENT_WORDS, wordRange } from './passages.js';
+import { tokenize, tokenizeRange } from './tokens.js';
 import { WordIds } from './word-ids.js';
 import { DEFAULT_INDEX_OPTIONS, type IndexOptions } from './shingle-index.js';
-import { matchPassages, MAX_ALIGN_CELLS } from './match.js';
-import { groupRegions, SAME_RENDERING_OVERLAP } from './group-regions.js';
+import { matchPassages, mayMatch, MAX_ALIGN_CELLS } from './match.js';
+import { groupMatchSides, SAME_RENDERING_OVERLAP, type MatchSide } from './group-regions.js';
 import { buildCluster, labelsInOrder, layoutOf, type DocumentLayout } from './build-cluster.js';
 import { isStatementCluster } from './statement-filter.js';
 import { fnv1a32 } from './hash.js';
@@ -30,23 +31,33 @@ import { numberShard, ShardedMap } from './sharded-map.js';
  * Offsets are UTF-16 code units, as everywhere in this folder.
  */
 
-/**
- * What the index keeps of one document's words: their ids and UTF-16 ranges, and one pool holding,
- * passage after passage, each passage's content word ids sorted then its distinct shingles
- * ascending. Passages point into these arrays by offsets: no array of their own (an array or a
- * view costs 100-270 bytes of heap apiece; a corpus of 10,000 news articles has 340,000 passages).
- */
+/** A document's words (or a passage's): their ids and UTF-16 ranges. */
 interface DocWords {
   words: Int32Array;
   starts: Int32Array;
   ends: Int32Array;
+}
+
+/**
+ * What the index keeps of one document's words: one pool holding, passage after passage, each
+ * passage's content word ids sorted then its distinct shingles ascending. Passages point into it by
+ * offsets: no array of their own (an array or a view costs 100-270 bytes of heap apiece; a corpus of
+ * 10,000 news articles has 340,000 passages).
+ * The words themselves and their ranges are not kept (about 12 bytes a word, 6.7 KB a news article):
+ * a passage's are found again from its document's text when a pair with it is aligned
+ * (`passageWords`: tokenizeRange gives exactly the words the whole text's tokens give there), and a
+ * document's when the index is written (`documentRecords`). `kept`: only for a stand-in put back by
+ * `restoreSteps` (its text is not there), which the update right after replaces.
+ */
+interface DocData {
   pool: Int32Array;
+  kept?: DocWords;
 }
 
 /**
  * One passage in the index (a labelled span, quotation or sentence): offsets into its document's
- * DocWords. `words`, `starts`, `ends`, `content`, `shingles` are views made when asked for
- * (aligning, grouping); the hot loops read the arrays through the offsets.
+ * words and pool (DocData). `content`, `shingles` are views made when asked for (aligning); the hot
+ * loops read the pool through the offsets.
  */
 class IndexedPassage {
   /** In the postings (not boilerplate); `undefined` until the update that adds it decides. */
@@ -66,8 +77,8 @@ class IndexedPassage {
     readonly start: number,
     readonly end: number,
     readonly labelId: string | undefined,
-    readonly data: DocWords,
-    /** Its words: data.words[from, to). */
+    readonly data: DocData,
+    /** Its words: the document's words [from, to) (see DocData). */
     readonly from: number,
     readonly to: number,
     /** Its sorted content ids: data.pool[contentFrom, shinglesFrom); its shingles: data.pool[shinglesFrom, shinglesTo). */
@@ -78,15 +89,6 @@ class IndexedPassage {
     readonly copyKey: number,
   ) {}
 
-  get words(): Int32Array {
-    return this.data.words.subarray(this.from, this.to);
-  }
-  get starts(): Int32Array {
-    return this.data.starts.subarray(this.from, this.to);
-  }
-  get ends(): Int32Array {
-    return this.data.ends.subarray(this.from, this.to);
-  }
   /** Ids of its content words, sorted: a cheap bound on shared content words before aligning. */
   get content(): Int32Array {
     return this.data.pool.subarray(this.contentFrom, this.shinglesFrom);
@@ -130,7 +132,7 @@ interface Posting {
 interface DocEntry {
   slot: number;
   doc: CorpusDocument;
-  data: DocWords;
+  data: DocData;
   passages: IndexedPassage[];
 }
 
@@ -359,7 +361,7 @@ export class StatementIndex {
         words[i] = local[c.tokens[i]];
         if ((i & 15) === 15 && this.spent(1)) yield;
       }
-      const passages = yield* this.addDocument(doc, { words, starts: c.starts, ends: c.ends, pool: EMPTY }, foundIn(c), c.layout);
+      const passages = yield* this.addDocument(doc, { words, starts: c.starts, ends: c.ends }, foundIn(c), c.layout);
       for (const p of passages) touchedCopies.add(p.copyKey);
     }
     // Boilerplate: passages with more identical copies than maxCopies stay out of the postings; a
@@ -489,8 +491,13 @@ export class StatementIndex {
       const [x, y] = this.inCorpusOrder(a, b);
       stats.aligned++;
       this.work += Math.min(MAX_ALIGN_CELLS, x.wordCount * y.wordCount) / 64;
-      const m = matchPassages(x, y, x.uid, y.uid, this.ids);
-      if (m) this.addMatch(key, m);
+      if (!mayMatch(x.wordCount, x.content, y.wordCount, y.content)) continue;
+      // Their words, found again from the texts: about a unit a word.
+      this.work += x.wordCount + y.wordCount;
+      const xw = this.passageWords(x);
+      const yw = this.passageWords(y);
+      const m = matchPassages({ words: xw.words, content: x.content }, { words: yw.words, content: y.content }, x.uid, y.uid, this.ids);
+      if (m) this.addMatch(key, m, xw, yw);
     }
     this.lastUpdate = stats;
     return stats;
@@ -517,11 +524,12 @@ export class StatementIndex {
     const ids = [...this.docs.keys()].sort();
     for (const id of ids) {
       const e = this.docs.get(id)!;
+      const all = e.data.kept ?? this.documentWords(e.doc);
       yield {
         id,
-        words: e.data.words,
-        starts: e.data.starts,
-        ends: e.data.ends,
+        words: all.words,
+        starts: all.starts,
+        ends: all.ends,
         // The passages themselves (kind, range, label id are what a record reads of them): no copy.
         passages: e.passages,
       };
@@ -544,6 +552,8 @@ export class StatementIndex {
       if (this.spent(1)) yield;
     }
     const order: IndexedPassage[][] = [];
+    /** Each document's word ranges, as its record gives them, while its stored matches are put back. */
+    const ranges = new Map<string, Pick<DocumentWordsRecord, 'starts' | 'ends'>>();
     let previous = '';
     let inOrder = true;
     for (const { doc, record, replaced } of records) {
@@ -571,7 +581,9 @@ export class StatementIndex {
         words[i] = map[v];
         if ((i & 15) === 15 && this.spent(1)) yield;
       }
-      const passages = yield* this.addDocument(doc, { words, starts: Int32Array.from(record.starts), ends: Int32Array.from(record.ends), pool: EMPTY }, foundAmong(record.passages));
+      const all = { words, starts: Int32Array.from(record.starts), ends: Int32Array.from(record.ends) };
+      const passages = yield* this.addDocument(doc, all, foundAmong(record.passages), undefined, replaced === true);
+      ranges.set(record.id, record);
       if (passages.length !== record.passages.length) throw new Error(`statement index: a stored passage of ${record.id} has too few words`);
       order.push(passages);
     }
@@ -610,7 +622,9 @@ export class StatementIndex {
       if (m[5] > x.wordCount || m[7] > y.wordCount || m[4] >= m[5] || m[6] >= m[7]) throw new Error(`statement index: a stored match of ${m[0]} and ${m[2]} is outside its passages`);
       const key = pairKey(x.uid, y.uid);
       if (this.matches.has(key)) throw new Error(`statement index: a stored match of ${m[0]} and ${m[2]} is given twice`);
-      this.addMatch(key, { a: x.uid, b: y.uid, aFrom: m[4], aTo: m[5], bFrom: m[6], bTo: m[7], matched: m[8] });
+      const xr = ranges.get(m[0])!;
+      const yr = ranges.get(m[2])!;
+      this.addMatch(key, { a: x.uid, b: y.uid, aFrom: m[4], aTo: m[5], bFrom: m[6], bTo: m[7], matched: m[8] }, { starts: xr.starts, ends: xr.ends, offset: x.from }, { starts: yr.starts, ends: yr.ends, offset: y.from });
     }
   }
 
@@ -620,7 +634,8 @@ export class StatementIndex {
    * left out, as everywhere, and so are those of more than MAX_MATCHED_PASSAGE_WORDS words (never
    * matched). In steps of at most one passage's words.
    */
-  private *addDocument(doc: CorpusDocument, data: DocWords, found: FoundPassages, layout?: DocumentContribution['layout']): Steps<IndexedPassage[]> {
+  private *addDocument(doc: CorpusDocument, all: DocWords, found: FoundPassages, layout?: DocumentContribution['layout'], keepWords = false): Steps<IndexedPassage[]> {
+    const data: DocData = { pool: EMPTY, ...(keepWords ? { kept: all } : {}) };
     const slot = this.freeSlots.pop() ?? this.bySlot.length;
     this.bySlot[slot] = doc;
     if (layout) {
@@ -633,18 +648,18 @@ export class StatementIndex {
     const kept: { kind: PassageKind; start: number; end: number; labelId?: string; from: number; to: number; contentFrom: number; shinglesFrom: number; shinglesTo: number; copyKey: number }[] = [];
     const isContent = this.ids.content;
     // Content word ids of one passage, then their shingles: scratch arrays reused by every passage.
-    const scratch = new Int32Array(data.words.length);
-    const hashes = new Int32Array(Math.max(0, data.words.length - 1));
+    const scratch = new Int32Array(all.words.length);
+    const hashes = new Int32Array(Math.max(0, all.words.length - 1));
     for (let k = 0; k < found.length; k++) {
       if (this.spent(8)) yield;
       const p = { kind: found.kind(k), start: found.start(k), end: found.end(k), labelId: found.labelId(k) };
-      const { from, to } = wordRange(data, p.start, p.end);
+      const { from, to } = wordRange(all, p.start, p.end);
       // One passage's words are the one piece of work not split into steps: at most
       // MAX_MATCHED_PASSAGE_WORDS of them (a longer passage is never matched and is left out).
       if (to - from > MAX_MATCHED_PASSAGE_WORDS) continue;
       if (this.spent(to - from)) yield;
       let n = 0;
-      for (let i = from; i < to; i++) if (isContent[data.words[i]] === 1) scratch[n++] = data.words[i];
+      for (let i = from; i < to; i++) if (isContent[all.words[i]] === 1) scratch[n++] = all.words[i];
       if (n < MIN_CONTENT_WORDS) continue;
       const contentSeq = scratch.subarray(0, n);
       const contentFrom = pool.length;
@@ -676,6 +691,32 @@ export class StatementIndex {
       if (this.spent(1)) yield;
     }
     return out;
+  }
+
+  /** A passage's words and their UTF-16 ranges, found again from its document's text (see DocData). */
+  private passageWords(p: IndexedPassage): DocWords {
+    const kept = p.data.kept;
+    if (kept) return { words: kept.words.subarray(p.from, p.to), starts: kept.starts.subarray(p.from, p.to), ends: kept.ends.subarray(p.from, p.to) };
+    const tokens = tokenizeRange(this.bySlot[p.doc].text, p.start, p.end);
+    if (tokens.length !== p.to - p.from) throw new Error(`statement index: the words of a passage of ${p.docId} are not those it was indexed with`);
+    return this.wordsOfTokens(tokens);
+  }
+
+  /** A document's words and their ranges, from its text: what its contribution gave when it was indexed. */
+  private documentWords(doc: CorpusDocument): DocWords {
+    return this.wordsOfTokens(tokenize(doc.text));
+  }
+
+  private wordsOfTokens(tokens: ReturnType<typeof tokenize>): DocWords {
+    const words = new Int32Array(tokens.length);
+    const starts = new Int32Array(tokens.length);
+    const ends = new Int32Array(tokens.length);
+    for (let i = 0; i < tokens.length; i++) {
+      words[i] = this.ids.of(tokens[i].norm);
+      starts[i] = tokens[i].start;
+      ends[i] = tokens[i].end;
+    }
+    return { words, starts, ends };
   }
 
   /** The statements: at least two renderings, biggest first (as `findStatements` orders them). */
@@ -911,11 +952,17 @@ export class StatementIndex {
     return before(a, b) ? [a, b] : [b, a];
   }
 
-  private addMatch(key: number, m: PassageMatch): void {
+  /**
+   * Adds match `m`; `aw`, `bw`: the UTF-16 ranges of the words of its passages a and b (from
+   * `offset`, 0 when not given: a passage's own words).
+   */
+  private addMatch(key: number, m: PassageMatch, aw: WordRanges, bw: WordRanges): void {
     this.matches.set(key, m);
     const pa = this.passages[m.a];
     const pb = this.passages[m.b];
-    this.regions.set(key, Int32Array.of(pa.doc, pa.data.starts[pa.from + m.aFrom], pa.data.ends[pa.from + m.aTo - 1], pb.doc, pb.data.starts[pb.from + m.bFrom], pb.data.ends[pb.from + m.bTo - 1]));
+    const ao = aw.offset ?? 0;
+    const bo = bw.offset ?? 0;
+    this.regions.set(key, Int32Array.of(pa.doc, aw.starts[ao + m.aFrom], aw.ends[ao + m.aTo - 1], pb.doc, bw.starts[bo + m.bFrom], bw.ends[bo + m.bTo - 1]));
     for (const uid of [m.a, m.b]) {
       let set = this.matchesOfPassage.get(uid);
       if (!set) this.matchesOfPassage.set(uid, (set = new Set()));
@@ -1034,8 +1081,16 @@ export class StatementIndex {
   }
 
   private buildGroup(keys: number[]): StatementCluster | null {
-    const matches = keys.map((k) => this.matches.get(k)!);
-    const statements = groupRegions(this.passages, matches);
+    // The regions each match was given when it was made (addMatch): what groupRegions finds from the passages' words.
+    const sides = keys.map((k): [MatchSide, MatchSide] => {
+      const m = this.matches.get(k)!;
+      const r = this.regions.get(k)!;
+      return [
+        { doc: r[0], start: r[1], end: r[2], kind: this.passages[m.a].kind },
+        { doc: r[3], start: r[4], end: r[5], kind: this.passages[m.b].kind },
+      ];
+    });
+    const statements = groupMatchSides(sides);
     if (statements.length === 0) return null;
     if (statements.length > 1) throw new Error('statement index: one group of matches gave several statements');
     const regions = statements[0].sort((x, y) => {
@@ -1061,6 +1116,13 @@ interface SlotRegions {
 }
 
 const EMPTY = new Int32Array(0);
+
+/** UTF-16 ranges of words, from `offset` (0 when not given). */
+interface WordRanges {
+  starts: ArrayLike<number>;
+  ends: ArrayLike<number>;
+  offset?: number;
+}
 
 /** The passages found in a document, read one at a time: packed in a contribution, or objects in a stored record. */
 interface FoundPassages {

@@ -29,6 +29,32 @@ const IRREGULAR: Record<string, string[]> = {
 const IS_BEFORE_S = new Set(['it', 'that', 'there', 'he', 'she', 'what', 'who', 'here', 'where', 'how', 'this']);
 const SUFFIXES: [string, string][] = [["'ve", 'have'], ["'re", 'are'], ["'ll", 'will'], ["'m", 'am'], ["'d", 'would']];
 
+/**
+ * The tokens of `tokenize(text)` that `wordRange` picks for [start, end): from the first starting at
+ * or after `start`, as long as they end by `end`; found without tokenising the whole text. No word
+ * holds white space, so the whole text's words after a white-space character are those a scan from
+ * there finds: the scan starts after the last one before `start` (or at the text's start).
+ */
+export function tokenizeRange(text: string, start: number, end: number): Token[] {
+  let from = Math.min(start, text.length);
+  while (from > 0 && !WHITE.test(text[from - 1])) from--;
+  const scan = RANGE_SCAN;
+  scan.lastIndex = from;
+  const out: Token[] = [];
+  for (let m = scan.exec(text); m; m = scan.exec(text)) {
+    const at = m.index;
+    if (at < start) continue;
+    const to = at + m[0].length;
+    if (to > end) break;
+    for (const norm of normalizeWord(m[0])) out.push({ norm, start: at, end: to });
+  }
+  return out;
+}
+
+const WHITE = /\s/;
+/** WORD for tokenizeRange's scans (its own lastIndex; read to the end of a scan before the next starts: no scan is interleaved). */
+const RANGE_SCAN = new RegExp(WORD.source, WORD.flags);
+
 /** The normalised words of `text` with their UTF-16 offsets. */
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
