@@ -14,7 +14,9 @@
  * write and read times, and a compaction after re-indexing a tenth of the documents (once in the
  * background, in slices, once all at once). While the file is written and read and while the
  * compaction runs in the background, a probe (setInterval every 10 ms) measures the longest wait
- * of a timer: the longest the event loop was held by that work.
+ * of a timer: the longest the event loop was held by that work. Then, warm (three rounds), p50/p99
+ * per kind of query: the rare word, the two common words and, for the generated corpus, the scale
+ * bench's topic + surname queries.
  * Sizes: SEARCH_BENCH_SIZES (default 10000,100000); SEARCH_BENCH_CORPORA (default generated,zipf);
  * SEARCH_BENCH_MINISEARCH=0 skips minisearch. Exits non-zero only when an answer is wrong (a unique
  * token not found first, or totals that differ).
@@ -28,7 +30,7 @@ import { SearchIndex } from '../server/store/search-index.js';
 import { parseSearchIndex, readSearchIndex, writeSearchIndex } from '../server/store/search-index-file.js';
 import type { DocumentRecord } from '../server/domain/types.js';
 import { prng } from '../tests/helpers/prng.js';
-import { article } from './news-corpus.js';
+import { NAMES, TOPICS, article } from './news-corpus.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc --import tsx bench/search-index.ts');
@@ -140,6 +142,25 @@ for (const kind of CORPORA) {
       index.searchPage(q, { offset: 0, limit: 20 });
       return performance.now() - s0;
     });
+    // Per kind, warm, three rounds: the rare word, the two common words, and (generated only) the
+    // scale bench's queries, a topic and a surname (bench/scale.ts), which match a few per cent.
+    const kinds: Array<[string, string[]]> = [
+      ['rare word', queries.filter((_, i) => i % 2 === 0)],
+      ['two common words', queries.filter((_, i) => i % 2 === 1)],
+    ];
+    if (kind === 'generated') kinds.push(['topic + surname (scale bench)', Array.from({ length: 20 }, (_, i) => `${TOPICS[i % TOPICS.length]} ${NAMES[i % NAMES.length].split(' ')[1]}`)]);
+    const perKind = kinds.map(([name, qs]) => {
+      const ts: number[] = [];
+      let matches = 0;
+      for (let round = 0; round < 3; round++)
+        for (const q of qs) {
+          const s0 = performance.now();
+          matches += index.searchPage(q, { offset: 0, limit: 20 }).total;
+          ts.push(performance.now() - s0);
+        }
+      return `${name} p50 ${pct(ts, 50).toFixed(2)} ms, p99 ${pct(ts, 99).toFixed(2)} ms (${Math.round(matches / ts.length).toLocaleString('en')} matches a query on average)`;
+    });
+    console.log(`${label} ours, warm, per kind: ${perKind.join('; ')}`);
     console.log(
       `${label} ours: ${mb.toFixed(1)} MB (postings pages ${(bytes / 2 ** 20).toFixed(1)} MB, ${index.termCount.toLocaleString('en')} terms), built in ${build.toFixed(1)} s, ` +
         `search p50 ${pct(times, 50).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms (slowest "${queries[slowest]}", ${ourTotals[slowest].toLocaleString('en')} matches); second round p50 ${pct(warm, 50).toFixed(1)} ms, p99 ${pct(warm, 99).toFixed(1)} ms`,

@@ -735,8 +735,8 @@ export class SearchIndex {
     if (this.scores.length < nDocs) {
       this.scores = growF64(this.scores, nDocs);
       this.stage = growU8(this.stage, nDocs);
-      this.sTouched = new Int32Array(this.scores.length);
     }
+    if (this.sTouched.length < nDocs) this.sTouched = new Int32Array(this.scores.length);
     const scores = this.scores;
     const stage = this.stage;
     const touched = this.sTouched;

@@ -232,6 +232,64 @@ describe('the search index', () => {
     expect(evenOnly.hits).toEqual(index.search('the').filter((h) => Number(h.id.slice(1)) % 2 === 0).slice(0, 5));
   });
 
+  it('when pages are asked of a word in every document, a rare word with a common one, and ties across page boundaries, after removals and revisions, then every page and total are those of minisearch over what is left', () => {
+    // Groups of seven identical documents (same score, ordered by id) so ties straddle pages of 5 and 10;
+    // "every" is in every document; "rare" in a few; "gone" only in documents removed or revised later,
+    // where it is repeated so that their stale postings would rank first if they were still counted.
+    const docs: DocumentRecord[] = [];
+    for (let g = 0; g < 18; g++) {
+      for (let k = 0; k < 7; k++) {
+        const id = `t${String(g * 7 + k).padStart(3, '0')}`;
+        const extra = g % 6 === 0 ? ' rare' : '';
+        docs.push(doc(id, `every group${g}`, `${'every '.repeat(1 + (g % 4))}common words here${extra}${g % 5 === 0 ? ' gone gone gone gone' : ''}`, g % 2 ? 'Coast Daily' : ''));
+      }
+    }
+    const index = new SearchIndex();
+    for (const d of docs) index.put(d);
+    const now = new Map(docs.map((d) => [d.id, d]));
+    // Removed: a whole tie group and single members of others; revised: "gone" taken out, "rare" added.
+    for (const d of docs) {
+      const i = Number(d.id.slice(1));
+      if (i < 7 || i % 11 === 3) {
+        index.remove(d.id);
+        now.delete(d.id);
+      } else if (i % 13 === 5) {
+        const revised = doc(d.id, d.meta.title, `every rare ${d.revisions[0].text.replace(/gone/g, 'went')}`, d.meta.outlet, 2);
+        index.put(revised);
+        now.set(d.id, revised);
+      }
+    }
+    expect(index.storage.deadDocuments).toBeGreaterThan(10);
+    const mini = oracle([...now.values()]);
+    for (const q of ['every', 'rare every', 'every rare', 'common every', 'gone', 'gone every', 'rare', 'coast every', 'eve', 'group1']) {
+      const all = byOracle(mini, q);
+      const whole = index.searchPage(q, { offset: 0, limit: 1000 });
+      expect({ q, total: whole.total }).toEqual({ q, total: all.length });
+      expectSameHits(q, whole.hits, all);
+      for (const [offset, limit] of [[0, 5], [5, 5], [0, 10], [10, 10], [3, 7], [20, 1], [Math.max(0, all.length - 2), 5], [all.length, 5]]) {
+        const page = index.searchPage(q, { offset, limit });
+        expect({ q, offset, total: page.total }).toEqual({ q, offset, total: all.length });
+        // A page is exactly that slice of the whole ranking: same ids, same scores to the bit.
+        expect(page.hits).toEqual(whole.hits.slice(offset, offset + limit));
+      }
+    }
+    // Ties: whole groups of equal scores, ordered by id, cut by the page boundaries above.
+    const every = index.search('every');
+    const tiedRuns = every.filter((h, i) => i > 0 && h.score === every[i - 1].score);
+    expect(tiedRuns.length).toBeGreaterThan(50);
+    for (const t of tiedRuns) expect(every[every.indexOf(t) - 1].id < t.id).toBe(true);
+    // Nothing removed comes back, nor a revised document for a word it no longer holds.
+    expect(index.search('gone').every((h) => now.has(h.id) && now.get(h.id)!.revisions.at(-1)!.text.includes('gone'))).toBe(true);
+    // And with documents left out by `accept`: counted and paged among the others only.
+    const odd = (id: string) => Number(id.slice(1)) % 2 === 1;
+    const kept = index.search('every').filter((h) => odd(h.id));
+    for (const [offset, limit] of [[0, 5], [5, 5], [kept.length - 1, 5]]) {
+      const page = index.searchPage('every', { offset, limit, accept: odd });
+      expect(page.total).toBe(kept.length);
+      expect(page.hits).toEqual(kept.slice(offset, offset + limit));
+    }
+  });
+
   it('when a snippet is made, then it is centred on the first word the query matched, prefixes included', () => {
     const text = 'We start here. Much later the article about the harbour follows, and then more.';
     const terms = matchedTerms('art harb', { title: 'T', text });
