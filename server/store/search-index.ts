@@ -167,6 +167,15 @@ export class SearchIndex {
   private compaction: Compaction | null = null;
   /** Bytes of postings a slice of a compaction rewrites at most (documents: this / 128) before giving other work a turn. */
   sliceWork = 256 * 1024;
+  /**
+   * Posting lists of at least this many postings, held by at least one document in 16, get a dense
+   * view when a query confirms a few candidates against them (see `dense`).
+   */
+  denseFrom = 4096;
+  /** Bytes the dense views may hold together (12 per document each); the least recently used go first. */
+  denseBudget = 32 * 2 ** 20;
+  private views = new Map<number, DenseView>();
+  private viewBytes = 0;
   /** Slices of compaction run since this index was made (each in a turn of its own when in the background). */
   compactionSlices = 0;
   // Scratch for inserts.
@@ -210,6 +219,11 @@ export class SearchIndex {
     let bytes = 0;
     for (const p of this.pages) bytes += p.byteLength;
     return { bytes, wasted: this.wasted, deadDocuments: this.deadCount };
+  }
+
+  /** Dense views held (see `dense`) and their bytes. */
+  get denseViews(): { count: number; bytes: number } {
+    return { count: this.views.size, bytes: this.viewBytes };
   }
 
   has(id: string): boolean {
@@ -301,6 +315,13 @@ export class SearchIndex {
     this.compaction?.killed.push(d);
     this.live--;
     this.deadCount++;
+    // The dense views' live counts: a document they have taken in no longer counts.
+    for (const v of this.views.values()) {
+      if (3 * d + 2 >= v.tf.length) continue;
+      if (v.tf[3 * d]) v.dfT--;
+      if (v.tf[3 * d + 1]) v.dfO--;
+      if (v.tf[3 * d + 2]) v.dfX--;
+    }
     for (let f = 0; f < 3; f++) this.lenSum[f] -= this.lens[3 * d + f];
   }
 
@@ -677,7 +698,7 @@ export class SearchIndex {
     next.lenSum = this.lenSum.slice();
     next.live = this.live;
     next.deadCount = deadCount;
-    const keep = { added: this.added, changes: this.changes, pinned: this.pinned, onChange: this.onChange, touchedSince: this.touchedSince, sliceWork: this.sliceWork, compactionSlices: this.compactionSlices };
+    const keep = { added: this.added, changes: this.changes, pinned: this.pinned, onChange: this.onChange, touchedSince: this.touchedSince, sliceWork: this.sliceWork, compactionSlices: this.compactionSlices, denseFrom: this.denseFrom, denseBudget: this.denseBudget };
     Object.assign(this, next, keep);
     this.compaction = null;
   }
@@ -752,7 +773,11 @@ export class SearchIndex {
       const spec = specs[i];
       for (let e = 0; e < spec.terms.length; e++) {
         const t = spec.terms[e];
-        const need = kept + this.tCount[t];
+        const count = this.tCount[t];
+        // A long list held by many documents, asked about a few candidates: looked up in its dense view
+        // (frequencies by document number, live counts kept) instead of decoded whole.
+        const viewed = i > 0 && count >= this.denseFrom && count * 16 >= nDocs && nTouched * 4 < count;
+        const need = kept + (viewed ? nTouched : count);
         if (this.sDoc.length < need) {
           const doc = new Int32Array(Math.max(need, this.sDoc.length * 2));
           doc.set(this.sDoc.subarray(0, kept));
@@ -764,6 +789,28 @@ export class SearchIndex {
         const sDoc = this.sDoc;
         const sTf = this.sTf;
         const from = kept;
+        if (viewed) {
+          const v = this.dense(t);
+          const vt = v.tf;
+          const top = vt.length / 3;
+          for (let k = 0; k < nTouched; k++) {
+            const d = touched[k];
+            const s = stage[d];
+            if ((s !== i && s !== i + 1) || d >= top || dead[d]) continue;
+            const tfT = vt[3 * d];
+            const tfO = vt[3 * d + 1];
+            const tfX = vt[3 * d + 2];
+            if (tfT === 0 && tfO === 0 && tfX === 0) continue;
+            if (s === i) stage[d] = i + 1;
+            sDoc[kept] = d;
+            sTf[3 * kept] = tfT;
+            sTf[3 * kept + 1] = tfO;
+            sTf[3 * kept + 2] = tfX;
+            kept++;
+          }
+          entries.push({ weight: spec.weights[e], from, to: kept, idfT: idf(N, v.dfT), idfO: idf(N, v.dfO), idfX: idf(N, v.dfX) });
+          continue;
+        }
         let dfT = 0;
         let dfO = 0;
         let dfX = 0;
@@ -826,9 +873,9 @@ export class SearchIndex {
           weight: spec.weights[e],
           from,
           to: kept,
-          idfT: Math.log(1 + (N - dfT + 0.5) / (dfT + 0.5)),
-          idfO: Math.log(1 + (N - dfO + 0.5) / (dfO + 0.5)),
-          idfX: Math.log(1 + (N - dfX + 0.5) / (dfX + 0.5)),
+          idfT: idf(N, dfT),
+          idfO: idf(N, dfO),
+          idfX: idf(N, dfX),
         });
       }
     }
@@ -873,6 +920,54 @@ export class SearchIndex {
     }
     const hits = heap.sorted().slice(options.offset).map(([d, score]) => ({ id: this.docIds[d]!, score }));
     return { total, hits };
+  }
+
+  /**
+   * Term `t`'s dense view, made or brought up to date: its frequencies per field by document number
+   * (0, 0, 0 where the term is not) and how many live documents have it in each field. Postings
+   * appended since are taken in here (documents dead by then not counted); `kill` takes a dead
+   * document out of every view's counts. Views hold `denseBudget` bytes at most (the least recently
+   * used dropped first, one always kept); a compaction or an adopted index starts without any.
+   */
+  private dense(t: number): DenseView {
+    let v = this.views.get(t);
+    if (v) this.views.delete(t);
+    else {
+      v = { tf: new Uint32Array(3 * Math.max(1024, this.tLast[t] + 1)), used: 0, last: -1, dfT: 0, dfO: 0, dfX: 0 };
+      this.viewBytes += v.tf.byteLength;
+    }
+    this.views.set(t, v);
+    if (v.used < this.tUsed[t]) {
+      if (3 * (this.tLast[t] + 1) > v.tf.length) {
+        const tf = new Uint32Array(Math.max(3 * (this.tLast[t] + 1), 2 * v.tf.length));
+        tf.set(v.tf);
+        this.viewBytes += tf.byteLength - v.tf.byteLength;
+        v.tf = tf;
+      }
+      const tf = v.tf;
+      const dead = this.dead;
+      const r = this.reader;
+      r.open(this.pages[this.tPage[t]], this.tOff[t] + v.used, this.tUsed[t] - v.used, v.last);
+      while (r.next()) {
+        const d = r.doc;
+        const tfX = Math.floor(r.code / 4);
+        tf[3 * d] = r.tfTitle;
+        tf[3 * d + 1] = r.tfOutlet;
+        tf[3 * d + 2] = tfX;
+        if (dead[d]) continue;
+        if (r.tfTitle) v.dfT++;
+        if (r.tfOutlet) v.dfO++;
+        if (tfX) v.dfX++;
+      }
+      v.used = this.tUsed[t];
+      v.last = this.tLast[t];
+    }
+    for (const [u, old] of this.views) {
+      if (this.viewBytes <= this.denseBudget || u === t) break;
+      this.views.delete(u);
+      this.viewBytes -= old.tf.byteLength;
+    }
+    return v;
   }
 
   /** Known words starting with `prefix`, in no particular order. */
@@ -998,11 +1093,29 @@ export class SearchIndex {
 
   /** Takes over the whole state of `other` (which must not be used afterwards). */
   adopt(other: SearchIndex): void {
-    const { added, onChange, touchedSince } = this;
+    const { added, onChange, touchedSince, denseFrom, denseBudget } = this;
     Object.assign(this, other);
-    Object.assign(this, { added, onChange, touchedSince });
+    Object.assign(this, { added, onChange, touchedSince, denseFrom, denseBudget });
     this.changes++;
   }
+}
+
+/** BM25's idf of a word in `df` of `N` documents. */
+function idf(N: number, df: number): number {
+  return Math.log(1 + (N - df + 0.5) / (df + 0.5));
+}
+
+/** A posting list held decoded (see SearchIndex.dense). */
+interface DenseView {
+  /** Title, outlet and text frequency per document number. */
+  tf: Uint32Array;
+  /** Bytes of the list taken in, and the document number of the last posting among them. */
+  used: number;
+  last: number;
+  /** Live documents with the term in their title, outlet and text. */
+  dfT: number;
+  dfO: number;
+  dfX: number;
 }
 
 /** A compaction under way: the compacted copy being built, and what happened since it was begun. */

@@ -290,6 +290,67 @@ describe('the search index', () => {
     }
   });
 
+  it.each([
+    ['with room for every view', 32 * 2 ** 20],
+    ['with room for one view at a time', 1],
+  ])('when long lists are looked up in dense views (%s), then answers stay those of minisearch and of an index made afresh, through removals, revisions, appends and a compaction', (_name, budget) => {
+    const docs = randomCorpus(400, 41);
+    const index = new SearchIndex();
+    index.denseFrom = 1;
+    index.denseBudget = budget;
+    for (const d of docs) index.put(d);
+    const queries = [...QUERIES, 'naïve harbour', 'café the', 'drivers harbour said', 'élan über the', 'monday a', 'deal harbour'];
+    const mini = oracle(docs);
+    for (const q of queries) expectSameHits(q, index.search(q), byOracle(mini, q));
+    // The rare-then-common queries were answered from views (one kept at least, whatever the budget).
+    expect(index.denseViews.count).toBeGreaterThan(0);
+    if (budget === 1) expect(index.denseViews.count).toBe(1);
+    // Changes after the views were made: removals, revisions (new words, old ones gone), new documents.
+    const now = new Map(docs.map((d) => [d.id, d]));
+    const change = (round: number) => {
+      for (let i = round; i < 400; i += 5) {
+        const d = now.get(docs[i].id);
+        if (!d) continue;
+        if (i % 3 === 0) {
+          index.remove(d.id);
+          now.delete(d.id);
+        } else {
+          const revised = doc(d.id, d.meta.title, `${i % 2 ? 'harbour ' : ''}${d.revisions.at(-1)!.text.replace(/the|said/g, 'snow')}`, d.meta.outlet, round + 2);
+          index.put(revised);
+          now.set(d.id, revised);
+        }
+      }
+      for (let k = 0; k < 10; k++) {
+        const added = doc(`n${round}-${k}`, 'harbour the', `naïve drivers ${k % 2 ? 'harbour' : 'the'} said deal`, 'Coast Daily');
+        index.put(added);
+        now.set(added.id, added);
+      }
+    };
+    const fresh = () => {
+      const f = new SearchIndex();
+      for (const d of now.values()) f.put(d);
+      return f;
+    };
+    for (const round of [0, 1]) {
+      change(round);
+      const f = fresh();
+      for (const q of queries) {
+        expectSameHits(q, index.search(q), f.search(q));
+        for (const [offset, limit] of [[0, 5], [5, 5]]) expect(index.searchPage(q, { offset, limit })).toEqual({ total: f.search(q).length, hits: index.search(q).slice(offset, offset + limit) });
+      }
+    }
+    const before = new Map(queries.map((q) => [q, index.search(q)]));
+    index.compact();
+    expect(index.denseViews.count).toBe(0);
+    expect(index.denseFrom).toBe(1);
+    for (const q of queries) expect(index.search(q)).toEqual(before.get(q));
+    expect(index.denseViews.count).toBeGreaterThan(0);
+    change(2);
+    const f = fresh();
+    for (const q of queries) expectSameHits(q, index.search(q), f.search(q));
+    expectSameHits('all', [...now.keys()].length ? index.search('naïve harbour') : [], byOracle(oracle([...now.values()]), 'naïve harbour'));
+  });
+
   it('when a snippet is made, then it is centred on the first word the query matched, prefixes included', () => {
     const text = 'We start here. Much later the article about the harbour follows, and then more.';
     const terms = matchedTerms('art harb', { title: 'T', text });
