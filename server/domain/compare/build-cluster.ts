@@ -7,6 +7,7 @@ import { pickReference } from './reference.js';
 import { wordDiff } from './word-diff.js';
 import { tokenize } from './tokens.js';
 import { hashHex64 } from './hash.js';
+import { ownString } from './compact-document.js';
 
 /** Sentences and quotations of a document, computed once per document that has a rendering. */
 export interface DocumentLayout {
@@ -45,8 +46,9 @@ export function buildCluster(docs: CorpusDocument[], regions: Region[], layout: 
       doc,
       start: r.start,
       end: r.end,
-      text: doc.text.slice(r.start, r.end),
-      context: { ...context, text: doc.text.slice(context.start, context.end) },
+      // Own copies: a slice would keep the document's whole text alive with the statement (compact-document.ts).
+      text: ownString(doc.text.slice(r.start, r.end)),
+      context: { ...context, text: ownString(doc.text.slice(context.start, context.end)) },
       quoted: isInsideQuote(quotes, r.start, r.end),
       label,
     };

@@ -72,6 +72,16 @@ class CompactDocument implements CorpusDocument {
   }
 }
 
+/**
+ * `s` as a string of its own. A slice of 13 characters or more is, in V8, a view that keeps the
+ * whole string it was cut from: a statement's rendering cut from a decoded text, or a word the index
+ * remembers, would keep that document's whole text (two bytes a character) alive for as long as it
+ * lives. Kept things cut from texts go through this.
+ */
+export function ownString(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
 /** `doc` kept compact when its text is smaller as UTF-8 (see above); else `doc` itself. */
 export function compactDocument(doc: CorpusDocument): CorpusDocument {
   const text = doc.text;

@@ -242,6 +242,9 @@ export const STEP = 256;
  */
 export const MAX_MATCHED_PASSAGE_WORDS = Math.floor(MAX_ALIGN_CELLS / MIN_CONTENT_WORDS);
 
+/** Words (found again from the text to align a pair) kept of the passages used last: about 12 bytes each, 1.2 MB. */
+export const PASSAGE_WORDS_KEPT = 100_000;
+
 /** A match as stored: document id and passage position of each side (corpus order), then aFrom, aTo, bFrom, bTo, matched. */
 export type MatchRecord = [string, number, string, number, number, number, number, number, number];
 
@@ -289,6 +292,9 @@ export class StatementIndex {
    */
   private readonly layouts = new Map<number, DocumentLayout>();
   private readonly runLayouts = new Map<number, DocumentLayout>();
+  /** Words of the passages aligned last, by uid, least recently used first (see passageWords). */
+  private readonly recentWords = new Map<number, DocWords>();
+  private recentWordCount = 0;
   private sorted: StatementCluster[] | null = null;
   private common: number;
   /** Passages by copy key (identical content words in order): the passage itself while it has no copy (most have none). */
@@ -762,13 +768,31 @@ export class StatementIndex {
     return out;
   }
 
-  /** A passage's words and their UTF-16 ranges, found again from its document's text (see DocData). */
+  /**
+   * A passage's words and their UTF-16 ranges, found again from its document's text (see DocData);
+   * those of the passages used last are kept, up to PASSAGE_WORDS_KEPT words (a new passage is
+   * judged against many in a row).
+   */
   private passageWords(p: IndexedPassage): DocWords {
     const kept = p.data.kept;
     if (kept) return { words: kept.words.subarray(p.from, p.to), starts: kept.starts.subarray(p.from, p.to), ends: kept.ends.subarray(p.from, p.to) };
+    let words = this.recentWords.get(p.uid);
+    if (words) {
+      this.recentWords.delete(p.uid);
+      this.recentWords.set(p.uid, words);
+      return words;
+    }
     const tokens = tokenizeRange(this.bySlot[p.doc].text, p.start, p.end);
     if (tokens.length !== p.to - p.from) throw new Error(`statement index: the words of a passage of ${p.docId} are not those it was indexed with`);
-    return this.wordsOfTokens(tokens);
+    words = this.wordsOfTokens(tokens);
+    this.recentWords.set(p.uid, words);
+    this.recentWordCount += words.words.length;
+    for (const [uid, w] of this.recentWords) {
+      if (this.recentWordCount <= PASSAGE_WORDS_KEPT) break;
+      this.recentWords.delete(uid);
+      this.recentWordCount -= w.words.length;
+    }
+    return words;
   }
 
   /** A document's words and their ranges, from its text: what its contribution gave when it was indexed. */
@@ -955,6 +979,11 @@ export class StatementIndex {
 
   /** Frees the passage's number and slot (its copy list is handled by the caller). */
   private forget(p: IndexedPassage): void {
+    const recent = this.recentWords.get(p.uid);
+    if (recent) {
+      this.recentWords.delete(p.uid);
+      this.recentWordCount -= recent.words.length;
+    }
     this.passages[p.uid] = undefined as unknown as IndexedPassage;
     this.freeUids.push(p.uid);
     this.passageCount--;

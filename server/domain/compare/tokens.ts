@@ -1,3 +1,4 @@
+import { ownString } from './compact-document.js';
 /**
  * Statement tokens: the words of a text, normalised so that renderings of the same statement that
  * differ only in typography compare equal. Offsets are UTF-16 code units into the original text.
@@ -75,7 +76,9 @@ export function normalizeWord(raw: string): string[] {
   let out = memo.get(raw);
   if (!out) {
     if (memo.size >= MEMO_LIMIT) memo.clear();
-    memo.set(raw, (out = normalizeUncached(raw)));
+    // Its own copy: the word is cut from a text, and the memo (and the words made from it) would keep that whole text alive.
+    const own = ownString(raw);
+    memo.set(own, (out = normalizeUncached(own)));
   }
   return out;
 }

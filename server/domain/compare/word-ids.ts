@@ -1,4 +1,5 @@
 import { isContentWord, NEGATIONS } from './stopwords.js';
+import { ownString } from './compact-document.js';
 import { ShardedMap, wordShard } from './sharded-map.js';
 
 /**
@@ -18,6 +19,7 @@ export class WordIds {
   of(word: string): number {
     let id = this.ids.get(word);
     if (id === undefined) {
+      word = ownString(word); // a word cut from a text would keep the whole text alive (compact-document.ts)
       id = this.words.length;
       this.ids.set(word, id);
       this.words.push(word);
