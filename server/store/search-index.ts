@@ -1229,14 +1229,22 @@ function writeVarint(p: Uint8Array, o: number, v: number): number {
   return o;
 }
 
-/** The best `k` (document, score) pairs: higher score first, then smaller id. A heap whose root is the worst kept. */
+/**
+ * The best `k` (document, score) pairs: higher score first, then smaller id. A heap whose root is the
+ * worst kept, in typed arrays (plain arrays that start empty and then take doubles change their
+ * elements kind, which made the search's optimised code bail out at every query).
+ */
 class TopK {
-  private readonly docs: number[] = [];
-  private readonly scores: number[] = [];
+  private readonly docs: Int32Array;
+  private readonly scores: Float64Array;
+  private n = 0;
   constructor(
     private readonly k: number,
     private readonly ids: Array<string | null>,
-  ) {}
+  ) {
+    this.docs = new Int32Array(Math.max(0, k));
+    this.scores = new Float64Array(Math.max(0, k));
+  }
 
   /** Whether a is worse than b. */
   private worse(da: number, sa: number, db: number, sb: number): boolean {
@@ -1248,39 +1256,46 @@ class TopK {
     if (this.k <= 0) return;
     const docs = this.docs;
     const scores = this.scores;
-    if (docs.length < this.k) {
-      docs.push(d);
-      scores.push(s);
-      let i = docs.length - 1;
+    if (this.n < this.k) {
+      let i = this.n++;
       while (i > 0) {
         const parent = (i - 1) >> 1;
-        if (!this.worse(docs[i], scores[i], docs[parent], scores[parent])) break;
-        [docs[i], docs[parent]] = [docs[parent], docs[i]];
-        [scores[i], scores[parent]] = [scores[parent], scores[i]];
+        if (!this.worse(d, s, docs[parent], scores[parent])) break;
+        docs[i] = docs[parent];
+        scores[i] = scores[parent];
         i = parent;
       }
+      docs[i] = d;
+      scores[i] = s;
       return;
     }
     if (!this.worse(docs[0], scores[0], d, s)) return;
-    docs[0] = d;
-    scores[0] = s;
+    const n = this.n;
     let i = 0;
-    const n = docs.length;
     for (;;) {
       const l = 2 * i + 1;
       const r = l + 1;
-      let m = i;
-      if (l < n && this.worse(docs[l], scores[l], docs[m], scores[m])) m = l;
-      if (r < n && this.worse(docs[r], scores[r], docs[m], scores[m])) m = r;
-      if (m === i) break;
-      [docs[i], docs[m]] = [docs[m], docs[i]];
-      [scores[i], scores[m]] = [scores[m], scores[i]];
+      let m = -1;
+      let md = d;
+      let ms = s;
+      if (l < n && this.worse(docs[l], scores[l], md, ms)) {
+        m = l;
+        md = docs[l];
+        ms = scores[l];
+      }
+      if (r < n && this.worse(docs[r], scores[r], md, ms)) m = r;
+      if (m < 0) break;
+      docs[i] = docs[m];
+      scores[i] = scores[m];
       i = m;
     }
+    docs[i] = d;
+    scores[i] = s;
   }
 
   sorted(): Array<[number, number]> {
-    const out = this.docs.map((d, i) => [d, this.scores[i]] as [number, number]);
+    const out: Array<[number, number]> = [];
+    for (let i = 0; i < this.n; i++) out.push([this.docs[i], this.scores[i]]);
     return out.sort((a, b) => (this.worse(a[0], a[1], b[0], b[1]) ? 1 : this.worse(b[0], b[1], a[0], a[1]) ? -1 : 0));
   }
 }
