@@ -242,8 +242,8 @@ export const STEP = 256;
  */
 export const MAX_MATCHED_PASSAGE_WORDS = Math.floor(MAX_ALIGN_CELLS / MIN_CONTENT_WORDS);
 
-/** Words (found again from the text to align a pair) kept of the passages used last: about 12 bytes each, 1.2 MB. */
-export const PASSAGE_WORDS_KEPT = 100_000;
+/** Words (found again from the text to align a pair) kept of the passages used last: with their arrays, about 1 MB. */
+export const PASSAGE_WORDS_KEPT = 25_000;
 
 /** A match as stored: document id and passage position of each side (corpus order), then aFrom, aTo, bFrom, bTo, matched. */
 export type MatchRecord = [string, number, string, number, number, number, number, number, number];
