@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Corpus } from '../store/corpus.js';
+import { HELD, Turns, type ExclusiveLease, type StateBackend } from '../store/state.js';
 import { SpeakerStore } from '../store/speaker-store.js';
 import { latestRevision, type Label } from '../domain/types.js';
 import type { Speaker, SpeakerData, SpeakerMerge, SpeakerRelabel } from '../domain/speakers/types.js';
@@ -121,13 +122,41 @@ function refuse(problem: { message: string; missing?: true }): never {
   throw problem.missing ? notFound(problem.message) : badRequest(problem.message, 'invalid_speaker');
 }
 
-/** Rewrites every label of every document for which `pick` says so; returns the labels changed. `mergeId` is recorded in each event (to find the labels of a merge again). */
-async function moveLabels(store: Corpus, actor: string, kind: string, pick: (l: Label) => Label | null, mergeId?: string): Promise<{ documentId: string; labelId: string }[]> {
+/** Turns for a state backend without `exclusive` (one process only). */
+const localTurns = new WeakMap<StateBackend, Turns>();
+
+/**
+ * Runs a relabel walk (finishing a merge, undo, split or rename) alone: walks take turns within the
+ * process and, on PostgreSQL, with every server on the database (an advisory lock, not the speakers
+ * row: the state can still be changed meanwhile, the walk's documents are written outside its
+ * transaction). The speaker state is read again once the turn is taken, so a walk relabels with the
+ * newest names and journal, never with those of the moment it was asked for: two renames of one
+ * speaker on two servers end with every label carrying the name the speaker ends with.
+ */
+async function walkAlone<T>(store: Corpus, work: (lease: ExclusiveLease) => Promise<T>): Promise<T> {
+  const states = store.states;
+  const fresh = async (lease: ExclusiveLease) => {
+    await states.refresh();
+    return work(lease);
+  };
+  if (states.exclusive) return states.exclusive('speakers.json relabels', fresh);
+  let turns = localTurns.get(states);
+  if (!turns) localTurns.set(states, (turns = new Turns()));
+  return turns.run('speakers', () => fresh(HELD));
+}
+
+/**
+ * Rewrites every label of every document for which `pick` says so; returns the labels changed.
+ * `mergeId` is recorded in each event (to find the labels of a merge again). Runs inside walkAlone:
+ * `lease` is checked before each document is written.
+ */
+async function moveLabels(store: Corpus, lease: ExclusiveLease, actor: string, kind: string, pick: (l: Label) => Label | null, mergeId?: string): Promise<{ documentId: string; labelId: string }[]> {
   const moved: { documentId: string; labelId: string }[] = [];
   // One document in memory at a time: the catalogue gives the ids, each document is read in turn.
   for (const entry of store.summaries()) {
     const doc = await store.getDocument(entry.id);
     if (!doc || !doc.labels.some((l) => pick(l))) continue;
+    lease.check();
     const out = await store.update(entry.id, (draft) => {
       const ids: string[] = [];
       const at = new Date().toISOString();
@@ -173,18 +202,27 @@ export async function mergeSpeakers(store: Corpus, from: string, into: string, a
   return speakers.read().merges.find((m) => m.id === record.id)!;
 }
 
-/** Moves the labels a pending merge has not moved yet, then records every label it moved and clears `pending`. */
+/**
+ * Moves the labels a pending merge has not moved yet, then records every label it moved and clears
+ * `pending`; alone (walkAlone), with the merge and its target as they are once the turn is taken
+ * (a merge finished, or finished and undone, meanwhile is left alone).
+ */
 async function finishMerge(store: Corpus, mergeId: string): Promise<void> {
   const speakers = await speakerStoreOf(store);
-  const m = speakers.read().merges.find((x) => x.id === mergeId);
-  if (!m?.pending) return;
-  const target = speakers.read().speakers.find((s) => s.id === m.into)!;
-  await moveLabels(store, m.actor, 'speaker.merged', (l) => (l.speakerId === m.from ? creditLabel(l, target) : null), m.id);
-  const moved = await labelsMovedBy(store, m.id);
-  await speakers.update((draft) => {
-    const d = draft.merges.find((x) => x.id === mergeId)!;
-    d.labels = moved;
-    delete d.pending;
+  await walkAlone(store, async (lease) => {
+    const data = speakers.read();
+    const m = data.merges.find((x) => x.id === mergeId);
+    if (!m?.pending) return;
+    const target = data.speakers.find((s) => s.id === m.into)!;
+    await moveLabels(store, lease, m.actor, 'speaker.merged', (l) => (l.speakerId === m.from ? creditLabel(l, target) : null), m.id);
+    const moved = await labelsMovedBy(store, m.id);
+    lease.check();
+    await speakers.update((draft) => {
+      const d = draft.merges.find((x) => x.id === mergeId);
+      if (!d?.pending) return;
+      d.labels = moved;
+      delete d.pending;
+    });
   });
 }
 
@@ -206,17 +244,24 @@ function journal(draft: SpeakerData, job: SpeakerRelabel): SpeakerRelabel {
   return job;
 }
 
-/** Moves the labels a journaled undo, split or rename has not moved yet, then removes it from the journal. */
+/**
+ * Moves the labels a journaled undo, split or rename has not moved yet, then removes it from the
+ * journal; alone (walkAlone), picking with the speaker state as it is once the turn is taken (a job
+ * another server finished meanwhile is left alone).
+ */
 async function finishRelabel(store: Corpus, jobId: string): Promise<void> {
   const speakers = await speakerStoreOf(store);
-  const data = speakers.read();
-  const job = data.relabels?.find((j) => j.id === jobId);
-  if (!job) return;
-  await moveLabels(store, job.actor, RELABEL_EVENT[job.kind], relabelPick(data, job));
-  await speakers.update((draft) => {
-    const left = (draft.relabels ?? []).filter((j) => j.id !== jobId);
-    if (left.length) draft.relabels = left;
-    else delete draft.relabels;
+  await walkAlone(store, async (lease) => {
+    const data = speakers.read();
+    const job = data.relabels?.find((j) => j.id === jobId);
+    if (!job) return;
+    await moveLabels(store, lease, job.actor, RELABEL_EVENT[job.kind], relabelPick(data, job));
+    lease.check();
+    await speakers.update((draft) => {
+      const left = (draft.relabels ?? []).filter((j) => j.id !== jobId);
+      if (left.length) draft.relabels = left;
+      else delete draft.relabels;
+    });
   });
 }
 

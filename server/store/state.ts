@@ -34,11 +34,49 @@ export interface StateBackend {
   refresh(): Promise<void>;
   /** Where the states are, for messages: a folder, or the database. */
   readonly where: string;
+  /**
+   * Runs `work` holding the lock `name` (a lock of its own, not a state's row: no state is locked
+   * meanwhile), so such work takes turns within this process and, on PostgreSQL, with every server
+   * on the database (a session-level advisory lock). Optional: a backend without it only has
+   * `Turns` within the process. Used by the speaker relabels (server/services/speakers.ts).
+   */
+  exclusive?<T>(name: string, work: (lease: ExclusiveLease) => Promise<T>): Promise<T>;
 }
+
+/** Given to the work of `StateBackend.exclusive`. */
+export interface ExclusiveLease {
+  /**
+   * Throws when the lock has been lost meanwhile (on PostgreSQL: its connection died, which releases
+   * it; StorageUnavailableError): call it before each write that must not overlap another holder's.
+   */
+  check(): void;
+}
+
+/** One queue per name: the work given for a name runs after the work given before it has settled. */
+export class Turns {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  run<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const result = (this.tails.get(name) ?? Promise.resolve()).then(work);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.tails.set(name, tail);
+    void tail.then(() => {
+      if (this.tails.get(name) === tail) this.tails.delete(name);
+    });
+    return result;
+  }
+}
+
+/** The lease of a lock that cannot be lost (held in this process only). */
+export const HELD: ExclusiveLease = { check() {} };
 
 /** The states as JSON files in the data folder, written durably (AtomicJSONFile: temp file, fsync, rename). */
 export class FileStateBackend implements StateBackend {
   private readonly opened = new Map<string, Promise<JsonState<object>>>();
+  private readonly turns = new Turns();
 
   constructor(readonly dataDir: string) {}
 
@@ -58,6 +96,11 @@ export class FileStateBackend implements StateBackend {
   }
 
   async refresh(): Promise<void> {}
+
+  /** Within this process only: the data folder is locked to one process (server/store/lock.ts). */
+  exclusive<T>(name: string, work: (lease: ExclusiveLease) => Promise<T>): Promise<T> {
+    return this.turns.run(name, () => work(HELD));
+  }
 }
 
 /** `states` itself, or the data folder it names wrapped in a FileStateBackend (the stores' `open(dataDir)` of before). */

@@ -182,3 +182,124 @@ describe.each(backends)('speaker undo, split and rename on %s, journaled', (_nam
     expect((await speakerData(b.store)).relabels).toBeUndefined();
   });
 });
+
+// Two app servers (each its own pool, repository and speaker state) on one database: their relabel
+// walks take turns (an advisory lock, not the speakers row) and each walk relabels with the speaker
+// state as it is when its turn comes, so the labels always end with the names the speakers end with.
+describe('speaker relabels of two servers on one PostgreSQL database', () => {
+  let url: string;
+  let a: Corpus;
+  let b: Corpus;
+  let closers: Array<() => Promise<void>> = [];
+  beforeEach(async () => {
+    cluster ??= await startCluster();
+    url = cluster.createDatabase(`speaker_journal_${++dbCount}`);
+    const sa = await server(url, 'server-a');
+    const sb = await server(url, 'server-b');
+    a = sa.documents;
+    b = sb.documents;
+    closers = [() => sa.close(), () => sb.close()];
+  }, 120_000);
+  afterEach(async () => {
+    for (const close of closers.splice(0)) await close();
+  });
+
+  /** Thirteen documents quoting "Jon Smyth" and one quoting "Mayor John Smith", created and resolved on server A. */
+  async function corpus(): Promise<{ jon: string; john: string; docs: string[] }> {
+    const docs = Array.from({ length: 13 }, (_, i) => `doc-${String(i + 1).padStart(2, '0')}`);
+    for (const id of docs) {
+      const doc = pgDoc(id, `Jon Smyth said “we will build it ${id}.”`);
+      doc.labels.push({ ...labelOn(doc, `${id}-label`, 9), speaker: 'Jon Smyth' });
+      await a.create(doc);
+    }
+    const other = pgDoc('doc-99', 'Mayor John Smith said “the bridge is coming.”');
+    other.labels.push({ ...labelOn(other, 'doc-99-label', 16), speaker: 'Mayor John Smith' });
+    await a.create(other);
+    await resolveAllSpeakers(a);
+    const data = await speakerData(a);
+    return { jon: data.speakers.find((s) => s.name === 'Jon Smyth')!.id, john: data.speakers.find((s) => s.name === 'John Smith')!.id, docs };
+  }
+
+  /** As a request does first on each server: catch up with what the other one did. */
+  async function request<T>(store: Corpus, work: () => Promise<T>): Promise<T> {
+    await store.refresh();
+    return work();
+  }
+
+  /** The speaker's name, as a fresh server reads it, and the names on the labels credited to it that differ from it. */
+  async function mismatches(speakerId: string, docs: string[]): Promise<{ name: string; wrong: string[]; journal: unknown }> {
+    await a.refresh();
+    const data = await speakerData(a);
+    const name = data.speakers.find((s) => s.id === speakerId)!.name;
+    const wrong: string[] = [];
+    for (const id of docs) {
+      const label = (await a.getDocument(id))!.labels[0];
+      if (label.speakerId === speakerId && label.speaker !== name) wrong.push(`${id}: ${label.speaker}`);
+    }
+    return { name, wrong, journal: data.relabels };
+  }
+
+  test('when two servers rename the same speaker at the same moment, twelve times over, then every label ends with the name the speaker ends with and the journal is empty', async () => {
+    const { jon, docs } = await corpus();
+    await b.refresh();
+    const diverged: string[] = [];
+    for (let trial = 1; trial <= 12; trial++) {
+      await Promise.all([
+        request(a, () => editSpeaker(a, jon, { name: `Jonathan B${trial}` }, 'editor a')),
+        request(b, () => editSpeaker(b, jon, { name: `Jonathan C${trial}` }, 'editor b')),
+      ]);
+      const { name, wrong, journal } = await mismatches(jon, docs);
+      expect([`Jonathan B${trial}`, `Jonathan C${trial}`]).toContain(name);
+      expect(journal).toBeUndefined();
+      if (wrong.length) diverged.push(`trial ${trial}: speaker named "${name}", labels ${wrong.join(', ')}`);
+    }
+    expect(diverged).toEqual([]);
+  }, 120_000);
+
+  test('when server A undoes a merge and server B renames the merge\'s "from" speaker while A is moving the labels back, then every label moved back carries the new name and the journal is empty', async () => {
+    const { jon, john, docs } = await corpus();
+    const merge = await mergeSpeakers(a, jon, john, 'editor');
+    await speakerStoreOf(b);
+    await b.refresh();
+    const watcher = await sql(url);
+    let renaming: Promise<unknown> | undefined;
+    // After A's undo has moved the first label back: B renames Jon Smyth (allowed again once the undo
+    // is recorded; B's request caught up just before A's undo, so B does not know of its journal
+    // entry), and A goes on only once B's rename is done, or is waiting for its turn to relabel.
+    const hooked = new Proxy(a, {
+      get(target, prop) {
+        if (prop === 'update') {
+          return async (...args: Parameters<Corpus['update']>) => {
+            const out = await target.update(...args);
+            if (!renaming) {
+              let done = false;
+              renaming = editSpeaker(b, jon, { name: 'Jonathan Smyth' }, 'editor b').finally(() => (done = true));
+              renaming.catch(() => undefined);
+              for (;;) {
+                if (done) break;
+                const { rows } = await watcher.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+                if (rows[0].n > 0) break;
+                await new Promise((r) => setTimeout(r, 20));
+              }
+            }
+            return out;
+          };
+        }
+        const v = Reflect.get(target, prop, target) as unknown;
+        return typeof v === 'function' ? (v as (...x: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    try {
+      await undoMerge(hooked, merge.id, 'editor a');
+      await renaming;
+    } finally {
+      await watcher.end();
+    }
+    expect(renaming).toBeDefined();
+    const { name, wrong, journal } = await mismatches(jon, docs);
+    expect(name).toBe('Jonathan Smyth');
+    expect(wrong).toEqual([]);
+    expect(journal).toBeUndefined();
+    for (const id of docs) expect((await a.getDocument(id))!.labels[0]).toMatchObject({ speakerId: jon, speaker: 'Jonathan Smyth' });
+  }, 120_000);
+});

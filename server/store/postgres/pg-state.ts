@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { JsonState, StateBackend } from '../state.js';
-import { storageError } from './errors.js';
+import { Turns, type ExclusiveLease, type JsonState, type StateBackend } from '../state.js';
+import { StorageUnavailableError, storageError } from './errors.js';
 import { inTransaction } from './transaction.js';
 import { describeUrl } from './pool.js';
 
@@ -18,6 +18,7 @@ import { describeUrl } from './pool.js';
  */
 export class PgStateBackend implements StateBackend {
   private readonly opened = new Map<string, Promise<PgJsonState<object>>>();
+  private readonly turns = new Turns();
   readonly where: string;
 
   constructor(private readonly pool: pg.Pool) {
@@ -57,7 +58,59 @@ export class PgStateBackend implements StateBackend {
       if (row.content !== null) byName.get(row.name)?.caughtUp(row.content, Number(row.version));
     }
   }
+
+  /**
+   * Runs `work` holding the session-level advisory lock (EXCLUSIVE_LOCK_CLASS, hashtext(name)) on a
+   * connection of its own, taken after the work given here before has settled: work under one name
+   * takes turns across every server on the database, and no state row is locked meanwhile. The lock
+   * is released in the end whatever happened; a connection lost while waiting for it, or while it is
+   * held (which releases it), is a StorageUnavailableError (from `lease.check()` while held).
+   */
+  exclusive<T>(name: string, work: (lease: ExclusiveLease) => Promise<T>): Promise<T> {
+    return this.turns.run(name, async () => {
+      const doing = `waiting for the lock on ${name}`;
+      let client: pg.PoolClient;
+      try {
+        client = await this.pool.connect();
+      } catch (err) {
+        throw storageError(err, doing);
+      }
+      let lost: Error | undefined;
+      const onError = (err: Error) => void (lost ??= err);
+      const onEnd = () => void (lost ??= new Error('Connection terminated'));
+      client.on('error', onError);
+      client.on('end', onEnd);
+      let locked = false;
+      try {
+        try {
+          await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [EXCLUSIVE_LOCK_CLASS, name]);
+        } catch (err) {
+          lost ??= err as Error;
+          throw storageError(err, doing);
+        }
+        locked = true;
+        return await work({
+          check() {
+            if (lost) {
+              throw new StorageUnavailableError(`the database connection holding the lock on ${name} was lost (${lost.message}); nothing more was written, try again`, { cause: lost });
+            }
+          },
+        });
+      } finally {
+        if (locked && !lost) {
+          await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [EXCLUSIVE_LOCK_CLASS, name]).catch((err: Error) => void (lost ??= err));
+        }
+        client.off('error', onError);
+        client.off('end', onEnd);
+        // A connection that lost or may still hold the lock is closed (which releases it), never pooled.
+        client.release(lost);
+      }
+    });
+  }
 }
+
+/** The first key of the advisory locks of `PgStateBackend.exclusive` (the second is hashtext of the name). */
+export const EXCLUSIVE_LOCK_CLASS = 0x46574c4b; // "FWLK"
 
 /** One state's row, held in memory; see PgStateBackend. */
 class PgJsonState<T extends object> implements JsonState<T> {
