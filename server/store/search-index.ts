@@ -775,8 +775,9 @@ export class SearchIndex {
         const t = spec.terms[e];
         const count = this.tCount[t];
         // A long list held by many documents, asked about a few candidates: looked up in its dense view
-        // (frequencies by document number, live counts kept) instead of decoded whole.
-        const viewed = i > 0 && count >= this.denseFrom && count * 16 >= nDocs && nTouched * 4 < count;
+        // (frequencies by document number, live counts kept) instead of decoded whole; only while four
+        // views fit in the budget (else they would be made and dropped again query after query).
+        const viewed = i > 0 && count >= this.denseFrom && count * 16 >= nDocs && nTouched * 4 < count && 4 * 12 * Math.max(1024, nDocs) <= this.denseBudget;
         const need = kept + (viewed ? nTouched : count);
         if (this.sDoc.length < need) {
           const doc = new Int32Array(Math.max(need, this.sDoc.length * 2));
