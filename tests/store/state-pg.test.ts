@@ -264,3 +264,62 @@ describe('PgStateBackend: two app servers on one database', () => {
     }
   });
 });
+
+describe('PgStateBackend.exclusive: work that takes turns across servers without locking a row', () => {
+  let url: string;
+  let pools: pg.Pool[];
+  beforeEach(async () => {
+    url = await freshDatabase();
+    pools = [appPool(url, 'server-a'), appPool(url, 'server-b')];
+  });
+  afterEach(async () => {
+    for (const p of pools) await p.end();
+  });
+
+  test('when two servers ask for the same lock, then the second work starts only after the first ended, and the state rows stay free meanwhile', async () => {
+    const [a, b] = pools.map((p) => new PgStateBackend(p));
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    const first = a.exclusive('speakers.json relabels', async () => {
+      order.push('a starts');
+      entered();
+      await held;
+      order.push('a ends');
+    });
+    await inside;
+    const second = b.exclusive('speakers.json relabels', async () => void order.push('b starts'));
+    // b waits on the advisory lock (seen from outside), while a state can still be changed.
+    for (let n = 0; n === 0; ) n = (await runSql(url, "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).rows[0].n;
+    const state = await (await b.open('counter.json', empty, check)).update((d) => d.items.push(1));
+    expect(state).toBe(1);
+    expect(order).toEqual(['a starts']);
+    release();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['a starts', 'a ends', 'b starts']);
+  });
+
+  test('when the connection holding the lock is killed, then the holder learns it at its next check (StorageUnavailableError), the lock is free for another server, and the pool keeps working', async () => {
+    const [a, b] = pools.map((p) => new PgStateBackend(p));
+    let lost: unknown;
+    await a.exclusive('speakers.json relabels', async (lease) => {
+      lease.check();
+      await runSql(url, "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted");
+      // The client hears of its end asynchronously; ask until it has (bounded).
+      for (let i = 0; i < 500 && lost === undefined; i++) {
+        try {
+          lease.check();
+          await new Promise((r) => setTimeout(r, 10));
+        } catch (err) {
+          lost = err;
+        }
+      }
+    });
+    expect(lost).toBeInstanceOf(StorageUnavailableError);
+    expect((lost as Error).message).toMatch(/connection holding the lock on speakers\.json relabels was lost/);
+    await expect(b.exclusive('speakers.json relabels', async () => 'b had its turn')).resolves.toBe('b had its turn');
+    await expect(a.exclusive('speakers.json relabels', async () => 'a again')).resolves.toBe('a again');
+  });
+});
