@@ -1,9 +1,12 @@
 import { stateBackendOf, type JsonState, type StateBackend } from './state.js';
 import { DEFAULT_VERDICT_SETTINGS, type SpeakerData } from '../domain/speakers/types.js';
+import { relabelsProblem } from '../domain/speakers/relabel.js';
 
+/** Why stored speaker data cannot be used: not an object, `speakers` not a list, a `relabels` journal this release cannot finish. */
 function speakersProblem(data: unknown): string | null {
   const d = data as Partial<SpeakerData> | null;
-  return typeof d !== 'object' || d === null || !Array.isArray(d.speakers ?? []) ? 'speakers is not a list' : null;
+  if (typeof d !== 'object' || d === null || !Array.isArray(d.speakers ?? [])) return 'speakers is not a list';
+  return relabelsProblem(d.relabels);
 }
 
 /**

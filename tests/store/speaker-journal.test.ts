@@ -1,11 +1,13 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SpeakerStore } from '../../server/store/speaker-store.js';
 import { startCluster, type TestCluster } from '../helpers/postgres-cluster.js';
 import { tempDataDir } from '../helpers/app.js';
 import { DocumentStore } from '../../server/store/document-store.js';
 import type { Corpus } from '../../server/store/corpus.js';
 import type { SpeakerData } from '../../server/domain/speakers/types.js';
 import { editSpeaker, mergeSpeakers, resolveAllSpeakers, speakerStoreOf, splitSpeaker, undoMerge } from '../../server/services/speakers.js';
-import { labelOn, pgDoc, server, sql } from './pg-helpers.js';
+import { labelOn, NOW, pgDoc, server, sql } from './pg-helpers.js';
 
 // Speaker undo, split and rename write the speaker state first (with a journal entry), then the
 // documents one by one, then clear the entry: a document write that fails part-way is finished by
@@ -301,5 +303,68 @@ describe('speaker relabels of two servers on one PostgreSQL database', () => {
     expect(wrong).toEqual([]);
     expect(journal).toBeUndefined();
     for (const id of docs) expect((await a.getDocument(id))!.labels[0]).toMatchObject({ speakerId: jon, speaker: 'Jonathan Smyth' });
+  }, 120_000);
+});
+
+// A journal entry this release cannot finish (written by hand, or by a newer release) is a damaged
+// speaker state, refused when it is opened with a message saying which entry and why, rather than
+// a TypeError from every speaker operation afterwards.
+describe('a speaker journal this release cannot finish', () => {
+  const jon = { id: 'sp-1', name: 'Jon Smyth', aliases: ['Jon Smyth'], createdAt: NOW };
+  const withJournal = (relabels: unknown) => JSON.stringify({ speakers: [jon], merges: [], relabels });
+
+  test.each([
+    ['an entry of an unknown kind', [{ id: 'relabel-1', at: NOW, actor: 'editor', kind: 'recolor', speakerId: 'sp-1' }], 'relabels[0] has kind "recolor", which this release cannot finish (it knows undo, split and rename)'],
+    ['a split entry without its alias', [{ id: 'relabel-1', at: NOW, actor: 'editor', kind: 'rename', speakerId: 'sp-1' }, { id: 'relabel-2', at: NOW, actor: 'editor', kind: 'split', from: 'sp-1', to: 'sp-2' }], 'relabels[1] (split) has no text "alias"'],
+    ['an object instead of a list', { kind: 'rename' }, 'relabels is not a list'],
+    ['a string instead of an entry', ['rename'], 'relabels[0] is not an object'],
+  ])('when speakers.json in a data folder holds %s in its journal, then opening it is refused naming the problem, a speaker operation says so too, and the file is left as it was', async (_what, relabels, problem) => {
+    const dir = await tempDataDir();
+    const store = await DocumentStore.open(dir);
+    try {
+      const file = join(dir, 'speakers.json');
+      await writeFile(file, withJournal(relabels));
+      const message = `${file} is damaged (${problem}); restore it from a backup or fix it by hand`;
+      await expect(SpeakerStore.open(dir)).rejects.toThrow(message);
+      await expect(editSpeaker(store, 'sp-1', { name: 'Jonathan Smyth' }, 'editor')).rejects.toThrow(message);
+      expect(await readFile(file, 'utf8')).toBe(withJournal(relabels));
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('when the speakers row on PostgreSQL holds an entry of an unknown kind, then opening it is refused naming the row and the entry; written under a running server, the next speaker operation says which entry it cannot finish', async () => {
+    cluster ??= await startCluster();
+    const url = cluster.createDatabase(`speaker_journal_${++dbCount}`);
+    const opened = await server(url, 'speaker-journal');
+    const c = await sql(url);
+    try {
+      const bad = withJournal([{ id: 'relabel-1', at: NOW, actor: 'editor', kind: 'recolor', speakerId: 'sp-1' }]);
+      await c.query('INSERT INTO data_files (name, content) VALUES ($1, $2)', ['speakers.json', bad]);
+      await expect(SpeakerStore.open(opened.documents.states)).rejects.toThrow(
+        'the data_files row "speakers.json" in the database is damaged (relabels[0] has kind "recolor", which this release cannot finish (it knows undo, split and rename))',
+      );
+
+      // A running server whose speaker state was fine when opened, changed by hand meanwhile.
+      await c.query('UPDATE data_files SET content = $1, version = version + 1 WHERE name = $2', [withJournal([]), 'speakers.json']);
+      const other = await server(url, 'speaker-journal-2');
+      try {
+        await speakerStoreOf(other.documents);
+        await c.query('UPDATE data_files SET content = $1, version = version + 1 WHERE name = $2', [bad, 'speakers.json']);
+        await other.documents.refresh();
+        const err = await editSpeaker(other.documents, 'sp-1', { name: 'Jonathan Smyth' }, 'editor').catch((e: unknown) => e);
+        expect(err).not.toBeInstanceOf(TypeError);
+        expect((err as Error).message).toBe(
+          'the speaker journal holds a relabel this release cannot finish (relabels[0] has kind "recolor", which this release cannot finish (it knows undo, split and rename)); fix speakers.json by hand or restore it from a backup',
+        );
+        expect((await c.query('SELECT content FROM data_files WHERE name = $1', ['speakers.json'])).rows[0].content).toBe(bad);
+      } finally {
+        await other.close();
+      }
+    } finally {
+      await c.end();
+      await opened.close();
+    }
   }, 120_000);
 });
