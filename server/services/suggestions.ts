@@ -1,7 +1,8 @@
 import type { Corpus } from '../store/corpus.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { latestRevision, type DocumentRecord, type Label } from '../domain/types.js';
-import { commonNameForms, fullNameForms, rejectionKey, type KnownSpeaker, type Suggestion } from '../domain/suggestions.js';
+import { fullNameForms, rejectionKey, type KnownSpeaker, type Suggestion } from '../domain/suggestions.js';
+import { commonNameFormsOfCounts } from '../domain/suggestions/speakers.js';
 import { notFound } from '../http-error.js';
 import { createLabel } from './labels.js';
 import { runJob, type SuggestionsJob } from './domain-worker.js';
@@ -110,7 +111,12 @@ export function listSuggestions(store: Corpus, doc: DocumentRecord, knownSpeaker
 }
 
 type FormsState = {
-  forms: Map<string, { rev: number; forms: string[] }>;
+  /** `counted`: the document was in the corpus when its forms were read, so they are in `counts`. */
+  forms: Map<string, { rev: number; forms: string[]; counted: boolean }>;
+  /** How many documents' forms hold each full name form (those `counted`), kept with `forms`. */
+  counts: Map<string, number>;
+  /** The corpus generation the last check of `forms` against the catalogue was made at. */
+  checked: number | null;
   pass: Promise<void> | null;
   /** Goes up whenever `forms` changes. */
   version: number;
@@ -128,7 +134,7 @@ export const NAME_FORMS_SLICE_MS = 10;
 function formsState(store: Corpus): FormsState {
   let state = formsCache.get(store);
   if (!state) {
-    state = { forms: new Map(), pass: null, version: 0, known: null, labelled: null };
+    state = { forms: new Map(), counts: new Map(), checked: null, pass: null, version: 0, known: null, labelled: null };
     formsCache.set(store, state);
   }
   return state;
@@ -164,14 +170,18 @@ export function knownSpeakersFor(store: Corpus): KnownSpeaker[] {
   const state = formsState(store);
   const generation = store.generation;
   if (state.known?.generation === generation && state.known.version === state.version) return state.known.speakers;
-  const entries = store.summaries();
-  if (entries.some((e) => state.forms.get(e.id)?.rev !== e.rev)) state.pass ??= readNameForms(store, state).finally(() => (state.pass = null));
-  if (state.forms.size > entries.length || entries.some((e) => !state.forms.has(e.id))) {
-    const live = new Set(entries.map((e) => e.id));
-    for (const id of state.forms.keys()) if (!live.has(id)) state.forms.delete(id);
+  // The catalogue is walked only when the corpus changed: while the background pass reads (the
+  // version goes up with each document), the answer comes from the counts it keeps.
+  if (state.checked !== generation) {
+    const entries = store.summaries();
+    if (entries.some((e) => state.forms.get(e.id)?.rev !== e.rev)) state.pass ??= readNameForms(store, state).finally(() => (state.pass = null));
+    if (state.forms.size > entries.length || entries.some((e) => !state.forms.has(e.id))) {
+      const live = new Set(entries.map((e) => e.id));
+      for (const id of state.forms.keys()) if (!live.has(id)) setForms(state, id, null);
+    }
+    state.checked = generation;
   }
-  const perDocument = entries.map((e) => state.forms.get(e.id)?.forms ?? []);
-  const speakers = [...labelSpeakers(store), ...commonNameForms(perDocument)];
+  const speakers = [...labelSpeakers(store), ...commonNameFormsOfCounts(state.counts)];
   state.known = { generation, version: state.version, speakers };
   return speakers;
 }
@@ -184,6 +194,24 @@ export async function whenIdle(store: Corpus): Promise<void> {
     if (!pass) return;
     await pass;
   }
+}
+
+/** Replaces (or with `null` forgets) the forms known of document `id`, keeping `counts` in step. */
+function setForms(state: FormsState, id: string, next: { rev: number; forms: string[]; counted: boolean } | null): void {
+  const old = state.forms.get(id);
+  if (old?.counted) {
+    for (const f of old.forms) {
+      const n = state.counts.get(f)! - 1;
+      if (n > 0) state.counts.set(f, n);
+      else state.counts.delete(f);
+    }
+  }
+  if (next === null) {
+    state.forms.delete(id);
+    return;
+  }
+  state.forms.set(id, next);
+  if (next.counted) for (const f of next.forms) state.counts.set(f, (state.counts.get(f) ?? 0) + 1);
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -208,7 +236,7 @@ async function readNameForms(store: Corpus, state: FormsState): Promise<void> {
       } catch {
         // unreadable: no forms at this revision (the next revision is read again)
       }
-      state.forms.set(e.id, { rev: e.rev, forms });
+      setForms(state, e.id, { rev: e.rev, forms, counted: store.has(e.id) });
       state.version++; // a revision made meanwhile is listed with a higher rev: read again on the next round
       if (performance.now() - sliceStart >= NAME_FORMS_SLICE_MS) {
         await nextTurn();

@@ -174,6 +174,11 @@ export function fullNameForms(text: string): string[] {
 export function commonNameForms(perDocument: string[][]): { name: string; aliases: string[] }[] {
   const counts = new Map<string, number>();
   for (const forms of perDocument) for (const f of forms) counts.set(f, (counts.get(f) ?? 0) + 1);
+  return commonNameFormsOfCounts(counts);
+}
+
+/** `commonNameForms` from the forms already counted over the documents (each form with a count of at least 1). */
+export function commonNameFormsOfCounts(counts: ReadonlyMap<string, number>): { name: string; aliases: string[] }[] {
   const bySurname = new Map<string, string[]>();
   for (const f of [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)! || a.localeCompare(b))) {
     const surname = f.split(' ')[1];
