@@ -189,6 +189,53 @@ describe('a server with a change feed', () => {
       await a.close();
     }
   }, 30_000);
+
+  it('when a reconnect\'s catch-up fails only after its feed was lost and a newer reconnect is listening, then the newer feed is kept (not ended) and no further reconnect is made', async () => {
+    const url = freshDatabase();
+    const logs: string[] = [];
+    const a = await openPostgresStore(url, { applicationName: 'old-attempt', max: 4, log: (m) => logs.push(m) });
+    const inspector = await sql(url);
+    const locker = await sql(url);
+    const feedPids = async () =>
+      (await inspector.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'old-attempt change feed' ORDER BY pid")).rows.map((r) => r.pid);
+    const blockedCatchUps = async () =>
+      (await inspector.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'old-attempt' AND wait_event_type = 'Lock'")).rows.map((r) => r.pid);
+    const timerPending = () => (a.documents as unknown as { reconnectTimer: unknown }).reconnectTimer !== null;
+    /** Polls `done` (every 50 ms, for at most 20 s); the message says what never came. */
+    const waitFor = async <T>(what: string, probe: () => Promise<T> | T, done: (v: T) => boolean): Promise<T> => {
+      for (let i = 0; i < 400; i++) {
+        const v = await probe();
+        if (done(v)) return v;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`gave up waiting: ${what}; logged: ${JSON.stringify(logs)}`);
+    };
+    try {
+      const [first] = await feedPids();
+      // Every catch-up waits while this lock is held; listening itself works.
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE document_changes IN ACCESS EXCLUSIVE MODE');
+      await inspector.query('SELECT pg_terminate_backend($1)', [first]);
+      // Attempt 1 listens, and its catch-up waits for the lock.
+      const [old] = await waitFor('attempt 1 listening', feedPids, (p) => p.length === 1 && p[0] !== first);
+      const [blocked] = await waitFor('attempt 1 catching up', blockedCatchUps, (p) => p.length === 1);
+      // Attempt 1's feed is lost: attempt 2 listens (its catch-up queued after attempt 1's).
+      await inspector.query('SELECT pg_terminate_backend($1)', [old]);
+      const [healthy] = await waitFor('attempt 2 listening', feedPids, (p) => p.length === 1 && p[0] !== old);
+      // Attempt 1's catch-up now fails; then the lock goes and attempt 2 catches up.
+      await inspector.query('SELECT pg_cancel_backend($1)', [blocked]);
+      await waitFor('attempt 1 failed', () => logs, (l) => l.some((m) => m.includes('could not catch up')));
+      await locker.query('ROLLBACK');
+      await waitFor('the feed back, no reconnect pending', () => logs, (l) => l.some((m) => m.includes('change feed is back')) && !timerPending());
+      expect(logs.filter((m) => m.includes('could not catch up'))).toEqual([expect.stringContaining('a newer connection is trying')]);
+      expect(await feedPids()).toEqual([healthy]);
+      expect(logs.filter((m) => m.includes('change feed is back'))).toHaveLength(1);
+    } finally {
+      await locker.end();
+      await inspector.end();
+      await a.close();
+    }
+  }, 30_000);
 });
 
 describe('connections lost during the trash moves and refresh', () => {

@@ -225,9 +225,12 @@ export class PgDocumentRepository implements Corpus {
     return () => this.listeners.delete(listener);
   }
 
-  /** A dedicated connection (not from the pool) that LISTENs; it reconnects when lost. */
-  private async listen(): Promise<void> {
-    if (this.closed || this.poolEnded()) return;
+  /**
+   * A dedicated connection (not from the pool) that LISTENs; it reconnects when lost. Answers that
+   * connection (now `this.feed`), or `null` when there is nothing to listen for (closed).
+   */
+  private async listen(): Promise<pg.Client | null> {
+    if (this.closed || this.poolEnded()) return null;
     const feed = new pg.Client({ ...this.pool.options, application_name: `${this.pool.options.application_name ?? 'framewise'} change feed` });
     let lost = false;
     const onLost = (err?: Error) => {
@@ -252,18 +255,21 @@ export class PgDocumentRepository implements Corpus {
       // Closed while connecting: this feed is nobody's.
       lost = true;
       await feed.end().catch(() => undefined);
-      return;
+      return null;
     }
     this.feed = feed;
+    return feed;
   }
 
-  /** Ends the listening connection, quietly (its end is not a loss to report or reconnect from). */
-  private async dropFeed(): Promise<void> {
-    const feed = this.feed;
-    this.feed = null;
-    if (!feed) return;
+  /**
+   * Ends `feed` (the connection one reconnect attempt opened), quietly: its end is not a loss to
+   * report or reconnect from. Never another attempt's feed; not awaited (an end that hangs must not
+   * hold up the next attempt).
+   */
+  private dropFeed(feed: pg.Client): void {
+    if (this.feed === feed) this.feed = null;
     this.dropped.add(feed);
-    await feed.end().catch(() => undefined);
+    feed.end().catch(() => undefined);
   }
 
   /** The pool was ended (the store closed around us): nothing to reconnect for. */
@@ -279,15 +285,22 @@ export class PgDocumentRepository implements Corpus {
       // Whatever is cached may be stale until caught up: forget it.
       this.cache.clear();
       this.changes++;
+      let opened: pg.Client | null = null;
       this.listen()
-        .then(() => this.catchUp())
+        .then((feed) => {
+          opened = feed;
+          return this.catchUp();
+        })
         .then(
           () => this.log('the PostgreSQL change feed is back'),
-          async (err: Error) => {
-            // Listening but not caught up: this feed is let go before the next attempt opens another.
-            await this.dropFeed();
-            this.log(`the PostgreSQL change feed could not catch up (${err.message}); trying again`);
-            this.scheduleReconnect();
+          (err: Error) => {
+            // Listening but not caught up: this attempt's feed is let go before the next attempt
+            // opens another. A feed lost meanwhile scheduled its own reconnect (which may be
+            // listening already): that attempt is left alone.
+            const current = opened === null || this.feed === opened;
+            if (opened) this.dropFeed(opened);
+            this.log(`the PostgreSQL change feed could not catch up (${err.message}); ${current ? 'trying again' : 'a newer connection is trying'}`);
+            if (current) this.scheduleReconnect();
           },
         );
     }, 1000);
