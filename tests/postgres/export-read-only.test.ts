@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { startCluster, type TestCluster } from '../helpers/postgres-cluster.js';
 import { tempDataDir } from '../helpers/app.js';
-import { openPostgresStore } from '../../server/store/postgres/index.js';
+import { openPostgresReader, openPostgresStore } from '../../server/store/postgres/index.js';
 import { readMigrations } from '../../server/store/postgres/migrate.js';
 import { labelOn, pgDoc } from '../store/pg-helpers.js';
 
@@ -106,5 +106,34 @@ describe('npm run export on PostgreSQL only reads', () => {
     const run = await exportJsonl(url);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`the database schema is at version ${CODE_VERSION + 1}, newer than this Framewise knows (version ${CODE_VERSION})`);
+  });
+});
+
+describe("the export's connections are read-only on a writable database", () => {
+  test.each([
+    ['a plain DATABASE_URL', ''],
+    ['a DATABASE_URL whose ?options= turns read-only off', '?options=-c%20default_transaction_read_only%3Doff'],
+  ])('when the reader is opened with %s, then a write through its pool (alone or in a transaction) is refused and nothing is written', async (_what, suffix) => {
+    const url = cluster.createDatabase(`export_rw_${++dbCount}`);
+    const store = await openPostgresStore(url, { log: () => {} });
+    await store.close();
+    const before = await contents(url);
+    const reader = await openPostgresReader(url + suffix, { log: () => {} });
+    try {
+      const insert = "INSERT INTO settings (key, value) VALUES ('written-by-export', 'x')";
+      await expect(reader.pool.query(insert)).rejects.toMatchObject({ code: '25006', message: 'cannot execute INSERT in a read-only transaction' });
+      const client = await reader.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await expect(client.query(insert)).rejects.toMatchObject({ code: '25006' });
+        await client.query('ROLLBACK');
+      } finally {
+        client.release();
+      }
+      expect((await reader.pool.query("SELECT current_setting('transaction_read_only') AS ro")).rows[0].ro).toBe('on');
+    } finally {
+      await reader.close();
+    }
+    expect(await contents(url)).toEqual(before);
   });
 });

@@ -12,8 +12,9 @@ export interface PoolOptions {
   /** How long to wait for a connection, in milliseconds (default 10 s). */
   connectTimeoutMs?: number;
   /**
-   * For tools that only read (npm run export): every connection is read-only
-   * (default_transaction_read_only), and a read-only database or standby is accepted.
+   * For tools that only read (npm run export): every connection is made read-only as it is opened
+   * (SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY, whatever DATABASE_URL's `?options=` says),
+   * and a read-only database or standby is accepted.
    */
   readOnly?: boolean;
 }
@@ -59,7 +60,9 @@ export async function openPool(url: string, options: PoolOptions = {}, onIdleErr
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'framewise',
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-    ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+    // Run on each new connection before the pool hands it out (a failure is a failed connect). Not
+    // the `options` startup parameter: an `?options=` in DATABASE_URL would silently replace it.
+    ...(options.readOnly ? { onConnect: async (client: pg.ClientBase) => void (await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY')) } : {}),
   });
   pool.on('error', onIdleError);
   try {
