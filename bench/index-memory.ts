@@ -19,7 +19,7 @@
  * Size: INDEX_MEMORY_DOCS (default 10000). WHAT=statements or WHAT=search runs one part. Exits
  * non-zero only when an index gives a wrong answer.
  */
-import { StatementIndex, drain } from '../server/domain/compare/statement-index.js';
+import { StatementIndex, drain, keyedRecord } from '../server/domain/compare/statement-index.js';
 import { serializeStatementIndex, storedIndexProblem, STATEMENT_INDEX_VERSION } from '../server/store/index-files.js';
 import { SearchIndex } from '../server/store/search-index.js';
 import type { DocumentRecord } from '../server/domain/types.js';
@@ -133,7 +133,7 @@ if (WHAT !== 'search' && WHAT !== 'restart') {
   const text = serializeStatementIndex({
     version: STATEMENT_INDEX_VERSION,
     words: index.dictionary(),
-    documents: [...index.documentRecords()].map((r) => ({ ...r, key: 'k' })),
+    documents: [...index.documentRecords()].map((r) => keyedRecord(r, 'k')),
     matches: index.matchRecords(),
   });
   const writeMs = performance.now() - t;

@@ -3,7 +3,7 @@ import type { DocumentRecord } from '../domain/types.js';
 import { latestRevision } from '../domain/types.js';
 import type { CorpusDocument, StatementCluster } from '../domain/compare/types.js';
 import type { MatchingStats } from '../domain/compare/statements.js';
-import { StatementIndex, type Steps } from '../domain/compare/statement-index.js';
+import { keyedRecord, StatementIndex, type Steps } from '../domain/compare/statement-index.js';
 import type { DocumentContribution } from '../domain/compare/contribution.js';
 import { labelRenderings, type LabelRenderings } from '../domain/compare/speakers.js';
 import { compactDocument } from '../domain/compare/compact-document.js';
@@ -501,10 +501,11 @@ export class CompareService {
   }
 
   /**
-   * What the index file holds, gathered in slices (the index finds each document's words again from
-   * its text: about 0.35 ms a news article, seconds at 10,000), with a turn of the event loop every
-   * INDEX_SLICE_MS. An update that starts meanwhile is not waited for: the gathering is given up
-   * (`null`) and the update schedules the next write.
+   * What the index file holds, gathered in slices, with a turn of the event loop every
+   * INDEX_SLICE_MS. Each document's words are found again from its text as the file is encoded
+   * (documentRecords: one document's at a time). An update that starts while the records are
+   * gathered is not waited for: the gathering is given up (`null`) and the update schedules the next
+   * write.
    */
   private async records(): Promise<StoredStatementIndex | null> {
     const index = this.index;
@@ -514,7 +515,7 @@ export class CompareService {
     const documents: StoredStatementIndex['documents'] = [];
     let since = performance.now();
     for (const r of index.documentRecords()) {
-      documents.push({ ...r, key: this.indexedKeys.get(r.id)! });
+      documents.push(keyedRecord(r, this.indexedKeys.get(r.id)!));
       if (performance.now() - since < INDEX_SLICE_MS) continue;
       await new Promise((resolve) => setImmediate(resolve));
       if (!unchanged()) return null;

@@ -294,6 +294,8 @@ export class StatementIndex {
   private readonly runLayouts = new Map<number, DocumentLayout>();
   /** Words of the passages aligned last, by uid, least recently used first (see passageWords). */
   private readonly recentWords = new Map<number, DocWords>();
+  /** The words of the record read last (see documentRecords). */
+  private readonly lastRecordWords: { record: object | null; words: DocWords | null } = { record: null, words: null };
   private recentWordCount = 0;
   private sorted: StatementCluster[] | null = null;
   private common: number;
@@ -580,20 +582,20 @@ export class StatementIndex {
     return Array.from({ length: this.ids.size }, (_, i) => this.ids.word(i));
   }
 
-  /** What each document holds, by id (the index's own arrays: not to be changed). */
+  /**
+   * What each document holds, by id, as of this call (later updates do not change a record). A
+   * record's words and ranges are found again from its document's text when read (LazyRecord), so
+   * records read one after the other (as the index file is written) hold one document's words at a
+   * time, not the corpus's (12 bytes a word: 65 MB at 10,000 news articles).
+   */
   *documentRecords(): Generator<DocumentWordsRecord, void, void> {
     const ids = [...this.docs.keys()].sort();
     for (const id of ids) {
       const e = this.docs.get(id)!;
-      const all = e.data.kept ?? this.documentWords(e.doc);
-      yield {
-        id,
-        words: all.words,
-        starts: all.starts,
-        ends: all.ends,
-        // The passages themselves (kind, range, label id are what a record reads of them): no copy.
-        passages: e.passages,
-      };
+      const { doc } = e;
+      const kept = e.data.kept;
+      // The passages themselves (kind, range, label id are what a record reads of them): no copy.
+      yield new LazyRecord(id, e.passages, this.lastRecordWords, () => kept ?? this.documentWords(doc));
     }
   }
 
@@ -1214,6 +1216,61 @@ interface SlotRegions {
 }
 
 const EMPTY = new Int32Array(0);
+
+/**
+ * A document's record whose words and ranges are found when read (see documentRecords); `last`
+ * keeps those of the record read last only. The document and passages are those of when it was
+ * made, and a word's id never changes, so reading it later gives the same numbers.
+ */
+class LazyRecord implements DocumentWordsRecord {
+  readonly #last: { record: object | null; words: DocWords | null };
+  readonly #find: () => DocWords;
+
+  constructor(
+    readonly id: string,
+    readonly passages: IndexedPassage[],
+    last: { record: object | null; words: DocWords | null },
+    find: () => DocWords,
+  ) {
+    this.#last = last;
+    this.#find = find;
+  }
+
+  #all(): DocWords {
+    if (this.#last.record !== this || !this.#last.words) {
+      this.#last.words = this.#find();
+      this.#last.record = this;
+    }
+    return this.#last.words;
+  }
+  get words(): Int32Array {
+    return this.#all().words;
+  }
+  get starts(): Int32Array {
+    return this.#all().starts;
+  }
+  get ends(): Int32Array {
+    return this.#all().ends;
+  }
+}
+
+/** `record` with the content key stored beside it (the index file's document entry); its words are still read when needed. */
+export function keyedRecord(record: DocumentWordsRecord, key: string): DocumentWordsRecord & { key: string } {
+  return {
+    id: record.id,
+    key,
+    passages: record.passages,
+    get words() {
+      return record.words;
+    },
+    get starts() {
+      return record.starts;
+    },
+    get ends() {
+      return record.ends;
+    },
+  };
+}
 const NO_KEYS = new Float64Array(0);
 
 /** UTF-16 ranges of words, from `offset` (0 when not given). */
