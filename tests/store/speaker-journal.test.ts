@@ -304,6 +304,25 @@ describe('speaker relabels of two servers on one PostgreSQL database', () => {
     expect(journal).toBeUndefined();
     for (const id of docs) expect((await a.getDocument(id))!.labels[0]).toMatchObject({ speakerId: jon, speaker: 'Jonathan Smyth' });
   }, 120_000);
+
+  test('when server B last saw a merge pending and A finished and undid it since, then the next operation on B does not merge the labels again', async () => {
+    const { jon, john, docs } = await corpus();
+    await speakerStoreOf(b);
+    await expect(mergeSpeakers(failingWrite(a, 2), jon, john, 'editor a')).rejects.toThrow('the document write failed (test)');
+    await b.refresh();
+    expect((await speakerData(b)).merges[0].pending).toBe(true);
+    const merge = await mergeSpeakers(a, jon, john, 'editor a');
+    await undoMerge(a, merge.id, 'editor a');
+    // B's request caught up just before A finished the merge: it still lists the merge as pending.
+    await editSpeaker(b, john, { role: 'Mayor of Springfield' }, 'editor b');
+    await a.refresh();
+    for (const id of docs) expect((await a.getDocument(id))!.labels[0]).toMatchObject({ speakerId: jon, speaker: 'Jon Smyth' });
+    const data = await speakerData(a);
+    expect(data.merges[0]).toMatchObject({ id: merge.id, undoneBy: 'editor a', labels: docs.map((id) => ({ documentId: id, labelId: `${id}-label` })) });
+    expect(data.merges[0].pending).toBeUndefined();
+    expect(data.speakers.find((s) => s.id === jon)!.mergedInto).toBeUndefined();
+    expect(data.speakers.find((s) => s.id === john)!.role).toBe('Mayor of Springfield');
+  }, 120_000);
 });
 
 // A journal entry this release cannot finish (written by hand, or by a newer release) is a damaged
