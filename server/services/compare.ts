@@ -152,8 +152,8 @@ export class CompareService {
   /** The stored snapshot, read once for the first build (and by `answer()` to know what it will cost). */
   private stored: Promise<StoredStatementIndex | null> | null = null;
   private saveTimer: NodeJS.Timeout | null = null;
-  /** Index updates begun so far (a write gathering the index's records gives up when one begins meanwhile). */
-  private changes = 0;
+  /** While the index file's records are gathered: the documents updates touched since the gathering began (see `records`). */
+  private gathering: Set<string> | null = null;
   private saving: Promise<void> = Promise.resolve();
 
   private refreshTimer: NodeJS.Timeout | null = null;
@@ -175,6 +175,8 @@ export class CompareService {
       storage?: StatementIndexStorage;
       warn?: (message: string) => void;
       saveDelayMs?: number;
+      /** Longest stretch of gathering the index file's records between two turns (INDEX_SLICE_MS; tests set 0). */
+      gatherSliceMs?: number;
       refreshAfterChangeMs?: number;
       /** See WAIT_FOR_BUILD_OF, WAIT_FOR_RESTORE_OF and WAIT_FOR_UPDATE_OF (tests make them small). */
       waitForBuildOf?: number;
@@ -382,7 +384,6 @@ export class CompareService {
    * documents that changed since it was written, came or went, as an update would.
    */
   private async restore(stored: StoredStatementIndex, all: CorpusDocument[]): Promise<void> {
-    this.changes++;
     const byIdNow = new Map(all.map((d) => [d.id, d]));
     const records = stored.documents.map((record) => {
       const doc = byIdNow.get(record.id);
@@ -405,7 +406,7 @@ export class CompareService {
 
   /** Indexes the given documents afresh (`null`: gone), their contributions computed on the worker thread when large. */
   private async indexChanges(changes: { id: string; doc: CorpusDocument | null }[]): Promise<void> {
-    this.changes++;
+    if (this.gathering) for (const c of changes) this.gathering.add(c.id);
     const present = changes.filter((c) => c.doc !== null).map((c) => c.doc!);
     const contributions = await this.contributions(present);
     const contributionOf = new Map(present.map((d, i) => [d.id, contributions[i]]));
@@ -502,26 +503,48 @@ export class CompareService {
 
   /**
    * What the index file holds, gathered in slices, with a turn of the event loop every
-   * INDEX_SLICE_MS. Each document's words are found again from its text as the file is encoded
-   * (documentRecords: one document's at a time). An update that starts while the records are
-   * gathered is not waited for: the gathering is given up (`null`) and the update schedules the next
-   * write.
+   * `gatherSliceMs` (INDEX_SLICE_MS). Each document's words are found again from its text as the
+   * file is encoded (documentRecords: one document's at a time). Updates may run meanwhile (label
+   * saves never stop coming on a busy corpus, and gathering 100,000 documents takes seconds): the
+   * documents they touch are noted, and once no update is under way their records are taken again,
+   * with the matches and the dictionary, in one synchronous piece, so the file holds the index as it
+   * was at that moment. `null` only when the index itself was replaced meanwhile (a restore).
    */
   private async records(): Promise<StoredStatementIndex | null> {
     const index = this.index;
-    const changes = this.changes;
-    const unchanged = () => this.index === index && this.changes === changes && this.indexing === 0;
-    if (!unchanged()) return null;
-    const documents: StoredStatementIndex['documents'] = [];
-    let since = performance.now();
-    for (const r of index.documentRecords()) {
-      documents.push(keyedRecord(r, this.indexedKeys.get(r.id)!));
-      if (performance.now() - since < INDEX_SLICE_MS) continue;
-      await new Promise((resolve) => setImmediate(resolve));
-      if (!unchanged()) return null;
-      since = performance.now();
+    const touched = new Set<string>();
+    this.gathering = touched;
+    try {
+      const slice = this.options.gatherSliceMs ?? INDEX_SLICE_MS;
+      const documents = new Map<string, StoredStatementIndex['documents'][number]>();
+      let since = performance.now();
+      for (const r of index.documentRecords()) {
+        if (!touched.has(r.id)) documents.set(r.id, keyedRecord(r, this.indexedKeys.get(r.id)!));
+        if (performance.now() - since < slice) continue;
+        await new Promise((resolve) => setImmediate(resolve));
+        if (this.index !== index) return null;
+        since = performance.now();
+      }
+      // No update half-way through its steps from here to the end (they run in slices, in `queue`).
+      while (this.indexing !== 0) {
+        await this.queue;
+        if (this.index !== index) return null;
+      }
+      let inOrder = true;
+      for (const id of touched) {
+        documents.delete(id);
+        const r = index.documentRecord(id);
+        if (r) {
+          documents.set(id, keyedRecord(r, this.indexedKeys.get(id)!));
+          inOrder = false;
+        }
+      }
+      const list = [...documents.values()];
+      if (!inOrder) list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return { version: STATEMENT_INDEX_VERSION, words: index.dictionary(), documents: list, matches: index.matchRecords() };
+    } finally {
+      this.gathering = null;
     }
-    return { version: STATEMENT_INDEX_VERSION, words: index.dictionary(), documents, matches: index.matchRecords() };
   }
 
   /** Contributions of documents: on the worker thread when there is much to tokenise. */

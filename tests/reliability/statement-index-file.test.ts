@@ -13,6 +13,7 @@ import { compareServiceOf } from '../../server/services/outlets.js';
 import { serializeStatementIndex, statementIndexPath, storedIndexProblem } from '../../server/store/index-files.js';
 import { DocumentStore } from '../../server/store/document-store.js';
 import { makeLabel } from '../../server/domain/labels.js';
+import { createDocument } from '../../server/domain/documents.js';
 
 const TURAN = '001_b1fe9c773694e9ae';
 type App = Awaited<ReturnType<typeof startTestApp>>;
@@ -122,6 +123,30 @@ describe('the statement index kept between runs', () => {
     });
     await service.snapshot();
     await service.save();
+    const restarted = new CompareService(t.store, { storage: t.store.statementIndex });
+    expect(groups((await restarted.snapshot()).clusters)).toEqual(await fresh(t));
+    expect(restarted.start).toEqual({ restored: t.store.count, reindexed: 0 });
+  });
+
+  test('when a label is saved while the index file is being gathered, then the write still happens and holds the document as saved; a restart re-indexes nothing', async () => {
+    const t = await restart();
+    // Enough documents that gathering, with a turn of the event loop after each record, outlasts the update below.
+    for (let d = 0; d < 200; d++) {
+      await t.store.create(createDocument({ id: `filler-${String(d).padStart(3, '0')}`, body: `Filler number ${d} about harbour dredging costs, council budgets and ferry timetables.`, format: 'text', meta: { title: `Filler ${d}` }, author: 'test', now: '2026-01-01T00:00:00.000Z' }));
+    }
+    const service = new CompareService(t.store, { storage: t.store.statementIndex, saveDelayMs: 600_000, gatherSliceMs: 0 });
+    await service.snapshot();
+    await service.save();
+    const written = (await readFile(file(), 'utf8')).length;
+    await t.store.update(TURAN, (d) => {
+      d.labels.push(makeLabel(d, { id: randomUUID(), type: 'opinion', start: 635, end: 672 }, 'tester', '2026-01-01T00:00:00.000Z'));
+    });
+    const saving = service.save();
+    await new Promise((resolve) => setImmediate(resolve));
+    const updated = service.snapshot();
+    await Promise.all([saving, updated]);
+    // The update ran while the records were gathered: the file holds TURAN with its new label.
+    expect((await readFile(file(), 'utf8')).length).not.toBe(written);
     const restarted = new CompareService(t.store, { storage: t.store.statementIndex });
     expect(groups((await restarted.snapshot()).clusters)).toEqual(await fresh(t));
     expect(restarted.start).toEqual({ restored: t.store.count, reindexed: 0 });

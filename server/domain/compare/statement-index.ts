@@ -591,12 +591,20 @@ export class StatementIndex {
   *documentRecords(): Generator<DocumentWordsRecord, void, void> {
     const ids = [...this.docs.keys()].sort();
     for (const id of ids) {
-      const e = this.docs.get(id)!;
-      const { doc } = e;
-      const kept = e.data.kept;
-      // The passages themselves (kind, range, label id are what a record reads of them): no copy.
-      yield new LazyRecord(id, e.passages, this.lastRecordWords, () => kept ?? this.documentWords(doc));
+      // A document removed since the list was taken (the caller read records across updates) has none.
+      const record = this.documentRecord(id);
+      if (record) yield record;
     }
+  }
+
+  /** The record of one document as `documentRecords` gives it, as of this call; `null` when it is not indexed. */
+  documentRecord(id: string): DocumentWordsRecord | null {
+    const e = this.docs.get(id);
+    if (!e) return null;
+    const { doc } = e;
+    const kept = e.data.kept;
+    // The passages themselves (kind, range, label id are what a record reads of them): no copy.
+    return new LazyRecord(id, e.passages, this.lastRecordWords, () => kept ?? this.documentWords(doc));
   }
 
   /**
