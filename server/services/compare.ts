@@ -72,6 +72,12 @@ export const WAIT_FOR_RESTORE_OF = 2_000;
  */
 export const WAIT_FOR_UPDATE_OF = 50;
 
+/** A background write of the index file pauses while a document changed less than this long ago (see CompareService `pacer`). */
+export const SAVE_QUIET_MS = 1_000;
+
+/** At most this much pausing per write of the index file, so a corpus that never stops changing still gets it written. */
+export const SAVE_PAUSE_MAX_MS = 300_000;
+
 /** What `answer()` gives: see there. */
 export type IndexAnswer =
   | { state: 'ready'; snapshot: CompareSnapshot }
@@ -154,6 +160,10 @@ export class CompareService {
   private saveTimer: NodeJS.Timeout | null = null;
   /** While the index file's records are gathered: the documents updates touched since the gathering began (see `records`). */
   private gathering: Set<string> | null = null;
+  /** When the store last reported a changed document (performance.now()); see `pace`. */
+  private lastChangeAt = -Infinity;
+  /** Set by `settle()`: a write under way no longer pauses. */
+  private settling = false;
   private saving: Promise<void> = Promise.resolve();
 
   private refreshTimer: NodeJS.Timeout | null = null;
@@ -175,6 +185,9 @@ export class CompareService {
       storage?: StatementIndexStorage;
       warn?: (message: string) => void;
       saveDelayMs?: number;
+      /** See `pace`: SAVE_QUIET_MS and SAVE_PAUSE_MAX_MS (tests make them small). */
+      saveQuietMs?: number;
+      savePauseMaxMs?: number;
       /** Longest stretch of gathering the index file's records between two turns (INDEX_SLICE_MS; tests set 0). */
       gatherSliceMs?: number;
       refreshAfterChangeMs?: number;
@@ -186,6 +199,7 @@ export class CompareService {
   ) {
     store.onChange((id) => {
       this.pending.add(id);
+      this.lastChangeAt = performance.now();
       this.refreshSoon();
     });
   }
@@ -468,7 +482,7 @@ export class CompareService {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => {
       this.saveTimer = null;
-      void this.save();
+      void this.save({ paced: true });
     }, delayMs);
     this.saveTimer.unref();
   }
@@ -483,20 +497,29 @@ export class CompareService {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = null;
     await this.queue.catch(() => undefined);
-    await this.saving;
+    this.settling = true;
+    try {
+      await this.saving;
+    } finally {
+      this.settling = false;
+    }
   }
 
-  /** Writes the index file now (after any write under way); resolves once it is on disk. */
-  save(): Promise<void> {
+  /**
+   * Writes the index file now (after any write under way); resolves once it is on disk. `paced`: the
+   * background write after changes, which pauses while documents keep changing (see `pacer`).
+   */
+  save(options: { paced?: boolean } = {}): Promise<void> {
     const storage = this.options.storage;
     if (!storage || !this.built) return Promise.resolve();
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = null;
     // After the update under way (it runs in slices): the file never holds a half-updated index.
+    const pace = options.paced ? this.pacer() : () => new Promise<void>((resolve) => setImmediate(resolve));
     this.saving = this.saving
       .then(() => this.queue)
-      .then(() => this.records())
-      .then((records) => (records ? storage.write(records) : undefined))
+      .then(() => this.records(pace))
+      .then((records) => (records ? storage.write(records, pace) : undefined))
       .catch((err) => (this.options.warn ?? console.warn)(`statement index not written: ${(err as Error).message}`));
     return this.saving;
   }
@@ -510,7 +533,7 @@ export class CompareService {
    * with the matches and the dictionary, in one synchronous piece, so the file holds the index as it
    * was at that moment. `null` only when the index itself was replaced meanwhile (a restore).
    */
-  private async records(): Promise<StoredStatementIndex | null> {
+  private async records(pace: () => Promise<void>): Promise<StoredStatementIndex | null> {
     const index = this.index;
     const touched = new Set<string>();
     this.gathering = touched;
@@ -521,7 +544,7 @@ export class CompareService {
       for (const r of index.documentRecords()) {
         if (!touched.has(r.id)) documents.set(r.id, keyedRecord(r, this.indexedKeys.get(r.id)!));
         if (performance.now() - since < slice) continue;
-        await new Promise((resolve) => setImmediate(resolve));
+        await pace();
         if (this.index !== index) return null;
         since = performance.now();
       }
@@ -546,6 +569,34 @@ export class CompareService {
       this.gathering = null;
     }
   }
+
+  /**
+   * What a background write of the index file awaits between two of its slices: one turn of the
+   * event loop, and, while documents are changing (a change reported less than `saveQuietMs` ago: an
+   * import, a burst of saves), a pause until they have been quiet that long. Gathering and encoding
+   * the file re-tokenise every document (about 100 s of one core at 100,000 documents), which would
+   * otherwise take turns with the import's own work and slow it several times over (README
+   * "Benchmarks"). The pauses of one write add up to at most `savePauseMaxMs`, so a corpus that never
+   * stops changing still gets its file written; `settle()` ends them.
+   */
+  private pacer(): () => Promise<void> {
+    const quiet = this.options.saveQuietMs ?? SAVE_QUIET_MS;
+    let budget = this.options.savePauseMaxMs ?? SAVE_PAUSE_MAX_MS;
+    return async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      for (;;) {
+        const since = performance.now() - this.lastChangeAt;
+        if (this.settling || since >= quiet || budget <= 0) return;
+        const wait = Math.min(quiet - since, budget);
+        budget -= wait;
+        this.writePauses++;
+        await new Promise((resolve) => setTimeout(resolve, wait).unref());
+      }
+    };
+  }
+
+  /** Pauses background index writes took (see `pacer`; tests read it). */
+  writePauses = 0;
 
   /** Contributions of documents: on the worker thread when there is much to tokenise. */
   private contributions(docs: CorpusDocument[]): Promise<DocumentContribution[]> {

@@ -63,6 +63,9 @@ export interface Corpus extends DocumentRepository {
 export interface StatementIndexStorage {
   /** The stored snapshot, or `null` when there is none or it is damaged (reported with `warn`, never trusted). */
   read(warn?: (message: string) => void): Promise<StoredStatementIndex | null>;
-  /** Replaces the snapshot atomically. */
-  write(data: StoredStatementIndex): Promise<void>;
+  /**
+   * Replaces the snapshot atomically. Encoding runs in slices; between two, `pace` is awaited when
+   * given (else the event loop gets one turn): the writer may hold a background write back there.
+   */
+  write(data: StoredStatementIndex, pace?: () => Promise<void>): Promise<void>;
 }

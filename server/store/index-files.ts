@@ -94,13 +94,13 @@ class Reader {
  * Runs `steps` to the end, giving the event loop a turn every 20 ms: encoding or checking the
  * snapshot of 10,000 documents takes seconds, which no request should wait behind.
  */
-async function inSlices<T>(steps: Generator<void, T, void>): Promise<T> {
+async function inSlices<T>(steps: Generator<void, T, void>, pace?: () => Promise<void>): Promise<T> {
   let since = performance.now();
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
     if (performance.now() - since >= 20) {
-      await new Promise((resolve) => setImmediate(resolve));
+      await (pace ? pace() : new Promise((resolve) => setImmediate(resolve)));
       since = performance.now();
     }
   }
@@ -118,9 +118,13 @@ export function serializeStatementIndex(s: StoredStatementIndex): string {
   return atOnce(serializeSteps(s));
 }
 
-/** `serializeStatementIndex`, giving the event loop a turn every 20 ms. */
-export function serializeStatementIndexInSlices(s: StoredStatementIndex): Promise<string> {
-  return inSlices(serializeSteps(s));
+/**
+ * `serializeStatementIndex`, giving the event loop a turn every 20 ms; `pace`, when given, is
+ * awaited instead of that turn (the compare service pauses a background write while documents are
+ * changing: see StatementIndexStorage.write).
+ */
+export function serializeStatementIndexInSlices(s: StoredStatementIndex, pace?: () => Promise<void>): Promise<string> {
+  return inSlices(serializeSteps(s), pace);
 }
 
 /** The parsed snapshot or what is wrong with it (`storedIndexProblem`), giving the event loop a turn every 20 ms. */
@@ -408,12 +412,12 @@ function* arrayInSlices(raw: string, from: number): Generator<void, { items: unk
  * of the folder): after a power cut the snapshot is the old one or the new one, never cut short
  * (which would be refused and cost a full rebuild).
  */
-export async function writeStatementIndex(file: string, data: StoredStatementIndex): Promise<void> {
+export async function writeStatementIndex(file: string, data: StoredStatementIndex, pace?: () => Promise<void>): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const temp = join(dirname(file), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-statements.json`);
   const handle = await open(temp, 'w');
   try {
-    await handle.writeFile(await serializeStatementIndexInSlices(data));
+    await handle.writeFile(await serializeStatementIndexInSlices(data, pace));
     await handle.sync();
   } finally {
     await handle.close();
@@ -430,7 +434,7 @@ export class StatementIndexFile {
     return readStatementIndex(this.file, warn);
   }
 
-  write(data: StoredStatementIndex): Promise<void> {
-    return writeStatementIndex(this.file, data);
+  write(data: StoredStatementIndex, pace?: () => Promise<void>): Promise<void> {
+    return writeStatementIndex(this.file, data, pace);
   }
 }

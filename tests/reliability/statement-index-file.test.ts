@@ -152,6 +152,46 @@ describe('the statement index kept between runs', () => {
     expect(restarted.start).toEqual({ restored: t.store.count, reindexed: 0 });
   });
 
+  test('when documents keep changing, then the background write of the index file holds back while they change and writes once they stop (or the service settles); with no pause allowed it writes at once', async () => {
+    const t = await restart();
+    const writtenAt: number[] = [];
+    const storage = {
+      read: (warn?: (m: string) => void) => t.store.statementIndex.read(warn),
+      write: async (data: Parameters<typeof t.store.statementIndex.write>[0], pace?: () => Promise<void>) => {
+        await t.store.statementIndex.write(data, pace);
+        writtenAt.push(performance.now());
+      },
+    };
+    const label = (d: Parameters<Parameters<typeof t.store.update>[1]>[0]) => {
+      d.labels.push(makeLabel(d, { id: randomUUID(), type: 'opinion', start: 635, end: 672 }, 'tester', '2026-01-01T00:00:00.000Z'));
+    };
+    const service = new CompareService(t.store, { storage, saveDelayMs: 0, saveQuietMs: 2_000, gatherSliceMs: 0 });
+    await service.snapshot();
+    await t.store.update(TURAN, label);
+    await service.snapshot(); // indexes the change and starts the background write at once (saveDelayMs 0)
+    let lastChange = 0;
+    for (let i = 0; i < 8; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await t.store.update(TURAN, label);
+      lastChange = performance.now();
+    }
+    expect(writtenAt).toEqual([]);
+    await service.settle();
+    expect(service.writePauses).toBeGreaterThan(0);
+    // Written (after the restore and after the update: one write or two), and only once the changes had stopped.
+    expect(writtenAt.length).toBeGreaterThanOrEqual(1);
+    for (const at of writtenAt) expect(at).toBeGreaterThan(lastChange);
+    const before = writtenAt.length;
+
+    const eager = new CompareService(t.store, { storage, saveDelayMs: 0, saveQuietMs: 2_000, savePauseMaxMs: 0 });
+    await eager.snapshot();
+    await t.store.update(TURAN, label);
+    await eager.snapshot();
+    await eager.settle();
+    expect(eager.writePauses).toBe(0);
+    expect(writtenAt.length).toBeGreaterThan(before);
+  });
+
   const file = () => statementIndexPath(dataDir);
   test.each([
     ['not JSON', async () => '{"version": 2, "words": ['],

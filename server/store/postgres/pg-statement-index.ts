@@ -28,8 +28,8 @@ export class PgStatementIndex implements StatementIndexStorage {
     return checked;
   }
 
-  async write(data: StoredStatementIndex): Promise<void> {
-    const content = await serializeStatementIndexInSlices(data);
+  async write(data: StoredStatementIndex, pace?: () => Promise<void>): Promise<void> {
+    const content = await serializeStatementIndexInSlices(data, pace);
     try {
       await this.pool.query(
         `INSERT INTO statement_index_snapshot (only_row, content, written_at) VALUES (true, $1, now())
