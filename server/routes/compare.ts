@@ -32,7 +32,7 @@ const filterSchema = z.object({
   q: z.string().max(200, 'must be at most 200 characters').transform((s) => s.trim()).optional(),
 });
 
-/** Statements on one page of /compare (`limit` 1 to MAX_PAGE); the API lists them all. */
+/** Statements on one page of /compare (`limit` 1 to MAX_PAGE); `/api/compare` gives MAX_PAGE a page. */
 export const COMPARE_PAGE = 200;
 
 /** Statement ids are "s" and 12 hex digits (see build-cluster.ts). */
@@ -103,10 +103,25 @@ export function compareRoutes(store: Corpus, project: ProjectStore): Router {
     return { cluster, snap };
   };
 
+  // Without `limit` or `cursor`: an array of at most MAX_PAGE (statements, then passages found by
+  // `q`) with `X-Total-Count` and a Link header to the rest; with either: { items, total, next }.
+  // Only the page's statements are turned into JSON.
   router.get('/api/compare', async (req, res) => {
     const filter = filterOf(req);
     const found = search(await statementsNow(service, res), filter);
-    res.json([...found.statements.map((c) => ({ ...clusterJson(c), match: 'statement' })), ...found.passages.map(passageJson)]);
+    const rows: Array<StatementCluster | PassageHit> = [...found.statements, ...found.passages];
+    const paged = req.query.limit !== undefined || req.query.cursor !== undefined;
+    const page = pager.page(rows, `api-compare:${JSON.stringify(filter)}`, req.query, MAX_PAGE);
+    const statements = new Set<unknown>(found.statements);
+    const items = page.items.map((r) => (statements.has(r) ? { ...clusterJson(r as StatementCluster), match: 'statement' } : passageJson(r as PassageHit)));
+    res.set('X-Total-Count', String(page.total));
+    if (page.next) {
+      const params = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)]));
+      params.set('limit', String(items.length));
+      params.set('cursor', page.next);
+      res.set('Link', `</api/compare?${params}>; rel="next"`);
+    }
+    res.json(paged ? { items, total: page.total, next: page.next } : items);
   });
 
   router.get('/api/compare/:clusterId', async (req, res) => {

@@ -135,6 +135,36 @@ describe('GET /api/compare on the seeds', () => {
     expect(await snapshotDir(t.dataDir)).toEqual(before);
   });
 
+  test('when the API is asked page by page, then following the Link header gives every statement of the whole answer once, in its order, and the count says how many', async () => {
+    const whole = await t.http.get('/api/compare?minDocuments=1').expect(200);
+    expect(whole.body.length).toBeGreaterThanOrEqual(2);
+    expect(whole.headers['x-total-count']).toBe(String(whole.body.length));
+    expect(whole.headers.link).toBeUndefined();
+    const ids: string[] = [];
+    let url: string | null = '/api/compare?minDocuments=1&limit=1';
+    while (url) {
+      const res = await t.http.get(url).expect(200);
+      expect(res.body.items).toHaveLength(1);
+      expect(res.body.total).toBe(whole.body.length);
+      ids.push(res.body.items[0].id);
+      const link = /^<([^>]+)>; rel="next"$/.exec(res.headers.link ?? '');
+      expect(link ? link[1].includes('minDocuments=1') : res.body.next === null).toBe(true);
+      url = link ? link[1] : null;
+    }
+    expect(ids).toEqual(whole.body.map((c: Json) => c.id));
+  });
+
+  test('when a page is asked with a bad limit or cursor, then it is a 400 that says why and nothing on disk changes', async () => {
+    const before = await snapshotDir(t.dataDir);
+    const first = await t.http.get('/api/compare?minDocuments=1&limit=1').expect(200);
+    expect(first.body.next).toEqual(expect.any(String));
+    for (const query of ['limit=0', 'limit=1001', 'limit=x', 'cursor=made-up', `cursor=${first.body.next}`]) {
+      const res = await t.http.get(`/api/compare?${query}`).expect(400);
+      expect(res.body.error.message).toMatch(query.startsWith('limit') ? /^limit must be a whole number from 1 to 1000/ : /cursor/);
+    }
+    expect(await snapshotDir(t.dataDir)).toEqual(before);
+  });
+
   test.each(['s000000000000', 'not-an-id'])('when the statement id %s is unknown, then it is a 404 that says so', async (id) => {
     const res = await t.http.get(`/api/compare/${id}`).expect(404);
     expect(res.body).toEqual({ error: { code: 'not_found', message: `no statement with id "${id}": the documents may have changed since the link was made` } });
