@@ -3,8 +3,6 @@ import { z } from 'zod';
 import type { Corpus } from '../store/corpus.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { filterClusters, type ClusterFilter } from '../domain/compare/filters.js';
-import { outletList } from '../domain/compare/outlet-stats.js';
-import { speakerList } from '../domain/compare/speakers.js';
 import { compareServiceOf } from '../services/outlets.js';
 import type { StatementCluster } from '../domain/compare/types.js';
 import { typeName } from '../domain/label-types.js';
@@ -148,8 +146,8 @@ export function compareRoutes(store: Corpus, project: ProjectStore): Router {
       matching: clusters.length,
       total: snap.clusters.filter((c) => c.documentCount >= 2).length,
       stats: snap.stats,
-      outlets: outletList(snap.docs),
-      speakers: speakerList(snap.docs),
+      outlets: snap.outlets(),
+      speakers: snap.speakers(),
       types: project.labelTypes(),
     });
   });

@@ -5,7 +5,9 @@ import type { CorpusDocument, StatementCluster } from '../domain/compare/types.j
 import type { MatchingStats } from '../domain/compare/statements.js';
 import { keyedRecord, StatementIndex, type Steps } from '../domain/compare/statement-index.js';
 import type { DocumentContribution } from '../domain/compare/contribution.js';
-import { labelRenderings, type LabelRenderings } from '../domain/compare/speakers.js';
+import { labelRenderings, speakerList, speakerListOfCounts, type LabelRenderings } from '../domain/compare/speakers.js';
+import { outletList } from '../domain/compare/outlet-stats.js';
+import { nameKey } from '../domain/compare/names.js';
 import { compactDocument } from '../domain/compare/compact-document.js';
 import { runJob } from './domain-worker.js';
 import { createHash } from 'node:crypto';
@@ -99,6 +101,39 @@ export interface CompareSnapshot {
   documentsOfSpeaker(id: string): CorpusDocument[];
   /** Labels that render a statement carried by another document too (computed once per snapshot). */
   labelRenderings(): LabelRenderings;
+  /** `outletList(docs)`, kept from one snapshot to the next while no update changed an outlet. */
+  outlets(): OutletCount[];
+  /** `speakerList(docs)`, counted from the updates (not by reading every document's labels). */
+  speakers(): SpeakerCount[];
+}
+
+type OutletCount = ReturnType<typeof outletList>[number];
+type SpeakerCount = ReturnType<typeof speakerList>[number];
+
+/** Times the compare page's outlet or speaker choices were counted over every document (tests read it). */
+export const facetScans = { outlets: 0, speakers: 0 };
+
+function scanOutlets(docs: CorpusDocument[]): OutletCount[] {
+  facetScans.outlets++;
+  return outletList(docs);
+}
+
+function scanSpeakers(docs: CorpusDocument[]): SpeakerCount[] {
+  facetScans.speakers++;
+  return speakerList(docs);
+}
+
+/** Adds `by` to the count of a speaker's spelling (as speakerList counts it: trimmed, by name key). */
+function countSpelling(counts: Map<string, Map<string, number>>, speaker: string | undefined, by: number): void {
+  const s = speaker?.trim();
+  if (!s) return;
+  const key = nameKey(s);
+  let spellings = counts.get(key);
+  if (!spellings) counts.set(key, (spellings = new Map()));
+  const n = (spellings.get(s) ?? 0) + by;
+  if (n > 0) spellings.set(s, n);
+  else spellings.delete(s);
+  if (spellings.size === 0) counts.delete(key);
 }
 
 /**
@@ -160,6 +195,12 @@ export class CompareService {
   private saveTimer: NodeJS.Timeout | null = null;
   /** While the index file's records are gathered: the documents updates touched since the gathering began (see `records`). */
   private gathering: Set<string> | null = null;
+  /** Changes with each update published (see `refresh`: a snapshot's outlet and speaker choices). */
+  private facets: object = {};
+  /** `outletList` of the documents as of the last update that changed an outlet. */
+  private outletCache: OutletCount[] | null = null;
+  /** How many labels of the documents (latest revisions) name each spelling of each speaker, by name key. */
+  private readonly speakerSpellings = new Map<string, Map<string, number>>();
   /** When the store last reported a changed document (performance.now()); see `pace`. */
   private lastChangeAt = -Infinity;
   /** Set by `settle()`: a write under way no longer pauses. */
@@ -322,7 +363,15 @@ export class CompareService {
     const clusters = this.index.clusters();
     const docs = this.docs;
     let renderings: LabelRenderings | null = null;
-    this.current = {
+    // The page's outlet and speaker choices: from the counts the updates keep while they describe
+    // this snapshot's documents (`facets` is set once this update is published below); else (an
+    // older snapshot asked after a newer one) from its documents.
+    let facets: object | null = null;
+    let outlets: OutletCount[] | null = null;
+    let speakers: SpeakerCount[] | null = null;
+    const snap: CompareSnapshot = {
+      outlets: () => (outlets ??= facets === this.facets ? (this.outletCache ??= scanOutlets(docs)) : scanOutlets(docs)),
+      speakers: () => (speakers ??= facets === this.facets ? speakerListOfCounts(this.speakerSpellings) : scanSpeakers(docs)),
       documentsOfSpeaker: (id) => [...(this.speakerPostings.get(id) ?? [])].sort().map((d) => findById(docs, d)).filter((d): d is CorpusDocument => d !== null),
       labelRenderings: () => (renderings ??= labelRenderings(clusters)),
       document: (id) => findById(docs, id),
@@ -342,8 +391,10 @@ export class CompareService {
     };
     // Published with the snapshot they belong to: listeners (the outlet sums) never see documents
     // of an update whose statements are not formed yet.
+    this.current = snap;
     this.emit(changed);
-    return this.current;
+    facets = this.facets;
+    return snap;
   }
 
   private async firstBuild(): Promise<Parameters<Listener>[0]> {
@@ -457,6 +508,12 @@ export class CompareService {
   }
 
   private emit(changed: Parameters<Listener>[0]): void {
+    if (changed.length) this.facets = {};
+    for (const { before, after } of changed) {
+      if ((before?.outlet ?? '') !== (after?.outlet ?? '')) this.outletCache = null;
+      for (const l of before?.labels ?? []) countSpelling(this.speakerSpellings, l.speaker, -1);
+      for (const l of after?.labels ?? []) countSpelling(this.speakerSpellings, l.speaker, 1);
+    }
     for (const { id, before, after } of changed) {
       for (const l of before?.labels ?? []) this.speakerPostings.get(l.speakerId ?? '')?.delete(id);
       for (const l of after?.labels ?? []) {

@@ -32,6 +32,11 @@ export function speakerList(docs: CorpusDocument[]): { speaker: string; labels: 
       byKey.set(nameKey(s), spellings);
     }
   }
+  return speakerListOfCounts(byKey);
+}
+
+/** speakerList from its counts: by name key, how many labels use each spelling. */
+export function speakerListOfCounts(byKey: Map<string, Map<string, number>>): { speaker: string; labels: number }[] {
   return [...byKey.values()]
     .map((spellings) => {
       const [speaker] = [...spellings].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
