@@ -196,6 +196,14 @@ interface Group {
   cluster: StatementCluster | null;
 }
 
+/** Statements biggest first: documents, renderings, labelled renderings, then id. */
+function clusterOrder(x: StatementCluster, y: StatementCluster): number {
+  return y.documentCount - x.documentCount || y.renderings.length - x.renderings.length || y.labelledCount - x.labelledCount || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+}
+
+/** Past this many statements formed or dropped since the last `clusters()`, the list is sorted again whole. */
+const MAX_SORTED_PATCH = 256;
+
 /** Pair keys: the smaller uid times 2^26 plus the larger (uids are reused, so they stay small). */
 const PAIR_SHIFT = 2 ** 26;
 const pairKey = (a: number, b: number) => (a < b ? a * PAIR_SHIFT + b : b * PAIR_SHIFT + a);
@@ -298,6 +306,9 @@ export class StatementIndex {
   private readonly lastRecordWords: { record: object | null; words: DocWords | null } = { record: null, words: null };
   private recentWordCount = 0;
   private sorted: StatementCluster[] | null = null;
+  /** Statements formed and dropped since `sorted` was made: `clusters()` puts them in or takes them out (a change touches a few of thousands). */
+  private readonly addedSinceSort = new Set<StatementCluster>();
+  private readonly droppedSinceSort = new Set<StatementCluster>();
   private common: number;
   /** Passages by copy key (identical content words in order): the passage itself while it has no copy (most have none). */
   private readonly copies = new ShardedMap<number, IndexedPassage | IndexedPassage[]>(numberShard);
@@ -825,18 +836,30 @@ export class StatementIndex {
   /** The statements: at least two renderings, biggest first (as `findStatements` orders them). */
   clusters(): StatementCluster[] {
     if (this.dirty.size) drain(this.formGroups());
-    if (!this.sorted) {
+    const changed = this.addedSinceSort.size + this.droppedSinceSort.size;
+    if (this.sorted && changed > 0 && changed <= MAX_SORTED_PATCH) {
+      // A new array (snapshots keep the one they were given): the dropped taken out, the formed put in place.
+      const dropped = this.droppedSinceSort;
+      const next = dropped.size ? this.sorted.filter((c) => !dropped.has(c)) : this.sorted.slice();
+      for (const c of this.addedSinceSort) {
+        let lo = 0;
+        let hi = next.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (clusterOrder(next[mid], c) < 0) lo = mid + 1;
+          else hi = mid;
+        }
+        next.splice(lo, 0, c);
+      }
+      this.sorted = next;
+    } else if (!this.sorted || changed > 0) {
       this.sorted = [...this.groups]
         .map((g) => g.cluster)
         .filter((c): c is StatementCluster => c !== null)
-        .sort(
-          (x, y) =>
-            y.documentCount - x.documentCount ||
-            y.renderings.length - x.renderings.length ||
-            y.labelledCount - x.labelledCount ||
-            (x.id < y.id ? -1 : x.id > y.id ? 1 : 0),
-        );
+        .sort(clusterOrder);
     }
+    this.addedSinceSort.clear();
+    this.droppedSinceSort.clear();
     return this.sorted;
   }
 
@@ -1110,7 +1133,7 @@ export class StatementIndex {
 
   private dropGroup(group: Group): void {
     if (!this.groups.delete(group)) return;
-    this.sorted = null;
+    if (group.cluster && !this.addedSinceSort.delete(group.cluster)) this.droppedSinceSort.add(group.cluster);
     for (const k of group.keys) if (this.groupOf.get(k) === group) this.groupOf.delete(k);
   }
 
@@ -1182,7 +1205,7 @@ export class StatementIndex {
       const group: Group = { keys: new Set(keys), cluster: this.buildGroup(keys) };
       for (const k of keys) this.groupOf.set(k, group);
       this.groups.add(group);
-      this.sorted = null;
+      if (group.cluster) this.addedSinceSort.add(group.cluster);
     }
     this.dirty.clear();
     this.runLayouts.clear();
