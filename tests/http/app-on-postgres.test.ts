@@ -8,6 +8,7 @@ import { ProjectStore } from '../../server/store/project-store.js';
 import { UserStore } from '../../server/auth/user-store.js';
 import { TeamStore } from '../../server/auth/team-store.js';
 import { loadSeedsOnce } from '../../server/store/seed-loader.js';
+import { settleCompareService } from '../../server/services/outlets.js';
 
 /**
  * The routes, services and middleware know the store only as a `Corpus`: the same app runs over
@@ -63,6 +64,8 @@ describe('the app over PostgreSQL', () => {
     admin = await a.as('admin', 'admin');
   }, 60_000);
   afterEach(async () => {
+    // The statement index's background work (an update, a paced write of its snapshot) ends before the pools do.
+    for (const s of [a, b]) if (s) await settleCompareService(s.pg.documents);
     await a?.pg.close();
     await b?.pg.close();
   });
