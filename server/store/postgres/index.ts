@@ -33,22 +33,8 @@ export interface PostgresStore {
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
   const log = options.log ?? ((m: string) => console.warn(m));
   const pool = await openPool(url, options, (err) => log(`an idle PostgreSQL connection was lost (${err.message}); the pool opens a new one when needed`));
-  try {
-    const migrated = await migrate(pool);
-    const documents = await PgDocumentRepository.open(pool, { ...options, states: options.states ?? new PgStateBackend(pool) });
-    return {
-      pool,
-      documents,
-      migrated,
-      async close() {
-        await documents.close();
-        await pool.end();
-      },
-    };
-  } catch (err) {
-    await pool.end().catch(() => undefined);
-    throw err;
-  }
+  const { prepared: migrated, ...store } = await corpusOver(pool, () => migrate(pool), options);
+  return { ...store, migrated };
 }
 
 /**
@@ -59,12 +45,19 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
  */
 export async function openPostgresReader(url: string, options: Omit<PostgresStoreOptions, 'readOnly' | 'listen'> = {}): Promise<Omit<PostgresStore, 'migrated'>> {
   const pool = await openPool(url, { ...options, readOnly: true }, (err) => (options.log ?? ((m: string) => console.warn(m)))(`an idle PostgreSQL connection was lost (${err.message})`));
+  const { prepared: _checked, ...store } = await corpusOver(pool, () => checkSchema(pool), { ...options, listen: false });
+  return store;
+}
+
+/** The corpus over `pool` once `prepare` (a migration, a schema check) went through; the pool is ended when either fails. */
+async function corpusOver<T>(pool: pg.Pool, prepare: () => Promise<T>, options: PostgresStoreOptions): Promise<Omit<PostgresStore, 'migrated'> & { prepared: T }> {
   try {
-    await checkSchema(pool);
-    const documents = await PgDocumentRepository.open(pool, { ...options, listen: false, states: options.states ?? new PgStateBackend(pool) });
+    const prepared = await prepare();
+    const documents = await PgDocumentRepository.open(pool, { ...options, states: options.states ?? new PgStateBackend(pool) });
     return {
       pool,
       documents,
+      prepared,
       async close() {
         await documents.close();
         await pool.end();
