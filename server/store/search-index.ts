@@ -62,17 +62,81 @@ export function keyParts(key: string): { rev: number; title: string; outlet: str
 /**
  * The words of a document's title, outlet and indexed text that a query matched (a query word
  * itself, or for a query word of 3+ characters a word it starts): what a snippet is centred on.
+ * In the order they first occur (title, outlet, then text).
  */
 export function matchedTerms(q: string, fields: { title: string; outlet?: string; text: string }): string[] {
   const wanted = [...new Set(queryWords(q))];
   const found = new Set<string>();
   for (const field of [fields.title, fields.outlet ?? '', fields.text.slice(0, MAX_INDEXED_CHARS)]) {
-    for (const word of wordsOf(field)) {
-      if (found.has(word)) continue;
-      if (wanted.some((w) => word === w || (w.length >= PREFIX_FROM && word.startsWith(w)))) found.add(word);
+    const words = matchedWordsFast(field, wanted);
+    if (words === null) {
+      matchedWordsSlow(field, wanted, found);
+      continue;
     }
+    for (const word of words) found.add(word);
   }
   return [...found];
+}
+
+/** The matched words of `field` as `wordsOf` cuts it, word by word (the reference `matchedWordsFast` answers like). */
+function matchedWordsSlow(field: string, wanted: string[], found: Set<string>): void {
+  for (const word of wordsOf(field)) {
+    if (found.has(word)) continue;
+    if (wanted.some((w) => word === w || (w.length >= PREFIX_FROM && word.startsWith(w)))) found.add(word);
+  }
+}
+
+const SEPARATOR = /^[\n\r\p{Z}\p{P}]$/u;
+/** Which ASCII characters SPLIT cuts at (from SPLIT's own classes: tab and $+<=>^`|~ are not among them). */
+const ASCII_SEPARATOR = Uint8Array.from({ length: 128 }, (_, c) => (SEPARATOR.test(String.fromCharCode(c)) ? 1 : 0));
+
+/** Whether code point `cp` is one SPLIT cuts at. */
+function isSeparator(cp: number): boolean {
+  return cp < 128 ? ASCII_SEPARATOR[cp] === 1 : SEPARATOR.test(String.fromCodePoint(cp));
+}
+
+/**
+ * The words of `field` (every occurrence, in order) that are a wanted word or start one of 3+
+ * characters, found by looking for the wanted words in the lower-cased field instead of cutting all
+ * of it into words (the search's snippets: cutting 20 texts of 3 KB took about 2 ms a page).
+ * `null` when the field lower-cased whole may differ from its words lower-cased one by one: a
+ * capital sigma (lower-cased by what follows it) or a character whose lower case is longer
+ * (U+0130), i.e. a lower-cased field not the same length. Otherwise every code point lower-cases
+ * alone to a code point of the same length that is a separator exactly when it was, so the words of
+ * the lower-cased field are the lower-cased words, at the same places.
+ */
+function matchedWordsFast(field: string, wanted: string[]): string[] | null {
+  const lower = field.toLowerCase();
+  if (lower.length !== field.length || field.includes('\u03a3') || field.includes('\u0130')) return null;
+  const at: Array<[number, string]> = [];
+  const n = lower.length;
+  for (const w of wanted) {
+    for (let p = lower.indexOf(w); p >= 0; p = lower.indexOf(w, p + 1)) {
+      if (p > 0) {
+        // Only where a word starts: after a separator (the code point ending just before p).
+        const c = lower.charCodeAt(p - 1);
+        let before = c;
+        if (c >= 0xdc00 && c <= 0xdfff && p >= 2) {
+          const h = lower.charCodeAt(p - 2);
+          if (h >= 0xd800 && h <= 0xdbff) before = (h - 0xd800) * 0x400 + (c - 0xdc00) + 0x10000;
+        } else if (c >= 0xd800 && c <= 0xdbff) {
+          const l = lower.charCodeAt(p);
+          if (l >= 0xdc00 && l <= 0xdfff) continue; // p is inside a surrogate pair
+        }
+        if (!isSeparator(before)) continue;
+      }
+      let e = p;
+      while (e < n) {
+        const cp = lower.codePointAt(e)!;
+        if (isSeparator(cp)) break;
+        e += cp > 0xffff ? 2 : 1;
+      }
+      const word = lower.slice(p, e);
+      if (word === w || (w.length >= PREFIX_FROM && word.startsWith(w))) at.push([p, word]);
+    }
+  }
+  at.sort((a, b) => a[0] - b[0]);
+  return at.map(([, word]) => word);
 }
 
 function growU32(a: Uint32Array, n: number): Uint32Array {

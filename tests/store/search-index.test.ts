@@ -7,6 +7,7 @@ import { tempDataDir } from '../helpers/app.js';
 import { readFile, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import fc from 'fast-check';
 
 // The search index of our own, on its own: answers (ids, order, scores) against minisearch
 // configured as the store used it before, updates, compaction, pages and the stored form.
@@ -358,6 +359,37 @@ describe('the search index', () => {
     expect(terms.sort()).toEqual(['article', 'harbour']);
     // "art" inside "start" is not a word the query matched: the snippet is not placed there.
     expect(snippetOf(text, terms, 40)).toBe('…later the article about the harbour…');
+  });
+
+  it('when matched words are looked for in the lower-cased text instead of cut word by word, then they are the same words in the same order, whatever the characters', () => {
+    // The reference: every word of each field cut as the index cuts it (matchedTerms before it looked
+    // for the query words in the lower-cased field).
+    const reference = (q: string, fields: { title: string; outlet?: string; text: string }): string[] => {
+      const words = (s: string) => s.split(/[\n\r\p{Z}\p{P}]+/u).filter(Boolean).map((w) => w.toLowerCase());
+      const wanted = [...new Set(words(q))];
+      const found = new Set<string>();
+      for (const field of [fields.title, fields.outlet ?? '', fields.text.slice(0, 100_000)]) {
+        for (const word of words(field)) if (!found.has(word) && wanted.some((w) => word === w || (w.length >= 3 && word.startsWith(w)))) found.add(word);
+      }
+      return [...found];
+    };
+    // Pieces where lower-casing the whole text and each word may part: capital sigma (final or not by
+    // what follows, apostrophes and periods included), U+0130 (longer in lower case), other scripts,
+    // a surrogate pair with a case, punctuation outside ASCII, tab (not a separator), symbols.
+    const pieces = ['the', 'The', 'THE', 'harbour', 'Harbourmaster', 'harb', 'ha', ' ', '  ', '\n', '\r\n', '\t', '.', "'", '’', '“', '”', '—', '-', '$', '+', '|', '~', 'ΑΣ', 'Σ', 'ς', 'σ', 'ΟΔΟΣ', 'İstanbul', 'i̇', 'Über', 'über', 'ÉLAN', 'élan', '𐐀𐐨', '𐐨', '\u00a0', '\u2028', '\u3000', '、', 'ǅ', 'ß', 'ẞ', 'Ⅻ', 'ⓐⒶ', '\u{10100}', 'x', 'zq12x'];
+    const text = fc.array(fc.constantFrom(...pieces), { maxLength: 40 }).map((xs) => xs.join(''));
+    const query = fc.array(fc.constantFrom('the', 'harb', 'harbour', 'ha', 'σ', 'ς', 'ος', 'ΟΔΟΣ', 'i̇stanbul', 'istanbul', 'über', 'élan', '𐐨', 'ǆ', 'ß', 'ⓐⓐ', 'x', 'zq12x', 'Über', 'ΑΣ'), { minLength: 1, maxLength: 3 }).map((xs) => xs.join(' '));
+    fc.assert(
+      fc.property(query, text, text, fc.oneof(text, fc.string({ unit: 'grapheme', maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 60 })), (q, title, outlet, body) => {
+        expect(matchedTerms(q, { title, outlet, text: body })).toEqual(reference(q, { title, outlet, text: body }));
+      }),
+      { numRuns: 3000, seed: 13 },
+    );
+    // A word across the indexed end (100,000 characters) is matched as cut there, in both.
+    const long = `${'a '.repeat(49_996)}harbourmaster`;
+    expect(matchedTerms('harbour', { title: '', text: long })).toEqual(['harbourm']);
+    expect(matchedTerms('harbour', { title: '', text: long })).toEqual(reference('harbour', { title: '', text: long }));
+    expect(matchedTerms('the ΟΔΟΣ harb', { title: 'Harbour: ΟΔΟΣ', outlet: 'The Times', text: 'the harbourmaster, the harbour' })).toEqual(['harbour', 'οδος', 'the', 'harbourmaster']);
   });
 
   it('when the index is stored and read back, then it answers the same and keeps taking documents', async () => {
