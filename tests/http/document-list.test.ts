@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createDocument } from '../../server/domain/documents.js';
 import { ARRAY_CAP } from '../../server/routes/document-list.js';
+import { DocumentStore } from '../../server/store/document-store.js';
 import { expectDataUntouchedAfterEach, startTestApp, tempDataDir } from '../helpers/app.js';
 
 const NOW = '2026-01-02T03:04:05.000Z';
@@ -142,6 +143,81 @@ describe('GET /api/documents?q=', () => {
     expect(rest.body.items).toHaveLength(2);
     expect(rest.body.next).toBeNull();
     expect(new Set([...first.body.items, ...rest.body.items].map((d: { id: string }) => d.id)).size).toBe(5);
+  });
+});
+
+describe('GET /api/documents?q=, answers exactly', () => {
+  // The page's documents are read together and the words a snippet is centred on are looked for in
+  // the lower-cased text (server/store/search-index.ts matchedTerms): the answers stay those below,
+  // and the same from documents read from disk as from documents in memory.
+  let t: Awaited<ReturnType<typeof startTestApp>>;
+  const filler = 'Officials met on Monday and the talks went on late into the evening without any agreement. '.repeat(3);
+  const texts: Array<[string, string, string]> = [
+    ['Harbour budget', 'Post', 'Nothing else here.'],
+    ['Quay works', 'Wire', `${filler}Then the harbourmaster said the budget was spent.`],
+    ['Costs', 'Post', '“The harbour budget,” Ana Silva said, “is late.”'],
+    ['Λιμάνι', 'Wire', 'Η ΟΔΟΣ ΠΡΟΣ ΤΟ harbour: the budget of ΤΟΥ ΛΙΜΑΝΙΟΥΣ.'],
+    ['İstanbul', 'Post', 'İstanbul HARBOUR—budgets rise.'],
+    ['Boats', 'Wire', 'Nothing about the port at all.'],
+    ['Harbours', 'Post', 'The harbours and their budget, again: harbour budget.'],
+    ['Doomed', 'Wire', 'A harbour budget story to be deleted.'],
+  ];
+  beforeAll(async () => {
+    t = await startTestApp();
+    for (const [i, [title, outlet, text]] of texts.entries()) {
+      await t.store.create(createDocument({ id: `doc-${i + 1}`, body: text, format: 'text', meta: { title, outlet }, author: 't', now: NOW }));
+    }
+  });
+  afterAll(() => t.cleanup());
+  const ask = async (q: string) => {
+    const res = await t.http.get(`/api/documents?q=${encodeURIComponent(q)}&limit=20`).expect(200);
+    return { total: res.body.total as number, hits: (res.body.items as Array<{ id: string; score: number; snippet: string }>).map(({ id, score, snippet }) => ({ id, score, snippet })) };
+  };
+
+  it('when words are searched, then the hits, their snippets and the total are exact; after a delete the document is gone from both; and a store reading the documents from disk answers the same', async () => {
+    const both = await ask('harbour budget');
+    expect(both.total).toBe(7);
+    expect(Object.fromEntries(both.hits.map((h) => [h.id, h.snippet]))).toEqual({
+      'doc-1': 'Nothing else here.',
+      'doc-2': '…into the evening without any agreement. Then the harbourmaster said the budget was spent.',
+      'doc-3': '“The harbour budget,” Ana Silva said, “is late.”',
+      'doc-4': 'Η ΟΔΟΣ ΠΡΟΣ ΤΟ harbour: the budget of ΤΟΥ ΛΙΜΑΝΙΟΥΣ.',
+      'doc-5': 'İstanbul HARBOUR—budgets rise.',
+      'doc-7': 'The harbours and their budget, again: harbour budget.',
+      'doc-8': 'A harbour budget story to be deleted.',
+    });
+    // Best first (the title match), ties by id.
+    expect(both.hits[0].id).toBe('doc-1');
+    for (let i = 1; i < both.hits.length; i++) {
+      const [a, b] = [both.hits[i - 1], both.hits[i]];
+      expect(a.score > b.score || (a.score === b.score && a.id < b.id)).toBe(true);
+    }
+    const queries = ['harbour budget', 'harb', 'ΟΔΟΣ', 'budget', 'the', 'istanbul', 'port'];
+    const before = new Map<string, Awaited<ReturnType<typeof ask>>>();
+    for (const q of queries) before.set(q, await ask(q));
+    expect(before.get('ΟΔΟΣ')).toEqual({ total: 1, hits: [{ id: 'doc-4', score: expect.any(Number), snippet: 'Η ΟΔΟΣ ΠΡΟΣ ΤΟ harbour: the budget of ΤΟΥ ΛΙΜΑΝΙΟΥΣ.' }] });
+    expect(before.get('port')!.hits.map((h) => h.id)).toEqual(['doc-6']);
+
+    await t.http.delete('/api/documents/doc-8').expect(200);
+    for (const q of queries) {
+      const now = await ask(q);
+      const was = before.get(q)!;
+      const gone = was.hits.some((h) => h.id === 'doc-8') ? 1 : 0;
+      // The same documents and snippets (their order may change: the scores count documents).
+      const byId = (hits: typeof now.hits) => hits.map(({ id, snippet }) => ({ id, snippet })).sort((a, b) => (a.id < b.id ? -1 : 1));
+      expect({ q, total: now.total, hits: byId(now.hits) }).toEqual({ q, total: was.total - gone, hits: byId(was.hits.filter((h) => h.id !== 'doc-8')) });
+    }
+
+    // The same files opened again with no cache: every page's documents are read from disk.
+    const cold = await DocumentStore.open(t.dataDir, { readOnly: true, cacheBytes: 1 });
+    try {
+      for (const q of queries) {
+        const fromDisk = await cold.search(q, { limit: 20 });
+        expect({ q, total: fromDisk.total, hits: fromDisk.items.map((h) => ({ id: h.summary.id, score: h.score, snippet: h.snippet })) }).toEqual({ q, ...(await ask(q)) });
+      }
+    } finally {
+      await cold.close();
+    }
   });
 });
 
