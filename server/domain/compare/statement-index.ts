@@ -85,10 +85,20 @@ class IndexedPassage {
 
   constructor(
     readonly uid: number,
-    /** Position among its document's passages. */
-    readonly seq: number,
-    readonly data: DocData,
+    /**
+     * Position among its document's passages. A passage kept in place across an update of its
+     * document moves to its position in the new contribution (`moveTo`). (A stand-in for one that
+     * left, which only `before` reads, has a place between two: see StatementIndex.replaceDocument.)
+     */
+    public seq: number,
+    public data: DocData,
   ) {}
+
+  /** The same passage (same kind, range and words) at position `seq` of its document's new data. */
+  moveTo(seq: number, data: DocData): void {
+    this.seq = seq;
+    this.data = data;
+  }
 
   /** In the postings (not boilerplate); `undefined` until the update that adds it decides. */
   get posted(): boolean | undefined {
@@ -215,6 +225,13 @@ export interface IndexUpdateStats {
   pairsJudged: number;
   /** Pairs aligned (the expensive step). */
   aligned: number;
+  /**
+   * Passages of the documents changed that were taken out (with their matches) and new ones put in
+   * (every pair they make judged). A passage whose kind, range and words stay is kept in place: a
+   * label saved on an unchanged text takes out and puts in only label passages.
+   */
+  passagesRemoved: number;
+  passagesAdded: number;
 }
 
 /**
@@ -321,7 +338,7 @@ export class StatementIndex {
    * yields (tests read it: a step stays bounded for any document).
    */
   readonly stepWork = { steps: 0, longest: 0 };
-  lastUpdate: IndexUpdateStats = { documents: 0, pairsJudged: 0, aligned: 0 };
+  lastUpdate: IndexUpdateStats = { documents: 0, pairsJudged: 0, aligned: 0, passagesRemoved: 0, passagesAdded: 0 };
 
   constructor(private readonly options: IndexOptions = DEFAULT_INDEX_OPTIONS) {
     this.common = options.minCommon;
@@ -383,7 +400,13 @@ export class StatementIndex {
 
   /** `update` in steps (see Steps). */
   *updateSteps(changes: Array<{ id: string; doc: CorpusDocument | null; contribution?: DocumentContribution }>): Steps<IndexUpdateStats> {
-    const stats: IndexUpdateStats = { documents: changes.length, pairsJudged: 0, aligned: 0 };
+    // One change a document: the last one given for it (only its latest contribution counts).
+    const last = new Map<string, (typeof changes)[number]>();
+    for (const change of changes) {
+      last.delete(change.id);
+      last.set(change.id, change);
+    }
+    const stats: IndexUpdateStats = { documents: last.size, pairsJudged: 0, aligned: 0, passagesRemoved: 0, passagesAdded: 0 };
     const touchedShingles = new ShardedMap<number, { oldLength: number; removed: IndexedPassage[]; added: IndexedPassage[] }>(numberShard);
     const touch = (s: number) => {
       let t = touchedShingles.get(s);
@@ -392,28 +415,13 @@ export class StatementIndex {
     };
     const added: IndexedPassage[] = [];
     const touchedCopies = new Set<number>();
-    for (const { id, doc, contribution } of changes) {
+    const leavingShingle = (s: number, q: IndexedPassage) => touch(s).removed.push(q);
+    for (const { id, doc, contribution } of last.values()) {
       this.endStep();
       yield;
       const old = this.docs.get(id);
-      if (old) {
-        // A document may hold thousands of copies of one passage: they leave its copy list in one
-        // pass per list (removing them one by one searched and shifted the list each time).
-        const leaving = new Map<number, Set<IndexedPassage>>();
-        for (const p of old.passages) {
-          if (this.spent(1)) yield;
-          if (p.posted) yield* this.unpostSteps(p, (s, q) => touch(s).removed.push(q));
-          else this.skipped--;
-          this.forget(p);
-          let set = leaving.get(p.copyKey);
-          if (!set) leaving.set(p.copyKey, (set = new Set()));
-          set.add(p);
-          touchedCopies.add(p.copyKey);
-        }
-        for (const [key, set] of leaving) {
-          if (this.spent(1 + set.size)) yield;
-          this.releaseCopies(key, set);
-        }
+      if (old && !doc) {
+        stats.passagesRemoved += yield* this.leaveSteps(old.passages, leavingShingle, touchedCopies);
         this.docs.delete(id);
         this.bySlot[old.slot] = undefined as unknown as CorpusDocument;
         this.layouts.delete(old.slot);
@@ -435,7 +443,9 @@ export class StatementIndex {
         words[i] = local[c.tokens[i]];
         if ((i & 15) === 15 && this.spent(1)) yield;
       }
-      const passages = yield* this.addDocument(doc, { words, starts: c.starts, ends: c.ends }, foundIn(c), c.layout);
+      const all = { words, starts: c.starts, ends: c.ends };
+      const passages = old ? yield* this.replaceDocument(old, doc, all, foundIn(c), c.layout, leavingShingle, touchedCopies, stats) : yield* this.addDocument(doc, all, foundIn(c), c.layout);
+      stats.passagesAdded += passages.length;
       for (const p of passages) touchedCopies.add(p.copyKey);
     }
     // Boilerplate: passages with more identical copies than maxCopies stay out of the postings; a
@@ -486,6 +496,9 @@ export class StatementIndex {
       const statusBefore = this.postingStatus(t.oldLength, oldCommon);
       const statusAfter = this.postingStatus(length, this.common);
       if (statusBefore === 'none' && statusAfter === 'none') continue;
+      // Every pair of passages it held before and holds still, short enough both times, was and is
+      // paired by it: none changed (pairs with a new passage are all judged below).
+      if (statusBefore === 'all' && statusAfter === 'all') continue;
       const posting = this.ordered(s);
       // Pairs of passages that were there before and still are, whose support by this shingle may
       // have changed (pairs with a new passage are all judged below). Their distance among
@@ -614,7 +627,8 @@ export class StatementIndex {
     if (!e) return null;
     const { doc } = e;
     const kept = e.data.kept;
-    // The passages themselves (kind, range, label id are what a record reads of them): no copy.
+    // The passages themselves (kind, range, label id are what a record reads of them): no copy. A
+    // passage kept in place by a later update has the same kind, range and label id (replaceDocument).
     return new LazyRecord(id, e.passages, this.lastRecordWords, () => kept ?? this.documentWords(doc));
   }
 
@@ -717,9 +731,164 @@ export class StatementIndex {
    * matched). In steps of at most one passage's words.
    */
   private *addDocument(doc: CorpusDocument, all: DocWords, found: FoundPassages, layout?: DocumentContribution['layout'], keepWords = false): Steps<IndexedPassage[]> {
-    const data: DocData = { id: doc.id, slot: -1, pool: EMPTY, table: EMPTY, copyKeys: NO_KEYS, ...(keepWords ? { kept: all } : {}) };
     const slot = this.freeSlots.pop() ?? this.bySlot.length;
-    data.slot = slot;
+    const data = yield* this.documentData(doc, slot, all, found, layout, keepWords);
+    const passages: IndexedPassage[] = [];
+    for (let seq = 0; seq < data.copyKeys.length; seq++) {
+      if (this.spent(1)) yield;
+      passages.push(this.indexed(new IndexedPassage(this.takeUid(), seq, data)));
+    }
+    this.docs.set(doc.id, { slot, doc, data, passages });
+    return passages;
+  }
+
+  /**
+   * Takes `passages` (of one document) out: out of the postings with their matches (`leaving` told
+   * each shingle), out of their copy lists; their numbers are freed. Returns how many.
+   */
+  private *leaveSteps(passages: Iterable<IndexedPassage>, leaving: (s: number, p: IndexedPassage) => void, touchedCopies: Set<number>): Steps<number> {
+    // A document may hold thousands of copies of one passage: they leave its copy list in one
+    // pass per list (removing them one by one searched and shifted the list each time).
+    const byKey = new Map<number, Set<IndexedPassage>>();
+    let count = 0;
+    for (const p of passages) {
+      if (this.spent(1)) yield;
+      if (p.posted) yield* this.unpostSteps(p, leaving);
+      else this.skipped--;
+      this.forget(p);
+      let set = byKey.get(p.copyKey);
+      if (!set) byKey.set(p.copyKey, (set = new Set()));
+      set.add(p);
+      touchedCopies.add(p.copyKey);
+      count++;
+    }
+    for (const [key, set] of byKey) {
+      if (this.spent(1 + set.size)) yield;
+      this.releaseCopies(key, set);
+    }
+    return count;
+  }
+
+  /**
+   * Replaces the contribution of an indexed document with its new one, keeping in place every
+   * passage that stays the same passage: same kind, same UTF-16 range, same words (on an unchanged
+   * text, the same range is enough; else its words are compared with those of the old text). A
+   * label saved on an unchanged text so takes out and puts in label passages only, and a revision
+   * only the passages whose range or words it changed. Kept passages keep their number, postings,
+   * copy list, state and matches (a match depends only on its two passages' words and on the
+   * postings, whose changes the update judges again as for any other passage); they move to their
+   * position in the new contribution (labels come first: a label added shifts every sentence), in
+   * the same order (a passage whose order would change leaves and comes back), so every posting
+   * stays sorted. The passages that left are unposted and forgotten; the new ones are returned,
+   * registered but not posted (as addDocument does). The document keeps its slot; the groups of
+   * its matches are formed again (its labels, drawn in its statements, may have changed).
+   */
+  private *replaceDocument(
+    old: DocEntry,
+    doc: CorpusDocument,
+    all: DocWords,
+    found: FoundPassages,
+    layout: DocumentContribution['layout'] | undefined,
+    leaving: (s: number, p: IndexedPassage) => void,
+    touchedCopies: Set<number>,
+    stats: IndexUpdateStats,
+  ): Steps<IndexedPassage[]> {
+    const slot = old.slot;
+    const oldDoc = old.doc;
+    const oldKept = old.data.kept;
+    this.layouts.delete(slot);
+    const data = yield* this.documentData(doc, slot, all, found, layout, false);
+    const count = data.copyKeys.length;
+    const byRange = new Map<string, IndexedPassage>();
+    for (const p of old.passages) {
+      if (this.spent(1)) yield;
+      const key = `${p.kind}:${p.start}:${p.end}:${p.labelId ?? ''}`;
+      if (!byRange.has(key)) byRange.set(key, p);
+    }
+    // The text unchanged (and its words those indexed: not a stand-in put back by restoreSteps):
+    // the same range holds the same words.
+    const sameText = !oldKept && oldDoc.text === doc.text;
+    const keptAt: (IndexedPassage | undefined)[] = new Array(count);
+    /** New position of each old passage kept (by old position), -1 for one that leaves. */
+    const movesTo = new Int32Array(old.passages.length).fill(-1);
+    const stays = new Set<IndexedPassage>();
+    let lastSeq = -1;
+    for (let seq = 0; seq < count; seq++) {
+      if (this.spent(1)) yield;
+      const at = seq * FIELDS;
+      const p = byRange.get(`${PASSAGE_KINDS[data.table[at + KIND]]}:${data.table[at + START]}:${data.table[at + END]}:${data.labelIds?.[seq] ?? ''}`);
+      if (!p || p.seq <= lastSeq || p.copyKey !== data.copyKeys[seq]) continue;
+      if (!sameText) {
+        const from = data.table[at + FROM];
+        const to = data.table[at + TO];
+        if (this.spent(to - from)) yield;
+        if (!this.sameWords(p, oldDoc, oldKept, all, from, to)) continue;
+      }
+      keptAt[seq] = p;
+      movesTo[p.seq] = seq;
+      stays.add(p);
+      lastSeq = p.seq;
+    }
+    // Those that leave are told to the neighbour rules as stand-ins placed among those kept where
+    // they were (`positionOf` finds their place in a posting once the kept ones have moved): the
+    // passage itself stays as it was (a record taken before may still read it).
+    const standIns = new Map<IndexedPassage, IndexedPassage>();
+    let next = count;
+    for (let i = old.passages.length - 1; i >= 0; i--) {
+      if (this.spent(1)) yield;
+      const p = old.passages[i];
+      if (movesTo[i] >= 0) next = movesTo[i];
+      else if (p.posted) standIns.set(p, new IndexedPassage(p.uid, next - 0.5, p.data));
+    }
+    const gone = old.passages.filter((p) => !stays.has(p));
+    stats.passagesRemoved += yield* this.leaveSteps(gone, (s, p) => leaving(s, standIns.get(p) ?? p), touchedCopies);
+    const passages: IndexedPassage[] = new Array(count);
+    const fresh: IndexedPassage[] = [];
+    for (let seq = 0; seq < count; seq++) {
+      if (this.spent(2)) yield;
+      const p = keptAt[seq];
+      if (p) p.moveTo(seq, data);
+      else fresh.push(this.indexed(new IndexedPassage(this.takeUid(), seq, data)));
+      passages[seq] = p ?? fresh[fresh.length - 1];
+    }
+    this.docs.set(doc.id, { slot, doc, data, passages });
+    for (const key of this.matchesOfSlot.get(slot) ?? []) {
+      if (this.spent(1)) yield;
+      this.dirty.add(key);
+    }
+    return fresh;
+  }
+
+  /** True when old passage `p` (of `oldDoc`) has exactly the words all[from, to) of the new text, with the same ranges. */
+  private sameWords(p: IndexedPassage, oldDoc: CorpusDocument, oldKept: DocWords | undefined, all: DocWords, from: number, to: number): boolean {
+    const n = to - from;
+    if (p.to - p.from !== n) return false;
+    let words: ArrayLike<number>;
+    let starts: ArrayLike<number>;
+    let ends: ArrayLike<number>;
+    let at = 0;
+    if (oldKept) {
+      ({ words, starts, ends } = oldKept);
+      at = p.from;
+    } else {
+      const tokens = tokenizeRange(oldDoc.text, p.start, p.end);
+      if (tokens.length !== n) return false;
+      ({ words, starts, ends } = this.wordsOfTokens(tokens));
+    }
+    for (let i = 0; i < n; i++) {
+      if (words[at + i] !== all.words[from + i] || starts[at + i] !== all.starts[from + i] || ends[at + i] !== all.ends[from + i]) return false;
+    }
+    return true;
+  }
+
+  /**
+   * A document's data (see DocData) at `slot`: its passages with their sorted content ids and
+   * shingles, gathered in its pool (passages with too few content words, or more than
+   * MAX_MATCHED_PASSAGE_WORDS words, left out); the document takes the slot. In steps of at most
+   * one passage's words.
+   */
+  private *documentData(doc: CorpusDocument, slot: number, all: DocWords, found: FoundPassages, layout: DocumentContribution['layout'] | undefined, keepWords: boolean): Steps<DocData> {
+    const data: DocData = { id: doc.id, slot, pool: EMPTY, table: EMPTY, copyKeys: NO_KEYS, ...(keepWords ? { kept: all } : {}) };
     this.bySlot[slot] = doc;
     if (layout) {
       const sentences = yield* this.rangesSteps(layout.sentences);
@@ -759,7 +928,6 @@ export class StatementIndex {
     data.pool = packed;
     data.table = new Int32Array(kept.length * FIELDS);
     data.copyKeys = new Float64Array(kept.length);
-    const passages: IndexedPassage[] = [];
     for (const [seq, f] of kept.entries()) {
       if (this.spent(2)) yield;
       const at = seq * FIELDS;
@@ -773,10 +941,8 @@ export class StatementIndex {
       data.table[at + SHINGLES_TO] = f.shinglesTo;
       data.copyKeys[seq] = f.copyKey;
       if (f.labelId !== undefined) (data.labelIds ??= [])[seq] = f.labelId;
-      passages.push(this.indexed(new IndexedPassage(this.takeUid(), seq, data)));
     }
-    this.docs.set(doc.id, { slot, doc, data, passages });
-    return passages;
+    return data;
   }
 
   /** Start, end pairs as ranges, in steps. */
