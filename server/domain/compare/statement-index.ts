@@ -808,7 +808,11 @@ export class StatementIndex {
     // The text unchanged (and its words those indexed: not a stand-in put back by restoreSteps):
     // the same range holds the same words.
     const sameText = !oldKept && oldDoc.text === doc.text;
+    // An edit in one place moves every passage after it by the change in length: such a passage,
+    // its words the same, is kept too (its matches' regions moved with it).
+    const shift = doc.text.length - oldDoc.text.length;
     const keptAt: (IndexedPassage | undefined)[] = new Array(count);
+    const shifted = new Uint8Array(count);
     /** New position of each old passage kept (by old position), -1 for one that leaves. */
     const movesTo = new Int32Array(old.passages.length).fill(-1);
     const stays = new Set<IndexedPassage>();
@@ -816,14 +820,25 @@ export class StatementIndex {
     for (let seq = 0; seq < count; seq++) {
       if (this.spent(1)) yield;
       const at = seq * FIELDS;
-      const p = byRange.get(`${PASSAGE_KINDS[data.table[at + KIND]]}:${data.table[at + START]}:${data.table[at + END]}:${data.labelIds?.[seq] ?? ''}`);
-      if (!p || p.seq <= lastSeq || p.copyKey !== data.copyKeys[seq]) continue;
-      if (!sameText) {
-        const from = data.table[at + FROM];
-        const to = data.table[at + TO];
-        if (this.spent(to - from)) yield;
-        if (!this.sameWords(p, oldDoc, oldKept, all, from, to)) continue;
+      const kind = PASSAGE_KINDS[data.table[at + KIND]];
+      const start = data.table[at + START];
+      const end = data.table[at + END];
+      const labelId = data.labelIds?.[seq] ?? '';
+      const from = data.table[at + FROM];
+      const to = data.table[at + TO];
+      let p: IndexedPassage | undefined;
+      for (const by of shift === 0 ? [0] : [0, shift]) {
+        const q = byRange.get(`${kind}:${start - by}:${end - by}:${labelId}`);
+        if (!q || q.seq <= lastSeq || q.copyKey !== data.copyKeys[seq]) continue;
+        if (!sameText) {
+          if (this.spent(to - from)) yield;
+          if (!this.sameWords(q, oldDoc, oldKept, all, from, to, by)) continue;
+        }
+        p = q;
+        shifted[seq] = by === 0 ? 0 : 1;
+        break;
       }
+      if (!p) continue;
       keptAt[seq] = p;
       movesTo[p.seq] = seq;
       stays.add(p);
@@ -842,13 +857,25 @@ export class StatementIndex {
     }
     const gone = old.passages.filter((p) => !stays.has(p));
     stats.passagesRemoved += yield* this.leaveSteps(gone, (s, p) => leaving(s, standIns.get(p) ?? p), touchedCopies);
+    // Passages kept at another range are new objects in the old ones' places (a record taken
+    // before reads the old ones), found while every passage is still where it was.
+    const moved: Array<[IndexedPassage, IndexedPassage]> = [];
+    for (let seq = 0; seq < count; seq++) {
+      const p = keptAt[seq];
+      if (!p || !shifted[seq]) continue;
+      const q = new IndexedPassage(p.uid, seq, data);
+      q.posted = p.posted;
+      moved.push([p, q]);
+      keptAt[seq] = q;
+    }
+    if (moved.length) yield* this.movedSteps(moved, shift);
     const passages: IndexedPassage[] = new Array(count);
     const fresh: IndexedPassage[] = [];
     for (let seq = 0; seq < count; seq++) {
       if (this.spent(2)) yield;
       const p = keptAt[seq];
-      if (p) p.moveTo(seq, data);
-      else fresh.push(this.indexed(new IndexedPassage(this.takeUid(), seq, data)));
+      if (p && !shifted[seq]) p.moveTo(seq, data);
+      else if (!p) fresh.push(this.indexed(new IndexedPassage(this.takeUid(), seq, data)));
       passages[seq] = p ?? fresh[fresh.length - 1];
     }
     this.docs.set(doc.id, { slot, doc, data, passages });
@@ -859,8 +886,70 @@ export class StatementIndex {
     return fresh;
   }
 
-  /** True when old passage `p` (of `oldDoc`) has exactly the words all[from, to) of the new text, with the same ranges. */
-  private sameWords(p: IndexedPassage, oldDoc: CorpusDocument, oldKept: DocWords | undefined, all: DocWords, from: number, to: number): boolean {
+  /**
+   * Puts each new object `q` in the place of old passage `p` (same number, same words, its range
+   * moved by `shift`): in its postings (a sorted one keeps its order: every other passage of the
+   * document keeps its order too; an unsorted one counts `p` as dead), its copy list, and the
+   * regions of its matches, moved by `shift`. Runs while every other passage is still at its old
+   * position (the sorted postings are searched in the old order).
+   */
+  private *movedSteps(moved: Array<[IndexedPassage, IndexedPassage]>, shift: number): Steps<void> {
+    const places: Array<{ items: IndexedPassage[]; at: number; p: IndexedPassage; q: IndexedPassage }> = [];
+    for (const [p, q] of moved) {
+      if (!p.posted) continue;
+      const pool = p.data.pool;
+      for (let i = p.shinglesFrom; i < p.shinglesTo; i++) {
+        const posting = this.postings.get(pool[i])!;
+        if (posting.sorted) places.push({ items: posting.items, at: this.positionOf(posting.items, p), p, q });
+        if (this.spent(2)) yield;
+      }
+    }
+    for (const { items, at, p, q } of places) {
+      if (this.spent(1)) yield;
+      items[items[at] === p ? at : items.indexOf(p)] = q;
+    }
+    for (const [p, q] of moved) {
+      if (this.spent(2)) yield;
+      if (p.posted) {
+        p.removed = true;
+        const pool = p.data.pool;
+        for (let i = p.shinglesFrom; i < p.shinglesTo; i++) {
+          const posting = this.postings.get(pool[i])!;
+          let units = 1;
+          if (!posting.sorted) {
+            posting.items.push(q);
+            if (++posting.dead * 2 > posting.items.length) {
+              units += posting.items.length;
+              posting.items = posting.items.filter((x) => !x.removed);
+              posting.dead = 0;
+            }
+          }
+          if (this.spent(units)) yield;
+        }
+      }
+      this.passages[q.uid] = q;
+      const copies = this.copies.get(p.copyKey)!;
+      if (Array.isArray(copies)) {
+        if (this.spent(copies.length / 16)) yield;
+        copies[copies.indexOf(p)] = q;
+      } else this.copies.set(p.copyKey, q);
+      const recent = this.recentWords.get(p.uid);
+      if (recent) {
+        this.recentWords.delete(p.uid);
+        this.recentWordCount -= recent.words.length;
+      }
+      for (const key of this.matchesOfPassage.get(p.uid) ?? []) {
+        if (this.spent(1)) yield;
+        const side = this.matches.get(key)!.a === p.uid ? 1 : 4;
+        const r = this.regions.get(key)!;
+        r[side] += shift;
+        r[side + 1] += shift;
+      }
+    }
+  }
+
+  /** True when old passage `p` (of `oldDoc`) has exactly the words all[from, to) of the new text, at its ranges moved by `shift`. */
+  private sameWords(p: IndexedPassage, oldDoc: CorpusDocument, oldKept: DocWords | undefined, all: DocWords, from: number, to: number, shift: number): boolean {
     const n = to - from;
     if (p.to - p.from !== n) return false;
     let words: ArrayLike<number>;
@@ -876,7 +965,7 @@ export class StatementIndex {
       ({ words, starts, ends } = this.wordsOfTokens(tokens));
     }
     for (let i = 0; i < n; i++) {
-      if (words[at + i] !== all.words[from + i] || starts[at + i] !== all.starts[from + i] || ends[at + i] !== all.ends[from + i]) return false;
+      if (words[at + i] !== all.words[from + i] || starts[at + i] + shift !== all.starts[from + i] || ends[at + i] + shift !== all.ends[from + i]) return false;
     }
     return true;
   }

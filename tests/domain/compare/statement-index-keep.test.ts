@@ -183,6 +183,35 @@ describe('statement index: passages that stay are kept in place', () => {
     expectFresh(index, docs.values());
   });
 
+  it('when a sentence in the middle is rewritten at another length, then the passages after it are kept at their moved ranges, with their matches moved, as a fresh build finds them', () => {
+    const docs = corpus();
+    const d = docs.get('d09')!;
+    const picks = [9, 10, 11, 12, 13, 14, 15, 16];
+    // A label on the sixth sentence (after the edit): re-anchored by the store, it moves with it.
+    const [ls, le] = sentenceAt(picks, 5);
+    docs.set(d.id, { ...d, labels: [label('l', ls, le - 4)] });
+    const index = built(docs);
+    const regionsOf = () => index.clusters().flatMap((c) => c.renderings.filter((r) => r.documentId === d.id).map((r) => [r.start, r.end]));
+    const after = regionsOf().filter(([start]) => start >= ls);
+    expect(after.length).toBeGreaterThan(0);
+    // The third sentence (index 2: a quotation and its sentence) replaced by a shorter one.
+    const next = picks.map((p, i) => (i === 2 ? 8 : p));
+    const text = textOf(next);
+    const shift = text.length - d.text.length;
+    expect(shift).toBeLessThan(0);
+    docs.set(d.id, { ...d, rev: 2, text, labels: [label('l', ls + shift, le - 4 + shift)] });
+    const stats = index.update([{ id: d.id, doc: docs.get(d.id)! }]);
+    // The quotation and its sentence leave; the weather sentence is too short to be a passage.
+    expect([stats.passagesRemoved, stats.passagesAdded]).toEqual([2, 0]);
+    // Renderings after the edit are found at their moved ranges.
+    expect(regionsOf().filter(([start]) => start >= ls + shift)).toEqual(after.map(([start, end]) => [start + shift, end + shift]));
+    expectFresh(index, docs.values());
+    // And back (longer): one sentence and its quotation come, all after move back.
+    docs.set(d.id, { ...d, rev: 3, text: d.text, labels: [label('l', ls, le - 4)] });
+    expect(index.update([{ id: d.id, doc: docs.get(d.id)! }])).toMatchObject({ passagesRemoved: 0, passagesAdded: 2 });
+    expectFresh(index, docs.values());
+  });
+
   it('when the same text comes back with a word changed in place, then the sentence whose words changed leaves even though its range is the same', () => {
     const docs = new Map([
       ['a', doc('a', 'The council approved the harbour budget on Monday after a long debate. Nothing else happened today at all.')],
