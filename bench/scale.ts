@@ -4,8 +4,8 @@
  * timed per step with the CLI's peak resident memory), then the real server (`server/main.ts`) runs over HTTP on loopback and is
  * measured at each size: start time, resident memory, p50/p99 of list, search, editor page,
  * label save; the statement index's first build, then /compare, /outlets and a speaker page after a
- * label save, after a revision and after a 1,000-document import (POST /api/import); at the end the
- * ratios last size / first size.
+ * label save, after a revision and after a 1,000-document import (POST /api/import); full jsonl and
+ * CoNLL exports over HTTP; resident memory after all that; at the end the ratios last size / first size.
  * Sizes: SCALE_SIZES (default "10000,50000", to fit the bench run in about 10 minutes; "10000,100000" takes about 15). Exits non-zero only when an answer is wrong.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -287,6 +287,22 @@ async function main(): Promise<void> {
       row['import indexed in the background s'] = ((performance.now() - tIndexed) / 1000).toFixed(1);
       row['state right after the import'] = state;
       afterImport.push(await statementViews(s, speakerId));
+      // Full exports over HTTP (the corpus and the 1,000 imported): jsonl, then CoNLL, whose target is within 2x of jsonl.
+      const exports: Record<string, { s: number; mb: number }> = {};
+      for (const format of ['jsonl', 'conll']) {
+        const t1 = performance.now();
+        const res = await fetch(`${s.url}/api/export?format=${format}`, { headers: s.headers, signal: AbortSignal.timeout(900_000) });
+        if (res.status !== 200) wrong(`the ${format} export answered ${res.status}`);
+        let bytes = 0;
+        let lines = 0;
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          bytes += chunk.length;
+          if (format === 'jsonl') for (const b of chunk) if (b === 10) lines++;
+        }
+        if (format === 'jsonl' && lines !== size + extras) wrong(`the jsonl export held ${lines} lines, not ${size + extras}`);
+        exports[format] = { s: (performance.now() - t1) / 1000, mb: bytes / 1024 / 1024 };
+      }
+      row['export jsonl; conll s (MB)'] = `${exports.jsonl.s.toFixed(1)} (${exports.jsonl.mb.toFixed(0)}); ${exports.conll.s.toFixed(1)} (${exports.conll.mb.toFixed(0)}): conll/jsonl ${(exports.conll.s / exports.jsonl.s).toFixed(2)}`;
       Object.assign(row, {
         'list p50/p99 ms': fmt(list), 'search p50/p99 ms': fmt(search), 'editor p50/p99 ms': fmt(editor),
         'label save p50/p99 ms': fmt(save),
