@@ -89,8 +89,21 @@ export type JobName = keyof typeof JOBS;
 type Input<K extends JobName> = Parameters<(typeof JOBS)[K]>[0];
 type Output<K extends JobName> = ReturnType<(typeof JOBS)[K]>;
 
-/** Jobs answered by the worker thread, and jobs run inline because it could not start. */
-export const workerStats = { jobs: 0, fallbacks: 0 };
+/** Jobs answered by the worker thread, jobs run inline because it could not start, threads started and threads stopped for being idle. */
+export const workerStats = { jobs: 0, fallbacks: 0, started: 0, retired: 0 };
+
+/**
+ * A worker thread idle this long is stopped; the next long job starts another (about half a second).
+ * An idle worker holds about 115 MB (its own heap, the suggestions' language model, its allocator's
+ * arena): a server at rest, or busy with exports, searches and pages only, does not keep it.
+ */
+export const WORKER_IDLE_MS = 30_000;
+let idleMs = WORKER_IDLE_MS;
+
+/** Tests: how long an idle worker thread lives (WORKER_IDLE_MS by default). */
+export function setWorkerIdleMs(ms: number): void {
+  idleMs = ms;
+}
 /** Jobs sent to the worker thread and not answered yet. */
 export const workerLoad = { pending: 0 };
 
@@ -155,7 +168,10 @@ class DomainWorker {
   private readonly pending = new Map<number, { name: JobName; resolve: (r: unknown) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private readonly thread: Worker;
+  private idleTimer: NodeJS.Timeout | null = null;
   broken = false;
+  /** Stopped for being idle (see WORKER_IDLE_MS): the next job starts another. */
+  retired = false;
 
   constructor() {
     // The ESM entry of tsx's API where import.meta.resolve exists (node, tsx); jest's module
@@ -167,11 +183,16 @@ class DomainWorker {
 import(workerData.tsxApi).then((m) => { m.register(); return import(workerData.entry); });`;
     this.thread = new Worker(boot, { eval: true, workerData: { [WORKER_FLAG]: true, tsxApi, entry: import.meta.url } });
     this.thread.unref();
+    workerStats.started++;
+    this.idleFromNow();
     this.thread.on('message', (msg: { id: number; result?: unknown; error?: string }) => {
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
-      if (this.pending.size === 0) this.thread.unref();
+      if (this.pending.size === 0) {
+        this.thread.unref();
+        this.idleFromNow();
+      }
       if (msg.error) p.reject(new Error(`${p.name} failed in the worker: ${msg.error}`));
       else p.resolve(msg.result);
     });
@@ -181,6 +202,8 @@ import(workerData.tsxApi).then((m) => { m.register(); return import(workerData.e
 
   run(name: JobName, input: unknown): Promise<unknown> {
     const id = this.nextId++;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     this.thread.ref();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { name, resolve, reject });
@@ -188,7 +211,22 @@ import(workerData.tsxApi).then((m) => { m.register(); return import(workerData.e
     });
   }
 
+  /** Stops the thread once it has had no job for `idleMs`. */
+  private idleFromNow(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.pending.size > 0 || this.broken) return;
+      this.retired = true;
+      workerStats.retired++;
+      void this.thread.terminate();
+    }, idleMs);
+    this.idleTimer.unref();
+  }
+
   private fail(err: Error): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     this.broken = true;
     for (const p of this.pending.values()) p.reject(Object.assign(new Error(`worker thread unavailable: ${err.message}`), { code: 'WORKER_UNAVAILABLE' }));
     this.pending.clear();
@@ -198,6 +236,6 @@ import(workerData.tsxApi).then((m) => { m.register(); return import(workerData.e
 let shared: DomainWorker | null = null;
 
 function worker(): DomainWorker {
-  if (!shared || shared.broken) shared = new DomainWorker();
+  if (!shared || shared.broken || shared.retired) shared = new DomainWorker();
   return shared;
 }
