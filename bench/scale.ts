@@ -313,6 +313,11 @@ async function main(): Promise<void> {
         'RSS after all MB': (await rssMb(s.child.pid!)).toFixed(0),
         'heap after the last full GC MB': s.gcLog.lastFull.toFixed(0),
       });
+      // The same a minute later with no request: V8 gives back free heap pages in an idle,
+      // memory-reducing collection, and the worker thread stops once idle (WORKER_IDLE_MS).
+      await new Promise((r) => setTimeout(r, 60_000));
+      row['RSS a minute later MB'] = (await rssMb(s.child.pid!)).toFixed(0);
+      row['heap after the last full GC then MB'] = s.gcLog.lastFull.toFixed(0);
       for (const [k, v] of [['list', list], ['search', search], ['editor', editor], ['save', save]] as const) row[`_${k}`] = v.p50;
       row._compare = pct(afterSave.map((v) => v[0] + v[1] + v[2]), 0.5);
       results.push(row);
