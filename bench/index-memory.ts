@@ -16,6 +16,10 @@
  *   temporary folder): first build, snapshot written, then the folder opened again and the time
  *   until the service's first snapshot is ready (a restart with an unchanged corpus), then again
  *   after one document was revised while it was closed (only it is indexed again).
+ * - WHAT=zipf (only when asked): the statement index over texts of 500 words drawn from a Zipf
+ *   vocabulary of 30,000 words, cut into sentences of 10-20 words (most shingles are then held by one
+ *   passage, as in real news: the generated articles above share a vocabulary of about a hundred words,
+ *   so every shingle is held by hundreds of passages).
  * Size: INDEX_MEMORY_DOCS (default 10000). WHAT=statements or WHAT=search runs one part. Exits
  * non-zero only when an index gives a wrong answer.
  */
@@ -106,7 +110,7 @@ if (WHAT === 'restart') {
   }
 }
 
-if (WHAT !== 'search' && WHAT !== 'restart') {
+if (WHAT !== 'search' && WHAT !== 'restart' && WHAT !== 'zipf') {
   // The documents as the compare service keeps them (corpusDocumentOf: texts as UTF-8 bytes when
   // smaller), made from copies of the texts, so that nothing the index keeps can be a slice of the
   // plain documents above (a slice keeps its whole text alive: the index must not keep any).
@@ -160,7 +164,37 @@ if (WHAT !== 'search' && WHAT !== 'restart') {
   }
 }
 
-if (WHAT !== 'statements' && WHAT !== 'restart') {
+if (WHAT === 'zipf') {
+  const V = 30_000;
+  const vocab = Array.from({ length: V }, (_, i) => {
+    let w = '';
+    for (let n = i + 11; n > 0; n = Math.floor(n / 26)) w += 'abcdefghijklmnopqrstuvwxyz'[n % 26];
+    return `${w}e`;
+  });
+  const zipf = () => vocab[Math.min(V - 1, Math.floor(Math.exp(rand() * Math.log(V))) - 1)];
+  const sentences = () => {
+    const out: string[] = [];
+    for (let n = 0; n < 500; ) {
+      const len = 10 + Math.floor(rand() * 11);
+      const words = Array.from({ length: len }, zipf).join(' ');
+      out.push(`${words[0].toUpperCase()}${words.slice(1)}.`);
+      n += len;
+    }
+    return out.join(' ');
+  };
+  const rich = Array.from({ length: N }, (_, i) => compactDocument({ id: `rich-${String(i).padStart(6, '0')}`, title: `Rich ${i}`, outlet: `Outlet ${i % 12}`, rev: 1, text: sentences(), labels: [] }));
+  const before = heapMb();
+  const index = new StatementIndex();
+  const t0 = performance.now();
+  for (let at = 0; at < rich.length; at += 500) index.update(rich.slice(at, at + 500).map((doc) => ({ id: doc.id, doc })));
+  index.clusters();
+  const secs = (performance.now() - t0) / 1000;
+  keep.push(index, rich);
+  const grown = heapMb() - before;
+  console.log(`statement index, Zipf sentences: ${grown.toFixed(1)} MB, ${Math.round((grown * 2 ** 20) / N).toLocaleString('en')} bytes per document; ${index.passageTotal.toLocaleString('en')} passages; built in ${secs.toFixed(1)} s`);
+}
+
+if (WHAT !== 'statements' && WHAT !== 'restart' && WHAT !== 'zipf') {
   const before = heapMb();
   const search = new SearchIndex();
   for (const d of docs) search.put(record(d));

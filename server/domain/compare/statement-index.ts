@@ -296,8 +296,12 @@ export class StatementIndex {
   private readonly passages: IndexedPassage[] = [];
   private readonly freeUids: number[] = [];
   private passageCount = 0;
-  /** By shingle; sharded: a huge document brings hundreds of thousands of shingles at once (see ShardedMap). */
-  private readonly postings = new ShardedMap<number, Posting>(numberShard);
+  /**
+   * By shingle; sharded: a huge document brings hundreds of thousands of shingles at once (see
+   * ShardedMap). A shingle held by one passage only (most are) maps to the passage itself: a Posting
+   * and its array cost about 80 bytes more (a third of the index's memory at 10,000 news articles).
+   */
+  private readonly postings = new ShardedMap<number, Posting | IndexedPassage>(numberShard);
   /** Shingles whose posting is longer than `minCommon`: the only ones the stop threshold can flip. */
   private readonly longPostings = new Set<number>();
   private readonly matches = new Map<number, PassageMatch>();
@@ -698,8 +702,8 @@ export class StatementIndex {
         for (let i = p.shinglesFrom; i < p.shinglesTo; i++) {
           const s = pool[i];
           const posting = this.postings.get(s);
-          if (!posting) this.postings.set(s, { items: [p], sorted: true, dead: 0 });
-          else if (inOrder) posting.items.push(p);
+          if (!posting) this.postings.set(s, p);
+          else if (inOrder && !(posting instanceof IndexedPassage)) posting.items.push(p);
           else this.insertPosting(s, p);
           if (this.spent(2)) yield;
         }
@@ -900,7 +904,8 @@ export class StatementIndex {
       const pool = p.data.pool;
       for (let i = p.shinglesFrom; i < p.shinglesTo; i++) {
         const posting = this.postings.get(pool[i])!;
-        if (posting.sorted) places.push({ items: posting.items, at: this.positionOf(posting.items, p), p, q });
+        if (posting instanceof IndexedPassage) this.postings.set(pool[i], q);
+        else if (posting.sorted) places.push({ items: posting.items, at: this.positionOf(posting.items, p), p, q });
         if (this.spent(2)) yield;
       }
     }
@@ -916,7 +921,7 @@ export class StatementIndex {
         for (let i = p.shinglesFrom; i < p.shinglesTo; i++) {
           const posting = this.postings.get(pool[i])!;
           let units = 1;
-          if (!posting.sorted) {
+          if (!(posting instanceof IndexedPassage) && !posting.sorted) {
             posting.items.push(q);
             if (++posting.dead * 2 > posting.items.length) {
               units += posting.items.length;
@@ -1226,16 +1231,21 @@ export class StatementIndex {
       leaving(s, p);
       const posting = this.postings.get(s)!;
       let units = 2;
+      if (posting instanceof IndexedPassage) {
+        this.postings.delete(s);
+        this.longPostings.delete(s);
+        if (this.spent(units)) yield;
+        continue;
+      }
       if (posting.sorted) posting.items.splice(this.positionOf(posting.items, p), 1);
       else if (++posting.dead * 2 > posting.items.length) {
         units += posting.items.length;
         posting.items = posting.items.filter((q) => !q.removed);
         posting.dead = 0;
       }
-      if (posting.items.length - posting.dead === 0) {
-        this.postings.delete(s);
-        this.longPostings.delete(s);
-      }
+      // One passage left: the passage itself stands for the posting (at most two items here: an
+      // unsorted posting holds at most as many dead as live).
+      if (posting.items.length - posting.dead === 1) this.postings.set(s, posting.items.find((q) => !q.removed)!);
       if (this.spent(units)) yield;
     }
   }
@@ -1294,7 +1304,11 @@ export class StatementIndex {
   private insertPosting(s: number, p: IndexedPassage): void {
     const posting = this.postings.get(s);
     if (!posting) {
-      this.postings.set(s, { items: [p], sorted: true, dead: 0 });
+      this.postings.set(s, p);
+      return;
+    }
+    if (posting instanceof IndexedPassage) {
+      this.postings.set(s, { items: before(posting, p) ? [posting, p] : [p, posting], sorted: true, dead: 0 });
       return;
     }
     if (posting.sorted && posting.items.length < this.common) posting.items.splice(this.positionOf(posting.items, p), 0, p);
@@ -1307,13 +1321,15 @@ export class StatementIndex {
   /** Passages holding shingle `s`. */
   private lengthOf(s: number): number {
     const posting = this.postings.get(s);
-    return posting ? posting.items.length - posting.dead : 0;
+    if (!posting) return 0;
+    return posting instanceof IndexedPassage ? 1 : posting.items.length - posting.dead;
   }
 
   /** The posting of `s` in corpus order (sorted now if it was only appended to). */
   private ordered(s: number): IndexedPassage[] {
     const posting = this.postings.get(s);
     if (!posting) return [];
+    if (posting instanceof IndexedPassage) return [posting];
     if (!posting.sorted) {
       posting.items = posting.items.filter((q) => !q.removed).sort((x, y) => (before(x, y) ? -1 : before(y, x) ? 1 : 0));
       posting.sorted = true;
