@@ -9,13 +9,14 @@ export class CodePointIndex {
   private readonly pairs: number[] = [];
 
   constructor(readonly text: string) {
-    for (let i = 0; i + 1 < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdbff) {
-        const next = text.charCodeAt(i + 1);
-        if (next >= 0xdc00 && next <= 0xdfff) this.pairs.push(i++);
-      }
-    }
+    // A high surrogate followed by a low one, found by the regular expression engine (most texts have none).
+    const pair = /[\uD800-\uDBFF](?=[\uDC00-\uDFFF])/g;
+    for (let m = pair.exec(text); m; m = pair.exec(text)) this.pairs.push(m.index);
+  }
+
+  /** UTF-16 offsets of the high surrogate of every pair, ascending; empty when code point offsets equal UTF-16 offsets. */
+  get pairOffsets(): readonly number[] {
+    return this.pairs;
   }
 
   /** Length of the text in code points. */

@@ -2,7 +2,7 @@ import { latestRevision, type DocumentRecord, type Label } from '../types.js';
 import { sentences, type TextRange } from '../compare/sentences.js';
 import { paragraphs } from '../text.js';
 import { CodePointIndex } from './code-points.js';
-import { tokenize, type Token } from './conll-tokenizer.js';
+import { TokenList, tokenizeInto } from './conll-tokenizer.js';
 import { resolveOverlapsInSteps } from './conll-overlaps.js';
 import { anchoredLabels } from './exportable.js';
 import type { Format } from './format.js';
@@ -64,8 +64,11 @@ export function* sentencesInSteps(text: string, window = CHARS_PER_PAUSE): Gener
   }
 }
 
-/** The tokens of [start, end), a long range read in steps cut at spaces (no token holds one); `null` marks a pause. */
-function* tokensInSteps(text: string, start: number, end: number): Generator<Token | null> {
+/**
+ * Appends the tokens of [start, end) to `out`, a long range read in steps cut at spaces (no token
+ * holds one); yields (a pause) between two steps.
+ */
+function* tokensInSteps(text: string, start: number, end: number, out: TokenList): Generator<void> {
   let from = start;
   while (from < end) {
     let to = end;
@@ -73,9 +76,9 @@ function* tokensInSteps(text: string, start: number, end: number): Generator<Tok
       const space = text.lastIndexOf(' ', from + CHARS_PER_PAUSE);
       if (space > from) to = space;
     }
-    yield* tokenize(text, from, to);
+    tokenizeInto(text, from, to, out);
     from = to;
-    if (from < end) yield null;
+    if (from < end) yield;
   }
 }
 
@@ -83,14 +86,14 @@ function* tokensInSteps(text: string, start: number, end: number): Generator<Tok
  * One document's lines, in pieces of about TOKENS_PER_PIECE tokens; linear in tokens plus the tokens
  * each label covers (`resolveOverlaps`). Before the first line, empty pieces mark pauses: after
  * every CHARS_PER_PAUSE characters read (however long a paragraph or a sentence is) and every few
- * thousand labels placed, so the export gives the event loop a turn throughout.
+ * thousand labels placed, so the export gives the event loop a turn throughout. Tokens are kept as
+ * offsets (`TokenList`) and their code point offsets counted while writing them in order.
  */
 export function* conllDocumentPieces(doc: DocumentRecord, labels: Label[], ix: CodePointIndex, tally: ConllTally, comments = false): Generator<string> {
   const text = ix.text;
-  // Tokens of every sentence in order, and each one's sentence.
-  const tokens: Token[] = [];
-  const sentenceIds: number[] = [];
-  let sentence = -1;
+  const tokens = new TokenList();
+  // The index of the first token of each sentence after the first: a blank line goes before it.
+  const breaks = new TokenList();
   let readSincePause = 0;
   for (const s of sentencesInSteps(text)) {
     if (s === null) {
@@ -98,39 +101,58 @@ export function* conllDocumentPieces(doc: DocumentRecord, labels: Label[], ix: C
       yield '';
       continue;
     }
-    sentence++;
-    for (const t of tokensInSteps(text, s.start, s.end)) {
-      if (t === null) {
-        yield '';
-        continue;
-      }
-      tokens.push(t);
-      sentenceIds.push(sentence);
-    }
+    if (tokens.count > 0) breaks.push(tokens.count, 0);
+    for (const _pause of tokensInSteps(text, s.start, s.end, tokens)) yield '';
     readSincePause += s.end - s.start;
     if (readSincePause >= CHARS_PER_PAUSE) {
       readSincePause = 0;
       yield '';
     }
   }
-  const sentenceOf = Int32Array.from(sentenceIds);
-  const placing = resolveOverlapsInSteps(tokens, labels);
-  let step = placing.next();
-  for (; !step.done; step = placing.next()) yield '';
-  const result = step.value;
-  tally.labels += labels.length;
-  tally.dropped.push(...result.dropped.map((s) => s.id));
-  tally.trimmed.push(...result.trimmed.map((s) => s.id));
-  tally.misaligned.push(...result.misaligned.map((s) => s.id));
-  const tags = new Array<string>(tokens.length).fill('O');
-  for (const { span, first, last } of result.kept) {
-    for (let t = first; t <= last; t++) tags[t] = `${t === first ? 'B' : 'I'}-${span.type}`;
+  // Tags: the kept labels' token ranges, in token order (they do not overlap).
+  let kept: { span: { type: string }; first: number; last: number }[] = [];
+  if (labels.length) {
+    const placing = resolveOverlapsInSteps(tokens.toTokens(), labels);
+    let step = placing.next();
+    for (; !step.done; step = placing.next()) yield '';
+    const result = step.value;
+    tally.dropped.push(...result.dropped.map((s) => s.id));
+    tally.trimmed.push(...result.trimmed.map((s) => s.id));
+    tally.misaligned.push(...result.misaligned.map((s) => s.id));
+    kept = result.kept;
   }
+  tally.labels += labels.length;
+  const { starts, ends, count } = tokens;
+  const pairs = ix.pairOffsets;
+  // Pairs that start before an offset - 1 (see CodePointIndex.toCodePoint), counted as offsets grow.
+  let pairsBefore = 0;
+  let nextBreak = 0;
+  let nextKept = 0;
+  let inside: { first: number; last: number; b: string; i: string } | null = null;
   let piece = `-DOCSTART- -X- -X- O\n${comments ? `# doc_id = ${doc.id}\n` : ''}\n`;
-  for (let i = 0; i < tokens.length; i++) {
-    if (i > 0 && sentenceOf[i] !== sentenceOf[i - 1]) piece += '\n';
-    const t = tokens[i];
-    piece += `${text.slice(t.start, t.end)} ${ix.toCodePoint(t.start)} ${ix.toCodePoint(t.end)} ${tags[i]}\n`;
+  for (let i = 0; i < count; i++) {
+    if (nextBreak < breaks.count && breaks.starts[nextBreak] === i) {
+      piece += '\n';
+      nextBreak++;
+    }
+    const start = starts[i];
+    const end = ends[i];
+    let cpStart = start;
+    let cpEnd = end;
+    if (pairs.length) {
+      while (pairsBefore < pairs.length && pairs[pairsBefore] < start - 1) pairsBefore++;
+      cpStart = start - pairsBefore;
+      while (pairsBefore < pairs.length && pairs[pairsBefore] < end - 1) pairsBefore++;
+      cpEnd = end - pairsBefore;
+    }
+    let tag = ' O\n';
+    if (inside && i > inside.last) inside = null;
+    if (!inside && nextKept < kept.length && kept[nextKept].first === i) {
+      const k = kept[nextKept++];
+      inside = { first: k.first, last: k.last, b: ` B-${k.span.type}\n`, i: ` I-${k.span.type}\n` };
+    }
+    if (inside) tag = i === inside.first ? inside.b : inside.i;
+    piece += text.slice(start, end) + ' ' + cpStart + ' ' + cpEnd + tag;
     if ((i + 1) % TOKENS_PER_PIECE === 0) {
       yield piece;
       piece = '';
