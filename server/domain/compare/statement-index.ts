@@ -15,9 +15,11 @@ import { numberShard, ShardedMap } from './sharded-map.js';
  * The statements of a corpus kept up to date document by document.
  *
  * Each document contributes its passages (labelled spans, quotations, sentences) and their shingles.
- * A change to documents (`update`) removes the contributions of the documents touched and adds their
- * new ones; only the candidate pairs whose status can have changed are looked at again:
- * - pairs with a passage of a touched document;
+ * A change to documents (`update`) replaces the contributions of the documents touched: a passage
+ * that stays the same (same kind, words and label id, at the same range or one moved by a revision's
+ * change in length) is kept in place with its matches; the others leave, the new ones come (see
+ * replaceDocument). Only the candidate pairs whose status can have changed are looked at again:
+ * - pairs with a new passage;
  * - pairs of untouched passages next to a change in a long posting (the `window` rule pairs
  *   neighbours, so an insert or a removal changes who is whose neighbour);
  * - all pairs of a posting that crossed a threshold (`maxPosting`, or the stop-shingle threshold,
