@@ -29,9 +29,14 @@ export function isSpace(c: number): boolean {
  * order: no object per token.
  */
 export class TokenList {
-  starts = new Int32Array(1024);
-  ends = new Int32Array(1024);
+  starts: Int32Array;
+  ends: Int32Array;
   count = 0;
+
+  constructor(capacity = 1024) {
+    this.starts = new Int32Array(Math.max(1, capacity));
+    this.ends = new Int32Array(Math.max(1, capacity));
+  }
 
   push(start: number, end: number): void {
     if (this.count === this.starts.length) {

@@ -3,6 +3,7 @@ import { sentences, type TextRange } from '../compare/sentences.js';
 import { paragraphs } from '../text.js';
 import { CodePointIndex } from './code-points.js';
 import { TokenList, tokenizeInto } from './conll-tokenizer.js';
+import { LineWriter } from './conll-writer.js';
 import { resolveOverlapsInSteps } from './conll-overlaps.js';
 import { anchoredLabels } from './exportable.js';
 import type { Format } from './format.js';
@@ -87,13 +88,14 @@ function* tokensInSteps(text: string, start: number, end: number, out: TokenList
  * each label covers (`resolveOverlaps`). Before the first line, empty pieces mark pauses: after
  * every CHARS_PER_PAUSE characters read (however long a paragraph or a sentence is) and every few
  * thousand labels placed, so the export gives the event loop a turn throughout. Tokens are kept as
- * offsets (`TokenList`) and their code point offsets counted while writing them in order.
+ * offsets (`TokenList`), their code point offsets counted while writing them in order, and each piece
+ * built as UTF-8 bytes (`LineWriter`), not a string per line.
  */
 export function* conllDocumentPieces(doc: DocumentRecord, labels: Label[], ix: CodePointIndex, tally: ConllTally, comments = false): Generator<string> {
   const text = ix.text;
-  const tokens = new TokenList();
+  const tokens = new TokenList(Math.min(1 << 16, (text.length >> 2) + 16));
   // The index of the first token of each sentence after the first: a blank line goes before it.
-  const breaks = new TokenList();
+  const breaks = new TokenList(64);
   let readSincePause = 0;
   for (const s of sentencesInSteps(text)) {
     if (s === null) {
@@ -129,10 +131,11 @@ export function* conllDocumentPieces(doc: DocumentRecord, labels: Label[], ix: C
   let nextBreak = 0;
   let nextKept = 0;
   let inside: { first: number; last: number; b: string; i: string } | null = null;
-  let piece = `-DOCSTART- -X- -X- O\n${comments ? `# doc_id = ${doc.id}\n` : ''}\n`;
+  const out = new LineWriter(Math.min(1 << 20, text.length * 4 + 256));
+  out.string(`-DOCSTART- -X- -X- O\n${comments ? `# doc_id = ${doc.id}\n` : ''}\n`);
   for (let i = 0; i < count; i++) {
     if (nextBreak < breaks.count && breaks.starts[nextBreak] === i) {
-      piece += '\n';
+      out.char(0x0a);
       nextBreak++;
     }
     const start = starts[i];
@@ -145,20 +148,26 @@ export function* conllDocumentPieces(doc: DocumentRecord, labels: Label[], ix: C
       while (pairsBefore < pairs.length && pairs[pairsBefore] < end - 1) pairsBefore++;
       cpEnd = end - pairsBefore;
     }
-    let tag = ' O\n';
+    out.slice(text, start, end);
+    out.char(0x20);
+    out.number(cpStart);
+    out.char(0x20);
+    out.number(cpEnd);
     if (inside && i > inside.last) inside = null;
     if (!inside && nextKept < kept.length && kept[nextKept].first === i) {
       const k = kept[nextKept++];
       inside = { first: k.first, last: k.last, b: ` B-${k.span.type}\n`, i: ` I-${k.span.type}\n` };
     }
-    if (inside) tag = i === inside.first ? inside.b : inside.i;
-    piece += text.slice(start, end) + ' ' + cpStart + ' ' + cpEnd + tag;
-    if ((i + 1) % TOKENS_PER_PIECE === 0) {
-      yield piece;
-      piece = '';
+    if (inside) out.string(i === inside.first ? inside.b : inside.i);
+    else {
+      out.char(0x20);
+      out.char(0x4f);
+      out.char(0x0a);
     }
+    if ((i + 1) % TOKENS_PER_PIECE === 0) yield out.take();
   }
-  yield `${piece}\n`;
+  out.char(0x0a);
+  yield out.take();
 }
 
 /** One document's lines as one string (see `conllDocumentPieces`). */

@@ -130,7 +130,7 @@ function newEncode(doc: DocumentRecord, labels: Label[], tally: ConllTally, comm
 
 describe('the CoNLL encoder against the implementation it replaced', () => {
   test('when random texts with emoji, combining marks, surrogate pairs, apostrophes, numbers and random labels are encoded, then the lines and the report are exactly the old ones', () => {
-    const labelArb = fc.record({ start: fc.nat({ max: 400 }), len: fc.integer({ min: 1, max: 60 }), type: fc.constantFrom('direct-quote', 'opinion', 'x') });
+    const labelArb = fc.record({ start: fc.nat({ max: 400 }), len: fc.integer({ min: 1, max: 60 }), type: fc.constantFrom('direct-quote', 'opinion', 'x', 'citação') });
     fc.assert(
       fc.property(textArb, fc.array(labelArb, { maxLength: 12 }), fc.boolean(), (text, raw, comments) => {
         const { doc, labels } = docWith(text, raw);
