@@ -64,17 +64,25 @@ export class LineWriter {
     this.buf[this.pos++] = code;
   }
 
-  /** A whole number from 0 to 2^31 - 1, in decimal. */
-  number(n: number): void {
-    let digits = 1;
-    for (let m = n; m >= 10; m = (m / 10) | 0) digits++;
-    this.room(digits);
-    let p = this.pos + digits;
-    this.pos = p;
-    do {
-      this.buf[--p] = 0x30 + (n % 10);
-      n = (n / 10) | 0;
-    } while (n > 0);
+  /** `TOKEN START END` for text[start, end): the token's text and two whole numbers (0 to 2^31 - 1). */
+  token(text: string, start: number, end: number, first: number, second: number): void {
+    this.slice(text, start, end);
+    this.room(22);
+    const buf = this.buf;
+    buf[this.pos++] = 0x20;
+    this.pos = writeNumber(buf, this.pos, first);
+    buf[this.pos++] = 0x20;
+    this.pos = writeNumber(buf, this.pos, second);
+  }
+
+  /** ` O` and a line break: the tag of a token outside every label. */
+  outside(): void {
+    this.room(3);
+    const buf = this.buf;
+    buf[this.pos] = 0x20;
+    buf[this.pos + 1] = 0x4f;
+    buf[this.pos + 2] = 0x0a;
+    this.pos += 3;
   }
 
   /** Everything written since the last `take`, as a string. */
@@ -84,4 +92,17 @@ export class LineWriter {
     this.pos = 0;
     return out;
   }
+}
+
+/** Writes `n` (0 to 2^31 - 1) in decimal at `pos`; returns the position after it. */
+function writeNumber(buf: Uint8Array, pos: number, n: number): number {
+  let digits = 1;
+  for (let m = n; m >= 10; m = (m / 10) | 0) digits++;
+  const after = pos + digits;
+  let p = after;
+  do {
+    buf[--p] = 0x30 + (n % 10);
+    n = (n / 10) | 0;
+  } while (n > 0);
+  return after;
 }

@@ -148,22 +148,14 @@ export function* conllDocumentPieces(doc: DocumentRecord, labels: Label[], ix: C
       while (pairsBefore < pairs.length && pairs[pairsBefore] < end - 1) pairsBefore++;
       cpEnd = end - pairsBefore;
     }
-    out.slice(text, start, end);
-    out.char(0x20);
-    out.number(cpStart);
-    out.char(0x20);
-    out.number(cpEnd);
+    out.token(text, start, end, cpStart, cpEnd);
     if (inside && i > inside.last) inside = null;
     if (!inside && nextKept < kept.length && kept[nextKept].first === i) {
       const k = kept[nextKept++];
       inside = { first: k.first, last: k.last, b: ` B-${k.span.type}\n`, i: ` I-${k.span.type}\n` };
     }
     if (inside) out.string(i === inside.first ? inside.b : inside.i);
-    else {
-      out.char(0x20);
-      out.char(0x4f);
-      out.char(0x0a);
-    }
+    else out.outside();
     if ((i + 1) % TOKENS_PER_PIECE === 0) yield out.take();
   }
   out.char(0x0a);
