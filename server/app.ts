@@ -57,13 +57,16 @@ export interface AppDeps {
   trustProxy?: boolean;
   /** Host names the `Host` header may carry (any port); default: the loopback names. */
   allowedHosts?: readonly string[];
+  /** Keep compiled templates (default); false compiles them on each render (`NODE_ENV=development`). */
+  viewCache?: boolean;
 }
 
 /** Builds the express app over injected stores; does no IO of its own at import. */
-export function createApp({ store, project, users, team, trustProxy = false, allowedHosts: hosts = LOOPBACK_HOSTS }: AppDeps): Express {
+export function createApp({ store, project, users, team, trustProxy = false, allowedHosts: hosts = LOOPBACK_HOSTS, viewCache = true }: AppDeps): Express {
   const app = express();
   app.set('views', join(root, 'views'));
   app.set('view engine', 'ejs');
+  app.set('view cache', viewCache);
   app.set('query parser', 'simple');
   app.disable('x-powered-by');
   if (trustProxy) app.set('trust proxy', 1);

@@ -20,6 +20,12 @@ export interface Config {
    * Checked when the server opens it (server/store/postgres/pool.ts), which names what is wrong.
    */
   readonly databaseUrl: string | undefined;
+  /**
+   * Compiled page templates kept for the life of the process (a quarter of a `/compare` page's time
+   * was compiling its templates again); `NODE_ENV=development` (`npm run dev`) compiles them on each
+   * render, so an edited template shows on reload.
+   */
+  readonly viewCache: boolean;
 }
 
 /** Host names always accepted: the loopback names a browser on this machine uses. */
@@ -27,7 +33,7 @@ export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'] as const;
 
 /**
  * Reads `PORT`, `HOST`, `ALLOWED_HOSTS` (comma-separated host names), `DATA_DIR`, `SEEDS_DIR`, `SEEDS`,
- * `ADMIN_PASSWORD`, `TRUST_PROXY` and `DATABASE_URL`;
+ * `ADMIN_PASSWORD`, `TRUST_PROXY`, `DATABASE_URL` and `NODE_ENV`;
  * a bad value throws with a message that names it.
  */
 export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
@@ -54,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     seeds: seedsSetting(env.SEEDS),
     adminPassword: env.ADMIN_PASSWORD || undefined,
     trustProxy: ['1', 'true', 'on', 'yes'].includes((env.TRUST_PROXY ?? '').trim().toLowerCase()),
+    viewCache: env.NODE_ENV !== 'development',
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
   });
 }

@@ -88,7 +88,7 @@ async function onceAcrossServers(pool: pg.Pool, fn: () => Promise<void>): Promis
 }
 
 function serve(config: Config, { store, project, users, team, where, close }: Opened): void {
-  const server = createApp({ store, project, users, team, allowedHosts: config.allowedHosts, trustProxy: config.trustProxy }).listen(config.port, config.host, () => {
+  const server = createApp({ store, project, users, team, allowedHosts: config.allowedHosts, trustProxy: config.trustProxy, viewCache: config.viewCache }).listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
