@@ -1114,7 +1114,22 @@ export class StatementIndex {
         next.splice(lo, 0, c);
       }
       this.sorted = next;
-    } else if (!this.sorted || changed > 0) {
+    } else if (this.sorted && changed > 0) {
+      // Many formed or dropped (an import): the kept ones stay in order, the formed are sorted
+      // among themselves and merged in, in one pass (sorting every statement again held the event
+      // loop 100-120 ms at 100,000 documents).
+      const dropped = this.droppedSinceSort;
+      const kept = dropped.size ? this.sorted.filter((c) => !dropped.has(c)) : this.sorted;
+      const formed = [...this.addedSinceSort].sort(clusterOrder);
+      const next = new Array<StatementCluster>(kept.length + formed.length);
+      let i = 0;
+      let j = 0;
+      let k = 0;
+      while (i < kept.length && j < formed.length) next[k++] = clusterOrder(kept[i], formed[j]) <= 0 ? kept[i++] : formed[j++];
+      while (i < kept.length) next[k++] = kept[i++];
+      while (j < formed.length) next[k++] = formed[j++];
+      this.sorted = next;
+    } else if (!this.sorted) {
       this.sorted = [...this.groups]
         .map((g) => g.cluster)
         .filter((c): c is StatementCluster => c !== null)
