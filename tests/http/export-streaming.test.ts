@@ -78,4 +78,28 @@ describe('export streaming', () => {
     await fresh.store.close();
     await app.cleanup();
   });
+
+  test('when another job works in slices beside an export, then the export gives it a turn per slice of its work, not one per document', async () => {
+    const app = await corpusOf(300);
+    // The other job: a slice of 2 ms of work each turn of the event loop (as the index file's write does), until the export ends.
+    let turns = 0;
+    let done = false;
+    const other = (async () => {
+      while (!done) {
+        const until = performance.now() + 2;
+        while (performance.now() < until);
+        turns++;
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    const out = exportStream(app.store, app.project, { format: 'jsonl', filter: NO_FILTER });
+    let lines = 0;
+    for await (const chunk of out.stream) lines += chunk.toString().split('\n').length - 1;
+    done = true;
+    await other;
+    expect(lines).toBe(300);
+    // A turn after every document gave the other job at least 300 slices (600 ms of its work) during the export.
+    expect(turns).toBeLessThan(100);
+    await app.cleanup();
+  });
 });
