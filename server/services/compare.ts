@@ -10,6 +10,7 @@ import { outletList } from '../domain/compare/outlet-stats.js';
 import { nameKey } from '../domain/compare/names.js';
 import { compactDocument } from '../domain/compare/compact-document.js';
 import { runJob } from './domain-worker.js';
+import { foregroundBusy } from './foreground.js';
 import { createHash } from 'node:crypto';
 import { STATEMENT_INDEX_VERSION, type StoredStatementIndex } from '../store/index-files.js';
 
@@ -716,7 +717,8 @@ export class CompareService {
       await new Promise((resolve) => setImmediate(resolve));
       for (;;) {
         const since = performance.now() - this.lastChangeAt;
-        const updating = this.indexing > 0;
+        // An update of the index or an export under way: look again shortly (see foreground.ts).
+        const updating = this.indexing > 0 || foregroundBusy();
         if (this.settling || budget <= 0 || (since >= quiet && !updating)) return;
         const wait = Math.min(Math.max(quiet - since, updating ? UPDATE_POLL_MS : 0), budget);
         budget -= wait;

@@ -18,6 +18,7 @@ import type { Answer } from '../domain/questions/types.js';
 import { activeSpeaker } from '../domain/speakers/resolve.js';
 import { answerStoreOf } from './answers.js';
 import { speakerStoreOf } from './speakers.js';
+import { foregroundWork } from './foreground.js';
 
 /** The formats an export writes, from the format registry. */
 export const EXPORT_FORMATS = exportFormatNames() as [string, ...string[]];
@@ -126,7 +127,16 @@ function slicer(): () => Promise<void> {
  */
 async function* selectedDocuments(store: DocumentRepository, filter: ExportFilter, report: ExportReport, turn: () => Promise<void>): AsyncGenerator<DocumentRecord> {
   await nextTurn();
-  const ids = await selectedIds(store, filter);
+  // Background index writes hold back while the export runs (see foreground.ts).
+  const end = foregroundWork();
+  try {
+    yield* readDocuments(store, filter, report, turn, await selectedIds(store, filter));
+  } finally {
+    end();
+  }
+}
+
+async function* readDocuments(store: DocumentRepository, filter: ExportFilter, report: ExportReport, turn: () => Promise<void>, ids: string[]): AsyncGenerator<DocumentRecord> {
   const ahead: Array<Promise<DocumentRecord | null>> = [];
   let next = 0;
   while (next < ids.length || ahead.length) {
