@@ -164,14 +164,15 @@ if (WHAT !== 'search' && WHAT !== 'restart' && WHAT !== 'zipf') {
   }
 }
 
+/** A word of a 30,000-word vocabulary drawn by Zipf's law (a few words very often, most rarely), as in real text. */
+const ZIPF_VOCABULARY = Array.from({ length: 30_000 }, (_, i) => {
+  let w = '';
+  for (let n = i + 11; n > 0; n = Math.floor(n / 26)) w += 'abcdefghijklmnopqrstuvwxyz'[n % 26];
+  return `${w}e`;
+});
+const zipf = () => ZIPF_VOCABULARY[Math.min(ZIPF_VOCABULARY.length - 1, Math.floor(Math.exp(rand() * Math.log(ZIPF_VOCABULARY.length))) - 1)];
+
 if (WHAT === 'zipf') {
-  const V = 30_000;
-  const vocab = Array.from({ length: V }, (_, i) => {
-    let w = '';
-    for (let n = i + 11; n > 0; n = Math.floor(n / 26)) w += 'abcdefghijklmnopqrstuvwxyz'[n % 26];
-    return `${w}e`;
-  });
-  const zipf = () => vocab[Math.min(V - 1, Math.floor(Math.exp(rand() * Math.log(V))) - 1)];
   const sentences = () => {
     const out: string[] = [];
     for (let n = 0; n < 500; ) {
@@ -205,13 +206,6 @@ if (WHAT !== 'statements' && WHAT !== 'restart' && WHAT !== 'zipf') {
     failed = true;
     console.error(`WRONG: searching zq${N - 1}x found ${hit.join()}`);
   }
-  const V = 30_000;
-  const vocab = Array.from({ length: V }, (_, i) => {
-    let w = '';
-    for (let n = i + 11; n > 0; n = Math.floor(n / 26)) w += 'abcdefghijklmnopqrstuvwxyz'[n % 26];
-    return `${w}e`;
-  });
-  const zipf = () => vocab[Math.min(V - 1, Math.floor(Math.exp(rand() * Math.log(V))) - 1)];
   const rich = Array.from({ length: N }, (_, i) => ({ id: `rich-${i}`, title: Array.from({ length: 8 }, zipf).join(' '), outlet: `Outlet ${i % 12}`, text: Array.from({ length: 500 }, zipf).join(' ') }));
   let postings = 0;
   for (const d of rich) postings += new Set(d.text.split(' ')).size;

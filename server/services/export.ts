@@ -157,7 +157,7 @@ async function* readDocuments(store: DocumentRepository, filter: ExportFilter, r
 
 /**
  * Ids of the documents the filter keeps, in id order, from the catalogue's pages (summaries only:
- * the documents themselves are read one at a time as the export reaches them). A single outlet or
+ * the documents themselves are read as the export reaches them, at most EXPORT_READ_AHEAD ahead). A single outlet or
  * a date range is passed down to the list; the rest of the filter is checked per summary.
  */
 async function selectedIds(store: DocumentRepository, filter: ExportFilter): Promise<string[]> {
