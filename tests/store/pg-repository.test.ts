@@ -169,6 +169,33 @@ describe('PgDocumentRepository on one server', () => {
   });
 });
 
+describe('a database past 2^31 changes', () => {
+  it('when the change feed numbers pass 2^31, then documents are still created, updated and read by another server, their versions exact', async () => {
+    const url = freshDatabase();
+    const a = await server(url, 'server-a');
+    const b = await server(url, 'server-b');
+    const client = await sql(url);
+    try {
+      // As after three billion changes in the database's life.
+      await client.query("SELECT setval(pg_get_serial_sequence('document_changes', 'seq'), 3000000000)");
+      const doc = pgDoc('doc-1', 'Words of the first document.');
+      await a.documents.create(doc);
+      expect((await client.query("SELECT version::text AS v FROM documents WHERE id = 'doc-1'")).rows).toEqual([{ v: '3000000001' }]);
+      expect(await b.documents.getDocument('doc-1')).toEqual(doc);
+      await a.documents.update('doc-1', (d) => void d.labels.push(labelOn(d, 'label-1')));
+      expect((await client.query("SELECT version::text AS v FROM documents WHERE id = 'doc-1'")).rows).toEqual([{ v: '3000000002' }]);
+      // b's cached copy (version 3000000001) is stale: it reads the new record.
+      expect((await b.documents.getDocument('doc-1'))!.labels.map((l) => l.id)).toEqual(['label-1']);
+      await b.documents.update('doc-1', (d) => void d.labels.push(labelOn(d, 'label-2', 5)));
+      expect((await a.documents.getDocument('doc-1'))!.labels.map((l) => l.id)).toEqual(['label-1', 'label-2']);
+      expect((await client.query("SELECT version::text AS v FROM documents WHERE id = 'doc-1'")).rows).toEqual([{ v: '3000000003' }]);
+    } finally {
+      await client.end();
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
+
 describe('two app servers on one database', () => {
   let url: string;
   let a: PostgresStore;

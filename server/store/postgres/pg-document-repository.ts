@@ -389,10 +389,10 @@ export class PgDocumentRepository implements Corpus {
       this.cache.delete(id);
       return null;
     }
-    const row = rows[0] as { version: number; record: DocumentRecord | null };
+    const row = rows[0] as { version: string; record: DocumentRecord | null };
     if (row.record === null && cached) return cloneDocument(cached.doc);
     const doc = row.record!;
-    this.cache.set(id, { version: row.version, doc });
+    this.cache.set(id, { version: Number(row.version), doc });
     return cloneDocument(doc);
   }
 
@@ -520,12 +520,12 @@ export class PgDocumentRepository implements Corpus {
         cached?.version ?? -1,
       ]);
       if (!rows.length) return null;
-      const row = rows[0] as { version: number; record: DocumentRecord | null };
+      const row = rows[0] as { version: string; record: DocumentRecord | null };
       const draft = row.record === null && cached ? cloneDocument(cached.doc) : row.record!;
       const result = mutate(draft);
       if (draft.id !== id) throw new Error(`a change may not alter a document's id (${id} became ${JSON.stringify(draft.id)})`);
       this.codec.check(draft);
-      const version = row.version + 1;
+      const version = Number(row.version) + 1;
       await c.query(
         `UPDATE documents SET version = $16, record = $2, title = $3, title_key = $4, outlet = $5, outlet_key = $6, published_at = $7, url = $8,
                 rev = $9, label_count = $10, review_count = $11, status = $12, status_rank = $13, speakers = $14, body = $15, search = ${SEARCH_VECTOR}
@@ -671,8 +671,9 @@ async function recordChange(c: pg.PoolClient, id: string, kind: 'create' | 'upda
  * The change-feed row of a document row just inserted (created, or restored from the trash), whose
  * version becomes that change's sequence number: higher than any version the id had in an earlier
  * life (each of those changes has a lower number, and a version grows by one per change), so a copy
- * of an earlier life cached by any server never passes the version check. Versions are integers:
- * a database takes 2^31 changes in its lifetime before a create fails on it.
+ * of an earlier life cached by any server never passes the version check. Versions are bigint, as
+ * the sequence (migration 004; node-postgres hands them over as strings, read with Number: exact
+ * up to 2^53).
  */
 async function newLife(c: pg.PoolClient, id: string): Promise<string> {
   const seq = await recordChange(c, id, 'create');
