@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { freePort, startCluster, type TestCluster } from '../helpers/postgres-cluster.js';
 import { migrate } from '../../server/store/postgres/migrate.js';
-import { PgStateBackend } from '../../server/store/postgres/pg-state.js';
+import { EXCLUSIVE_LOCK_CLASS, PgStateBackend } from '../../server/store/postgres/pg-state.js';
 import { StorageUnavailableError } from '../../server/store/postgres/errors.js';
 import { UserStore } from '../../server/auth/user-store.js';
 import { TeamStore } from '../../server/auth/team-store.js';
@@ -299,6 +299,28 @@ describe('PgStateBackend.exclusive: work that takes turns across servers without
     release();
     await Promise.all([first, second]);
     expect(order).toEqual(['a starts', 'a ends', 'b starts']);
+  });
+
+  test('when another server holds the lock past the wait bound, then exclusive gives up with a 503 saying so, its work not run, and takes its turn once the lock is free', async () => {
+    const b = new PgStateBackend(pools[1], 300);
+    const holder = new pg.Client({ connectionString: url, application_name: 'hung-server' });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1, hashtext($2))', [EXCLUSIVE_LOCK_CLASS, 'speakers.json relabels']);
+      let ran = false;
+      const failed = await b.exclusive('speakers.json relabels', async () => void (ran = true)).catch((err: unknown) => err);
+      expect(failed).toBeInstanceOf(StorageUnavailableError);
+      expect((failed as StorageUnavailableError).status).toBe(503);
+      expect((failed as Error).message).toBe('another server has held the lock on speakers.json relabels for over 300 ms (its work is still running, or hung); nothing was changed here, try again later');
+      expect(ran).toBe(false);
+      // The connection went back to the pool without the bound: it is not left on later queries.
+      expect((await pools[1].query('SHOW lock_timeout')).rows).toEqual([{ lock_timeout: '0' }]);
+      expect((await runSql(url, "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).rows[0].n).toBe(0);
+      await holder.query('SELECT pg_advisory_unlock($1, hashtext($2))', [EXCLUSIVE_LOCK_CLASS, 'speakers.json relabels']);
+      await expect(b.exclusive('speakers.json relabels', async () => 'b had its turn')).resolves.toBe('b had its turn');
+    } finally {
+      await holder.end();
+    }
   });
 
   test('when the connection holding the lock is killed, then the holder learns it at its next check (StorageUnavailableError), the lock is free for another server, and the pool keeps working', async () => {

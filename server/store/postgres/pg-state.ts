@@ -21,7 +21,11 @@ export class PgStateBackend implements StateBackend {
   private readonly turns = new Turns();
   readonly where: string;
 
-  constructor(private readonly pool: pg.Pool) {
+  constructor(
+    private readonly pool: pg.Pool,
+    /** How long `exclusive` waits for another server's turn before it gives up (EXCLUSIVE_WAIT_MS). */
+    private readonly waitMs = EXCLUSIVE_WAIT_MS,
+  ) {
     const url = pool.options.connectionString;
     this.where = `PostgreSQL ${url ? describeUrl(url) : 'database'} (table data_files)`;
   }
@@ -65,6 +69,9 @@ export class PgStateBackend implements StateBackend {
    * takes turns across every server on the database, and no state row is locked meanwhile. The lock
    * is released in the end whatever happened; a connection lost while waiting for it, or while it is
    * held (which releases it), is a StorageUnavailableError (from `lease.check()` while held).
+   * Waiting is bounded (`waitMs`, PostgreSQL's lock_timeout on that connection for the lock query
+   * only): when another server's work holds the lock longer (a rename walking a large corpus, or
+   * hung), this one gives up with a StorageUnavailableError (503, "try again"), `work` not run.
    */
   exclusive<T>(name: string, work: (lease: ExclusiveLease) => Promise<T>): Promise<T> {
     return this.turns.run(name, async () => {
@@ -83,8 +90,19 @@ export class PgStateBackend implements StateBackend {
       let locked = false;
       try {
         try {
+          // SET LOCAL lasts to the end of this transaction; the session lock outlives it.
+          await client.query('BEGIN');
+          await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(this.waitMs))}`);
           await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [EXCLUSIVE_LOCK_CLASS, name]);
+          await client.query('COMMIT');
         } catch (err) {
+          if ((err as { code?: string }).code === LOCK_NOT_AVAILABLE) {
+            await client.query('ROLLBACK').catch((e: Error) => void (lost ??= e));
+            throw new StorageUnavailableError(
+              `another server has held the lock on ${name} for over ${this.waitMs >= 1000 ? `${Math.round(this.waitMs / 1000)} s` : `${this.waitMs} ms`} (its work is still running, or hung); nothing was changed here, try again later`,
+              { cause: err },
+            );
+          }
           lost ??= err as Error;
           throw storageError(err, doing);
         }
@@ -108,6 +126,12 @@ export class PgStateBackend implements StateBackend {
     });
   }
 }
+
+/** How long `PgStateBackend.exclusive` waits for the lock by default. */
+export const EXCLUSIVE_WAIT_MS = 60_000;
+
+/** SQLSTATE of a lock wait that ran past lock_timeout. */
+const LOCK_NOT_AVAILABLE = '55P03';
 
 /** The first key of the advisory locks of `PgStateBackend.exclusive` (the second is hashtext of the name). */
 export const EXCLUSIVE_LOCK_CLASS = 0x46574c4b; // "FWLK"
