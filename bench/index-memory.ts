@@ -110,7 +110,7 @@ if (WHAT === 'restart') {
   }
 }
 
-if (WHAT !== 'search' && WHAT !== 'restart' && WHAT !== 'zipf') {
+if (WHAT !== 'search' && WHAT !== 'restart' && WHAT !== 'zipf' && WHAT !== 'parts' && WHAT !== 'zipf-parts') {
   // The documents as the compare service keeps them (corpusDocumentOf: texts as UTF-8 bytes when
   // smaller), made from copies of the texts, so that nothing the index keeps can be a slice of the
   // plain documents above (a slice keeps its whole text alive: the index must not keep any).
@@ -172,18 +172,20 @@ const ZIPF_VOCABULARY = Array.from({ length: 30_000 }, (_, i) => {
 });
 const zipf = () => ZIPF_VOCABULARY[Math.min(ZIPF_VOCABULARY.length - 1, Math.floor(Math.exp(rand() * Math.log(ZIPF_VOCABULARY.length))) - 1)];
 
+/** A text of about 500 Zipf words in sentences of 10-20 words. */
+function zipfSentences(): string {
+  const out: string[] = [];
+  for (let n = 0; n < 500; ) {
+    const len = 10 + Math.floor(rand() * 11);
+    const words = Array.from({ length: len }, zipf).join(' ');
+    out.push(`${words[0].toUpperCase()}${words.slice(1)}.`);
+    n += len;
+  }
+  return out.join(' ');
+}
+
 if (WHAT === 'zipf') {
-  const sentences = () => {
-    const out: string[] = [];
-    for (let n = 0; n < 500; ) {
-      const len = 10 + Math.floor(rand() * 11);
-      const words = Array.from({ length: len }, zipf).join(' ');
-      out.push(`${words[0].toUpperCase()}${words.slice(1)}.`);
-      n += len;
-    }
-    return out.join(' ');
-  };
-  const rich = Array.from({ length: N }, (_, i) => compactDocument({ id: `rich-${String(i).padStart(6, '0')}`, title: `Rich ${i}`, outlet: `Outlet ${i % 12}`, rev: 1, text: sentences(), labels: [] }));
+  const rich = Array.from({ length: N }, (_, i) => compactDocument({ id: `rich-${String(i).padStart(6, '0')}`, title: `Rich ${i}`, outlet: `Outlet ${i % 12}`, rev: 1, text: zipfSentences(), labels: [] }));
   const before = heapMb();
   const index = new StatementIndex();
   const t0 = performance.now();
@@ -195,7 +197,42 @@ if (WHAT === 'zipf') {
   console.log(`statement index, Zipf sentences: ${grown.toFixed(1)} MB, ${Math.round((grown * 2 ** 20) / N).toLocaleString('en')} bytes per document; ${index.passageTotal.toLocaleString('en')} passages; built in ${secs.toFixed(1)} s`);
 }
 
-if (WHAT !== 'statements' && WHAT !== 'restart' && WHAT !== 'zipf') {
+if (WHAT === 'parts' || WHAT === 'zipf-parts') {
+  // Where the statement index's memory goes: after a build, each part is taken away in turn (by
+  // its private field's name) and the heap freed is that part's. Order matters (a passage object is
+  // held by the postings, the copies and the documents): the shared ones are counted last.
+  const texts = WHAT === 'parts' ? docs.map((d) => d.text) : Array.from({ length: N }, () => zipfSentences());
+  const held = texts.map((text, i) => compactDocument({ id: `doc-${String(i).padStart(6, '0')}`, title: `T ${i}`, outlet: `Outlet ${i % 12}`, rev: 1, text: JSON.parse(JSON.stringify(text)) as string, labels: [] }));
+  const before = heapMb();
+  const index = new StatementIndex();
+  for (let at = 0; at < held.length; at += 500) index.update(held.slice(at, at + 500).map((doc) => ({ id: doc.id, doc })));
+  const clusters = index.clusters();
+  keep.push(index, held);
+  const total = heapMb() - before;
+  console.log(`statement index (${WHAT === 'parts' ? 'generated articles' : 'Zipf sentences'}): ${total.toFixed(1)} MB; ${index.passageTotal.toLocaleString('en')} passages, ${index.matchCount.toLocaleString('en')} matches, ${clusters.length.toLocaleString('en')} statements`);
+  const inside = index as unknown as Record<string, unknown>;
+  const docsOf = () => [...(inside.docs as Map<string, { passages: unknown; data: Record<string, unknown> }>).values()];
+  const parts: Array<[string, () => void]> = [
+    ['postings', () => { inside.postings = null; inside.longPostings = null; }],
+    ['copies map', () => { inside.copies = null; }],
+    ['statements (groups, sorted list)', () => { inside.groups = null; inside.groupOf = null; inside.sorted = null; }],
+    ['matches and their regions', () => { for (const f of ['matches', 'regions', 'matchesOfPassage', 'matchesOfSlot', 'dirty']) inside[f] = null; }],
+    ['passage objects (and the arrays listing them)', () => { inside.passages = null; inside.recentWords = null; for (const e of docsOf()) e.passages = null; }],
+    ['per-document tables (ranges, offsets, kinds, copy keys, label ids)', () => { for (const e of docsOf()) { e.data.table = null; e.data.copyKeys = null; e.data.labelIds = null; } }],
+    ['pools (sorted content ids and shingles)', () => { for (const e of docsOf()) e.data.pool = null; }],
+    ['words (dictionary, hashes)', () => { inside.ids = null; inside.wordHash = null; }],
+  ];
+  let last = heapMb();
+  for (const [name, takeAway] of parts) {
+    takeAway();
+    const now = heapMb();
+    console.log(`  ${name}: ${(last - now).toFixed(1)} MB`);
+    last = now;
+  }
+  console.log(`  the rest (document entries, layouts, slots): ${(last - before).toFixed(1)} MB`);
+}
+
+if (WHAT !== 'statements' && WHAT !== 'restart' && WHAT !== 'zipf' && WHAT !== 'parts' && WHAT !== 'zipf-parts') {
   const before = heapMb();
   const search = new SearchIndex();
   for (const d of docs) search.put(record(d));

@@ -10,6 +10,7 @@ import { buildCluster, labelsInOrder, layoutOf, type DocumentLayout } from './bu
 import { isStatementCluster } from './statement-filter.js';
 import { fnv1a32 } from './hash.js';
 import { numberShard, ShardedMap } from './sharded-map.js';
+import { UidPosting } from './uid-posting.js';
 
 /**
  * The statements of a corpus kept up to date document by document.
@@ -82,7 +83,7 @@ const FIELDS = 8;
  * are views made when asked for (aligning); the hot loops read the pool through the offsets.
  */
 class IndexedPassage {
-  /** Bits 0-1: 0 undecided, 1 in the postings, 2 left out (boilerplate); bit 2: removed. */
+  /** Bits 0-1: 0 undecided, 1 in the postings, 2 left out (boilerplate). */
   private state = 0;
 
   constructor(
@@ -109,13 +110,6 @@ class IndexedPassage {
   }
   set posted(v: boolean | undefined) {
     this.state = (this.state & ~3) | (v === undefined ? 0 : v ? 1 : 2);
-  }
-  /** Set once it left the postings (it may still sit in an unsorted posting, counted as dead). */
-  get removed(): boolean {
-    return (this.state & 4) !== 0;
-  }
-  set removed(v: boolean) {
-    this.state = v ? this.state | 4 : this.state & ~4;
   }
   get docId(): string {
     return this.data.id;
@@ -182,19 +176,6 @@ class IndexedPassage {
  * grouping is quadratic too. Counted in `boilerplateSkipped`.
  */
 export const MAX_PASSAGE_COPIES = 50;
-
-/**
- * The passages holding one shingle. Kept sorted (corpus order) while the neighbour rules may read
- * it; a posting past the stop threshold is only appended to, and a removed passage only counted
- * (`dead`), until a rule needs its order again: a shingle held by most passages ("council plan" in
- * a corpus of one beat) would otherwise cost a shift of the whole array per insert.
- */
-interface Posting {
-  items: IndexedPassage[];
-  sorted: boolean;
-  /** Items that are removed passages, in an unsorted posting. */
-  dead: number;
-}
 
 interface DocEntry {
   slot: number;
@@ -299,11 +280,13 @@ export class StatementIndex {
   private readonly freeUids: number[] = [];
   private passageCount = 0;
   /**
-   * By shingle; sharded: a huge document brings hundreds of thousands of shingles at once (see
-   * ShardedMap). A shingle held by one passage only (most are) maps to the passage itself: a Posting
-   * and its array cost about 80 bytes more (a third of the index's memory at 10,000 news articles).
+   * Passage numbers by shingle (see UidPosting: kept sorted in corpus order while the neighbour
+   * rules may read it, a posting past the stop threshold only appended to); sharded: a huge
+   * document brings hundreds of thousands of shingles at once (see ShardedMap). A shingle held by
+   * one passage only (most are) maps to the passage's number itself: a posting costs about 200
+   * bytes more.
    */
-  private readonly postings = new ShardedMap<number, Posting | IndexedPassage>(numberShard);
+  private readonly postings = new ShardedMap<number, UidPosting | number>(numberShard);
   /** Shingles whose posting is longer than `minCommon`: the only ones the stop threshold can flip. */
   private readonly longPostings = new Set<number>();
   private readonly matches = new Map<number, PassageMatch>();
@@ -489,8 +472,8 @@ export class StatementIndex {
     }
 
     const toJudge = new Set<number>();
-    const judge = (a: IndexedPassage, b: IndexedPassage) => {
-      if (a.uid !== b.uid) toJudge.add(pairKey(a.uid, b.uid));
+    const judge = (a: number, b: number) => {
+      if (a !== b) toJudge.add(pairKey(a, b));
     };
     const oldCommon = this.common;
     this.common = Math.max(this.options.minCommon, Math.ceil(this.options.commonShare * this.passageCount));
@@ -511,8 +494,8 @@ export class StatementIndex {
       // themselves is a lower bound of their distance in the posting before and after, so only
       // pairs at most `window` apart among them can be neighbours; with the status unchanged,
       // only those with a change between them can have changed.
-      const addedHere = new Set(t.added);
-      const kept = t.added.length ? posting.filter((p) => !addedHere.has(p)) : posting;
+      const addedHere = new Set(t.added.map((p) => p.uid));
+      const kept = t.added.length ? posting.filter((uid) => !addedHere.has(uid)) : posting;
       if (this.spent(posting.length / 4)) yield;
       const w = this.options.window;
       if (statusBefore === 'all' || statusAfter === 'all') {
@@ -522,8 +505,8 @@ export class StatementIndex {
         }
       } else if (statusBefore === 'window' && statusAfter === 'window') {
         const places = new Set<number>();
-        for (const p of t.added) places.add(this.positionOf(kept, p));
-        for (const p of t.removed) places.add(this.positionOf(kept, p));
+        for (const p of t.added) places.add(this.positionOf(kept, kept.length, p));
+        for (const p of t.removed) places.add(this.positionOf(kept, kept.length, p));
         if (this.spent((t.added.length + t.removed.length) / 4)) yield;
         for (const c of places) {
           if (this.spent(1 + w)) yield;
@@ -558,11 +541,11 @@ export class StatementIndex {
         if (status === 'none') continue;
         const posting = this.ordered(s);
         if (status === 'all') {
-          for (const q of posting) judge(p, q);
+          for (const q of posting) judge(p.uid, q);
           if (this.spent(posting.length)) yield;
         } else {
-          const at = this.positionOf(posting, p);
-          for (let k = Math.max(0, at - this.options.window); k <= Math.min(posting.length - 1, at + this.options.window); k++) judge(p, posting[k]);
+          const at = this.positionOf(posting, posting.length, p);
+          for (let k = Math.max(0, at - this.options.window); k <= Math.min(posting.length - 1, at + this.options.window); k++) judge(p.uid, posting[k]);
         }
       }
     }
@@ -704,8 +687,8 @@ export class StatementIndex {
         for (let i = p.shinglesFrom; i < p.shinglesTo; i++) {
           const s = pool[i];
           const posting = this.postings.get(s);
-          if (!posting) this.postings.set(s, p);
-          else if (inOrder && !(posting instanceof IndexedPassage)) posting.items.push(p);
+          if (posting === undefined) this.postings.set(s, p.uid);
+          else if (inOrder && typeof posting !== 'number') posting.push(p.uid);
           else this.insertPosting(s, p);
           if (this.spent(2)) yield;
         }
@@ -894,46 +877,13 @@ export class StatementIndex {
 
   /**
    * Puts each new object `q` in the place of old passage `p` (same number, same words, its range
-   * moved by `shift`): in its postings (a sorted one keeps its order: every other passage of the
-   * document keeps its order too; an unsorted one counts `p` as dead), its copy list, and the
-   * regions of its matches, moved by `shift`. Runs while every other passage is still at its old
-   * position (the sorted postings are searched in the old order).
+   * moved by `shift`): the postings and copy lists hold its number, which stays, and its place in
+   * a sorted posting too (every other passage of the document keeps its order); the regions of its
+   * matches move by `shift`.
    */
   private *movedSteps(moved: Array<[IndexedPassage, IndexedPassage]>, shift: number): Steps<void> {
-    const places: Array<{ items: IndexedPassage[]; at: number; p: IndexedPassage; q: IndexedPassage }> = [];
-    for (const [p, q] of moved) {
-      if (!p.posted) continue;
-      const pool = p.data.pool;
-      for (let i = p.shinglesFrom; i < p.shinglesTo; i++) {
-        const posting = this.postings.get(pool[i])!;
-        if (posting instanceof IndexedPassage) this.postings.set(pool[i], q);
-        else if (posting.sorted) places.push({ items: posting.items, at: this.positionOf(posting.items, p), p, q });
-        if (this.spent(2)) yield;
-      }
-    }
-    for (const { items, at, p, q } of places) {
-      if (this.spent(1)) yield;
-      items[items[at] === p ? at : items.indexOf(p)] = q;
-    }
     for (const [p, q] of moved) {
       if (this.spent(2)) yield;
-      if (p.posted) {
-        p.removed = true;
-        const pool = p.data.pool;
-        for (let i = p.shinglesFrom; i < p.shinglesTo; i++) {
-          const posting = this.postings.get(pool[i])!;
-          let units = 1;
-          if (!(posting instanceof IndexedPassage) && !posting.sorted) {
-            posting.items.push(q);
-            if (++posting.dead * 2 > posting.items.length) {
-              units += posting.items.length;
-              posting.items = posting.items.filter((x) => !x.removed);
-              posting.dead = 0;
-            }
-          }
-          if (this.spent(units)) yield;
-        }
-      }
       this.passages[q.uid] = q;
       const copies = this.copies.get(p.copyKey)!;
       if (Array.isArray(copies)) {
@@ -1157,7 +1107,7 @@ export class StatementIndex {
         if (status === 'all') return true;
         if (status === 'window') {
           const posting = this.ordered(x);
-          if (Math.abs(this.positionOf(posting, a) - this.positionOf(posting, b)) <= this.options.window) return true;
+          if (Math.abs(this.positionOf(posting, posting.length, a) - this.positionOf(posting, posting.length, b)) <= this.options.window) return true;
         }
         i++;
         j++;
@@ -1172,7 +1122,7 @@ export class StatementIndex {
   }
 
   /** Every pair the rules make in a posting, with `common` as the stop threshold. */
-  private *forEachRulePair(posting: IndexedPassage[], common: number, visit: (a: IndexedPassage, b: IndexedPassage) => void): Steps<void> {
+  private *forEachRulePair(posting: Int32Array, common: number, visit: (a: number, b: number) => void): Steps<void> {
     const status = this.postingStatus(posting.length, common);
     if (status === 'none') return;
     for (let i = 0; i < posting.length; i++) {
@@ -1241,28 +1191,29 @@ export class StatementIndex {
         if (this.spent(1 + this.removeMatch(key))) yield;
       }
     }
-    p.removed = true;
     const pool = p.data.pool;
     for (let i = p.shinglesFrom; i < p.shinglesTo; i++) {
       const s = pool[i];
       leaving(s, p);
       const posting = this.postings.get(s)!;
       let units = 2;
-      if (posting instanceof IndexedPassage) {
+      if (typeof posting === 'number') {
         this.postings.delete(s);
         this.longPostings.delete(s);
         if (this.spent(units)) yield;
         continue;
       }
-      if (posting.sorted) posting.items.splice(this.positionOf(posting.items, p), 1);
-      else if (++posting.dead * 2 > posting.items.length) {
-        units += posting.items.length;
-        posting.items = posting.items.filter((q) => !q.removed);
-        posting.dead = 0;
+      if (posting.sorted) posting.removeAt(this.positionOf(posting.items, posting.length, p));
+      else if (posting.markDead(p.uid) * 2 > posting.length) {
+        units += posting.length;
+        posting.compact();
       }
-      // One passage left: the passage itself stands for the posting (at most two items here: an
+      // One passage left: its number stands for the posting (at most two entries here: an
       // unsorted posting holds at most as many dead as live).
-      if (posting.items.length - posting.dead === 1) this.postings.set(s, posting.items.find((q) => !q.removed)!);
+      if (posting.live === 1) {
+        posting.compact();
+        this.postings.set(s, posting.items[0]);
+      }
       if (this.spent(units)) yield;
     }
   }
@@ -1305,8 +1256,9 @@ export class StatementIndex {
   }
 
   /**
-   * A fresh object for passage `p`, in its place everywhere: an unsorted posting may still hold the
-   * old one (counted as dead), so a passage put back in the postings must not be that object.
+   * A fresh object for passage `p` (same number), in its place everywhere: it is put back in the
+   * postings, or left out, as a passage of its own (an unsorted posting may still hold the number
+   * as a dead entry).
    */
   private replaced(p: IndexedPassage): IndexedPassage {
     const fresh = p.copy();
@@ -1320,17 +1272,17 @@ export class StatementIndex {
 
   private insertPosting(s: number, p: IndexedPassage): void {
     const posting = this.postings.get(s);
-    if (!posting) {
-      this.postings.set(s, p);
+    if (posting === undefined) {
+      this.postings.set(s, p.uid);
       return;
     }
-    if (posting instanceof IndexedPassage) {
-      this.postings.set(s, { items: before(posting, p) ? [posting, p] : [p, posting], sorted: true, dead: 0 });
+    if (typeof posting === 'number') {
+      this.postings.set(s, new UidPosting(before(this.passages[posting], p) ? [posting, p.uid] : [p.uid, posting]));
       return;
     }
-    if (posting.sorted && posting.items.length < this.common) posting.items.splice(this.positionOf(posting.items, p), 0, p);
+    if (posting.sorted && posting.length < this.common) posting.insertAt(this.positionOf(posting.items, posting.length, p), p.uid);
     else {
-      posting.items.push(p);
+      posting.push(p.uid);
       posting.sorted = false;
     }
   }
@@ -1338,30 +1290,36 @@ export class StatementIndex {
   /** Passages holding shingle `s`. */
   private lengthOf(s: number): number {
     const posting = this.postings.get(s);
-    if (!posting) return 0;
-    return posting instanceof IndexedPassage ? 1 : posting.items.length - posting.dead;
+    if (posting === undefined) return 0;
+    return typeof posting === 'number' ? 1 : posting.live;
   }
 
-  /** The posting of `s` in corpus order (sorted now if it was only appended to). */
-  private ordered(s: number): IndexedPassage[] {
+  /** The numbers of the passages holding `s`, in corpus order (sorted now if only appended to): a view, valid until the posting changes. */
+  private ordered(s: number): Int32Array {
     const posting = this.postings.get(s);
-    if (!posting) return [];
-    if (posting instanceof IndexedPassage) return [posting];
-    if (!posting.sorted) {
-      posting.items = posting.items.filter((q) => !q.removed).sort((x, y) => (before(x, y) ? -1 : before(y, x) ? 1 : 0));
-      posting.sorted = true;
-      posting.dead = 0;
-    }
-    return posting.items;
+    if (posting === undefined) return EMPTY;
+    if (typeof posting === 'number') return Int32Array.of(posting);
+    if (!posting.sorted) posting.sort(this.corpusOrder);
+    return posting.view();
   }
 
-  /** Where `p` is (or would go) in a posting sorted by document id, then position in the document. */
-  private positionOf(posting: IndexedPassage[], p: IndexedPassage): number {
+  /** Corpus order of two passages by number (see `before`). */
+  private readonly corpusOrder = (x: number, y: number): number => {
+    const a = this.passages[x];
+    const b = this.passages[y];
+    return before(a, b) ? -1 : before(b, a) ? 1 : 0;
+  };
+
+  /**
+   * Where `p` is (or would go) among the passages numbered items[0, length), sorted by document
+   * id, then position in the document.
+   */
+  private positionOf(items: ArrayLike<number>, length: number, p: IndexedPassage): number {
     let lo = 0;
-    let hi = posting.length;
+    let hi = length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (before(posting[mid], p)) lo = mid + 1;
+      if (before(this.passages[items[mid]], p)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
