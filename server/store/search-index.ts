@@ -251,7 +251,13 @@ export class SearchIndex {
   private sDoc: Int32Array = new Int32Array(1024);
   private sTf: Uint32Array = new Uint32Array(3 * 1024);
   private sTouched: Int32Array = new Int32Array(0);
+  private sMatch: Uint32Array = new Uint32Array(0);
+  private sWord: Uint32Array = new Uint32Array(0);
+  private sDone: Uint32Array = new Uint32Array(0);
   private readonly reader = new PostingReader();
+  /** Searches answered by `searchBounded` since this index was made, and the documents they scored (tests check which path ran and what it skipped). */
+  boundedSearches = 0;
+  boundedScored = 0;
 
   /** Called after every change (the stored copy uses it to schedule a write). */
   onChange: (() => void) | null = null;
@@ -385,6 +391,7 @@ export class SearchIndex {
       if (v.tf[3 * d]) v.dfT--;
       if (v.tf[3 * d + 1]) v.dfO--;
       if (v.tf[3 * d + 2]) v.dfX--;
+      if (d >>> 5 < v.bits.length) v.bits[d >>> 5] &= ~(1 << (d & 31));
     }
     for (let f = 0; f < 3; f++) this.lenSum[f] -= this.lens[3 * d + f];
   }
@@ -762,7 +769,7 @@ export class SearchIndex {
     next.lenSum = this.lenSum.slice();
     next.live = this.live;
     next.deadCount = deadCount;
-    const keep = { added: this.added, changes: this.changes, pinned: this.pinned, onChange: this.onChange, touchedSince: this.touchedSince, sliceWork: this.sliceWork, compactionSlices: this.compactionSlices, denseFrom: this.denseFrom, denseBudget: this.denseBudget };
+    const keep = { added: this.added, changes: this.changes, pinned: this.pinned, onChange: this.onChange, touchedSince: this.touchedSince, sliceWork: this.sliceWork, compactionSlices: this.compactionSlices, denseFrom: this.denseFrom, denseBudget: this.denseBudget, boundedSearches: this.boundedSearches, boundedScored: this.boundedScored };
     Object.assign(this, next, keep);
     this.compaction = null;
   }
@@ -817,6 +824,7 @@ export class SearchIndex {
     // The rarest word first: it gives the fewest candidates for the others to confirm.
     specs.sort((a, b) => a.cost - b.cost);
     const nDocs = this.docIds.length;
+    if (!options.accept && this.boundable(specs, nDocs)) return this.searchBounded(specs, quality, options);
     if (this.scores.length < nDocs) {
       this.scores = growF64(this.scores, nDocs);
       this.stage = growU8(this.stage, nDocs);
@@ -988,6 +996,161 @@ export class SearchIndex {
   }
 
   /**
+   * Whether every term of the query has a long list (a dense view's: see searchPage) and their
+   * views fit in the budget together: then `searchBounded` answers.
+   */
+  private boundable(specs: Array<{ terms: number[] }>, nDocs: number): boolean {
+    if (4 * 12 * Math.max(1024, nDocs) > this.denseBudget) return false;
+    const terms = new Set<number>();
+    for (const spec of specs) {
+      for (const t of spec.terms) {
+        const count = this.tCount[t];
+        if (count < this.denseFrom || count * 16 < nDocs) return false;
+        terms.add(t);
+      }
+    }
+    return terms.size <= 4;
+  }
+
+  /**
+   * The page of a query whose every term has a dense view, without scoring every match (the same
+   * total, hits and scores, to the bit, as the posting lists decoded; see searchPage):
+   * - the total: the views' bits of each word's terms OR-ed, the words AND-ed, the bits counted;
+   * - the page: a term's part of a score is bounded from above by its best frequency and shortest
+   *   field (BM25 grows with the one and shrinks with the other), and for a document that holds the
+   *   term in its text only, by the text's part alone. The matches holding a term in their title or
+   *   outlet are scored first, term by term (the terms held mostly in texts first); once the `offset + limit`th
+   *   best score is above what any document left could reach (each one has, for the terms whose
+   *   title/outlet lists were gone through, at most their text part), the others are not scored.
+   *   Otherwise the rest of the matches are scored, all of them.
+   * Scores are the same sums as searchPage's: each term's part added in the order of the words and
+   * their terms, then multiplied by the number of distinct query words.
+   */
+  private searchBounded(
+    specs: Array<{ terms: number[]; weights: number[] }>,
+    quality: number,
+    options: { offset: number; limit: number },
+  ): { total: number; hits: IndexHit[] } {
+    this.boundedSearches++;
+    const nDocs = this.docIds.length;
+    const words = (nDocs + 31) >>> 5;
+    if (this.sMatch.length < words) {
+      this.sMatch = new Uint32Array(words);
+      this.sWord = new Uint32Array(words);
+      this.sDone = new Uint32Array(words);
+    }
+    const match = this.sMatch;
+    const word = this.sWord;
+    const done = this.sDone;
+    // Views of every term first (making one may drop another from the budget: the arrays taken here stay valid for this search).
+    const parts: Array<{ weight: number; view: DenseView; tf: Uint32Array; idfT: number; idfO: number; idfX: number; high: number; low: number }> = [];
+    const N = this.live;
+    const avgT = N > 0 ? this.lenSum[0] / N : 0;
+    const avgO = N > 0 ? this.lenSum[1] / N : 0;
+    const avgX = N > 0 ? this.lenSum[2] / N : 0;
+    const avg = [avgT, avgO, avgX];
+    for (const spec of specs) {
+      for (let e = 0; e < spec.terms.length; e++) {
+        const view = this.dense(spec.terms[e]);
+        const idfs = [idf(N, view.dfT), idf(N, view.dfO), idf(N, view.dfX)];
+        // The most a field's part can be: BOOST x idf x (DELTA + the tf part at the highest tf and shortest field).
+        const most = (f: number) => {
+          const tf = view.maxTf[f];
+          if (tf === 0 || avg[f] === 0) return 0;
+          return BOOSTS[f] * idfs[f] * (DELTA + (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * view.minLen[f]) / avg[f])));
+        };
+        const low = most(2);
+        parts.push({ weight: spec.weights[e], view, tf: view.tf, idfT: idfs[0], idfO: idfs[1], idfX: idfs[2], high: most(0) + most(1) + low, low });
+      }
+    }
+    // Counting: documents holding a term of every word.
+    let p = 0;
+    for (const spec of specs) {
+      const n = spec.terms.length;
+      const first = parts[p].view.bits;
+      let into: Uint32Array;
+      if (n === 1) into = first;
+      else {
+        into = word;
+        into.fill(0, 0, words);
+        for (let e = 0; e < n; e++) {
+          const bits = parts[p + e].view.bits;
+          const top = Math.min(words, bits.length);
+          for (let w = 0; w < top; w++) into[w] |= bits[w];
+        }
+      }
+      if (p === 0) {
+        const top = Math.min(words, into.length);
+        match.set(into.subarray(0, top));
+        match.fill(0, top, words);
+      } else {
+        const top = Math.min(words, into.length);
+        for (let w = 0; w < top; w++) match[w] &= into[w];
+        match.fill(0, top, words);
+      }
+      p += n;
+    }
+    let total = 0;
+    for (let w = 0; w < words; w++) total += popcount(match[w]);
+    const k = Math.min(options.offset + options.limit, total);
+    const heap = new TopK(k, this.docIds);
+    const lens = this.lens;
+    // The parts in flat arrays for `scoreOf`.
+    const tfs = parts.map((part) => part.tf);
+    const weights = Float64Array.from(parts, (part) => part.weight);
+    const idfs = new Float64Array(3 * parts.length);
+    parts.forEach((part, i) => idfs.set([part.idfT, part.idfO, part.idfX], 3 * i));
+    const avgs = Float64Array.of(avgT, avgO, avgX);
+    const score = (doc: number) => {
+      this.boundedScored++;
+      return scoreOf(doc, tfs, weights, idfs, lens, avgs) * quality;
+    };
+    done.fill(0, 0, words);
+    // What a document not scored yet can reach (x quality, with room for rounding): every term at its most, then, for each
+    // term whose title/outlet documents were all scored, at its text's most.
+    const gone = new Uint8Array(parts.length);
+    const out = () => {
+      if (!heap.full) return false;
+      let rest = 0;
+      for (let i = 0; i < parts.length; i++) rest += parts[i].weight * (gone[i] ? parts[i].low : parts[i].high);
+      return rest * quality * (1 + 1e-9) < heap.worst;
+    };
+    // Terms whose title/outlet documents are the smallest share of their documents first: the fewest
+    // to score for the most documents bounded by the text part alone afterwards.
+    const share = (i: number) => parts[i].view.nHigh / Math.max(1, parts[i].view.dfT + parts[i].view.dfO + parts[i].view.dfX);
+    const order = parts.map((_, i) => i).filter((i) => parts[i].high > parts[i].low).sort((a, b) => share(a) - share(b));
+    let finished = k === 0;
+    for (const i of order) {
+      if (finished || out()) {
+        finished = true;
+        break;
+      }
+      const { high, nHigh } = parts[i].view;
+      for (let j = 0; j < nHigh; j++) {
+        const d = high[j];
+        const bit = 1 << (d & 31);
+        if ((match[d >>> 5] & bit) === 0 || (done[d >>> 5] & bit) !== 0) continue;
+        done[d >>> 5] |= bit;
+        heap.offer(d, score(d));
+      }
+      gone[i] = 1;
+    }
+    if (!finished && !out()) {
+      // The matches left: every one scored.
+      for (let w = 0; w < words; w++) {
+        let x = match[w] & ~done[w];
+        while (x !== 0) {
+          const low = x & -x;
+          heap.offer((w << 5) | (31 - Math.clz32(low)), score((w << 5) | (31 - Math.clz32(low))));
+          x ^= low;
+        }
+      }
+    }
+    const hits = heap.sorted().slice(options.offset).map(([d, s]) => ({ id: this.docIds[d]!, score: s }));
+    return { total, hits };
+  }
+
+  /**
    * Term `t`'s dense view, made or brought up to date: its frequencies per field by document number
    * (0, 0, 0 where the term is not) and how many live documents have it in each field. Postings
    * appended since are taken in here (documents dead by then not counted); `kill` takes a dead
@@ -998,7 +1161,8 @@ export class SearchIndex {
     let v = this.views.get(t);
     if (v) this.views.delete(t);
     else {
-      v = { tf: new Uint32Array(3 * Math.max(1024, this.tLast[t] + 1)), used: 0, last: -1, dfT: 0, dfO: 0, dfX: 0 };
+      const tf = new Uint32Array(3 * Math.max(1024, this.tLast[t] + 1));
+      v = { tf, used: 0, last: -1, dfT: 0, dfO: 0, dfX: 0, bits: new Uint32Array(Math.ceil(tf.length / 96)), high: new Int32Array(64), nHigh: 0, maxTf: [0, 0, 0], minLen: [Infinity, Infinity, Infinity] };
       this.viewBytes += v.tf.byteLength;
     }
     this.views.set(t, v);
@@ -1008,8 +1172,13 @@ export class SearchIndex {
         tf.set(v.tf);
         this.viewBytes += tf.byteLength - v.tf.byteLength;
         v.tf = tf;
+        const bits = new Uint32Array(Math.ceil(tf.length / 96));
+        bits.set(v.bits);
+        v.bits = bits;
       }
       const tf = v.tf;
+      const bits = v.bits;
+      const lens = this.lens;
       const dead = this.dead;
       const r = this.reader;
       r.open(this.pages[this.tPage[t]], this.tOff[t] + v.used, this.tUsed[t] - v.used, v.last);
@@ -1023,6 +1192,17 @@ export class SearchIndex {
         if (r.tfTitle) v.dfT++;
         if (r.tfOutlet) v.dfO++;
         if (tfX) v.dfX++;
+        bits[d >>> 5] |= 1 << (d & 31);
+        if (r.tfTitle || r.tfOutlet) {
+          if (v.nHigh === v.high.length) v.high = growI32(v.high, 2 * v.nHigh);
+          v.high[v.nHigh++] = d;
+        }
+        for (let f = 0; f < 3; f++) {
+          const n = f === 0 ? r.tfTitle : f === 1 ? r.tfOutlet : tfX;
+          if (n === 0) continue;
+          if (n > v.maxTf[f]) v.maxTf[f] = n;
+          if (lens[3 * d + f] < v.minLen[f]) v.minLen[f] = lens[3 * d + f];
+        }
       }
       v.used = this.tUsed[t];
       v.last = this.tLast[t];
@@ -1158,11 +1338,41 @@ export class SearchIndex {
 
   /** Takes over the whole state of `other` (which must not be used afterwards). */
   adopt(other: SearchIndex): void {
-    const { added, onChange, touchedSince, denseFrom, denseBudget } = this;
+    const { added, onChange, touchedSince, denseFrom, denseBudget, boundedSearches, boundedScored } = this;
     Object.assign(this, other);
-    Object.assign(this, { added, onChange, touchedSince, denseFrom, denseBudget });
+    Object.assign(this, { added, onChange, touchedSince, denseFrom, denseBudget, boundedSearches, boundedScored });
     this.changes++;
   }
+}
+
+/**
+ * Document `doc`'s score before the quality factor: for each part (a term of a query word), its
+ * weight times the BM25+ sum over the fields the term is in, added in the order of the parts
+ * (searchPage adds them in the same order, so the sums are the same to the bit).
+ */
+function scoreOf(doc: number, tfs: Uint32Array[], weights: Float64Array, idfs: Float64Array, lens: Uint32Array, avgs: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < tfs.length; i++) {
+    const tf = tfs[i];
+    if (3 * doc + 2 >= tf.length) continue;
+    const tfT = tf[3 * doc];
+    const tfO = tf[3 * doc + 1];
+    const tfX = tf[3 * doc + 2];
+    if (tfT === 0 && tfO === 0 && tfX === 0) continue;
+    let s = 0;
+    if (tfT) s += BOOSTS[0] * idfs[3 * i] * (DELTA + (tfT * (K1 + 1)) / (tfT + K1 * (1 - B + (B * lens[3 * doc]) / avgs[0])));
+    if (tfO) s += BOOSTS[1] * idfs[3 * i + 1] * (DELTA + (tfO * (K1 + 1)) / (tfO + K1 * (1 - B + (B * lens[3 * doc + 1]) / avgs[1])));
+    if (tfX) s += BOOSTS[2] * idfs[3 * i + 2] * (DELTA + (tfX * (K1 + 1)) / (tfX + K1 * (1 - B + (B * lens[3 * doc + 2]) / avgs[2])));
+    sum += weights[i] * s;
+  }
+  return sum;
+}
+
+/** Set bits of a 32-bit word. */
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 }
 
 /** BM25's idf of a word in `df` of `N` documents. */
@@ -1174,6 +1384,14 @@ function idf(N: number, df: number): number {
 interface DenseView {
   /** Title, outlet and text frequency per document number. */
   tf: Uint32Array;
+  /** The live documents holding the term, one bit each (bit d % 32 of word d / 32); a removal clears its bit. */
+  bits: Uint32Array;
+  /** Documents holding the term in their title or outlet, ascending (some may be dead since): the first `nHigh`. */
+  high: Int32Array;
+  nHigh: number;
+  /** Per field (title, outlet, text): the highest frequency and the shortest field length among the postings taken in (bounds of a score part). */
+  maxTf: number[];
+  minLen: number[];
   /** Bytes of the list taken in, and the document number of the last posting among them. */
   used: number;
   last: number;
@@ -1309,6 +1527,16 @@ class TopK {
   ) {
     this.docs = new Int32Array(Math.max(0, k));
     this.scores = new Float64Array(Math.max(0, k));
+  }
+
+  /** Whether `k` pairs are kept (a pair that is not better than `worst` is then turned away). */
+  get full(): boolean {
+    return this.n >= this.k;
+  }
+
+  /** The score of the worst pair kept. */
+  get worst(): number {
+    return this.scores[0];
   }
 
   /** Whether a is worse than b. */

@@ -353,6 +353,107 @@ describe('the search index', () => {
     expectSameHits('all', [...now.keys()].length ? index.search('naïve harbour') : [], byOracle(oracle([...now.values()]), 'naïve harbour'));
   });
 
+  it('when every query word has a long list, then totals come from the lists\' bits and only the documents that can reach the page are scored, with the same pages, totals and scores to the bit as the lists decoded', () => {
+    // "budget" in every title and text; "silva" in every text and in the title of 30 documents only, all
+    // alike (tied scores, ordered by id), which pages of 5 and 7 cut through; "every" everywhere.
+    const docs: DocumentRecord[] = [];
+    for (let i = 0; i < 300; i++) {
+      const named = i % 20 === 3 || i % 20 === 11;
+      const title = named ? 'Budget talks: Ana Silva speaks' : `Budget talks: ${['Ben Okoro', 'Chen Wei'][i % 2]} speaks`;
+      const text = named ? 'every budget plan said silva' : `every budget plan ${'budget '.repeat(i % 4)}said silva ${'silva '.repeat(i % 3)}week ${i % 7}`;
+      docs.push(doc(`b${String(i).padStart(3, '0')}`, title, text, i % 3 ? 'Coast Daily' : 'Capital Post'));
+    }
+    const index = new SearchIndex();
+    index.denseFrom = 1;
+    const reference = new SearchIndex();
+    reference.denseFrom = Number.POSITIVE_INFINITY;
+    for (const d of docs) {
+      index.put(d);
+      reference.put(d);
+    }
+    const same = (q: string, offset: number, limit: number) => {
+      const got = index.searchPage(q, { offset, limit });
+      expect({ q, offset, limit, got }).toEqual({ q, offset, limit, got: reference.searchPage(q, { offset, limit }) });
+      return got;
+    };
+    const scored = (run: () => void) => {
+      const before = index.boundedScored;
+      run();
+      return index.boundedScored - before;
+    };
+    // The first page of "budget silva" scores the 30 documents with silva in the title, not the 300.
+    let page: ReturnType<SearchIndex['searchPage']> | null = null;
+    expect(scored(() => (page = same('budget silva', 0, 5)))).toBe(30);
+    expect(page!.total).toBe(300);
+    const titled = same('budget silva', 0, 30).hits;
+    expect(titled.map((h) => h.id)).toEqual(docs.filter((d) => d.meta.title.includes('Silva')).map((d) => d.id));
+    expect(new Set(titled.map((h) => h.score)).size).toBe(1);
+    for (const [offset, limit] of [[0, 1], [5, 5], [6, 2], [7, 7], [28, 5], [29, 2], [0, 20], [295, 10], [300, 5]]) same('budget silva', offset, limit);
+    // A page beyond those 30 needs every match scored (the same answer still).
+    expect(scored(() => same('silva budget', 40, 5))).toBe(300);
+    // A word in every document, alone or with others; words of very different frequencies; prefixes.
+    const queries = ['every', 'every silva', 'budget', 'silva every budget', 'speaks silva', 'bud sil', 'capital silva', 'coast budget', 'ana', 'talks every'];
+    for (const q of queries) for (const [offset, limit] of [[0, 5], [5, 5], [0, 50], [60, 7]]) same(q, offset, limit);
+    const searches = index.boundedSearches;
+    expect(searches).toBeGreaterThan(40);
+    // After removals (half of one tie group, other documents), revisions and additions.
+    for (const d of docs) {
+      const i = Number(d.id.slice(1));
+      if (i % 40 === 11 || i % 9 === 0) {
+        index.remove(d.id);
+        reference.remove(d.id);
+      } else if (i % 13 === 0) {
+        const revised = doc(d.id, 'Budget: Silva again', `silva silva budget ${d.revisions[0].text}`, d.meta.outlet, 2);
+        index.put(revised);
+        reference.put(revised);
+      }
+    }
+    for (let k = 0; k < 20; k++) {
+      const added = doc(`n${k}`, k % 5 ? 'Budget' : 'Silva budget', `every budget silva ${'week '.repeat(k)}`, 'Coast Daily');
+      index.put(added);
+      reference.put(added);
+    }
+    for (const q of ['budget silva', ...queries]) for (const [offset, limit] of [[0, 5], [5, 5], [3, 9], [0, 300]]) same(q, offset, limit);
+    expect(index.boundedSearches).toBeGreaterThan(searches);
+    index.compact();
+    for (const q of ['budget silva', 'every']) same(q, 0, 10);
+  });
+
+  it('when random corpora are searched with long lists looked up in bounded views, then every page and total is the one of the lists decoded, to the bit', () => {
+    const vocab = ['budget', 'budgets', 'silva', 'silvan', 'every', 'week', 'plan', 'harbour', 'coast'];
+    const word = fc.constantFrom(...vocab);
+    const field = (max: number) => fc.array(word, { maxLength: max }).map((ws) => ws.join(' '));
+    const docArb = fc.record({ title: field(4), text: field(12), outlet: fc.constantFrom('', 'Coast Daily', 'Plan Post'), every: fc.boolean() });
+    const queryArb = fc.array(fc.constantFrom(...vocab, 'bud', 'sil', 'eve', 'coa'), { minLength: 1, maxLength: 3 }).map((ws) => ws.join(' '));
+    let bounded = 0;
+    fc.assert(
+      fc.property(fc.array(docArb, { minLength: 1, maxLength: 80 }), fc.array(fc.nat(79), { maxLength: 20 }), fc.array(fc.tuple(queryArb, fc.nat(30), fc.integer({ min: 1, max: 12 })), { minLength: 1, maxLength: 8 }), (specs, removed, asks) => {
+        const index = new SearchIndex();
+        index.denseFrom = 1;
+        const reference = new SearchIndex();
+        reference.denseFrom = Number.POSITIVE_INFINITY;
+        const put = (d: DocumentRecord) => {
+          index.put(d);
+          reference.put(d);
+        };
+        specs.forEach((x, i) => put(doc(`r${String(i).padStart(2, '0')}`, x.title, `${x.every ? 'every ' : ''}${x.text}`, x.outlet)));
+        const ask = () => {
+          for (const [q, offset, limit] of asks) expect({ q, offset, limit, page: index.searchPage(q, { offset, limit }) }).toEqual({ q, offset, limit, page: reference.searchPage(q, { offset, limit }) });
+        };
+        ask();
+        for (const r of removed) {
+          index.remove(`r${String(r).padStart(2, '0')}`);
+          reference.remove(`r${String(r).padStart(2, '0')}`);
+        }
+        put(doc('late', 'silva budget', 'every budget week', 'Coast Daily'));
+        ask();
+        bounded += index.boundedSearches;
+      }),
+      { numRuns: 300, seed: 29 },
+    );
+    expect(bounded).toBeGreaterThan(300);
+  });
+
   it('when a snippet is made, then it is centred on the first word the query matched, prefixes included', () => {
     const text = 'We start here. Much later the article about the harbour follows, and then more.';
     const terms = matchedTerms('art harb', { title: 'T', text });
