@@ -1141,7 +1141,8 @@ export class SearchIndex {
         let x = match[w] & ~done[w];
         while (x !== 0) {
           const low = x & -x;
-          heap.offer((w << 5) | (31 - Math.clz32(low)), score((w << 5) | (31 - Math.clz32(low))));
+          const d = (w << 5) | (31 - Math.clz32(low));
+          heap.offer(d, score(d));
           x ^= low;
         }
       }
