@@ -213,8 +213,8 @@ if (WHAT === 'parts' || WHAT === 'zipf-parts') {
   const inside = index as unknown as Record<string, unknown>;
   const docsOf = () => [...(inside.docs as Map<string, { passages: unknown; data: Record<string, unknown> }>).values()];
   const parts: Array<[string, () => void]> = [
-    ['postings', () => { inside.postings = null; inside.longPostings = null; }],
-    ['copies map', () => { inside.copies = null; }],
+    ['postings', () => { inside.postings = null; inside.postingStore = null; inside.longPostings = null; }],
+    ['copies map', () => { inside.copies = null; inside.copyLists = null; }],
     ['statements (groups, sorted list)', () => { inside.groups = null; inside.groupOf = null; inside.sorted = null; }],
     ['matches and their regions', () => { for (const f of ['matches', 'regions', 'matchesOfPassage', 'matchesOfSlot', 'dirty']) inside[f] = null; }],
     ['passage objects (and the arrays listing them)', () => { inside.passages = null; inside.recentWords = null; for (const e of docsOf()) e.passages = null; }],
