@@ -43,10 +43,11 @@ interface DocWords {
 }
 
 /**
- * What the index keeps of one document's words: one pool holding, passage after passage, each
+ * What the index keeps of one document's words, in one Int32Array (`numbers`): FIELDS numbers a
+ * passage (its table, see IndexedPassage), then a pool holding, passage after passage, each
  * passage's content word ids sorted then its distinct shingles ascending. Passages point into it by
  * offsets: no array of their own (an array or a view costs 100-270 bytes of heap apiece; a corpus of
- * 10,000 news articles has 340,000 passages).
+ * 10,000 news articles has 340,000 passages), and one array a document, not three.
  * The words themselves and their ranges are not kept (about 12 bytes a word, 6.7 KB a news article):
  * a passage's are found again from its document's text when a pair with it is aligned
  * (`passageWords`: tokenizeRange gives exactly the words the whole text's tokens give there), and a
@@ -56,25 +57,32 @@ interface DocWords {
 interface DocData {
   id: string;
   slot: number;
-  pool: Int32Array;
-  /** FIELDS numbers a passage, by position (see IndexedPassage). */
-  table: Int32Array;
-  copyKeys: Float64Array;
+  /** Passages. */
+  count: number;
+  /** FIELDS numbers a passage, by position (see IndexedPassage), then the pool (offsets into `numbers`). */
+  numbers: Int32Array;
   /** Label id by passage position, when the document has a labelled passage. */
   labelIds?: (string | undefined)[];
   kept?: DocWords;
 }
 
-/** Numbers kept per passage in its document's `table` (DocData): */
+/** Numbers kept per passage at the head of its document's `numbers` (DocData): */
 const KIND = 0; // index in PASSAGE_KINDS
 const START = 1; // UTF-16 range in the document
 const END = 2;
 const FROM = 3; // its words: the document's words [from, to) (see DocData)
 const TO = 4;
-const CONTENT_FROM = 5; // its sorted content ids: pool[contentFrom, shinglesFrom); its shingles: pool[shinglesFrom, shinglesTo)
+const CONTENT_FROM = 5; // its sorted content ids: numbers[contentFrom, shinglesFrom); its shingles: numbers[shinglesFrom, shinglesTo)
 const SHINGLES_FROM = 6;
 const SHINGLES_TO = 7;
-const FIELDS = 8;
+const KEY_HIGH = 8; // its copy key (see copyKeyOf): KEY_HIGH (unsigned) * 2^21 + KEY_LOW
+const KEY_LOW = 9;
+const FIELDS = 10;
+
+/** The copy key of passage `seq` of `data`. */
+function copyKeyAt(data: DocData, seq: number): number {
+  return (data.numbers[seq * FIELDS + KEY_HIGH] >>> 0) * 2 ** 21 + data.numbers[seq * FIELDS + KEY_LOW];
+}
 
 /**
  * One passage in the index (a labelled span, quotation or sentence): its number, its position in
@@ -120,44 +128,44 @@ class IndexedPassage {
     return this.data.slot;
   }
   get kind(): PassageKind {
-    return PASSAGE_KINDS[this.data.table[this.seq * FIELDS + KIND]];
+    return PASSAGE_KINDS[this.data.numbers[this.seq * FIELDS + KIND]];
   }
   get start(): number {
-    return this.data.table[this.seq * FIELDS + START];
+    return this.data.numbers[this.seq * FIELDS + START];
   }
   get end(): number {
-    return this.data.table[this.seq * FIELDS + END];
+    return this.data.numbers[this.seq * FIELDS + END];
   }
   get from(): number {
-    return this.data.table[this.seq * FIELDS + FROM];
+    return this.data.numbers[this.seq * FIELDS + FROM];
   }
   get to(): number {
-    return this.data.table[this.seq * FIELDS + TO];
+    return this.data.numbers[this.seq * FIELDS + TO];
   }
   get contentFrom(): number {
-    return this.data.table[this.seq * FIELDS + CONTENT_FROM];
+    return this.data.numbers[this.seq * FIELDS + CONTENT_FROM];
   }
   get shinglesFrom(): number {
-    return this.data.table[this.seq * FIELDS + SHINGLES_FROM];
+    return this.data.numbers[this.seq * FIELDS + SHINGLES_FROM];
   }
   get shinglesTo(): number {
-    return this.data.table[this.seq * FIELDS + SHINGLES_TO];
+    return this.data.numbers[this.seq * FIELDS + SHINGLES_TO];
   }
   get labelId(): string | undefined {
     return this.data.labelIds?.[this.seq];
   }
   /** Its content words in order, hashed: identical copies of a passage share it. */
   get copyKey(): number {
-    return this.data.copyKeys[this.seq];
+    return copyKeyAt(this.data, this.seq);
   }
 
   /** Ids of its content words, sorted: a cheap bound on shared content words before aligning. */
   get content(): Int32Array {
-    return this.data.pool.subarray(this.contentFrom, this.shinglesFrom);
+    return this.data.numbers.subarray(this.contentFrom, this.shinglesFrom);
   }
   /** Distinct shingles, ascending. */
   get shingles(): Int32Array {
-    return this.data.pool.subarray(this.shinglesFrom, this.shinglesTo);
+    return this.data.numbers.subarray(this.shinglesFrom, this.shinglesTo);
   }
   get wordCount(): number {
     return this.to - this.from;
@@ -543,7 +551,7 @@ export class StatementIndex {
     }
     // New passages: every pair one of their shingles makes.
     for (const p of added) {
-      const pool = p.data.pool;
+      const pool = p.data.numbers;
       for (let i = p.shinglesFrom; i < p.shinglesTo; i++) {
         const s = pool[i];
         if (this.spent(1)) yield;
@@ -693,7 +701,7 @@ export class StatementIndex {
           this.skipped++;
           continue;
         }
-        const pool = p.data.pool;
+        const pool = p.data.numbers;
         for (let i = p.shinglesFrom; i < p.shinglesTo; i++) {
           const s = pool[i];
           const v = this.postings.get(s);
@@ -733,7 +741,7 @@ export class StatementIndex {
     const slot = this.freeSlots.pop() ?? this.bySlot.length;
     const data = yield* this.documentData(doc, slot, all, found, layout, keepWords);
     const passages: IndexedPassage[] = [];
-    for (let seq = 0; seq < data.copyKeys.length; seq++) {
+    for (let seq = 0; seq < data.count; seq++) {
       if (this.spent(1)) yield;
       passages.push(this.indexed(new IndexedPassage(this.takeUid(), seq, data)));
     }
@@ -797,7 +805,7 @@ export class StatementIndex {
     const oldKept = old.data.kept;
     this.layouts.delete(slot);
     const data = yield* this.documentData(doc, slot, all, found, layout, false);
-    const count = data.copyKeys.length;
+    const count = data.count;
     const byRange = new Map<string, IndexedPassage>();
     for (const p of old.passages) {
       if (this.spent(1)) yield;
@@ -819,16 +827,16 @@ export class StatementIndex {
     for (let seq = 0; seq < count; seq++) {
       if (this.spent(1)) yield;
       const at = seq * FIELDS;
-      const kind = PASSAGE_KINDS[data.table[at + KIND]];
-      const start = data.table[at + START];
-      const end = data.table[at + END];
+      const kind = PASSAGE_KINDS[data.numbers[at + KIND]];
+      const start = data.numbers[at + START];
+      const end = data.numbers[at + END];
       const labelId = data.labelIds?.[seq] ?? '';
-      const from = data.table[at + FROM];
-      const to = data.table[at + TO];
+      const from = data.numbers[at + FROM];
+      const to = data.numbers[at + TO];
       let p: IndexedPassage | undefined;
       for (const by of shift === 0 ? [0] : [0, shift]) {
         const q = byRange.get(`${kind}:${start - by}:${end - by}:${labelId}`);
-        if (!q || q.seq <= lastSeq || q.copyKey !== data.copyKeys[seq]) continue;
+        if (!q || q.seq <= lastSeq || q.copyKey !== copyKeyAt(data, seq)) continue;
         if (!sameText) {
           if (this.spent(to - from)) yield;
           if (!this.sameWords(q, oldDoc, oldKept, all, from, to, by)) continue;
@@ -939,7 +947,7 @@ export class StatementIndex {
    * one passage's words.
    */
   private *documentData(doc: CorpusDocument, slot: number, all: DocWords, found: FoundPassages, layout: DocumentContribution['layout'] | undefined, keepWords: boolean): Steps<DocData> {
-    const data: DocData = { id: doc.id, slot, pool: EMPTY, table: EMPTY, copyKeys: NO_KEYS, ...(keepWords ? { kept: all } : {}) };
+    const data: DocData = { id: doc.id, slot, count: 0, numbers: EMPTY, ...(keepWords ? { kept: all } : {}) };
     this.bySlot[slot] = doc;
     if (layout) {
       const sentences = yield* this.rangesSteps(layout.sentences);
@@ -971,26 +979,28 @@ export class StatementIndex {
       this.shinglesInto(contentSeq, hashes, pool);
       kept.push({ kind: p.kind, start: p.start, end: p.end, ...(p.labelId ? { labelId: p.labelId } : {}), from, to, contentFrom, shinglesFrom, shinglesTo: pool.length, copyKey: this.copyKeyOf(contentSeq) });
     }
-    const packed = new Int32Array(pool.length);
+    // The pool goes after the table: its offsets move by the table's length.
+    const base = kept.length * FIELDS;
+    const numbers = new Int32Array(base + pool.length);
     for (let i = 0; i < pool.length; i++) {
-      packed[i] = pool[i];
+      numbers[base + i] = pool[i];
       if ((i & 15) === 15 && this.spent(1)) yield;
     }
-    data.pool = packed;
-    data.table = new Int32Array(kept.length * FIELDS);
-    data.copyKeys = new Float64Array(kept.length);
+    data.numbers = numbers;
+    data.count = kept.length;
     for (const [seq, f] of kept.entries()) {
       if (this.spent(2)) yield;
       const at = seq * FIELDS;
-      data.table[at + KIND] = PASSAGE_KINDS.indexOf(f.kind);
-      data.table[at + START] = f.start;
-      data.table[at + END] = f.end;
-      data.table[at + FROM] = f.from;
-      data.table[at + TO] = f.to;
-      data.table[at + CONTENT_FROM] = f.contentFrom;
-      data.table[at + SHINGLES_FROM] = f.shinglesFrom;
-      data.table[at + SHINGLES_TO] = f.shinglesTo;
-      data.copyKeys[seq] = f.copyKey;
+      data.numbers[at + KIND] = PASSAGE_KINDS.indexOf(f.kind);
+      data.numbers[at + START] = f.start;
+      data.numbers[at + END] = f.end;
+      data.numbers[at + FROM] = f.from;
+      data.numbers[at + TO] = f.to;
+      data.numbers[at + CONTENT_FROM] = base + f.contentFrom;
+      data.numbers[at + SHINGLES_FROM] = base + f.shinglesFrom;
+      data.numbers[at + SHINGLES_TO] = base + f.shinglesTo;
+      data.numbers[at + KEY_HIGH] = Math.floor(f.copyKey / 2 ** 21) | 0;
+      data.numbers[at + KEY_LOW] = f.copyKey % 2 ** 21;
       if (f.labelId !== undefined) (data.labelIds ??= [])[seq] = f.labelId;
     }
     return data;
@@ -1098,8 +1108,8 @@ export class StatementIndex {
   /** True when some shingle a and b share pairs them under the posting rules. */
   isCandidate(a: IndexedPassage, b: IndexedPassage): boolean {
     if (a.docId === b.docId && a.start < b.end && b.start < a.end) return false;
-    const as = a.data.pool;
-    const bs = b.data.pool;
+    const as = a.data.numbers;
+    const bs = b.data.numbers;
     let i = a.shinglesFrom;
     let j = b.shinglesFrom;
     while (i < a.shinglesTo && j < b.shinglesTo) {
@@ -1200,7 +1210,7 @@ export class StatementIndex {
         if (this.spent(1 + this.removeMatch(key))) yield;
       }
     }
-    const pool = p.data.pool;
+    const pool = p.data.numbers;
     for (let i = p.shinglesFrom; i < p.shinglesTo; i++) {
       const s = pool[i];
       leaving(s, p);
@@ -1233,7 +1243,7 @@ export class StatementIndex {
   /** Puts `p` in the postings of its shingles, in steps; `arriving(s, p)` is told each shingle before. */
   private *postSteps(p: IndexedPassage, arriving: (s: number, p: IndexedPassage) => void): Steps<void> {
     p.posted = true;
-    const pool = p.data.pool;
+    const pool = p.data.numbers;
     for (let i = p.shinglesFrom; i < p.shinglesTo; i++) {
       const s = pool[i];
       arriving(s, p);
@@ -1578,7 +1588,6 @@ export function keyedRecord(record: DocumentWordsRecord, key: string): DocumentW
     },
   };
 }
-const NO_KEYS = new Float64Array(0);
 
 /** UTF-16 ranges of words, from `offset` (0 when not given). */
 interface WordRanges {
