@@ -219,7 +219,7 @@ if (WHAT === 'parts' || WHAT === 'zipf-parts') {
     ['matches and their regions', () => { for (const f of ['matches', 'regions', 'matchesOfPassage', 'matchesOfSlot', 'dirty']) inside[f] = null; }],
     ['passage objects (and the arrays listing them)', () => { inside.passages = null; inside.recentWords = null; for (const e of docsOf()) e.passages = null; }],
     ['per-document tables (ranges, offsets, kinds, copy keys, label ids)', () => { for (const e of docsOf()) { e.data.table = null; e.data.copyKeys = null; e.data.labelIds = null; } }],
-    ['pools (sorted content ids and shingles)', () => { for (const e of docsOf()) e.data.pool = null; }],
+    ['pools (sorted content ids and shingles; since session 6 with the tables, in one array a document)', () => { for (const e of docsOf()) e.data.pool = e.data.numbers = null; }],
     ['words (dictionary, hashes)', () => { inside.ids = null; inside.wordHash = null; }],
     ['document entries, slots, layouts', () => { inside.docs = null; inside.bySlot = null; inside.layouts = null; inside.runLayouts = null; }],
     ['the index object and the rest', () => { keep.splice(keep.indexOf(index), 1); }],
