@@ -96,7 +96,7 @@ describe('two app servers on one database: refresh() is the barrier', () => {
     const version = async () => {
       const c = await sql(url);
       try {
-        return (await c.query("SELECT version FROM documents WHERE id = 'doc-1'")).rows[0].version as number;
+        return Number((await c.query("SELECT version FROM documents WHERE id = 'doc-1'")).rows[0].version);
       } finally {
         await c.end();
       }

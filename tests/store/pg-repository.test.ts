@@ -277,7 +277,7 @@ describe('two app servers on one database', () => {
     expect(stored.events.filter((e) => e.kind === 'label.created').map((e) => e.labelId)).toEqual(stored.labels.map((l) => l.id));
     const client = await sql(url);
     try {
-      const { rows } = await client.query("SELECT version, (SELECT count(*)::int FROM document_changes WHERE id = 'doc-1') AS changes FROM documents WHERE id = 'doc-1'");
+      const { rows } = await client.query("SELECT version::int AS version, (SELECT count(*)::int FROM document_changes WHERE id = 'doc-1') AS changes FROM documents WHERE id = 'doc-1'");
       expect(rows[0]).toEqual({ version: 101, changes: 101 });
     } finally {
       await client.end();
@@ -309,7 +309,7 @@ describe('two app servers on one database', () => {
     expect(await b.documents.getDocument('doc-1')).toEqual(doc);
     const client = await sql(url);
     try {
-      const { rows } = await client.query("SELECT version, (SELECT count(*)::int FROM document_changes WHERE id = 'doc-1') AS changes FROM documents WHERE id = 'doc-1'");
+      const { rows } = await client.query("SELECT version::int AS version, (SELECT count(*)::int FROM document_changes WHERE id = 'doc-1') AS changes FROM documents WHERE id = 'doc-1'");
       expect(rows[0]).toEqual({ version: 1, changes: 1 });
     } finally {
       await client.end();
