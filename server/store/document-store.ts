@@ -865,9 +865,13 @@ export class DocumentStore implements Corpus {
     await syncDir(this.documentsDir);
     this.cache.delete(id);
     this.index.remove(id);
-    this.resort(id, this.catalog.get(id), undefined);
+    // Out of the catalogue (in memory at once; the log line written after) before the list orders
+    // and the listeners hear of it: a listener asking the catalogue must find the document gone.
+    const before = this.catalog.get(id);
+    const logged = this.catalog.removed(id);
+    this.resort(id, before, undefined);
     this.bump(id);
-    await this.catalog.removed(id);
+    await logged;
     return cloneDocument(doc);
   }
 
@@ -899,6 +903,7 @@ export class DocumentStore implements Corpus {
     await this.catalog.flush();
     if (!this.readOnly) await this.catalog.compact();
     await this.searchSaver?.close();
+    await this.statementIndex.close(); // a background write still encoding is given up (index-files.ts)
   }
 
   private activate(id: string, current: DocumentRecord): Entry {

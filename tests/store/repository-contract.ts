@@ -132,6 +132,25 @@ export function repositoryContract(name: string, factory: RepositoryFactory): vo
         expect(repo.generation).toBeGreaterThanOrEqual(g0 + 3);
         expect(heard).toEqual(['a1', 'a1']);
       });
+
+      it('when a document is deleted or moved to the trash, then listeners hear its id once it is out of the catalogue and the lists', async () => {
+        await repo.create(makeDoc('gone-1'));
+        await repo.create(makeDoc('gone-2'));
+        await repo.create(makeDoc('kept'));
+        const seen: Array<[string, boolean, unknown, string[]]> = [];
+        const stop = repo.onChange((id) => void seen.push([id, repo.has(id), repo.summary(id), repo.summaries().map((s) => s.id).sort()]));
+        try {
+          await repo.delete('gone-1');
+          await repo.moveToTrash('gone-2', { id: 'gone-2', title: 'Title gone-2', deletedAt: '2026-01-02T03:04:05.000Z', deletedBy: 'tester' });
+          expect(seen).toEqual([
+            ['gone-1', false, null, ['gone-2', 'kept']],
+            ['gone-2', false, null, ['kept']],
+          ]);
+          expect((await repo.listPage()).items.map((s) => s.id)).toEqual(['kept']);
+        } finally {
+          stop();
+        }
+      });
     });
 
     describe('listing', () => {
