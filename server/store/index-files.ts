@@ -410,31 +410,73 @@ function* arrayInSlices(raw: string, from: number): Generator<void, { items: unk
 /**
  * Writes the index atomically and durably (temporary file in the same folder, fsync, rename, fsync
  * of the folder): after a power cut the snapshot is the old one or the new one, never cut short
- * (which would be refused and cost a full rebuild).
+ * (which would be refused and cost a full rebuild). The text is encoded (in slices, awaiting `pace`)
+ * before the temporary file is opened, so a write given up while encoding leaves nothing on disk;
+ * `stillWanted` is asked once it is encoded (false: nothing is written, `IndexWriteAbandoned`).
  */
-export async function writeStatementIndex(file: string, data: StoredStatementIndex, pace?: () => Promise<void>): Promise<void> {
+export async function writeStatementIndex(file: string, data: StoredStatementIndex, pace?: () => Promise<void>, stillWanted: () => boolean = () => true): Promise<void> {
+  const text = await serializeStatementIndexInSlices(data, pace);
+  if (!stillWanted()) throw new IndexWriteAbandoned();
   await mkdir(dirname(file), { recursive: true });
   const temp = join(dirname(file), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-statements.json`);
   const handle = await open(temp, 'w');
   try {
-    await handle.writeFile(await serializeStatementIndexInSlices(data, pace));
+    await handle.writeFile(text);
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw err;
   }
+  await handle.close();
   await rename(temp, file);
   await syncDir(dirname(file));
 }
 
+/** A write of the statement index file given up because the data folder was closed meanwhile (the file on disk is the one before). */
+export class IndexWriteAbandoned extends Error {
+  constructor() {
+    super('the data folder was closed before the statement index file was written; the stored file is left as it was');
+    this.name = 'IndexWriteAbandoned';
+  }
+}
+
 /** The statement index kept in `<dataDir>/index/statements.json` (the data folder's StatementIndexStorage). */
 export class StatementIndexFile {
-  constructor(readonly file: string) {}
+  private closed = false;
+  /** Rejected by `close()`: a write pausing between two slices of its encoding stops there. */
+  private readonly closing: Promise<never>;
+  private abandon: (err: Error) => void = () => undefined;
+  private readonly writes = new Set<Promise<void>>();
+
+  constructor(readonly file: string) {
+    this.closing = new Promise<never>((_, reject) => (this.abandon = reject));
+    this.closing.catch(() => undefined);
+  }
 
   read(warn?: (message: string) => void): Promise<StoredStatementIndex | null> {
     return readStatementIndex(this.file, warn);
   }
 
+  /** Refused (IndexWriteAbandoned) once `close()` was called. */
   write(data: StoredStatementIndex, pace?: () => Promise<void>): Promise<void> {
-    return writeStatementIndex(this.file, data, pace);
+    if (this.closed) return Promise.reject(new IndexWriteAbandoned());
+    // A pause of the background write (see CompareService `pacer`) ends when the folder closes.
+    const paced = () => Promise.race([pace ? pace() : new Promise<void>((resolve) => setImmediate(resolve)), this.closing]);
+    const write = writeStatementIndex(this.file, data, paced, () => !this.closed);
+    const settled = write.catch(() => undefined).finally(() => this.writes.delete(settled));
+    this.writes.add(settled);
+    return write;
+  }
+
+  /**
+   * Ends the writes: one still encoding (which a background write pausing while documents change
+   * can be for minutes) is given up at its next slice, leaving the file on disk as it was and no
+   * temporary file; one already writing its file is waited for. Later writes are refused.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.abandon(new IndexWriteAbandoned());
+    while (this.writes.size) await Promise.all(this.writes);
   }
 }
