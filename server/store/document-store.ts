@@ -601,15 +601,22 @@ export class DocumentStore implements Corpus {
       }
       runs = merged;
     }
-    // Nothing is awaited from here on: the order is made current, then kept so by `resort`.
-    let ids = (runs[0] ?? []).map((k) => k[1]);
+    // Nothing is awaited from here on: the order is made current, then kept so by `resort`. The
+    // ids changed meanwhile (`touched`) leave the sorted run and come back by their summaries now,
+    // sorted among themselves and merged in (one pass, not a splice of the whole order each).
+    let sorted = runs[0] ?? [];
     if (touched.size) {
-      ids = ids.filter((id) => !touched.has(id));
+      const kept = sorted.filter((k) => !touched.has(k[1]));
+      const back: Keyed[] = [];
       for (const id of touched) {
         const now = this.catalog.get(id);
-        if (now) ids.splice(this.placeOf(ids, sort, dir, sortValue(now, sort), id, null), 0, id);
+        if (now) back.push([sortValue(now, sort), id]);
       }
+      back.sort(cmp);
+      sorted = new Array<Keyed>(kept.length + back.length);
+      for (let k = 0, x = 0, y = 0; k < sorted.length; k++) sorted[k] = y >= back.length || (x < kept.length && cmp(kept[x], back[y]) <= 0) ? kept[x++] : back[y++];
     }
+    const ids = sorted.map((k) => k[1]);
     this.sorted.set(`${sort}:${order}`, ids);
     return ids;
   }

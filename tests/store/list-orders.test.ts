@@ -93,4 +93,17 @@ describe('list orders kept in order as documents change', () => {
     expect(await listed('title', 'asc')).toEqual(expected(store.summaries(), 'title', 'asc'));
     expect(store.listSorts).toBe(1);
   });
+
+  it('when most documents change while every order is first being sorted, then each order comes out as a fresh sort would', async () => {
+    const firsts = ORDERS.map(({ sort, order }) => store.listPage({ sort, order, limit: 5 }));
+    const changes: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 80; i += 2) {
+      const id = `d-${String(i).padStart(3, '0')}`;
+      changes.push(i % 10 === 0 ? store.delete(id) : store.update(id, (d) => { d.meta.title = pick(TITLES); d.meta.publishedAt = date() ?? '2020-01-01'; }));
+    }
+    for (let i = 0; i < 15; i++) changes.push(store.create(newDoc(`late-${i}`)));
+    await Promise.all([...firsts, ...changes]);
+    await expectEveryOrderRight();
+    expect(store.listSorts).toBe(ORDERS.length);
+  });
 });
