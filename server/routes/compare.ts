@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Corpus } from '../store/corpus.js';
 import type { ProjectStore } from '../store/project-store.js';
-import { filterClusters, type ClusterFilter } from '../domain/compare/filters.js';
+import { FilteredClusters, filterClusters, type ClusterFilter } from '../domain/compare/filters.js';
 import { compareServiceOf } from '../services/outlets.js';
 import type { StatementCluster } from '../domain/compare/types.js';
 import { typeName } from '../domain/label-types.js';
@@ -13,7 +13,6 @@ import type { CompareSnapshot } from '../services/compare.js';
 import { AppendOnlyPager, MAX_PAGE } from './page-query.js';
 import { occurrenceOf, queryWords, searchStatements, type PassageHit } from '../domain/compare/search.js';
 import { sameName } from '../domain/compare/names.js';
-import type { CorpusDocument } from '../domain/compare/types.js';
 
 const optionalName = z
   .string()
@@ -85,9 +84,29 @@ export function compareRoutes(store: Corpus, project: ProjectStore): Router {
     return { speaker: q.speaker, outlet: q.outlet, type: q.type, minDocuments: Number(q.minDocuments ?? '2'), ...(q.q ? { q: q.q } : {}) };
   };
 
+  /**
+   * The statements of a snapshot that pass `filter` (no `q`), read a page at a time and kept for the
+   * next pages of the same list (a few lists per snapshot); counted without looking through them
+   * when only `minDocuments` is given (the snapshot knows how many are across documents).
+   */
+  const filtered = new WeakMap<StatementCluster[], Map<string, FilteredClusters>>();
+  const statementsOf = (snap: CompareSnapshot, filter: ClusterFilter): FilteredClusters => {
+    let lists = filtered.get(snap.clusters);
+    if (!lists) filtered.set(snap.clusters, (lists = new Map()));
+    const key = JSON.stringify(filter);
+    let list = lists.get(key);
+    if (!list) {
+      const plain = !filter.speaker && !filter.outlet && !filter.type;
+      const known = !plain ? undefined : filter.minDocuments >= 2 ? snap.acrossDocuments : filter.minDocuments <= 1 ? snap.clusters.length : undefined;
+      if (lists.size >= 16) lists.delete(lists.keys().next().value!);
+      lists.set(key, (list = new FilteredClusters(snap.clusters, filter, known)));
+    }
+    return list;
+  };
+
   /** With `q`: statements (all, repeats inside one document too) and passages matching it, then the other filters. */
-  const search = (snap: { docs: CorpusDocument[]; clusters: StatementCluster[] }, filter: ClusterFilter & { q?: string }) => {
-    if (!filter.q) return { statements: filterClusters(snap.clusters, filter), passages: [] as PassageHit[] };
+  const search = (snap: CompareSnapshot, filter: ClusterFilter & { q?: string }): { statements: Pick<readonly StatementCluster[], 'length' | 'slice'>; passages: PassageHit[] } => {
+    if (!filter.q) return { statements: statementsOf(snap, filter), passages: [] };
     const found = searchStatements(snap.docs, snap.clusters, filter.q);
     return { statements: filterClusters(found.statements, { ...filter, minDocuments: 1 }), passages: found.passages.filter((p) => (!filter.outlet || sameName(p.outlet, filter.outlet)) && (!filter.speaker || sameName(p.label?.speaker, filter.speaker)) && (!filter.type || p.label?.type === filter.type)) };
   };
@@ -107,11 +126,11 @@ export function compareRoutes(store: Corpus, project: ProjectStore): Router {
   router.get('/api/compare', async (req, res) => {
     const filter = filterOf(req);
     const found = search(await statementsNow(service, res), filter);
-    const rows: Array<StatementCluster | PassageHit> = [...found.statements, ...found.passages];
+    const rows: Pick<ReadonlyArray<StatementCluster | PassageHit>, 'length' | 'slice'> = found.passages.length ? [...found.statements.slice(0, found.statements.length), ...found.passages] : found.statements;
     const paged = req.query.limit !== undefined || req.query.cursor !== undefined;
     const page = pager.page(rows, `api-compare:${JSON.stringify(filter)}`, req.query, MAX_PAGE);
-    const statements = new Set<unknown>(found.statements);
-    const items = page.items.map((r) => (statements.has(r) ? { ...clusterJson(r as StatementCluster), match: 'statement' } : passageJson(r as PassageHit)));
+    const passages = new Set<unknown>(found.passages);
+    const items = page.items.map((r) => (passages.has(r) ? passageJson(r as PassageHit) : { ...clusterJson(r as StatementCluster), match: 'statement' }));
     res.set('X-Total-Count', String(page.total));
     if (page.next) {
       const params = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)]));
@@ -144,7 +163,7 @@ export function compareRoutes(store: Corpus, project: ProjectStore): Router {
       clusters: page.items,
       nextUrl: page.next ? `/compare?${params}` : null,
       matching: clusters.length,
-      total: snap.clusters.filter((c) => c.documentCount >= 2).length,
+      total: snap.acrossDocuments,
       stats: snap.stats,
       outlets: snap.outlets(),
       speakers: snap.speakers(),

@@ -28,7 +28,7 @@ export function pageLimit(raw: unknown, max: number): number | undefined {
 export class AppendOnlyPager {
   private readonly cursors = new CursorSigner();
 
-  page<T>(rows: T[], listKey: string, query: { cursor?: unknown; limit?: unknown }, max: number, fallback = max): { items: T[]; total: number; next: string | null } {
+  page<T>(rows: Pick<readonly T[], 'length' | 'slice'>, listKey: string, query: { cursor?: unknown; limit?: unknown }, max: number, fallback = max): { items: T[]; total: number; next: string | null } {
     const limit = pageLimit(query.limit, max) ?? fallback;
     let offset = 0;
     if (query.cursor !== undefined) {

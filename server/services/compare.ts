@@ -5,7 +5,10 @@ import type { CorpusDocument, StatementCluster } from '../domain/compare/types.j
 import type { MatchingStats } from '../domain/compare/statements.js';
 import { keyedRecord, StatementIndex, type Steps } from '../domain/compare/statement-index.js';
 import type { DocumentContribution } from '../domain/compare/contribution.js';
-import { labelRenderings, speakerList, speakerListOfCounts, type LabelRenderings } from '../domain/compare/speakers.js';
+import { countSpelling, labelRenderings, speakerList, speakerListOfCounts, type LabelRenderings } from '../domain/compare/speakers.js';
+import { DocumentList } from '../domain/compare/document-list.js';
+import { clusterChanges } from '../domain/compare/cluster-changes.js';
+import { LabelRenderingIndex } from '../domain/compare/label-rendering-index.js';
 import { outletList } from '../domain/compare/outlet-stats.js';
 import { nameKey } from '../domain/compare/names.js';
 import { compactDocument } from '../domain/compare/compact-document.js';
@@ -90,11 +93,15 @@ export type IndexAnswer =
   | { state: 'building'; done: number; total: number }
   | { state: 'updating'; snapshot: CompareSnapshot; pending: number };
 
+export { patchSorted } from '../domain/compare/document-list.js';
+
 /** The corpus as matched, with its statements. */
 export interface CompareSnapshot {
-  /** Every document's latest revision with its labels, by id. */
-  docs: CorpusDocument[];
+  /** Every document's latest revision with its labels, by id (an array made when first asked: `document(id)` finds one without it). */
+  readonly docs: CorpusDocument[];
   clusters: StatementCluster[];
+  /** How many of `clusters` are carried by two documents or more (counted from the updates). */
+  acrossDocuments: number;
   byId: Map<string, StatementCluster>;
   stats: MatchingStats;
   /** Milliseconds the last update of the index took (the first build, or the documents changed since). */
@@ -151,19 +158,6 @@ function scanSpeakers(docs: CorpusDocument[]): SpeakerCount[] {
   return speakerList(docs);
 }
 
-/** Adds `by` to the count of a speaker's spelling (as speakerList counts it: trimmed, by name key). */
-function countSpelling(counts: Map<string, Map<string, number>>, speaker: string | undefined, by: number): void {
-  const s = speaker?.trim();
-  if (!s) return;
-  const key = nameKey(s);
-  let spellings = counts.get(key);
-  if (!spellings) counts.set(key, (spellings = new Map()));
-  const n = (spellings.get(s) ?? 0) + by;
-  if (n > 0) spellings.set(s, n);
-  else spellings.delete(s);
-  if (spellings.size === 0) counts.delete(key);
-}
-
 /**
  * What matching reads of a stored document: its latest revision and the labels on it; the text
  * kept as UTF-8 bytes when that is smaller (domain/compare/compact-document.ts: the service keeps
@@ -201,7 +195,10 @@ export class CompareService {
   private built = false;
   private queue: Promise<unknown> = Promise.resolve();
   private current: CompareSnapshot | null = null;
-  private docs: CorpusDocument[] = [];
+  private docs = DocumentList.of([]);
+  /** Label renderings and the count of statements across documents, as of `clusterList` (see `refresh`). */
+  private readonly renderingIndex = new LabelRenderingIndex();
+  private clusterList: StatementCluster[] = [];
   private firstBuildPairs = 0;
   /** Speaker id → ids of the documents whose labels credit it. */
   private readonly speakerPostings = new Map<string, Set<string>>();
@@ -395,7 +392,10 @@ export class CompareService {
       this.indexing = 0;
     }
     const clusters = this.index.clusters();
-    const docs = this.docs;
+    this.followClusters(clusters);
+    const list = this.docs;
+    let docs: CorpusDocument[] | null = null;
+    const flat = () => (docs ??= list.toArray());
     let renderings: LabelRenderings | null = null;
     let byIdMap: Map<string, StatementCluster> | null = null;
     // The page's outlet and speaker choices: from the counts the updates keep while they describe
@@ -405,13 +405,23 @@ export class CompareService {
     let outlets: OutletCount[] | null = null;
     let speakers: SpeakerCount[] | null = null;
     const snap: CompareSnapshot = {
-      outlets: () => (outlets ??= facets === this.facets ? (this.outletCache ??= outletListOfCounts((this.outletCounts ??= scanOutletCounts(docs)))) : scanOutlets(docs)),
-      speakers: () => (speakers ??= facets === this.facets ? speakerListOfCounts(this.speakerSpellings) : scanSpeakers(docs)),
-      documentsOfSpeaker: (id) => [...(this.speakerPostings.get(id) ?? [])].sort().map((d) => findById(docs, d)).filter((d): d is CorpusDocument => d !== null),
-      labelRenderings: () => (renderings ??= labelRenderings(clusters)),
-      document: (id) => findById(docs, id),
-      docs: this.docs,
+      outlets: () => (outlets ??= facets === this.facets ? (this.outletCache ??= outletListOfCounts((this.outletCounts ??= scanOutletCounts(flat())))) : scanOutlets(flat())),
+      speakers: () => (speakers ??= facets === this.facets ? speakerListOfCounts(this.speakerSpellings) : scanSpeakers(flat())),
+      documentsOfSpeaker: (id) => [...(this.speakerPostings.get(id) ?? [])].sort().map((d) => list.get(d)).filter((d): d is CorpusDocument => d !== null),
+      // The index kept up to date while it describes this snapshot's statements; else (an older
+      // snapshot asked after a newer one) counted from them.
+      labelRenderings: () => {
+        if (renderings) return renderings;
+        if (this.clusterList !== clusters) return (renderings = labelRenderings(clusters));
+        let whole: LabelRenderings | null = null;
+        return (renderings = { get: (labelId) => (this.clusterList === clusters ? this.renderingIndex.get(labelId, clusters) : (whole ??= labelRenderings(clusters)).get(labelId)) });
+      },
+      document: (id) => list.get(id),
+      get docs() {
+        return flat();
+      },
       clusters,
+      acrossDocuments: this.renderingIndex.acrossDocuments,
       // Made when first asked (a statement's page): at 100,000 documents a map of every statement
       // took tens of milliseconds of each update's publishing, asked for or not.
       get byId() {
@@ -434,6 +444,19 @@ export class CompareService {
     this.emit(changed);
     facets = this.facets;
     return snap;
+  }
+
+  /**
+   * Brings the label renderings and the count of statements across documents from the statements
+   * of the last update to `clusters`: the statements formed and dropped, found in one walk of both
+   * lists (cluster-changes.ts); counted again from `clusters` when that walk cannot tell.
+   */
+  private followClusters(clusters: StatementCluster[]): void {
+    if (clusters === this.clusterList) return;
+    const changes = clusterChanges(this.clusterList, clusters, (c) => this.renderingIndex.has(c));
+    if (changes) this.renderingIndex.apply(changes);
+    else this.renderingIndex.reset(clusters);
+    this.clusterList = clusters;
   }
 
   private async firstBuild(): Promise<Parameters<Listener>[0]> {
@@ -477,7 +500,7 @@ export class CompareService {
       this.start.reindexed = all.length;
     }
     this.stored = null;
-    this.docs = all.sort(byId);
+    this.docs = DocumentList.of(all.sort(byId));
     this.built = true;
     // A restore that took in no change leaves the stored file as it is (writing it again re-tokenises
     // every document: about 100 s of one core at 100,000).
@@ -539,7 +562,7 @@ export class CompareService {
       const changes = await this.read(ids);
       const before = new Map(ids.map((id) => [id, this.index.document(id)]));
       await this.indexChanges(changes);
-      this.docs = patchSorted(this.docs, changes);
+      this.docs = this.docs.patched(changes);
       for (const c of changes) changed.push({ id: c.id, before: before.get(c.id) ?? null, after: c.doc });
     }
     this.scheduleSave(this.options.saveDelayMs ?? 5_000);
@@ -751,37 +774,3 @@ function contentKey(d: CorpusDocument): string {
 }
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-/** The document with that id in `docs` (sorted by id), or `null`. */
-function findById(docs: CorpusDocument[], id: string): CorpusDocument | null {
-  let lo = 0;
-  let hi = docs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (docs[mid].id < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < docs.length && docs[lo].id === id ? docs[lo] : null;
-}
-
-/**
- * `docs` (sorted by id) with the changed documents replaced, added or removed, as a new array: one
- * merge of the two sorted lists (splicing each of 500 changes into 100,000 documents moved about
- * 50 million entries per step of an import).
- */
-export function patchSorted(docs: CorpusDocument[], changes: { id: string; doc: CorpusDocument | null }[]): CorpusDocument[] {
-  // The last change of an id wins, as when they are applied one after another.
-  const last = new Map<string, CorpusDocument | null>();
-  for (const c of changes) last.set(c.id, c.doc);
-  const ids = [...last.keys()].sort();
-  const out: CorpusDocument[] = [];
-  let i = 0;
-  for (const id of ids) {
-    while (i < docs.length && docs[i].id < id) out.push(docs[i++]);
-    if (i < docs.length && docs[i].id === id) i++;
-    const doc = last.get(id);
-    if (doc) out.push(doc);
-  }
-  while (i < docs.length) out.push(docs[i++]);
-  return out;
-}

@@ -4,6 +4,7 @@ import type { CorpusDocument } from '../domain/compare/types.js';
 import type { OutletFigures } from '../domain/compare/outlet-figures.js';
 import type { StatementCluster } from '../domain/compare/types.js';
 import { OutletSums, clusterTally, documentFigures, type DocumentFigures, type RenderingTally } from '../domain/compare/outlet-sums.js';
+import { clusterChanges } from '../domain/compare/cluster-changes.js';
 
 const services = new WeakMap<Corpus, { compare: CompareService; outlets: OutletIndex }>();
 
@@ -121,10 +122,29 @@ export class OutletIndex {
         }
         if (at % CATCH_UP_BATCH === CATCH_UP_BATCH - 1) await turn();
       }
-      if (this.clusters !== snapshot.clusters) {
+      // Statements never change once formed: a document's change forms its statements again as new
+      // ones. The statements formed and dropped since the last catch-up are found in one walk of
+      // both lists (cluster-changes.ts: a pointer comparison a statement where a map lookup each
+      // took 20-30 ms at 100,000 documents); when that walk cannot tell, every statement is marked.
+      const statements = this.clusters !== snapshot.clusters ? clusterChanges(this.clusters ?? [], snapshot.clusters, (c) => this.tallies.has(c)) : null;
+      if (statements) {
+        for (let i = 0; i < statements.dropped.length; i++) {
+          const c = statements.dropped[i];
+          this.sums.renderings(this.tallies.get(c)!.tally, -1);
+          this.tallies.delete(c);
+          if (i % CATCH_UP_BATCH === CATCH_UP_BATCH - 1) await turn();
+        }
+        for (let i = 0; i < statements.added.length; i++) {
+          const c = statements.added[i];
+          const tally = clusterTally(c, (id) => this.figures.get(id));
+          this.tallies.set(c, { tally, seen: this.passes });
+          this.sums.renderings(tally, 1);
+          if (i % CATCH_UP_BATCH === CATCH_UP_BATCH - 1) await turn();
+        }
+        this.clusters = snapshot.clusters;
+      } else if (this.clusters !== snapshot.clusters) {
         // Statements the snapshot holds are marked with this pass (and tallied when new); those left
-        // unmarked were dropped. Statements never change once formed: a document's change forms its
-        // statements again as new ones.
+        // unmarked were dropped.
         const pass = ++this.passes;
         const list = snapshot.clusters;
         for (let i = 0; i < list.length; i++) {

@@ -159,14 +159,30 @@ function bump<K>(map: Map<K, number>, key: K, by: number): void {
   else map.set(key, n);
 }
 
-/** Sums per outlet and per outlet and month, changed by adding and subtracting contributions. */
+/** Rows as last given, with the group of each, in order: see `OutletSums.list`. */
+interface ShownRows {
+  groups: Sums[];
+  rows: OutletFigures[];
+}
+
+/**
+ * Sums per outlet and per outlet and month, changed by adding and subtracting contributions. The
+ * rows are kept from one call to the next: only the groups changed since are made again, and the
+ * list is sorted again only when a row came or went or a group's name changed (at 100,000
+ * documents, 864 month rows made and sorted by name after every label save took 10-15 ms).
+ */
 export class OutletSums {
   private readonly byOutlet = new Map<string, Sums>();
   private readonly byMonth = new Map<string, Sums>();
+  /** Groups changed since the rows were last given (per list); `null` shown: a row came or went, made whole again. */
+  private readonly changed = { outlets: new Set<Sums>(), months: new Set<Sums>() };
+  private shown: { outlets: ShownRows | null; months: ShownRows | null } = { outlets: null, months: null };
 
   /** Adds (`sign` 1) or subtracts (-1) one document's figures. */
   document(f: DocumentFigures, sign: 1 | -1): void {
     for (const s of this.groupsOf(f.key, f.month)) {
+      // A group is shown while it counts documents: one starting or ending to is a row come or gone.
+      if (s.documents === 0 || s.documents + sign === 0) this.shown[s.month ? 'months' : 'outlets'] = null;
       s.documents += sign;
       s.chars += sign * f.chars;
       for (const k of ['quote', 'claim', 'opinion'] as const) s.covered[k] += sign * f.covered[k];
@@ -199,15 +215,45 @@ export class OutletSums {
 
   /** One row per outlet, by name (as `outletTable`). */
   rows(): OutletFigures[] {
-    return [...this.byOutlet.values()].filter((s) => s.documents > 0).map((s) => figures(s)).sort((a, b) => a.outlet.localeCompare(b.outlet));
+    return this.list('outlets', this.byOutlet, (a, b) => a.outlet.localeCompare(b.outlet));
   }
 
   /** One row per outlet and month, `undated` last (as `outletMonths`). */
   months(): OutletFigures[] {
-    return [...this.byMonth.values()]
-      .filter((s) => s.documents > 0)
-      .map((s) => figures(s, this.byOutlet.get(s.key)!))
-      .sort((a, b) => a.outlet.localeCompare(b.outlet) || (a.month === 'undated' ? 1 : b.month === 'undated' ? -1 : a.month!.localeCompare(b.month!)));
+    return this.list('months', this.byMonth, (a, b) => a.outlet.localeCompare(b.outlet) || (a.month === 'undated' ? 1 : b.month === 'undated' ? -1 : a.month!.localeCompare(b.month!)));
+  }
+
+  /**
+   * The rows of the groups that count documents, in `order`: those last given with the changed
+   * groups' rows made again, sorted again only when a row came or went or a changed row's name differs.
+   */
+  private list(which: 'outlets' | 'months', groups: Map<string, Sums>, order: (a: OutletFigures, b: OutletFigures) => number): OutletFigures[] {
+    const changed = this.changed[which];
+    const shown = this.shown[which];
+    let next: ShownRows;
+    if (!shown) {
+      const made = [...groups.values()].filter((s) => s.documents > 0).map((s) => ({ group: s, row: figures(s) }));
+      made.sort((a, b) => order(a.row, b.row));
+      next = { groups: made.map((m) => m.group), rows: made.map((m) => m.row) };
+    } else if (changed.size === 0) {
+      return shown.rows;
+    } else {
+      next = { groups: shown.groups, rows: shown.rows.slice() };
+      let renamed = false;
+      for (let i = 0; i < next.groups.length; i++) {
+        if (!changed.has(next.groups[i])) continue;
+        const row = figures(next.groups[i]);
+        if (row.outlet !== next.rows[i].outlet) renamed = true;
+        next.rows[i] = row;
+      }
+      if (renamed) {
+        const made = next.groups.map((group, i) => ({ group, row: next.rows[i] })).sort((a, b) => order(a.row, b.row));
+        next = { groups: made.map((m) => m.group), rows: made.map((m) => m.row) };
+      }
+    }
+    changed.clear();
+    this.shown[which] = next;
+    return next.rows;
   }
 
   private groupsOf(key: string, month: string): Sums[] {
@@ -216,6 +262,8 @@ export class OutletSums {
     const mk = `${key}\u0000${month}`;
     let m = this.byMonth.get(mk);
     if (!m) this.byMonth.set(mk, (m = newSums(key, month)));
+    this.changed.outlets.add(o);
+    this.changed.months.add(m);
     return [o, m];
   }
 
@@ -232,12 +280,12 @@ function displayName(spellings: Map<string, number>): string {
   return [...spellings].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0][0];
 }
 
-function figures(s: Sums, outletSums: Sums = s): OutletFigures {
+function figures(s: Sums): OutletFigures {
   const renderN = s.kinds.verbatim + s.kinds.cut + s.kinds.altered;
   const known = s.byClass.neutral + s.byClass.loaded + s.byClass.descriptive;
   return {
     // A month row is named as in the document group of that month, like outletMonths does.
-    outlet: displayName(s.month ? s.spellings : outletSums.spellings),
+    outlet: displayName(s.spellings),
     ...(s.month ? { month: s.month } : {}),
     documents: s.documents,
     chars: s.chars,

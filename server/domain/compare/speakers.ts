@@ -45,6 +45,19 @@ export function speakerListOfCounts(byKey: Map<string, Map<string, number>>): { 
     .sort((a, b) => b.labels - a.labels || a.speaker.localeCompare(b.speaker));
 }
 
+/** Adds `by` to the count of a speaker's spelling in `counts` (as speakerList counts it: trimmed, by name key). */
+export function countSpelling(counts: Map<string, Map<string, number>>, speaker: string | undefined, by: number): void {
+  const s = speaker?.trim();
+  if (!s) return;
+  const key = nameKey(s);
+  let spellings = counts.get(key);
+  if (!spellings) counts.set(key, (spellings = new Map()));
+  const n = (spellings.get(s) ?? 0) + by;
+  if (n > 0) spellings.set(s, n);
+  else spellings.delete(s);
+  if (spellings.size === 0) counts.delete(key);
+}
+
 /**
  * Everything attributed to `speaker`, by date (undated last), then outlet, then position; `null`
  * when no label names that speaker.
@@ -140,11 +153,19 @@ export function speakerProfile(docs: CorpusDocument[], clusters: StatementCluste
   return speakerProfileOf(docs, labelRenderings(clusters), id);
 }
 
-/** Where each label is a rendering of a statement carried by another document too: by label id. */
-export type LabelRenderings = Map<string, { clusterId: string; kind: RenderingKind | 'reference' }>;
+/** A label's rendering of a statement carried by another document too. */
+export interface LabelRendering {
+  clusterId: string;
+  kind: RenderingKind | 'reference';
+}
 
-export function labelRenderings(clusters: StatementCluster[]): LabelRenderings {
-  const renderingOf: LabelRenderings = new Map();
+/** Where each label is a rendering of a statement carried by another document too: by label id (a Map, or a lookup kept up to date). */
+export interface LabelRenderings {
+  get(labelId: string): LabelRendering | undefined;
+}
+
+export function labelRenderings(clusters: StatementCluster[]): Map<string, LabelRendering> {
+  const renderingOf = new Map<string, LabelRendering>();
   for (const c of clusters) {
     if (c.documentCount < 2) continue;
     for (const r of c.renderings) if (r.label) renderingOf.set(r.label.id, { clusterId: c.id, kind: r.isReference ? 'reference' : r.kind });
