@@ -15,7 +15,7 @@ import { compactDocument } from '../domain/compare/compact-document.js';
 import { runJob } from './domain-worker.js';
 import { foregroundBusy } from './foreground.js';
 import { createHash } from 'node:crypto';
-import { STATEMENT_INDEX_VERSION, type StoredStatementIndex } from '../store/index-files.js';
+import { STATEMENT_INDEX_VERSION, WRITE_SLICE_MS, type StoredStatementIndex } from '../store/index-files.js';
 
 /**
  * Above this much work, the contributions of documents (tokens, sentences, quotations, passages)
@@ -260,7 +260,7 @@ export class CompareService {
       /** See `pace`: SAVE_QUIET_MS and SAVE_PAUSE_MAX_MS (tests make them small). */
       saveQuietMs?: number;
       savePauseMaxMs?: number;
-      /** Longest stretch of gathering the index file's records between two turns (INDEX_SLICE_MS; tests set 0). */
+      /** Longest stretch of gathering the index file's records between two turns (WRITE_SLICE_MS; tests set 0). */
       gatherSliceMs?: number;
       refreshAfterChangeMs?: number;
       /** See WAIT_FOR_BUILD_OF, WAIT_FOR_RESTORE_OF and WAIT_FOR_UPDATE_OF (tests make them small). */
@@ -676,7 +676,7 @@ export class CompareService {
 
   /**
    * What the index file holds, gathered in slices, with a turn of the event loop every
-   * `gatherSliceMs` (INDEX_SLICE_MS). Each document's words are found again from its text as the
+   * `gatherSliceMs` (WRITE_SLICE_MS). Each document's words are found again from its text as the
    * file is encoded (documentRecords: one document's at a time). Updates may run meanwhile (label
    * saves never stop coming on a busy corpus, and gathering 100,000 documents takes seconds): the
    * documents they touch are noted, and once no update is under way their records are taken again,
@@ -688,7 +688,7 @@ export class CompareService {
     const touched = new Set<string>();
     this.gathering = touched;
     try {
-      const slice = this.options.gatherSliceMs ?? INDEX_SLICE_MS;
+      const slice = this.options.gatherSliceMs ?? WRITE_SLICE_MS;
       const documents = new Map<string, StoredStatementIndex['documents'][number]>();
       let since = performance.now();
       for (const r of index.documentRecords()) {

@@ -91,15 +91,23 @@ class Reader {
 }
 
 /**
- * Runs `steps` to the end, giving the event loop a turn every 20 ms: encoding or checking the
- * snapshot of 10,000 documents takes seconds, which no request should wait behind.
+ * Longest stretch of encoding or checking the snapshot between two turns of the event loop, in
+ * milliseconds. A background write at 100,000 documents runs for a minute or more beside the pages
+ * (it re-tokenises every text), and each page waits for the slice under way: with 20 ms slices
+ * /compare, /outlets and a speaker page took 15-25 ms longer each while it ran.
+ */
+export const WRITE_SLICE_MS = 5;
+
+/**
+ * Runs `steps` to the end, giving the event loop a turn every WRITE_SLICE_MS: encoding or checking
+ * the snapshot of 10,000 documents takes seconds, which no request should wait behind.
  */
 async function inSlices<T>(steps: Generator<void, T, void>, pace?: () => Promise<void>): Promise<T> {
   let since = performance.now();
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
-    if (performance.now() - since >= 20) {
+    if (performance.now() - since >= WRITE_SLICE_MS) {
       await (pace ? pace() : new Promise((resolve) => setImmediate(resolve)));
       since = performance.now();
     }
@@ -119,7 +127,7 @@ export function serializeStatementIndex(s: StoredStatementIndex): string {
 }
 
 /**
- * `serializeStatementIndex`, giving the event loop a turn every 20 ms; `pace`, when given, is
+ * `serializeStatementIndex`, giving the event loop a turn every WRITE_SLICE_MS; `pace`, when given, is
  * awaited instead of that turn (the compare service pauses a background write while documents are
  * changing: see StatementIndexStorage.write).
  */
@@ -127,7 +135,7 @@ export function serializeStatementIndexInSlices(s: StoredStatementIndex, pace?: 
   return inSlices(serializeSteps(s), pace);
 }
 
-/** The parsed snapshot or what is wrong with it (`storedIndexProblem`), giving the event loop a turn every 20 ms. */
+/** The parsed snapshot or what is wrong with it (`storedIndexProblem`), giving the event loop a turn every WRITE_SLICE_MS. */
 export function storedIndexProblemInSlices(raw: string): Promise<StoredStatementIndex | string> {
   return inSlices(parseSteps(raw));
 }
