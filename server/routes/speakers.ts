@@ -5,7 +5,7 @@ import type { ProjectStore } from '../store/project-store.js';
 import { editSpeaker, mergeSpeakers, resolveAllSpeakers, speakerStoreOf, splitSpeaker, undoMerge } from '../services/speakers.js';
 import { compareServiceOf } from '../services/outlets.js';
 import { statementsNow } from './statement-index-state.js';
-import { speakerCounts, speakerProfileOf } from '../domain/compare/speakers.js';
+import { speakerProfileOf } from '../domain/compare/speakers.js';
 import { activeSpeaker } from '../domain/speakers/resolve.js';
 import { nameKey } from '../domain/speakers/names.js';
 import { typeName } from '../domain/label-types.js';
@@ -52,7 +52,7 @@ export function speakerRoutes(store: Corpus, project: ProjectStore): Router {
   const listing = async (res: Response) => {
     const [speakers, snap] = await Promise.all([speakerStoreOf(store), statementsNow(compareServiceOf(store), res)]);
     const data = speakers.read();
-    const counts = speakerCounts(snap.docs);
+    const counts = snap.speakerCounts();
     const rows = data.speakers
       .filter((s) => !s.mergedInto)
       .map((s) => ({ id: s.id, name: s.name, aliases: s.aliases, role: s.role ?? null, ...(s.wikidata ? { wikidata: s.wikidata } : {}), ...(s.url ? { url: s.url } : {}), labelCount: counts.get(s.id)?.labels ?? 0, outlets: [...(counts.get(s.id)?.outlets ?? [])].sort() }))

@@ -5,7 +5,7 @@ import type { CorpusDocument, StatementCluster } from '../domain/compare/types.j
 import type { MatchingStats } from '../domain/compare/statements.js';
 import { keyedRecord, StatementIndex, type Steps } from '../domain/compare/statement-index.js';
 import type { DocumentContribution } from '../domain/compare/contribution.js';
-import { countSpelling, labelRenderings, speakerList, speakerListOfCounts, type LabelRenderings } from '../domain/compare/speakers.js';
+import { countSpeakerLabels, countSpelling, labelRenderings, speakerCounts, speakerCountsOf, speakerList, speakerListOfCounts, type LabelRenderings, type SpeakerLabelCounts } from '../domain/compare/speakers.js';
 import { DocumentList } from '../domain/compare/document-list.js';
 import { clusterChanges } from '../domain/compare/cluster-changes.js';
 import { LabelRenderingIndex } from '../domain/compare/label-rendering-index.js';
@@ -116,6 +116,8 @@ export interface CompareSnapshot {
   outlets(): OutletCount[];
   /** `speakerList(docs)`, counted from the updates (not by reading every document's labels). */
   speakers(): SpeakerCount[];
+  /** `speakerCounts(docs)` (labels and outlets per speaker id, the speakers list's), counted from the updates. */
+  speakerCounts(): ReturnType<typeof speakerCounts>;
 }
 
 type OutletCount = ReturnType<typeof outletList>[number];
@@ -232,6 +234,8 @@ export class CompareService {
   private outletCounts: OutletCounts | null = null;
   /** How many labels of the documents (latest revisions) name each spelling of each speaker, by name key. */
   private readonly speakerSpellings = new Map<string, Map<string, number>>();
+  /** Labels per speaker id and the outlets carrying them, as `speakerCounts` counts them. */
+  private readonly speakerLabels: SpeakerLabelCounts = new Map();
   /** When the store last reported a changed document (performance.now()); see `pace`. */
   private lastChangeAt = -Infinity;
   /** Set by `settle()`: a write under way no longer pauses. */
@@ -407,6 +411,7 @@ export class CompareService {
     const snap: CompareSnapshot = {
       outlets: () => (outlets ??= facets === this.facets ? (this.outletCache ??= outletListOfCounts((this.outletCounts ??= scanOutletCounts(flat())))) : scanOutlets(flat())),
       speakers: () => (speakers ??= facets === this.facets ? speakerListOfCounts(this.speakerSpellings) : scanSpeakers(flat())),
+      speakerCounts: () => (facets === this.facets ? speakerCountsOf(this.speakerLabels) : speakerCounts(flat())),
       documentsOfSpeaker: (id) => [...(this.speakerPostings.get(id) ?? [])].sort().map((d) => list.get(d)).filter((d): d is CorpusDocument => d !== null),
       // The index kept up to date while it describes this snapshot's statements; else (an older
       // snapshot asked after a newer one) counted from them.
@@ -575,6 +580,8 @@ export class CompareService {
       if ((before?.outlet ?? '') !== (after?.outlet ?? '')) this.countOutlet(id, before?.outlet, after?.outlet);
       for (const l of before?.labels ?? []) countSpelling(this.speakerSpellings, l.speaker, -1);
       for (const l of after?.labels ?? []) countSpelling(this.speakerSpellings, l.speaker, 1);
+      if (before) countSpeakerLabels(this.speakerLabels, before, -1);
+      if (after) countSpeakerLabels(this.speakerLabels, after, 1);
     }
     for (const { id, before, after } of changed) {
       for (const l of before?.labels ?? []) this.speakerPostings.get(l.speakerId ?? '')?.delete(id);

@@ -10,7 +10,7 @@ import { startTestApp } from '../helpers/app.js';
 import { makeLabel, type NewLabel } from '../../server/domain/labels.js';
 import { CompareService, facetScans, type CompareSnapshot } from '../../server/services/compare.js';
 import { outletList } from '../../server/domain/compare/outlet-stats.js';
-import { speakerList } from '../../server/domain/compare/speakers.js';
+import { speakerCounts, speakerList } from '../../server/domain/compare/speakers.js';
 
 const BLINKEN_1 = '000_b5b79bfe33936fda';
 const TURAN = '001_b1fe9c773694e9ae';
@@ -76,5 +76,43 @@ describe('outlet and speaker choices of the compare page', () => {
     expect(facetScans.speakers).toBe(scans.speakers + 1);
     expect(sixth.speakers().find((s) => s.speaker === 'Wang Yi')?.labels).toBe(2);
     exact(sixth);
+  });
+
+  test('when labels credit speaker entities, are removed, and a document changes outlet, then the speakers list\'s label and outlet counts equal speakerCounts over each snapshot\'s documents', async () => {
+    const service = new CompareService(t.store);
+    const credit = async (docId: string, speakerId: string, input: Omit<NewLabel, 'id'>) => {
+      const id = randomUUID();
+      await t.store.update(docId, (d) => {
+        d.labels.push({ ...makeLabel(d, { id, ...input }, 'tester', NOW), speakerId });
+      });
+      return id;
+    };
+    const counts = (s: CompareSnapshot) => [...s.speakerCounts()].map(([id, c]) => [id, c.labels, [...c.outlets].sort()]).sort();
+    const exactCounts = (s: CompareSnapshot) => expect(counts(s)).toEqual([...speakerCounts(s.docs)].map(([id, c]) => [id, c.labels, [...c.outlets].sort()]).sort());
+    exactCounts(await service.snapshot());
+
+    const a = await credit(BLINKEN_1, 'sp-blinken', { type: 'direct-quote', start: 158, end: 188, speaker: 'Antony Blinken' });
+    await credit(TURAN, 'sp-blinken', { type: 'reported-claim', start: 635, end: 672, speaker: 'Blinken' });
+    await credit(TURAN, 'sp-wang', { type: 'direct-quote', start: 0, end: 20, speaker: 'Wang Yi' });
+    const second = await service.snapshot();
+    expect(counts(second).map(([id, labels, outlets]) => [id, labels, (outlets as string[]).length])).toEqual([
+      ['sp-blinken', 2, 1],
+      ['sp-wang', 1, 1],
+    ]);
+    exactCounts(second);
+
+    await t.store.update(BLINKEN_1, (d) => {
+      d.labels = d.labels.filter((l) => l.id !== a);
+    });
+    exactCounts(await service.snapshot());
+    await t.store.update(TURAN, (d) => {
+      d.meta.outlet = 'Turan Weekly';
+    });
+    const last = await service.snapshot();
+    expect(counts(last)).toEqual([
+      ['sp-blinken', 1, ['Turan Weekly']],
+      ['sp-wang', 1, ['Turan Weekly']],
+    ]);
+    exactCounts(last);
   });
 });

@@ -118,17 +118,33 @@ export interface SpeakerEntity {
 
 /** Labels (statistics layer, not orphaned) per speaker id, with the outlets that carry them. */
 export function speakerCounts(docs: CorpusDocument[]): Map<string, { labels: number; outlets: Set<string> }> {
-  const out = new Map<string, { labels: number; outlets: Set<string> }>();
-  for (const d of docs) {
-    for (const l of statisticsLabels(d)) {
-      if (!l.speakerId || l.anchor.state === 'orphaned') continue;
-      const seen = out.get(l.speakerId) ?? { labels: 0, outlets: new Set<string>() };
-      seen.labels++;
-      if (d.outlet) seen.outlets.add(d.outlet);
-      out.set(l.speakerId, seen);
+  const counts: SpeakerLabelCounts = new Map();
+  for (const d of docs) countSpeakerLabels(counts, d, 1);
+  return speakerCountsOf(counts);
+}
+
+/** Per speaker id: its labels (statistics layer, not orphaned) and how many of them each outlet carries. */
+export type SpeakerLabelCounts = Map<string, { labels: number; outlets: Map<string, number> }>;
+
+/** Adds (`by` 1) or takes out (-1) the labels of document `d` in `counts` (as `speakerCounts` counts them). */
+export function countSpeakerLabels(counts: SpeakerLabelCounts, d: CorpusDocument, by: 1 | -1): void {
+  for (const l of statisticsLabels(d)) {
+    if (!l.speakerId || l.anchor.state === 'orphaned') continue;
+    let seen = counts.get(l.speakerId);
+    if (!seen) counts.set(l.speakerId, (seen = { labels: 0, outlets: new Map() }));
+    seen.labels += by;
+    if (d.outlet) {
+      const n = (seen.outlets.get(d.outlet) ?? 0) + by;
+      if (n > 0) seen.outlets.set(d.outlet, n);
+      else seen.outlets.delete(d.outlet);
     }
+    if (seen.labels <= 0) counts.delete(l.speakerId);
   }
-  return out;
+}
+
+/** `speakerCounts` from the counts `countSpeakerLabels` keeps. */
+export function speakerCountsOf(counts: SpeakerLabelCounts): Map<string, { labels: number; outlets: Set<string> }> {
+  return new Map([...counts].map(([id, c]) => [id, { labels: c.labels, outlets: new Set(c.outlets.keys()) }]));
 }
 
 /** One statement credited to a speaker entity, with how the outlet rendered it. */
