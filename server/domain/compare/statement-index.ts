@@ -1130,8 +1130,10 @@ export class StatementIndex {
         const status = this.postingStatus(this.lengthOf(x), this.common);
         if (status === 'all') return true;
         if (status === 'window') {
-          const posting = this.ordered(x);
-          if (Math.abs(this.positionOf(posting, posting.length, a) - this.positionOf(posting, posting.length, b)) <= this.options.window) return true;
+          // A window posting holds several passages: its id in the store, read in place (no view: this runs per shared shingle of every pair judged).
+          const id = -1 - this.postings.get(x)!;
+          if (!this.postingStore.sorted(id)) this.postingStore.sort(id, this.corpusOrder);
+          if (Math.abs(this.positionIn(id, a) - this.positionIn(id, b)) <= this.options.window) return true;
         }
         i++;
         j++;
@@ -1329,8 +1331,13 @@ export class StatementIndex {
 
   /** Where `p` is (or would go) in sorted posting `id` (see positionOf). */
   private positionIn(id: number, p: IndexedPassage): number {
-    return this.postingStore.lowerBound(id, (uid) => before(this.passages[uid], p));
+    this.probe = p;
+    return this.postingStore.lowerBound(id, this.beforeProbe);
   }
+
+  /** The passage `positionIn` looks for, read by `beforeProbe` (one function for every search, not a closure each). */
+  private probe: IndexedPassage | null = null;
+  private readonly beforeProbe = (uid: number): boolean => before(this.passages[uid], this.probe!);
 
   /** Passages holding shingle `s`. */
   private lengthOf(s: number): number {
