@@ -1,8 +1,9 @@
 /**
  * The postings of a statement index (the passages holding one shingle, by passage number), each
  * named by a posting id, with no object of their own: a small posting's entries sit in a block of
- * one shared Int32Array (blocks of 2 to SLAB_MAX entries, reused once freed), a big one's in an
- * Int32Array of its own; length, room and flags are parallel typed arrays by id. Texts of real news
+ * shared Int32Array chunks (blocks of 2 to SLAB_MAX entries, reused once freed; chunks of 2^16
+ * entries, so that growing never copies what is held), a big one's in an Int32Array of its own;
+ * length, room and flags are parallel typed arrays by id. Texts of real news
  * make hundreds of thousands of postings of two to ten passages (390,000 at 10,000 texts): an object
  * and a typed array apiece cost about 250 bytes, a block here 8-64.
  *
@@ -13,7 +14,7 @@
  * left and once for the one now holding it: which entry `compact` drops does not matter (they are
  * equal, and the order of an unsorted posting is never read).
  *
- * `view` gives the entries in place: valid until a posting grows (the shared array may move).
+ * `view` gives the entries in place: valid until that posting grows or is compacted.
  */
 export const SLAB_MAX = 64;
 
@@ -21,11 +22,13 @@ export const SLAB_MAX = 64;
 const CLASSES = Math.log2(SLAB_MAX);
 
 export class PostingStore {
-  private slab = new Int32Array(1 << 12);
+  /** The shared chunks: a block at position `start` is in chunk start >>> chunkBits. */
+  private readonly chunks: Int32Array[] = [];
+  /** Next free position after the last block given (blocks never cross a chunk's end). */
   private top = 0;
   /** Starts of freed blocks, by class (room 2^(class + 1)). */
   private readonly freeBlocks: number[][] = Array.from({ length: CLASSES }, () => []);
-  /** By id: start in the slab (-1: a big posting, in `big`), room, length, flags (1 sorted, 2 in use). */
+  /** By id: position in the shared chunks (-1: a big posting, in `big`), room, length, flags (1 sorted, 2 in use). */
   private starts = new Int32Array(64);
   private rooms = new Int32Array(64);
   private lengths = new Int32Array(64);
@@ -36,6 +39,11 @@ export class PostingStore {
   private readonly freeIds: number[] = [];
   private nextId = 0;
   private count = 0;
+
+  /** `chunkBits`: log2 of a chunk's entries (at least log2(SLAB_MAX)); small in tests, to cross chunks often. */
+  constructor(private readonly chunkBits = 16) {
+    if (2 ** chunkBits < SLAB_MAX) throw new Error(`posting store: chunks must hold at least ${SLAB_MAX} entries`);
+  }
 
   /** Postings held. */
   get size(): number {
@@ -185,7 +193,7 @@ export class PostingStore {
     this.arrayOf(id).set(entries, this.startOf(id));
   }
 
-  /** Gives posting `id` a place of `room` entries (a power of two from 2): a block of the slab up to SLAB_MAX, else its own array. */
+  /** Gives posting `id` a place of `room` entries (a power of two from 2): a block of the shared chunks up to SLAB_MAX, else its own array. */
   private place(id: number, room: number): void {
     this.rooms[id] = room;
     if (room > SLAB_MAX) {
@@ -196,11 +204,10 @@ export class PostingStore {
     const k = Math.log2(room) - 1;
     let start = this.freeBlocks[k].pop();
     if (start === undefined) {
-      if (this.top + room > this.slab.length) {
-        const grown = new Int32Array(this.slab.length * 2);
-        grown.set(this.slab.subarray(0, this.top));
-        this.slab = grown;
-      }
+      const size = 1 << this.chunkBits;
+      // A block that would cross the chunk's end starts the next chunk (the tail, under SLAB_MAX entries, stays unused).
+      if ((this.top & (size - 1)) + room > size) this.top = (this.top >>> this.chunkBits) * size + size;
+      if (this.top >>> this.chunkBits >= this.chunks.length) this.chunks.push(new Int32Array(size));
       start = this.top;
       this.top += room;
     }
@@ -213,11 +220,14 @@ export class PostingStore {
   }
 
   private arrayOf(id: number): Int32Array {
-    return this.starts[id] < 0 ? this.big.get(id)! : this.slab;
+    const start = this.starts[id];
+    return start < 0 ? this.big.get(id)! : this.chunks[start >>> this.chunkBits];
   }
 
+  /** Where posting `id`'s entries start in its array. */
   private startOf(id: number): number {
-    return Math.max(0, this.starts[id]);
+    const start = this.starts[id];
+    return start < 0 ? 0 : start & ((1 << this.chunkBits) - 1);
   }
 
   private check(id: number): void {

@@ -1348,7 +1348,7 @@ export class StatementIndex {
 
   /**
    * The numbers of the passages holding `s`, in corpus order (sorted now if only appended to): a
-   * view, valid until a posting grows (see PostingStore).
+   * view, valid until that posting changes (see PostingStore).
    */
   private ordered(s: number): Int32Array {
     const v = this.postings.get(s);

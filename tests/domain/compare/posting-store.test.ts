@@ -26,8 +26,9 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 describe('posting store', () => {
   test('when postings are created, grown past their blocks, shrunk, marked dead, compacted and released in any order, then each holds exactly what an array would', () => {
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 150 }), (ops) => {
-        const store = new PostingStore();
+      // Chunks of 64 entries (the least) as well as the default: blocks then often start a new chunk.
+      fc.property(fc.array(op, { maxLength: 150 }), fc.constantFrom(6, 16), (ops, chunkBits) => {
+        const store = new PostingStore(chunkBits);
         const model = new Map<number, { items: number[]; dead: number[] }>();
         const compactModel = (m: { items: number[]; dead: number[] }) => {
           for (const d of m.dead) m.items.splice(m.items.indexOf(d), 1);
@@ -80,8 +81,8 @@ describe('posting store', () => {
     );
   });
 
-  test('when 5,000 small postings outgrow the shared array, then each still holds its own entries', () => {
-    const store = new PostingStore();
+  test('when 5,000 small postings fill many chunks, then each still holds its own entries', () => {
+    const store = new PostingStore(6);
     const ids = Array.from({ length: 5000 }, (_, i) => store.create([i, i + 1]));
     for (let i = 0; i < 5000; i += 7) store.push(ids[i], -i);
     const wrong = ids.filter((id, i) => store.view(id).join() !== (i % 7 === 0 ? [i, i + 1, -i] : [i, i + 1]).join());
@@ -123,6 +124,10 @@ describe('posting store', () => {
     expect([...store.view(id)]).toEqual([5, 2, 1]);
     expect(store.sorted(id)).toBe(true);
     expect(store.lowerBound(id, (u) => u > 2)).toBe(1);
+  });
+
+  test('when chunks would hold fewer entries than the biggest block, then the store refuses to start', () => {
+    expect(() => new PostingStore(5)).toThrow(`posting store: chunks must hold at least ${SLAB_MAX} entries`);
   });
 
   test('when a number noted dead is not in the posting, or a posting is released twice, then it throws (a broken invariant)', () => {
