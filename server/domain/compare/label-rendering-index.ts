@@ -6,7 +6,7 @@ import type { ClusterChanges } from './cluster-changes.js';
  * What `labelRenderings(clusters)` (speakers.ts) gives, kept up to date statement by statement: a
  * label's rendering is added when a statement carried by two documents or more is formed and taken
  * out when it is dropped, so a speaker's page after a label save costs the statements changed, not
- * every rendering of every statement (at 100,000 documents about a million renderings, 15-20 ms).
+ * every rendering of every statement (15-20 ms a save at 100,000 documents, 32,607 statements).
  * Also counts those statements (the /compare page's total).
  */
 export class LabelRenderingIndex {
