@@ -212,6 +212,18 @@ function clusterOrder(x: StatementCluster, y: StatementCluster): number {
   return y.documentCount - x.documentCount || y.renderings.length - x.renderings.length || y.labelledCount - x.labelledCount || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
 }
 
+/** Where `c` is or goes in `sorted` (in clusterOrder): the first position not before it. */
+function placeOfCluster(sorted: StatementCluster[], c: StatementCluster): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (clusterOrder(sorted[mid], c) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Past this many statements formed or dropped since the last `clusters()`, the list is sorted again whole. */
 const MAX_SORTED_PATCH = 256;
 
@@ -1074,19 +1086,16 @@ export class StatementIndex {
     if (this.dirty.size) drain(this.formGroups());
     const changed = this.addedSinceSort.size + this.droppedSinceSort.size;
     if (this.sorted && changed > 0 && changed <= MAX_SORTED_PATCH) {
-      // A new array (snapshots keep the one they were given): the dropped taken out, the formed put in place.
-      const dropped = this.droppedSinceSort;
-      const next = dropped.size ? this.sorted.filter((c) => !dropped.has(c)) : this.sorted.slice();
-      for (const c of this.addedSinceSort) {
-        let lo = 0;
-        let hi = next.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (clusterOrder(next[mid], c) < 0) lo = mid + 1;
-          else hi = mid;
-        }
-        next.splice(lo, 0, c);
+      // A new array (snapshots keep the one they were given): each dropped one found by binary
+      // search and taken out, each formed one put in place. (A filter over every statement with a
+      // Set lookup each took 13-25 ms, up to 178 under load, at 100,000 documents per label save.)
+      const next = this.sorted.slice();
+      for (const c of this.droppedSinceSort) {
+        let at = placeOfCluster(next, c);
+        if (next[at] !== c) at = -1;
+        if (at >= 0) next.splice(at, 1);
       }
+      for (const c of this.addedSinceSort) next.splice(placeOfCluster(next, c), 0, c);
       this.sorted = next;
     } else if (this.sorted && changed > 0) {
       // Many formed or dropped (an import): the kept ones stay in order, the formed are sorted
