@@ -100,6 +100,8 @@ export class FlatTable {
   }
 
   private find(key: number): number {
+    // -1 marks an empty slot: no key below 0 is ever held (set refuses them).
+    if (!(key >= 0)) return -1;
     const keys = this.keys;
     const mask = keys.length - 1;
     for (let at = this.slot(key); ; at = (at + 1) & mask) {

@@ -153,12 +153,19 @@ export class PostingStore {
   compact(id: number): void {
     const dead = this.deadOf.get(id);
     if (!dead) return;
-    this.deadOf.delete(id);
     const owed = new Map<number, number>();
     for (const uid of dead) owed.set(uid, (owed.get(uid) ?? 0) + 1);
     const items = this.arrayOf(id);
     const start = this.startOf(id);
     const length = this.lengths[id];
+    // Checked before anything moves: a broken invariant leaves the posting as it was.
+    const held = new Map<number, number>();
+    for (let i = 0; i < length; i++) {
+      const uid = items[start + i];
+      if (owed.has(uid)) held.set(uid, (held.get(uid) ?? 0) + 1);
+    }
+    for (const [uid, o] of owed) if ((held.get(uid) ?? 0) < o) throw new Error('posting store: a dead entry was not in the posting');
+    this.deadOf.delete(id);
     let n = 0;
     for (let i = 0; i < length; i++) {
       const uid = items[start + i];
@@ -166,7 +173,6 @@ export class PostingStore {
       if (o) owed.set(uid, o - 1);
       else items[start + n++] = uid;
     }
-    if (n !== length - dead.length) throw new Error('posting store: a dead entry was not in the posting');
     this.lengths[id] = n;
     // A big posting that lost most of its entries gives its room back.
     if (this.starts[id] < 0 && n * 4 < this.rooms[id]) this.move(id, roomFor(n * 2));

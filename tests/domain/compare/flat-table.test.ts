@@ -110,5 +110,11 @@ describe('flat table', () => {
     for (const bad of [-1, 1.5, 2 ** 31, Number.NaN]) expect(() => table.set(bad, 0)).toThrow(`flat table: key ${bad} is not an integer in range`);
     expect(() => new FlatTable(true).set(2 ** 53, 0)).toThrow('not an integer in range');
     expect(table.entries()).toEqual([[1, 1]]);
+    // -1 marks an empty slot: asking for it (or any key below 0) finds nothing and deletes nothing.
+    for (const bad of [-1, -2, Number.NaN]) {
+      expect([table.get(bad), table.has(bad), table.delete(bad)]).toEqual([undefined, false, false]);
+    }
+    expect(table.size).toBe(1);
+    expect(table.get(1)).toBe(1);
   });
 });
