@@ -236,7 +236,7 @@ export class SearchIndex {
    * view when a query confirms a few candidates against them (see `dense`).
    */
   denseFrom = 4096;
-  /** Bytes the dense views may hold together (12 per document each); the least recently used go first. */
+  /** Bytes the dense views may hold together (frequencies, bits and title/outlet lists: viewSize); the least recently used go first. */
   denseBudget = 32 * 2 ** 20;
   private views = new Map<number, DenseView>();
   private viewBytes = 0;
@@ -849,7 +849,7 @@ export class SearchIndex {
         // A long list held by many documents, asked about a few candidates: looked up in its dense view
         // (frequencies by document number, live counts kept) instead of decoded whole; only while four
         // views fit in the budget (else they would be made and dropped again query after query).
-        const viewed = i > 0 && count >= this.denseFrom && count * 16 >= nDocs && nTouched * 4 < count && 4 * 12 * Math.max(1024, nDocs) <= this.denseBudget;
+        const viewed = i > 0 && count >= this.denseFrom && count * 16 >= nDocs && nTouched * 4 < count && 4 * VIEW_BYTES_PER_DOCUMENT * Math.max(1024, nDocs) <= this.denseBudget;
         const need = kept + (viewed ? nTouched : count);
         if (this.sDoc.length < need) {
           const doc = new Int32Array(Math.max(need, this.sDoc.length * 2));
@@ -1000,7 +1000,7 @@ export class SearchIndex {
    * views fit in the budget together: then `searchBounded` answers.
    */
   private boundable(specs: Array<{ terms: number[] }>, nDocs: number): boolean {
-    if (4 * 12 * Math.max(1024, nDocs) > this.denseBudget) return false;
+    if (4 * VIEW_BYTES_PER_DOCUMENT * Math.max(1024, nDocs) > this.denseBudget) return false;
     const terms = new Set<number>();
     for (const spec of specs) {
       for (const t of spec.terms) {
@@ -1164,14 +1164,14 @@ export class SearchIndex {
     else {
       const tf = new Uint32Array(3 * Math.max(1024, this.tLast[t] + 1));
       v = { tf, used: 0, last: -1, dfT: 0, dfO: 0, dfX: 0, bits: new Uint32Array(Math.ceil(tf.length / 96)), high: new Int32Array(64), nHigh: 0, maxTf: [0, 0, 0], minLen: [Infinity, Infinity, Infinity] };
-      this.viewBytes += v.tf.byteLength;
+      this.viewBytes += viewSize(v);
     }
     this.views.set(t, v);
     if (v.used < this.tUsed[t]) {
+      const sizeBefore = viewSize(v);
       if (3 * (this.tLast[t] + 1) > v.tf.length) {
         const tf = new Uint32Array(Math.max(3 * (this.tLast[t] + 1), 2 * v.tf.length));
         tf.set(v.tf);
-        this.viewBytes += tf.byteLength - v.tf.byteLength;
         v.tf = tf;
         const bits = new Uint32Array(Math.ceil(tf.length / 96));
         bits.set(v.bits);
@@ -1207,11 +1207,12 @@ export class SearchIndex {
       }
       v.used = this.tUsed[t];
       v.last = this.tLast[t];
+      this.viewBytes += viewSize(v) - sizeBefore;
     }
     for (const [u, old] of this.views) {
       if (this.viewBytes <= this.denseBudget || u === t) break;
       this.views.delete(u);
-      this.viewBytes -= old.tf.byteLength;
+      this.viewBytes -= viewSize(old);
     }
     return v;
   }
@@ -1367,6 +1368,19 @@ function scoreOf(doc: number, tfs: Uint32Array[], weights: Float64Array, idfs: F
     sum += weights[i] * s;
   }
   return sum;
+}
+
+/**
+ * Bytes a dense view takes per document, counted when deciding whether four views fit the budget:
+ * 12 of frequencies and 1/8 of bits, rounded up. Its list of documents holding the term in a title
+ * or outlet (4 bytes each) is usually a small share; the budget itself counts every byte (viewSize),
+ * so when those lists are long fewer views are kept at once.
+ */
+export const VIEW_BYTES_PER_DOCUMENT = 13;
+
+/** Bytes a dense view holds: frequencies, bits and its title/outlet list (with its room). */
+function viewSize(v: DenseView): number {
+  return v.tf.byteLength + v.bits.byteLength + v.high.byteLength;
 }
 
 /** Set bits of a 32-bit word. */

@@ -1,5 +1,5 @@
 import MiniSearch from 'minisearch';
-import { SearchIndex, matchedTerms, snippetOf } from '../../server/store/search-index.js';
+import { SearchIndex, VIEW_BYTES_PER_DOCUMENT, matchedTerms, snippetOf } from '../../server/store/search-index.js';
 import { parseSearchIndex, writeSearchIndex } from '../../server/store/search-index-file.js';
 import type { DocumentRecord } from '../../server/domain/types.js';
 import { prng } from '../helpers/prng.js';
@@ -293,7 +293,7 @@ describe('the search index', () => {
 
   it.each([
     ['with room for every view', 32 * 2 ** 20],
-    ['with room for four views at a time', 4 * 12 * 1024],
+    ['with room for four views at a time', 4 * VIEW_BYTES_PER_DOCUMENT * 1024],
   ])('when long lists are looked up in dense views (%s), then answers stay those of minisearch and of an index made afresh, through removals, revisions, appends and a compaction', (_name, budget) => {
     const docs = randomCorpus(400, 41);
     const index = new SearchIndex();
