@@ -15,7 +15,7 @@ import { compactDocument } from '../domain/compare/compact-document.js';
 import { runJob } from './domain-worker.js';
 import { foregroundBusy } from './foreground.js';
 import { createHash } from 'node:crypto';
-import { STATEMENT_INDEX_VERSION, WRITE_SLICE_MS, type StoredStatementIndex } from '../store/index-files.js';
+import { IndexWriteAbandoned, STATEMENT_INDEX_VERSION, WRITE_SLICE_MS, type StoredStatementIndex } from '../store/index-files.js';
 
 /**
  * Above this much work, the contributions of documents (tokens, sentences, quotations, passages)
@@ -677,7 +677,11 @@ export class CompareService {
       .then(() => this.queue)
       .then(() => this.records(pace))
       .then((records) => (records ? storage.write(records, pace) : undefined))
-      .catch((err) => (this.options.warn ?? console.warn)(`statement index not written: ${(err as Error).message}`));
+      .catch((err) => {
+        // Given up because the data folder closed (the file on disk is left as it was): no fault.
+        if (err instanceof IndexWriteAbandoned) return;
+        (this.options.warn ?? console.warn)(`statement index not written: ${(err as Error).message}`);
+      });
     return this.saving;
   }
 
