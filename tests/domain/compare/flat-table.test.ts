@@ -23,18 +23,24 @@ function expectSame(table: FlatTable | ShardedFlatTable, model: Map<number, numb
 }
 
 describe('flat table', () => {
+  /** Applies `list` to `table` and to a Map, each delete answering as the Map's does; returns the Map. */
+  const replay = (table: FlatTable, list: Array<{ kind: string; key: number; value?: number }>): Map<number, number> => {
+    const model = new Map<number, number>();
+    for (const o of list) {
+      if (o.kind === 'set') {
+        table.set(o.key, o.value!);
+        model.set(o.key, o.value!);
+      } else expect(table.delete(o.key)).toBe(model.delete(o.key));
+    }
+    return model;
+  };
+
   test('when keys are set, overwritten and deleted in any order, then it holds exactly what a Map holds', () => {
     const key = fc.oneof(fc.nat(40), fc.integer({ min: 0, max: 2 ** 31 - 1 }));
     fc.assert(
       fc.property(ops(key), (list) => {
         const table = new FlatTable();
-        const model = new Map<number, number>();
-        for (const o of list) {
-          if (o.kind === 'set') {
-            table.set(o.key, o.value);
-            model.set(o.key, o.value);
-          } else expect(table.delete(o.key)).toBe(model.delete(o.key));
-        }
+        const model = replay(table, list);
         expectSame(table, model, [...list.map((o) => o.key), 0, 41]);
       }),
       { numRuns: 300 },
@@ -46,13 +52,7 @@ describe('flat table', () => {
     fc.assert(
       fc.property(ops(key), (list) => {
         const table = new FlatTable(true);
-        const model = new Map<number, number>();
-        for (const o of list) {
-          if (o.kind === 'set') {
-            table.set(o.key, o.value);
-            model.set(o.key, o.value);
-          } else expect(table.delete(o.key)).toBe(model.delete(o.key));
-        }
+        const model = replay(table, list);
         expectSame(table, model, list.map((o) => o.key));
       }),
       { numRuns: 300 },
